@@ -1,0 +1,248 @@
+//! The `encore` command line: clap subcommands over the same service the kiosk uses.
+//! Exit 0 on success, 1 on a refused operation (with the reason), 2 on bad usage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::domain::money::parse_amount;
+use crate::domain::order::{ReceiptNo, TenderKind};
+use crate::pdf::receipt_pdf;
+use crate::service::{Pos, PosError, SaleRequest};
+
+/// Encore: a kiosk point of sale for pop-up events and after-show micro-gigs.
+#[derive(Debug, Parser)]
+#[command(name = "encore", version, about)]
+pub struct Args {
+    /// Database file [default: $XDG_DATA_HOME/encore/encore.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// This kiosk's station code.
+    #[arg(long, global = true, default_value = "K1")]
+    pub station: String,
+    /// Start the kiosk full screen.
+    #[arg(long)]
+    pub fullscreen: bool,
+    /// What to do; without a command the kiosk opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the demo event into the database (does nothing if it is there already).
+    Demo,
+    /// List the catalogue.
+    Offers {
+        /// Print one JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a complete paid sale of one offer.
+    Sell {
+        /// Offer id (see `encore offers`).
+        #[arg(long)]
+        offer: i64,
+        /// Units.
+        #[arg(long, default_value_t = 1)]
+        qty: u32,
+        /// cash, qr (payment confirmed received) or card.
+        #[arg(long)]
+        pay: TenderKind,
+        /// Cash handed over, e.g. 20 or 20.00 (cash only; default: exact).
+        #[arg(long)]
+        tendered: Option<String>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a receipt to PDF.
+    Receipt {
+        /// Receipt number (K1-000001) or `latest`.
+        number: String,
+        /// Output file.
+        #[arg(short, long, value_name = "FILE.pdf")]
+        output: PathBuf,
+    },
+    /// Check or redeem claim codes.
+    Claim {
+        /// What to do with the code.
+        #[command(subcommand)]
+        action: ClaimAction,
+    },
+}
+
+/// Claim subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ClaimAction {
+    /// Exit 0 when the code is valid and not redeemed yet.
+    Verify {
+        /// The code (case, spaces and dashes do not matter).
+        code: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Redeem the code now; exit 1 if it is invalid or was redeemed before.
+    Redeem {
+        /// The code.
+        code: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The outcome of a command: what to print and how to exit.
+enum Outcome {
+    Done(Value, String),
+    Refused(Value, String),
+}
+
+/// Runs one subcommand against the service and prints its result.
+pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
+    let json = matches!(
+        command,
+        Command::Offers { json: true }
+            | Command::Sell { json: true, .. }
+            | Command::Claim { action: ClaimAction::Verify { json: true, .. } | ClaimAction::Redeem { json: true, .. } }
+    );
+    let outcome = match command {
+        Command::Demo => Outcome::Done(json!({}), format!("demo event ready: {}", pos.event().name)),
+        Command::Offers { .. } => offers(pos)?,
+        Command::Sell { offer, qty, pay, tendered, .. } => sell(pos, *offer, *qty, *pay, tendered.as_deref())?,
+        Command::Receipt { number, output } => receipt(pos, number, output)?,
+        Command::Claim { action: ClaimAction::Verify { code, .. } } => verify(pos, code),
+        Command::Claim { action: ClaimAction::Redeem { code, .. } } => redeem(pos, code),
+    };
+    let (value, text, code) = match outcome {
+        Outcome::Done(v, t) => (v, t, ExitCode::SUCCESS),
+        Outcome::Refused(v, t) => {
+            eprintln!("refused: {t}");
+            (v, t, ExitCode::from(1))
+        }
+    };
+    if json {
+        println!("{value}");
+    } else if code == ExitCode::SUCCESS {
+        println!("{text}");
+    }
+    Ok(code)
+}
+
+/// A refusal from the service becomes exit 1 with its reason; a store failure stays an error.
+fn refused(err: PosError) -> anyhow::Result<Outcome> {
+    match err {
+        PosError::Store(e) => Err(e.into()),
+        other => {
+            let reason = other.to_string();
+            Ok(Outcome::Refused(json!({ "error": reason }), reason))
+        }
+    }
+}
+
+fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
+    let now = pos.now();
+    let list = pos.offers()?;
+    let value: Vec<Value> = list
+        .iter()
+        .map(|o| {
+            json!({
+                "id": o.id, "title": o.title, "kind": o.kind.name(), "price_minor": o.price.minor,
+                "currency": o.price.currency.code(), "available": o.remaining,
+            })
+        })
+        .collect();
+    let text = list
+        .iter()
+        .map(|o| format!("{:>4}  {:<5} {:<28} {:>9}  {}", o.id, o.kind.name(), o.title, o.price, o.availability(now).tile_text()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(Outcome::Done(Value::Array(value), text))
+}
+
+fn sell(pos: &mut Pos, offer: i64, qty: u32, pay: TenderKind, tendered: Option<&str>) -> anyhow::Result<Outcome> {
+    let tendered = match tendered.map(|t| parse_amount(t, pos.event().currency)) {
+        Some(Err(e)) => {
+            let reason = format!("tendered: {e}");
+            return Ok(Outcome::Refused(json!({ "error": reason }), reason));
+        }
+        Some(Ok(m)) => Some(m),
+        None => None,
+    };
+    let checkout = pos.start_checkout()?;
+    let req = SaleRequest { checkout, items: vec![(offer, qty)], tender: pay, tendered };
+    let r = match pos.sell(&req) {
+        Ok(r) => r,
+        Err(e) => return refused(e),
+    };
+    let claims: Vec<&str> = r.claims.iter().map(|c| c.code.as_str()).collect();
+    let tickets: Vec<&str> = r.tickets.iter().map(|t| t.label.as_str()).collect();
+    let value = json!({
+        "receipt": r.number.to_string(), "total_minor": r.total.minor, "currency": r.total.currency.code(),
+        "change_minor": r.tender.change.minor, "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
+    });
+    let mut text = format!("paid {} — receipt {}, change {}", r.total, r.number, r.tender.change);
+    for t in &r.tickets {
+        text.push_str(&format!("\nticket {} — {}", t.label, t.title));
+    }
+    for c in &r.claims {
+        text.push_str(&format!("\nclaim {} — {}", c.code, c.title));
+    }
+    Ok(Outcome::Done(value, text))
+}
+
+fn receipt(pos: &Pos, number: &str, output: &PathBuf) -> anyhow::Result<Outcome> {
+    let found = if number.eq_ignore_ascii_case("latest") {
+        pos.latest_receipt()
+    } else {
+        match number.parse::<ReceiptNo>() {
+            Ok(n) => pos.receipt(&n),
+            Err(reason) => return Ok(Outcome::Refused(json!({ "error": reason }), reason)),
+        }
+    };
+    let r = match found {
+        Ok(r) => r,
+        Err(e) => return refused(e),
+    };
+    let bytes = receipt_pdf(&r)?;
+    std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    let text = format!("receipt {} written to {} ({} bytes)", r.number, output.display(), bytes.len());
+    Ok(Outcome::Done(json!({ "receipt": r.number.to_string(), "file": output }), text))
+}
+
+fn verify(pos: &Pos, code: &str) -> Outcome {
+    match pos.check_claim(code) {
+        Ok(s) => match &s.redeemed {
+            None => Outcome::Done(
+                json!({ "valid": true, "code": s.code, "title": s.title, "quantity": s.quantity, "redeemed": null }),
+                format!("valid: {} × {} (not redeemed yet)", s.quantity, s.title),
+            ),
+            Some(r) => {
+                let reason = format!("already redeemed at {} on station {} ({})", r.at, r.station, r.title);
+                Outcome::Refused(json!({ "valid": true, "code": s.code, "title": s.title, "redeemed": r, "error": reason }), reason)
+            }
+        },
+        Err(e) => {
+            let reason = e.to_string();
+            Outcome::Refused(json!({ "valid": false, "error": reason }), reason)
+        }
+    }
+}
+
+fn redeem(pos: &mut Pos, code: &str) -> Outcome {
+    match pos.redeem_claim(code) {
+        Ok(r) => Outcome::Done(
+            json!({ "redeemed": true, "title": r.title, "quantity": r.quantity, "at": r.at, "station": r.station }),
+            format!("redeemed: {} × {} at {} on {}", r.quantity, r.title, r.at, r.station),
+        ),
+        Err(e) => {
+            let reason = e.to_string();
+            Outcome::Refused(json!({ "redeemed": false, "error": reason }), reason)
+        }
+    }
+}

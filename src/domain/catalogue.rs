@@ -1,0 +1,215 @@
+//! The catalogue: offers of kind gig, drop and item, and what a tile should say about each.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+
+/// A VAT rate in basis points (1900 = 19.00 %), so no floats touch money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct VatRate(pub u32);
+
+impl VatRate {
+    /// The rate as people write it: `19%`, `7.5%`.
+    pub fn label(self) -> String {
+        let (whole, frac) = (self.0 / 100, self.0 % 100);
+        match frac {
+            0 => format!("{whole}%"),
+            f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
+            f => format!("{whole}.{f:02}%"),
+        }
+    }
+}
+
+/// What kind of thing an offer is, with the fields only that kind has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum OfferKind {
+    /// A timed experience: one fan, `duration_mins` long, at most `capacity` sold at this event.
+    Gig {
+        /// Planned length of one session.
+        duration_mins: u32,
+        /// How many can be sold at this event.
+        capacity: u32,
+    },
+    /// Limited stock that goes on sale at `go_live` and stops at `close`.
+    Drop {
+        /// Units the drop started with.
+        stock: u32,
+        /// When sales open.
+        go_live: Timestamp,
+        /// When sales stop, if ever.
+        close: Option<Timestamp>,
+        /// Most units one fan may buy (enforced once fans are identified).
+        per_fan_limit: Option<u32>,
+    },
+    /// Plain merch, handed over at the table.
+    Item,
+}
+
+impl OfferKind {
+    /// The short name used by the CLI and JSON: gig, drop or item.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OfferKind::Gig { .. } => "gig",
+            OfferKind::Drop { .. } => "drop",
+            OfferKind::Item => "item",
+        }
+    }
+
+    /// Gig and drop units get a claim code; items are handed over on the spot.
+    pub fn is_claimable(&self) -> bool {
+        !matches!(self, OfferKind::Item)
+    }
+
+    /// The units this offer starts with, or None when unlimited.
+    pub fn initial_units(&self) -> Option<u32> {
+        match self {
+            OfferKind::Gig { capacity, .. } => Some(*capacity),
+            OfferKind::Drop { stock, .. } => Some(*stock),
+            OfferKind::Item => None,
+        }
+    }
+}
+
+/// One thing in the catalogue, as the store holds it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// Store id.
+    pub id: i64,
+    /// What the fan reads on the tile and the receipt.
+    pub title: String,
+    /// VAT-inclusive unit price.
+    pub price: Money,
+    /// VAT rate that applies to the price.
+    pub vat: VatRate,
+    /// Kind and kind-specific fields.
+    pub kind: OfferKind,
+    /// Units still sellable, None when unlimited.
+    pub remaining: Option<u32>,
+    /// Queue lane letter for gigs (A, B, …).
+    pub lane: Option<char>,
+}
+
+/// What a tile says about whether an offer can be sold right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    /// Sellable without limit.
+    Unlimited,
+    /// Sellable, this many left.
+    Left(u32),
+    /// Nothing left.
+    SoldOut,
+    /// A drop that opens in this many seconds.
+    OpensIn {
+        /// Seconds until go-live.
+        secs: i64,
+    },
+    /// A drop past its close time.
+    Closed,
+}
+
+impl Availability {
+    /// Whether a unit can be added to the cart now.
+    pub fn can_sell(self) -> bool {
+        matches!(self, Availability::Unlimited | Availability::Left(_))
+    }
+
+    /// Text for the tile: "7 left", "Sold out", "Opens in 04:12".
+    pub fn tile_text(self) -> String {
+        match self {
+            Availability::Unlimited => String::new(),
+            Availability::Left(n) => format!("{n} left"),
+            Availability::SoldOut => "Sold out".into(),
+            Availability::OpensIn { secs } => format!("Opens in {}", countdown(secs)),
+            Availability::Closed => "Closed".into(),
+        }
+    }
+}
+
+/// `mm:ss` under an hour, `h:mm:ss` above.
+pub fn countdown(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+impl Offer {
+    /// Whether and how much of this offer can be sold at `now`.
+    pub fn availability(&self, now: Timestamp) -> Availability {
+        if let OfferKind::Drop { go_live, close, .. } = &self.kind {
+            if now < *go_live {
+                let secs = go_live.as_second() - now.as_second();
+                return Availability::OpensIn { secs: secs.max(1) };
+            }
+            if close.is_some_and(|c| now >= c) {
+                return Availability::Closed;
+            }
+        }
+        match self.remaining {
+            None => Availability::Unlimited,
+            Some(0) => Availability::SoldOut,
+            Some(n) => Availability::Left(n),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    fn drop_offer(remaining: u32, go_live: i64, close: Option<i64>) -> Offer {
+        Offer {
+            id: 1,
+            title: "Poster".into(),
+            price: Money::new(1250, Currency::Eur),
+            vat: VatRate(1900),
+            kind: OfferKind::Drop {
+                stock: 10,
+                go_live: Timestamp::from_second(go_live).unwrap(),
+                close: close.map(|c| Timestamp::from_second(c).unwrap()),
+                per_fan_limit: Some(2),
+            },
+            remaining: Some(remaining),
+            lane: None,
+        }
+    }
+
+    #[test]
+    fn drop_before_go_live_counts_down() {
+        let offer = drop_offer(5, 1_000, None);
+        let now = Timestamp::from_second(1_000 - 252).unwrap();
+        assert_eq!(offer.availability(now), Availability::OpensIn { secs: 252 });
+        assert_eq!(offer.availability(now).tile_text(), "Opens in 04:12");
+        assert!(!offer.availability(now).can_sell());
+    }
+
+    #[test]
+    fn drop_live_sold_out_and_closed() {
+        let now = Timestamp::from_second(2_000).unwrap();
+        assert_eq!(drop_offer(3, 1_000, None).availability(now), Availability::Left(3));
+        assert_eq!(drop_offer(0, 1_000, None).availability(now).tile_text(), "Sold out");
+        assert_eq!(
+            drop_offer(3, 1_000, Some(2_000)).availability(now),
+            Availability::Closed
+        );
+    }
+
+    #[test]
+    fn vat_labels() {
+        assert_eq!(VatRate(1900).label(), "19%");
+        assert_eq!(VatRate(750).label(), "7.5%");
+        assert_eq!(VatRate(1225).label(), "12.25%");
+    }
+
+    #[test]
+    fn countdown_formats() {
+        assert_eq!(countdown(59), "00:59");
+        assert_eq!(countdown(3_725), "1:02:05");
+    }
+}

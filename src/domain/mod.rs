@@ -1,0 +1,10 @@
+//! Pure domain logic: no egui, no SQL, no clock reads, no I/O. Time comes in as an argument.
+
+pub mod catalogue;
+pub mod claim;
+pub mod event;
+pub mod money;
+pub mod order;
+pub mod payment;
+pub mod qr;
+pub mod queue;

@@ -1,0 +1,381 @@
+//! The basket, its totals and VAT breakdown, tenders and change, and what a receipt says.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{Offer, VatRate};
+use super::money::{Currency, Money};
+
+/// One line of a basket: an offer's title, price and VAT frozen at the moment of sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// The offer sold.
+    pub offer_id: i64,
+    /// Title as sold.
+    pub title: String,
+    /// VAT-inclusive unit price as sold.
+    pub unit_price: Money,
+    /// VAT rate as sold.
+    pub vat: VatRate,
+    /// Units.
+    pub qty: u32,
+}
+
+impl Line {
+    /// Price × quantity.
+    pub fn amount(&self) -> Money {
+        Money::new(self.unit_price.minor * i64::from(self.qty), self.unit_price.currency)
+    }
+}
+
+/// The VAT contained in the lines of one rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatLine {
+    /// The rate.
+    pub rate: VatRate,
+    /// Sum of the VAT-inclusive line amounts at this rate.
+    pub gross: Money,
+    /// The VAT contained in `gross`.
+    pub vat: Money,
+    /// `gross - vat`.
+    pub net: Money,
+}
+
+/// Splits VAT-inclusive lines per rate. VAT is rounded once per rate (half away from zero), and
+/// net is derived as gross − VAT, so lines, breakdown and total always agree to the minor unit.
+pub fn vat_breakdown(lines: &[Line], currency: Currency) -> Vec<VatLine> {
+    let mut rates: Vec<VatRate> = lines.iter().map(|l| l.vat).collect();
+    rates.sort();
+    rates.dedup();
+    rates
+        .into_iter()
+        .map(|rate| {
+            let gross: i64 = lines.iter().filter(|l| l.vat == rate).map(|l| l.amount().minor).sum();
+            let vat = contained_vat(gross, rate);
+            VatLine {
+                rate,
+                gross: Money::new(gross, currency),
+                vat: Money::new(vat, currency),
+                net: Money::new(gross - vat, currency),
+            }
+        })
+        .collect()
+}
+
+/// VAT contained in a VAT-inclusive amount: gross × r / (10000 + r), rounded half away from zero.
+fn contained_vat(gross_minor: i64, rate: VatRate) -> i64 {
+    let r = i128::from(rate.0);
+    let num = i128::from(gross_minor) * r;
+    let den = 10_000 + r;
+    let q = (2 * num.abs() + den) / (2 * den);
+    let q = if num < 0 { -q } else { q };
+    // The quotient is below |gross_minor|, which already fits in i64.
+    i64::try_from(q).unwrap_or(0)
+}
+
+/// A basket being built at the Sell screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cart {
+    /// Lines in the order they were added; one line per offer.
+    pub lines: Vec<Line>,
+}
+
+impl Cart {
+    /// Adds one unit of `offer`, merging with its existing line.
+    pub fn add(&mut self, offer: &Offer) {
+        if let Some(line) = self.lines.iter_mut().find(|l| l.offer_id == offer.id) {
+            line.qty += 1;
+            return;
+        }
+        self.lines.push(Line {
+            offer_id: offer.id,
+            title: offer.title.clone(),
+            unit_price: offer.price,
+            vat: offer.vat,
+            qty: 1,
+        });
+    }
+
+    /// Removes one unit of the offer; drops the line at zero.
+    pub fn remove_one(&mut self, offer_id: i64) {
+        if let Some(line) = self.lines.iter_mut().find(|l| l.offer_id == offer_id) {
+            line.qty = line.qty.saturating_sub(1);
+        }
+        self.lines.retain(|l| l.qty > 0);
+    }
+
+    /// Units of this offer already in the basket.
+    pub fn qty_of(&self, offer_id: i64) -> u32 {
+        self.lines.iter().filter(|l| l.offer_id == offer_id).map(|l| l.qty).sum()
+    }
+
+    /// True when nothing is in the basket.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The sum of the lines, or None for an empty basket.
+    pub fn total(&self) -> Option<Money> {
+        let currency = self.lines.first()?.unit_price.currency;
+        Some(Money::new(self.lines.iter().map(|l| l.amount().minor).sum(), currency))
+    }
+}
+
+/// How the fan paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TenderKind {
+    /// Notes and coins.
+    Cash,
+    /// A QR bank transfer or payment link, confirmed by a helper.
+    Qr,
+    /// An external card terminal.
+    Card,
+}
+
+impl TenderKind {
+    /// The word used in the CLI, JSON and the store.
+    pub fn name(self) -> &'static str {
+        match self {
+            TenderKind::Cash => "cash",
+            TenderKind::Qr => "qr",
+            TenderKind::Card => "card",
+        }
+    }
+
+    /// What the receipt calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TenderKind::Cash => "Cash",
+            TenderKind::Qr => "QR transfer",
+            TenderKind::Card => "Card",
+        }
+    }
+}
+
+impl FromStr for TenderKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "cash" => Ok(TenderKind::Cash),
+            "qr" => Ok(TenderKind::Qr),
+            "card" => Ok(TenderKind::Card),
+            other => Err(format!("unknown payment method '{other}': use cash, qr or card")),
+        }
+    }
+}
+
+/// A payment applied to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tender {
+    /// Method.
+    pub kind: TenderKind,
+    /// What the fan handed over (cash) or paid (other methods).
+    pub tendered: Money,
+    /// Cash given back.
+    pub change: Money,
+}
+
+/// Why a tender cannot settle an order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TenderError {
+    /// Less cash than the total.
+    #[error("tendered {tendered} is less than the total {total}")]
+    TooLittle {
+        /// What was handed over.
+        tendered: Money,
+        /// What is owed.
+        total: Money,
+    },
+    /// Cash in another currency.
+    #[error("tendered amount is in {got}, the order is in {want}")]
+    Currency {
+        /// The order's currency.
+        want: Currency,
+        /// The tendered currency.
+        got: Currency,
+    },
+}
+
+/// Settles `total` with one tender. Cash may exceed the total and gives change; QR and card pay
+/// exactly the total.
+pub fn settle(total: Money, kind: TenderKind, tendered: Option<Money>) -> Result<Tender, TenderError> {
+    let tendered = match (kind, tendered) {
+        (TenderKind::Cash, Some(t)) => t,
+        _ => total,
+    };
+    if tendered.currency != total.currency {
+        return Err(TenderError::Currency { want: total.currency, got: tendered.currency });
+    }
+    if tendered.minor < total.minor {
+        return Err(TenderError::TooLittle { tendered, total });
+    }
+    Ok(Tender {
+        kind,
+        tendered,
+        change: Money::new(tendered.minor - total.minor, total.currency),
+    })
+}
+
+/// A receipt number, gap-free per station: `K1-000042`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReceiptNo {
+    /// Station code.
+    pub station: String,
+    /// Sequence number at that station, from 1.
+    pub seq: u32,
+}
+
+impl fmt::Display for ReceiptNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{:06}", self.station, self.seq)
+    }
+}
+
+impl FromStr for ReceiptNo {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("'{s}' is not a receipt number; they look like K1-000042");
+        let (station, seq) = s.trim().rsplit_once('-').ok_or_else(bad)?;
+        if station.is_empty() || !seq.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let seq: u32 = seq.parse().map_err(|_| bad())?;
+        Ok(ReceiptNo { station: station.to_ascii_uppercase(), seq })
+    }
+}
+
+/// A claim code issued with an order, with what it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedClaim {
+    /// The code as printed and encoded in the QR.
+    pub code: String,
+    /// Offer title.
+    pub title: String,
+}
+
+/// A queue ticket issued with an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedTicket {
+    /// Label the fan listens for: `A-007`.
+    pub label: String,
+    /// Gig title.
+    pub title: String,
+}
+
+/// Everything a receipt shows about a completed sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Event name.
+    pub event_name: String,
+    /// Venue line.
+    pub venue: String,
+    /// IANA time zone of the event, for local times.
+    pub time_zone: String,
+    /// Station code.
+    pub station: String,
+    /// Receipt number.
+    pub number: ReceiptNo,
+    /// When the sale committed.
+    pub paid_at: Timestamp,
+    /// Lines as sold.
+    pub lines: Vec<Line>,
+    /// VAT per rate.
+    pub vat: Vec<VatLine>,
+    /// Sum of the lines.
+    pub total: Money,
+    /// How it was paid.
+    pub tender: Tender,
+    /// The reference the fan's transfer carries.
+    pub payment_ref: String,
+    /// Claim codes, one per claimable unit.
+    pub claims: Vec<IssuedClaim>,
+    /// Queue tickets for gigs.
+    pub tickets: Vec<IssuedTicket>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(price: i64, vat: u32, qty: u32) -> Line {
+        Line {
+            offer_id: 1,
+            title: "x".into(),
+            unit_price: Money::new(price, Currency::Eur),
+            vat: VatRate(vat),
+            qty,
+        }
+    }
+
+    #[test]
+    fn vat_is_extracted_per_rate() {
+        let lines = [line(1250, 1900, 1), line(300, 700, 2), line(500, 1900, 1)];
+        let b = vat_breakdown(&lines, Currency::Eur);
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].rate, VatRate(700));
+        assert_eq!((b[0].gross.minor, b[0].vat.minor, b[0].net.minor), (600, 39, 561));
+        assert_eq!((b[1].gross.minor, b[1].vat.minor, b[1].net.minor), (1750, 279, 1471));
+    }
+
+    #[test]
+    fn breakdown_always_adds_up_to_the_total() {
+        for price in (1..5_000).step_by(7) {
+            for rate in [0, 500, 700, 1900, 2000, 2100, 2500] {
+                let lines = [line(price, rate, 3), line(price + 1, 1900, 1)];
+                let b = vat_breakdown(&lines, Currency::Eur);
+                let total: i64 = lines.iter().map(|l| l.amount().minor).sum();
+                let sum: i64 = b.iter().map(|v| v.net.minor + v.vat.minor).sum();
+                assert_eq!(sum, total, "price {price} rate {rate}");
+                assert!(b.iter().all(|v| v.vat.minor >= 0 && v.vat.minor <= v.gross.minor));
+            }
+        }
+    }
+
+    #[test]
+    fn cash_gives_change_and_refuses_too_little() {
+        let total = Money::new(1250, Currency::Eur);
+        let t = settle(total, TenderKind::Cash, Some(Money::new(2000, Currency::Eur))).unwrap();
+        assert_eq!(t.change, Money::new(750, Currency::Eur));
+        assert!(matches!(
+            settle(total, TenderKind::Cash, Some(Money::new(1000, Currency::Eur))),
+            Err(TenderError::TooLittle { .. })
+        ));
+        let qr = settle(total, TenderKind::Qr, None).unwrap();
+        assert_eq!((qr.tendered, qr.change.minor), (total, 0));
+    }
+
+    #[test]
+    fn receipt_numbers_round_trip() {
+        let n = ReceiptNo { station: "K1".into(), seq: 42 };
+        assert_eq!(n.to_string(), "K1-000042");
+        assert_eq!("k1-000042".parse::<ReceiptNo>(), Ok(n));
+        assert!("K1".parse::<ReceiptNo>().is_err());
+        assert!("K1-12a".parse::<ReceiptNo>().is_err());
+    }
+
+    #[test]
+    fn cart_merges_and_removes() {
+        let offer = Offer {
+            id: 7,
+            title: "Poster".into(),
+            price: Money::new(1250, Currency::Eur),
+            vat: VatRate(1900),
+            kind: super::super::catalogue::OfferKind::Item,
+            remaining: None,
+            lane: None,
+        };
+        let mut cart = Cart::default();
+        cart.add(&offer);
+        cart.add(&offer);
+        assert_eq!(cart.qty_of(7), 2);
+        assert_eq!(cart.total(), Some(Money::new(2500, Currency::Eur)));
+        cart.remove_one(7);
+        cart.remove_one(7);
+        assert!(cart.is_empty());
+        assert_eq!(cart.total(), None);
+    }
+}

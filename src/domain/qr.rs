@@ -1,0 +1,97 @@
+//! QR symbols as a plain module matrix, shared by the kiosk screens and the PDF receipt.
+
+use qrcode::bits::Bits;
+use qrcode::{EcLevel, QrCode, Version};
+
+/// How the payload is put into the symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrMode {
+    /// The encoder picks the densest segments (claim codes land in alphanumeric mode).
+    Auto,
+    /// All bytes in byte mode, as the payment standards require for UTF-8 payloads.
+    Byte,
+}
+
+/// A QR symbol at error-correction level M: `width × width` modules, dark = true.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    /// Modules per side (without quiet zone).
+    pub width: usize,
+    /// QR version (1–40).
+    pub version: i16,
+    modules: Vec<bool>,
+}
+
+/// The payload does not fit any QR symbol.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the payload ({0} bytes) is too long for a QR code")]
+pub struct QrTooLong(pub usize);
+
+impl QrMatrix {
+    /// Encodes `data` at ECC level M in the smallest version that fits.
+    pub fn encode(data: &str, mode: QrMode) -> Result<QrMatrix, QrTooLong> {
+        let too_long = |_| QrTooLong(data.len());
+        let code = match mode {
+            QrMode::Auto => QrCode::with_error_correction_level(data, EcLevel::M).map_err(too_long)?,
+            QrMode::Byte => byte_mode(data.as_bytes()).ok_or(QrTooLong(data.len()))?,
+        };
+        let version = match code.version() {
+            Version::Normal(v) | Version::Micro(v) => v,
+        };
+        Ok(QrMatrix { width: code.width(), version, modules: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect() })
+    }
+
+    /// Whether the module at column `x`, row `y` is dark.
+    pub fn dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && y < self.width && self.modules[y * self.width + x]
+    }
+
+    /// Horizontal runs of dark modules per row as `(x, y, len)`: fewer rectangles to draw.
+    pub fn dark_runs(&self) -> Vec<(usize, usize, usize)> {
+        let mut runs = Vec::new();
+        for y in 0..self.width {
+            let mut x = 0;
+            while x < self.width {
+                if self.dark(x, y) {
+                    let start = x;
+                    while x < self.width && self.dark(x, y) {
+                        x += 1;
+                    }
+                    runs.push((start, y, x - start));
+                } else {
+                    x += 1;
+                }
+            }
+        }
+        runs
+    }
+}
+
+fn byte_mode(data: &[u8]) -> Option<QrCode> {
+    (1..=40).find_map(|v| {
+        let mut bits = Bits::new(Version::Normal(v));
+        bits.push_byte_data(data).ok()?;
+        bits.push_terminator(EcLevel::M).ok()?;
+        QrCode::with_bits(bits, EcLevel::M).ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_cover_exactly_the_dark_modules() {
+        let m = QrMatrix::encode("HELLO", QrMode::Auto).unwrap();
+        assert_eq!(m.version, 1);
+        let dark = (0..m.width * m.width).filter(|i| m.dark(i % m.width, i / m.width)).count();
+        assert_eq!(m.dark_runs().iter().map(|r| r.2).sum::<usize>(), dark);
+    }
+
+    #[test]
+    fn byte_mode_picks_the_smallest_version() {
+        let m = QrMatrix::encode("BCD\n002\n1\nSCT", QrMode::Byte).unwrap();
+        assert_eq!(m.version, 1);
+        assert!(QrMatrix::encode(&"x".repeat(3000), QrMode::Byte).is_err());
+    }
+}

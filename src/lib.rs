@@ -1,0 +1,11 @@
+//! Encore: a kiosk point of sale for pop-up events and after-show micro-gigs.
+//!
+//! Data flows one way: view → command → service → store, and back as domain values.
+
+pub mod cli;
+pub mod domain;
+pub mod fonts;
+pub mod pdf;
+pub mod service;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,44 @@
+//! The only place that knows printpdf. Input: domain values. Output: PDF bytes.
+
+mod canvas;
+mod receipt;
+
+use std::sync::OnceLock;
+
+use printpdf::ParsedFont;
+
+pub use receipt::receipt_pdf;
+
+/// Why a PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// The bundled font did not parse (a broken build).
+    #[error("the receipt font could not be loaded: {0}")]
+    Font(String),
+    /// A QR code did not fit.
+    #[error(transparent)]
+    Qr(#[from] crate::domain::qr::QrTooLong),
+}
+
+struct Fonts {
+    regular: ParsedFont,
+    bold: ParsedFont,
+}
+
+/// Parses the bundled fonts once per process: parsing costs far more than a receipt.
+fn fonts() -> Result<&'static Fonts, PdfError> {
+    static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let parse = |bytes: &[u8], name: &str| {
+                let mut warnings = Vec::new();
+                ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| format!("{name}: {warnings:?}"))
+            };
+            Ok(Fonts {
+                regular: parse(crate::fonts::REGULAR, "regular")?,
+                bold: parse(crate::fonts::BOLD, "bold")?,
+            })
+        })
+        .as_ref()
+        .map_err(|e| PdfError::Font(e.clone()))
+}

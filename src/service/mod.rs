@@ -1,0 +1,212 @@
+//! The use-cases. `Pos` owns the store; each state change is ONE immediate transaction that also
+//! appends to the audit log, and returns domain values. The kiosk, the CLI and the tests call this.
+
+mod claims;
+mod demo;
+mod queue;
+mod sell;
+
+use std::sync::Arc;
+
+use ed25519_dalek::SigningKey;
+use jiff::Timestamp;
+
+pub use claims::{ClaimStatus, Redeemed};
+pub use queue::LaneView;
+pub use sell::{Checkout, SaleRequest};
+
+use crate::domain::catalogue::Offer;
+use crate::domain::claim::ClaimError;
+use crate::domain::event::Event;
+use crate::domain::order::TenderError;
+use crate::domain::payment::PaymentError;
+use crate::store::{self, Store, StoreError};
+
+/// Where `now` comes from: the system clock in the kiosk, a fixed instant in tests.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(Timestamp::now)
+}
+
+/// A refused or failed use-case, worded for the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum PosError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No event is open.
+    #[error("no event is open: run `encore demo` to load the demo event")]
+    NoEvent,
+    /// The station code is not usable.
+    #[error("station '{0}': use letters then digits, like K1 or K2")]
+    BadStation(String),
+    /// Offer id not in this event.
+    #[error("there is no offer {0} at this event")]
+    UnknownOffer(i64),
+    /// Nothing to sell.
+    #[error("the basket is empty: tap an offer first")]
+    EmptyCart,
+    /// Quantity zero or absurd.
+    #[error("quantity: must be between 1 and {max}")]
+    BadQuantity {
+        /// Largest accepted.
+        max: u32,
+    },
+    /// Not enough units left.
+    #[error("{title} is sold out")]
+    SoldOut {
+        /// Offer title.
+        title: String,
+    },
+    /// Fewer units left than asked for.
+    #[error("only {left} of {title} left")]
+    NotEnough {
+        /// Offer title.
+        title: String,
+        /// Units left.
+        left: u32,
+    },
+    /// A drop before go-live.
+    #[error("{title} is not on sale yet: opens in {opens_in}")]
+    NotOpenYet {
+        /// Offer title.
+        title: String,
+        /// Countdown text.
+        opens_in: String,
+    },
+    /// A drop past its close time.
+    #[error("{title} is closed")]
+    Closed {
+        /// Offer title.
+        title: String,
+    },
+    /// Tender does not settle the total.
+    #[error(transparent)]
+    Tender(#[from] TenderError),
+    /// The payment profile cannot make a payload.
+    #[error("payment settings: {0}")]
+    Payment(#[from] PaymentError),
+    /// No QR payment is set up.
+    #[error("QR payment is not set up for this event")]
+    NoPaymentProfile,
+    /// Not a valid claim code.
+    #[error(transparent)]
+    Claim(#[from] ClaimError),
+    /// Signed for another event.
+    #[error("invalid claim code: it belongs to another event")]
+    OtherEvent,
+    /// Valid signature but not in this database.
+    #[error("unknown claim code: not issued in this database (sold at another kiosk?)")]
+    UnknownClaim,
+    /// Redeemed before.
+    #[error("already redeemed at {at} on station {station} ({title})")]
+    AlreadyRedeemed {
+        /// Local time of the first redemption.
+        at: String,
+        /// Station that redeemed it.
+        station: String,
+        /// What it was for.
+        title: String,
+    },
+    /// Ticket not in this event.
+    #[error("there is no ticket {0}")]
+    UnknownTicket(i64),
+    /// Ticket not in a state that allows the move.
+    #[error("ticket {label} is {state} now; refresh and try again")]
+    TicketMoved {
+        /// Ticket label.
+        label: String,
+        /// Its state.
+        state: &'static str,
+    },
+    /// No such receipt.
+    #[error("no receipt {0} at this event")]
+    NoReceipt(String),
+}
+
+/// Shorthand for service results.
+pub type PosResult<T> = Result<T, PosError>;
+
+/// One kiosk seat at the open event, with the store behind it.
+pub struct Pos {
+    store: Store,
+    event: Event,
+    key: SigningKey,
+    station_id: i64,
+    station: String,
+    clock: Clock,
+}
+
+impl Pos {
+    /// Opens the service on the event open in `store`, as `station` (e.g. K1).
+    pub fn open(mut store: Store, station: &str, clock: Clock) -> PosResult<Pos> {
+        let station = parse_station(station)?;
+        let event = store::events::open_event(store.conn())?.ok_or(PosError::NoEvent)?;
+        let tx = store.immediate()?;
+        let station_id = store::events::ensure_station(&tx, event.id, &station)?;
+        let key = SigningKey::from_bytes(&store::events::signing_key(&tx, event.id)?);
+        tx.commit()?;
+        Ok(Pos { store, event, key, station_id, station, clock })
+    }
+
+    /// Seeds the demo event when asked (`always`) or when no event is open yet (first start).
+    /// Never adds a second demo; true when it was added now.
+    pub fn seed_demo_if_empty(store: &mut Store, clock: &Clock, always: bool) -> PosResult<bool> {
+        if !always && store::events::open_event(store.conn())?.is_some() {
+            return Ok(false);
+        }
+        demo::seed(store, clock())
+    }
+
+    /// The open event.
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+
+    /// This station's code.
+    pub fn station(&self) -> &str {
+        &self.station
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// The event's public key, for verifying codes elsewhere.
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+
+    /// The catalogue with remaining units.
+    pub fn offers(&self) -> PosResult<Vec<Offer>> {
+        Ok(store::offers::list(self.store.conn(), self.event.id, self.event.currency)?)
+    }
+}
+
+/// Station codes are letters then digits (K1, K12), upper-cased.
+fn parse_station(code: &str) -> PosResult<String> {
+    let code = code.trim().to_ascii_uppercase();
+    let letters = code.chars().take_while(char::is_ascii_alphabetic).count();
+    let digits = code.len() - letters;
+    let ok = (1..=3).contains(&letters)
+        && (1..=3).contains(&digits)
+        && code[letters..].chars().all(|c| c.is_ascii_digit());
+    if ok { Ok(code) } else { Err(PosError::BadStation(code)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn station_codes() {
+        assert_eq!(parse_station(" k2 ").unwrap(), "K2");
+        assert!(parse_station("K").is_err());
+        assert!(parse_station("12").is_err());
+        assert!(parse_station("K1X").is_err());
+        assert!(parse_station("K-1").is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! Checkout and sale: the whole sale commits in one immediate transaction.
+
+use ed25519_dalek::SigningKey;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{Pos, PosError, PosResult};
+use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
+use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION};
+use crate::domain::event::Event;
+use crate::domain::money::Money;
+use crate::domain::order::{Line, Receipt, ReceiptNo, TenderKind, settle, vat_breakdown};
+use crate::domain::payment::{PaymentQr, payment_reference};
+use crate::store::orders::{NewOrder, OrderKey, OrderSummary, StoredReceipt};
+use crate::store::{self, audit, claims, events, offers, orders, tickets};
+
+/// Most units of one offer in one sale: a guard against a stuck key, not a business rule.
+const MAX_QTY: u32 = 99;
+
+/// An order about to be paid: its id and payment reference exist before the money moves, so a
+/// retried "Received" can never sell twice and the fan's transfer can be matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkout {
+    /// Client-generated UUIDv7 of the order-to-be.
+    pub order_id: String,
+    /// Reference the fan's transfer carries.
+    pub payment_ref: String,
+}
+
+/// What to sell and how it is paid.
+#[derive(Debug, Clone)]
+pub struct SaleRequest {
+    /// From [`Pos::start_checkout`].
+    pub checkout: Checkout,
+    /// `(offer id, quantity)` pairs.
+    pub items: Vec<(i64, u32)>,
+    /// Method.
+    pub tender: TenderKind,
+    /// Cash handed over (cash only).
+    pub tendered: Option<Money>,
+}
+
+impl Pos {
+    /// Reserves a fresh order id and a payment reference not used at this event.
+    pub fn start_checkout(&self) -> PosResult<Checkout> {
+        let mut payment_ref = payment_reference(rand::random());
+        while orders::payment_ref_taken(self.store.conn(), &payment_ref)? {
+            payment_ref = payment_reference(rand::random());
+        }
+        Ok(Checkout { order_id: Uuid::now_v7().to_string(), payment_ref })
+    }
+
+    /// The QR a fan scans to pay `amount` for this checkout.
+    pub fn payment_qr(&self, amount: Money, checkout: &Checkout) -> PosResult<PaymentQr> {
+        let profile = self.event.payment.as_ref().ok_or(PosError::NoPaymentProfile)?;
+        Ok(profile.payload(amount, &checkout.payment_ref)?)
+    }
+
+    /// Sells and records payment in one transaction: order, lines, stock, tender, receipt number,
+    /// claim codes, queue tickets and audit entry. Retrying the same checkout returns the same receipt.
+    pub fn sell(&mut self, req: &SaleRequest) -> PosResult<Receipt> {
+        if req.items.is_empty() {
+            return Err(PosError::EmptyCart);
+        }
+        if req.items.iter().any(|(_, q)| !(1..=MAX_QTY).contains(q)) {
+            return Err(PosError::BadQuantity { max: MAX_QTY });
+        }
+        let now = self.now();
+        let Pos { store, event, key, station_id, station, .. } = self;
+        let (event_id, currency) = (event.id, event.currency);
+        let issuer = Issuer { event_id, key, station_id: *station_id, station };
+        let tx = store.immediate()?;
+        if let Some(done) = orders::load(&tx, event_id, OrderKey::Id(&req.checkout.order_id), currency)? {
+            return Ok(receipt_of(event, done));
+        }
+        let mut sold: Vec<(Offer, u32)> = Vec::with_capacity(req.items.len());
+        for &(offer_id, qty) in &req.items {
+            let offer = offers::get(&tx, event_id, offer_id, currency)?.ok_or(PosError::UnknownOffer(offer_id))?;
+            check_sellable(&offer, qty, now)?;
+            if !offers::take_units(&tx, offer_id, qty)? {
+                return Err(not_enough(&offer));
+            }
+            sold.push((offer, qty));
+        }
+        let lines: Vec<Line> = sold
+            .iter()
+            .map(|(o, qty)| Line { offer_id: o.id, title: o.title.clone(), unit_price: o.price, vat: o.vat, qty: *qty })
+            .collect();
+        let total = Money::new(lines.iter().map(|l| l.amount().minor).sum(), currency);
+        let tender = settle(total, req.tender, req.tendered)?;
+        let seq = events::take_receipt_seq(&tx, issuer.station_id)?;
+        let order_id = req.checkout.order_id.as_str();
+        let order = NewOrder {
+            id: order_id,
+            event_id,
+            station_id: issuer.station_id,
+            receipt_seq: seq,
+            payment_ref: &req.checkout.payment_ref,
+            total,
+            paid_at: now,
+        };
+        orders::insert(&tx, &order, &lines, &tender)?;
+        for (offer, qty) in &sold {
+            issuer.issue_claims(&tx, offer, *qty, order_id, now)?;
+        }
+        let number = ReceiptNo { station: station.clone(), seq };
+        let detail = json!({
+            "order": order_id, "total_minor": total.minor, "currency": currency.code(),
+            "tender": req.tender.name(), "payment_ref": req.checkout.payment_ref,
+            "lines": req.items,
+        });
+        audit::append(&tx, now, station, "sale", &number.to_string(), &detail)?;
+        let stored = orders::load(&tx, event_id, OrderKey::Id(order_id), currency)?
+            .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
+        tx.commit()?;
+        Ok(receipt_of(event, stored))
+    }
+
+    /// The receipt with this number.
+    pub fn receipt(&self, number: &ReceiptNo) -> PosResult<Receipt> {
+        let stored = orders::load(self.store.conn(), self.event.id, OrderKey::Receipt(number), self.event.currency)?
+            .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
+        Ok(receipt_of(&self.event, stored))
+    }
+
+    /// The newest receipt of the event.
+    pub fn latest_receipt(&self) -> PosResult<Receipt> {
+        let stored = orders::load(self.store.conn(), self.event.id, OrderKey::Latest, self.event.currency)?
+            .ok_or_else(|| PosError::NoReceipt("(none yet)".into()))?;
+        Ok(receipt_of(&self.event, stored))
+    }
+
+    /// The newest orders, newest first.
+    pub fn recent_orders(&self, limit: u32) -> PosResult<Vec<OrderSummary>> {
+        Ok(orders::recent(self.store.conn(), self.event.id, limit, self.event.currency)?)
+    }
+}
+
+/// What claim issuing needs to know about this seat.
+struct Issuer<'a> {
+    event_id: i64,
+    key: &'a SigningKey,
+    station_id: i64,
+    station: &'a str,
+}
+
+impl Issuer<'_> {
+    /// One claim per unit; gig units also get a ticket in the gig's lane.
+    fn issue_claims(
+        &self,
+        tx: &store::Conn,
+        offer: &Offer,
+        qty: u32,
+        order_id: &str,
+        now: jiff::Timestamp,
+    ) -> PosResult<()> {
+        if !offer.kind.is_claimable() {
+            return Ok(());
+        }
+        for _ in 0..qty {
+            let serial = events::take_claim_serial(tx, self.station_id)?;
+            let body = ClaimBody {
+                version: FORMAT_VERSION,
+                event: id_u32(self.event_id)?,
+                station: u16::try_from(self.station_id).map_err(|_| PosError::BadStation(self.station.to_string()))?,
+                serial,
+                offer: id_u32(offer.id)?,
+                quantity: 1,
+            };
+            let code = claim::issue(body, &self.key);
+            let new = claims::NewClaim {
+                code: &code,
+                order_id,
+                offer_id: offer.id,
+                station_id: self.station_id,
+                serial,
+                quantity: 1,
+            };
+            let claim_id = claims::insert(tx, &new)?;
+            if let (OfferKind::Gig { .. }, Some(lane)) = (&offer.kind, offer.lane) {
+                tickets::issue(tx, self.event_id, lane, offer.id, order_id, claim_id, now)?;
+            }
+        }
+        Ok(())
+    }
+
+}
+
+fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
+    let currency = event.currency;
+    Receipt {
+        event_name: event.name.clone(),
+        venue: event.venue.clone(),
+        time_zone: event.time_zone.clone(),
+        station: s.number.station.clone(),
+        vat: vat_breakdown(&s.lines, currency),
+        number: s.number,
+        paid_at: s.paid_at,
+        lines: s.lines,
+        total: s.total,
+        tender: s.tender,
+        payment_ref: s.payment_ref,
+        claims: s.claims,
+        tickets: s.tickets,
+    }
+}
+
+fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()> {
+    match offer.availability(now) {
+        Availability::OpensIn { secs } => Err(PosError::NotOpenYet { title: offer.title.clone(), opens_in: countdown(secs) }),
+        Availability::Closed => Err(PosError::Closed { title: offer.title.clone() }),
+        Availability::SoldOut => Err(PosError::SoldOut { title: offer.title.clone() }),
+        Availability::Left(n) if n < qty => Err(not_enough(offer)),
+        Availability::Left(_) | Availability::Unlimited => Ok(()),
+    }
+}
+
+fn not_enough(offer: &Offer) -> PosError {
+    match offer.remaining {
+        Some(0) | None => PosError::SoldOut { title: offer.title.clone() },
+        Some(left) => PosError::NotEnough { title: offer.title.clone(), left },
+    }
+}
+
+fn id_u32(id: i64) -> PosResult<u32> {
+    u32::try_from(id).map_err(|_| PosError::UnknownOffer(id))
+}

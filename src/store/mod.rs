@@ -1,0 +1,120 @@
+//! The only place with SQL. `open` sets the PRAGMAs and migrates; one file per aggregate.
+//! Functions take a `&Connection` so the service can call them inside its own transaction.
+
+mod migrations;
+
+pub mod audit;
+pub mod claims;
+pub mod events;
+pub mod offers;
+pub mod orders;
+pub mod tickets;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+pub use migrations::SCHEMA_VERSION;
+pub use rusqlite::Connection as Conn;
+
+/// How long a writer waits for another station's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What can go wrong in the store, in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused or failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer Encore.
+    #[error(
+        "this database was written by a newer Encore (schema {found}, this build knows up to {supported}); \
+         update Encore or open another file with --db"
+    )]
+    SchemaTooNew {
+        /// Schema version in the file.
+        found: i64,
+        /// Newest this build knows.
+        supported: i64,
+    },
+    /// A row holds something this build cannot read.
+    #[error("the database holds an unreadable value: {0}")]
+    Corrupt(String),
+    /// The folder for the database could not be made.
+    #[error("cannot create the data folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An open Encore database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, sets the PRAGMAs and migrates it.
+    pub fn open(path: &Path) -> StoreResult<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Starts an IMMEDIATE transaction: it takes the write lock up front, so two stations
+    /// never interleave a read-check-write of the same stock.
+    pub fn immediate(&mut self) -> StoreResult<Tx<'_>> {
+        Ok(Tx(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
+    }
+
+    /// The connection, for reads outside a transaction.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// A write transaction; dropped without `commit` it rolls back, so a refused sale leaves nothing.
+pub struct Tx<'a>(Transaction<'a>);
+
+impl Tx<'_> {
+    /// Commits; with synchronous=FULL the sale is on disk when this returns.
+    pub fn commit(self) -> StoreResult<()> {
+        Ok(self.0.commit()?)
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.0
+    }
+}
+
+/// PRAGMAs first, before anything else touches the file.
+/// WAL lets the kiosk read while another station writes; synchronous=FULL makes every commit
+/// durable across a power cut (NORMAL in WAL mode may lose the last commits, i.e. paid sales).
+pub fn configure(conn: &Connection) -> StoreResult<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+/// Maps a stored text column to a domain value, or a Corrupt error naming it.
+pub(crate) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what} '{value}'"))
+}

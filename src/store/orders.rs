@@ -1,0 +1,230 @@
+//! Orders, their lines and tenders, and the receipts they make.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreResult, corrupt};
+use crate::domain::catalogue::VatRate;
+use crate::domain::money::{Currency, Money};
+use crate::domain::order::{IssuedClaim, IssuedTicket, Line, ReceiptNo, Tender, TenderKind};
+
+/// An order as written at checkout.
+pub struct NewOrder<'a> {
+    /// Client-chosen UUIDv7.
+    pub id: &'a str,
+    /// Event.
+    pub event_id: i64,
+    /// Station row.
+    pub station_id: i64,
+    /// Receipt sequence at that station.
+    pub receipt_seq: u32,
+    /// Payment reference.
+    pub payment_ref: &'a str,
+    /// Total.
+    pub total: Money,
+    /// Commit instant.
+    pub paid_at: Timestamp,
+}
+
+/// Writes the order row, its lines and its tender.
+pub fn insert(conn: &Connection, order: &NewOrder<'_>, lines: &[Line], tender: &Tender) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            order.id,
+            order.event_id,
+            order.station_id,
+            order.receipt_seq,
+            order.payment_ref,
+            order.total.minor,
+            order.total.currency.code(),
+            order.paid_at.as_second()
+        ],
+    )?;
+    let mut line_stmt = conn.prepare_cached(
+        "INSERT INTO order_lines (order_id, line_no, offer_id, title, unit_price_minor, vat_bp, qty)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (no, l) in lines.iter().enumerate() {
+        line_stmt.execute(params![order.id, i64::try_from(no).unwrap_or(i64::MAX) + 1, l.offer_id, l.title, l.unit_price.minor, l.vat.0, l.qty])?;
+    }
+    conn.execute(
+        "INSERT INTO tenders (order_id, kind, tendered_minor, change_minor) VALUES (?1, ?2, ?3, ?4)",
+        params![order.id, tender.kind.name(), tender.tendered.minor, tender.change.minor],
+    )?;
+    Ok(())
+}
+
+/// The stored parts of one order's receipt.
+pub struct StoredReceipt {
+    /// Order id.
+    pub order_id: String,
+    /// Receipt number.
+    pub number: ReceiptNo,
+    /// Payment reference.
+    pub payment_ref: String,
+    /// Commit instant.
+    pub paid_at: Timestamp,
+    /// Lines as sold.
+    pub lines: Vec<Line>,
+    /// Total.
+    pub total: Money,
+    /// Tender.
+    pub tender: Tender,
+    /// Claims with offer titles.
+    pub claims: Vec<IssuedClaim>,
+    /// Tickets with gig titles.
+    pub tickets: Vec<IssuedTicket>,
+}
+
+/// Which order to load.
+pub enum OrderKey<'a> {
+    /// By client id.
+    Id(&'a str),
+    /// By receipt number.
+    Receipt(&'a ReceiptNo),
+    /// The newest at this event.
+    Latest,
+}
+
+/// Loads one order of the event with everything its receipt shows.
+pub fn load(conn: &Connection, event_id: i64, key: OrderKey<'_>, currency: Currency) -> StoreResult<Option<StoredReceipt>> {
+    let head_sql = "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor
+         FROM orders o JOIN stations s ON s.id = o.station_id WHERE o.event_id = ?1";
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, i64>(5)?))
+    };
+    let head = match key {
+        OrderKey::Id(id) => conn.query_row(&format!("{head_sql} AND o.id = ?2"), params![event_id, id], map),
+        OrderKey::Receipt(n) => conn.query_row(
+            &format!("{head_sql} AND s.code = ?2 AND o.receipt_seq = ?3"),
+            params![event_id, n.station, n.seq],
+            map,
+        ),
+        OrderKey::Latest => conn.query_row(&format!("{head_sql} ORDER BY o.paid_at DESC, o.rowid DESC LIMIT 1"), [event_id], map),
+    }
+    .optional()?;
+    let Some((order_id, station, seq, payment_ref, paid_at, total)) = head else {
+        return Ok(None);
+    };
+    let paid_at = Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?;
+    Ok(Some(StoredReceipt {
+        lines: lines(conn, &order_id, currency)?,
+        tender: tender(conn, &order_id, currency)?,
+        claims: claims(conn, &order_id)?,
+        tickets: tickets(conn, &order_id)?,
+        number: ReceiptNo { station, seq },
+        payment_ref,
+        paid_at,
+        total: Money::new(total, currency),
+        order_id,
+    }))
+}
+
+fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Vec<Line>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT offer_id, title, unit_price_minor, vat_bp, qty FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+    )?;
+    let rows = stmt.query_map([order_id], |r| {
+        Ok(Line {
+            offer_id: r.get(0)?,
+            title: r.get(1)?,
+            unit_price: Money::new(r.get(2)?, currency),
+            vat: VatRate(r.get(3)?),
+            qty: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn tender(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Tender> {
+    let (kind, tendered, change): (String, i64, i64) = conn.query_row(
+        "SELECT kind, tendered_minor, change_minor FROM tenders WHERE order_id = ?1",
+        [order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", &kind))?;
+    Ok(Tender { kind, tendered: Money::new(tendered, currency), change: Money::new(change, currency) })
+}
+
+fn claims(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedClaim>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.code, o.title FROM claims c JOIN offers o ON o.id = c.offer_id WHERE c.order_id = ?1 ORDER BY c.id",
+    )?;
+    let rows = stmt.query_map([order_id], |r| Ok(IssuedClaim { code: r.get(0)?, title: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn tickets(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedTicket>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.lane, t.number, o.title FROM tickets t JOIN offers o ON o.id = t.offer_id
+         WHERE t.order_id = ?1 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map([order_id], |r| {
+        let lane: String = r.get(0)?;
+        let number: u32 = r.get(1)?;
+        Ok((lane, number, r.get::<_, String>(2)?))
+    })?;
+    rows.map(|row| {
+        let (lane, number, title) = row?;
+        let lane = lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?;
+        let label = crate::domain::queue::TicketLabel { lane, number }.to_string();
+        Ok(IssuedTicket { label, title })
+    })
+    .collect()
+}
+
+/// A line in the list of recent orders.
+pub struct OrderSummary {
+    /// Order id.
+    pub order_id: String,
+    /// Receipt number.
+    pub number: ReceiptNo,
+    /// Commit instant.
+    pub paid_at: Timestamp,
+    /// Total.
+    pub total: Money,
+    /// Tender kind.
+    pub tender: TenderKind,
+    /// Titles joined for display.
+    pub summary: String,
+}
+
+/// The newest orders of the event, newest first.
+pub fn recent(conn: &Connection, event_id: i64, limit: u32, currency: Currency) -> StoreResult<Vec<OrderSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor, t.kind,
+                (SELECT group_concat(l.qty || '× ' || l.title, ', ') FROM order_lines l WHERE l.order_id = o.id)
+         FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
+         WHERE o.event_id = ?1 ORDER BY o.paid_at DESC, o.rowid DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![event_id, limit], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, u32>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (order_id, station, seq, paid_at, total, kind, summary) = row?;
+        Ok(OrderSummary {
+            order_id,
+            number: ReceiptNo { station, seq },
+            paid_at: Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?,
+            total: Money::new(total, currency),
+            tender: kind.parse().map_err(|_| corrupt("tender kind", &kind))?,
+            summary: summary.unwrap_or_default(),
+        })
+    })
+    .collect()
+}
+
+/// Whether a payment reference is taken already.
+pub fn payment_ref_taken(conn: &Connection, payment_ref: &str) -> StoreResult<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM orders WHERE payment_ref = ?1)", [payment_ref], |r| r.get(0))?)
+}

@@ -1,0 +1,115 @@
+-- Encore schema version 1. Instants are UTC unix seconds; money is integer minor units.
+
+CREATE TABLE events (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT NOT NULL,
+    venue           TEXT NOT NULL,
+    time_zone       TEXT NOT NULL,
+    currency        TEXT NOT NULL,
+    prices_include_vat INTEGER NOT NULL DEFAULT 1,
+    payment_profile TEXT,                 -- JSON PaymentProfile
+    signing_key     BLOB NOT NULL CHECK (length(signing_key) = 32),
+    is_open         INTEGER NOT NULL DEFAULT 0,
+    is_demo         INTEGER NOT NULL DEFAULT 0,
+    created_at      INTEGER NOT NULL
+);
+
+CREATE TABLE stations (
+    id                INTEGER PRIMARY KEY,   -- the station number inside claim codes
+    event_id          INTEGER NOT NULL REFERENCES events(id),
+    code              TEXT NOT NULL,         -- K1, K2 …
+    next_receipt      INTEGER NOT NULL DEFAULT 1,
+    next_claim_serial INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (event_id, code)
+);
+
+CREATE TABLE offers (
+    id            INTEGER PRIMARY KEY,
+    event_id      INTEGER NOT NULL REFERENCES events(id),
+    title         TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('gig', 'drop', 'item')),
+    price_minor   INTEGER NOT NULL CHECK (price_minor >= 0),
+    vat_bp        INTEGER NOT NULL CHECK (vat_bp >= 0),
+    duration_mins INTEGER,
+    capacity      INTEGER,
+    stock         INTEGER,
+    go_live_at    INTEGER,
+    close_at      INTEGER,
+    per_fan_limit INTEGER,
+    remaining     INTEGER CHECK (remaining IS NULL OR remaining >= 0),
+    lane          TEXT,
+    sort          INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE orders (
+    id          TEXT PRIMARY KEY,             -- UUIDv7 chosen by the station: retries are idempotent
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    station_id  INTEGER NOT NULL REFERENCES stations(id),
+    receipt_seq INTEGER NOT NULL,
+    payment_ref TEXT NOT NULL UNIQUE,
+    total_minor INTEGER NOT NULL,
+    currency    TEXT NOT NULL,
+    paid_at     INTEGER NOT NULL,
+    UNIQUE (station_id, receipt_seq)
+);
+
+CREATE TABLE order_lines (
+    order_id         TEXT NOT NULL REFERENCES orders(id),
+    line_no          INTEGER NOT NULL,
+    offer_id         INTEGER NOT NULL REFERENCES offers(id),
+    title            TEXT NOT NULL,
+    unit_price_minor INTEGER NOT NULL,
+    vat_bp           INTEGER NOT NULL,
+    qty              INTEGER NOT NULL CHECK (qty > 0),
+    PRIMARY KEY (order_id, line_no)
+);
+
+CREATE TABLE tenders (
+    order_id       TEXT NOT NULL REFERENCES orders(id),
+    kind           TEXT NOT NULL CHECK (kind IN ('cash', 'qr', 'card')),
+    tendered_minor INTEGER NOT NULL,
+    change_minor   INTEGER NOT NULL CHECK (change_minor >= 0)
+);
+
+CREATE TABLE claims (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    order_id   TEXT NOT NULL REFERENCES orders(id),
+    offer_id   INTEGER NOT NULL REFERENCES offers(id),
+    station_id INTEGER NOT NULL REFERENCES stations(id),
+    serial     INTEGER NOT NULL,
+    quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    UNIQUE (station_id, serial)
+);
+
+-- One row per claim at most: the primary key is what makes redemption exactly-once.
+CREATE TABLE redemptions (
+    claim_id    INTEGER PRIMARY KEY REFERENCES claims(id),
+    redeemed_at INTEGER NOT NULL,
+    station     TEXT NOT NULL
+);
+
+CREATE TABLE tickets (
+    id          INTEGER PRIMARY KEY,
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    lane        TEXT NOT NULL,
+    number      INTEGER NOT NULL,
+    offer_id    INTEGER NOT NULL REFERENCES offers(id),
+    order_id    TEXT NOT NULL REFERENCES orders(id),
+    claim_id    INTEGER REFERENCES claims(id),
+    state       TEXT NOT NULL CHECK (state IN ('waiting', 'called', 'done', 'no_show')),
+    paid_at     INTEGER NOT NULL,
+    called_at   INTEGER,
+    finished_at INTEGER,
+    UNIQUE (event_id, lane, number)
+);
+CREATE INDEX tickets_waiting ON tickets (event_id, lane, state, number);
+
+CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    station TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail  TEXT NOT NULL                -- JSON
+);

@@ -1,0 +1,483 @@
+//! The kiosk. Views read state and return commands; `Kiosk::apply` runs them through the
+//! service after the views are drawn. No view touches the store.
+
+mod fan;
+mod orders;
+mod queue;
+mod redeem;
+mod scanner;
+mod sell;
+pub mod theme;
+mod widgets;
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, RichText};
+
+use crate::domain::catalogue::Offer;
+use crate::domain::claim;
+use crate::domain::event::local_time;
+use crate::domain::money::{Money, parse_amount};
+use crate::domain::order::{Cart, Receipt, ReceiptNo, TenderKind};
+use crate::domain::qr::{QrMatrix, QrMode};
+use crate::domain::queue::TicketState;
+use crate::service::{Checkout, LaneView, Pos, PosError, SaleRequest};
+use crate::store::orders::OrderSummary;
+use scanner::ScanDetector;
+use widgets::Tone;
+
+/// Seconds between re-reads of the catalogue and queue (other stations sell too).
+const REFRESH_SECS: f64 = 1.0;
+
+/// The screens of the kiosk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Tiles, basket, payment.
+    Sell,
+    /// Lanes, call next, served, no-show.
+    Queue,
+    /// Claim-code redemption.
+    Redeem,
+    /// Recent orders and receipt export.
+    Receipts,
+}
+
+impl Screen {
+    const ALL: [Screen; 4] = [Screen::Sell, Screen::Queue, Screen::Redeem, Screen::Receipts];
+
+    fn title(self) -> &'static str {
+        match self {
+            Screen::Sell => "Sell",
+            Screen::Queue => "Queue",
+            Screen::Redeem => "Redeem",
+            Screen::Receipts => "Receipts",
+        }
+    }
+}
+
+/// What a view asks for; applied after the frame's views are drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Switch screen.
+    Goto(Screen),
+    /// One more unit of an offer in the basket.
+    Add(i64),
+    /// One unit fewer.
+    RemoveOne(i64),
+    /// Empty the basket.
+    ClearCart,
+    /// Start a payment with this method.
+    Pay(TenderKind),
+    /// The helper confirms the money arrived (QR seen in the banking app, card approved, cash taken).
+    ConfirmPaid,
+    /// Back out of the payment, keeping the basket.
+    CancelPayment,
+    /// Clear the finished sale for the next fan.
+    NextFan,
+    /// Call the next ticket of a lane.
+    CallNext(char),
+    /// Mark a called ticket served or no-show.
+    Finish(i64, TicketState),
+    /// Redeem a typed or scanned claim code.
+    Redeem(String),
+    /// Write a receipt PDF.
+    ExportReceipt(ReceiptNo),
+    /// Open a file with the desktop's viewer.
+    OpenFile(PathBuf),
+    /// Show or hide the fan-facing window.
+    ToggleFanWindow,
+}
+
+/// Where the current fan's payment stands.
+#[derive(Debug, Clone)]
+pub enum Payment {
+    /// Building the basket.
+    None,
+    /// Waiting for the money by one method.
+    Pending {
+        /// Order id and payment reference.
+        checkout: Checkout,
+        /// Amount due.
+        total: Money,
+        /// Method.
+        method: TenderKind,
+        /// The payment QR (QR method only).
+        qr: Option<(QrMatrix, String)>,
+    },
+    /// Committed: the receipt and a QR per claim code.
+    Paid {
+        /// What was sold.
+        receipt: Box<Receipt>,
+        /// QR of each claim code, in receipt order.
+        claim_qrs: Vec<QrMatrix>,
+    },
+}
+
+/// The kiosk's state between frames.
+pub struct Kiosk {
+    pos: Pos,
+    receipts_dir: PathBuf,
+    /// The screen shown.
+    pub screen: Screen,
+    offers: Vec<Offer>,
+    lanes: Vec<LaneView>,
+    recent: Vec<OrderSummary>,
+    refreshed_at: Option<f64>,
+    /// The basket.
+    pub cart: Cart,
+    /// The payment in progress.
+    pub payment: Payment,
+    cash_input: String,
+    redeem_input: String,
+    redeem_result: Option<(Tone, String)>,
+    notice: Option<(Tone, String)>,
+    exported: Option<PathBuf>,
+    scanner: ScanDetector,
+    fan_window: bool,
+}
+
+impl Kiosk {
+    /// A kiosk on `pos`; receipt PDFs go to `receipts_dir`.
+    pub fn new(pos: Pos, receipts_dir: PathBuf) -> Kiosk {
+        let mut kiosk = Kiosk {
+            pos,
+            receipts_dir,
+            screen: Screen::Sell,
+            offers: Vec::new(),
+            lanes: Vec::new(),
+            recent: Vec::new(),
+            refreshed_at: None,
+            cart: Cart::default(),
+            payment: Payment::None,
+            cash_input: String::new(),
+            redeem_input: String::new(),
+            redeem_result: None,
+            notice: None,
+            exported: None,
+            scanner: ScanDetector::default(),
+            fan_window: false,
+        };
+        kiosk.refresh();
+        kiosk
+    }
+
+    /// The service, for tests that check what was committed.
+    pub fn pos(&self) -> &Pos {
+        &self.pos
+    }
+
+    /// The last message shown to the operator.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_ref().map(|(_, t)| t.as_str())
+    }
+
+    fn refresh(&mut self) {
+        let result = (|| -> Result<(), PosError> {
+            self.offers = self.pos.offers()?;
+            self.lanes = self.pos.queue()?;
+            self.recent = self.pos.recent_orders(50)?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            self.notice = Some((Tone::Bad, e.to_string()));
+        }
+    }
+
+    /// Draws one frame and applies what the views asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let time = ui.input(|i| i.time);
+        if self.refreshed_at.is_none_or(|t| time - t >= REFRESH_SECS) {
+            self.refresh();
+            self.refreshed_at = Some(time);
+        }
+        let mut commands = self.scan_ui(ui, time);
+        commands.extend(self.top_bar_ui(ui));
+        commands.extend(self.screen_ui(ui));
+        if self.fan_window {
+            commands.extend(self.fan_window_ui(ui));
+        }
+        let changed = !commands.is_empty();
+        for command in commands {
+            self.apply(command);
+        }
+        if changed {
+            self.refresh();
+        }
+        // Countdowns and the clock tick once a second; nothing else needs repainting while idle.
+        ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+    }
+
+    fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
+        let events = ui.input(|i| i.events.clone());
+        let mut commands = Vec::new();
+        for event in events {
+            match event {
+                egui::Event::Text(text) => self.scanner.text(&text, time),
+                egui::Event::Key { key: Key::Enter, pressed: true, .. } => {
+                    if let Some(code) = self.scanner.enter(time).filter(|c| claim::looks_like_code(c)) {
+                        // The scanner typed into whatever field had focus: take it back out.
+                        for draft in [&mut self.cash_input, &mut self.redeem_input] {
+                            if let Some(kept) = draft.strip_suffix(code.as_str()) {
+                                *draft = kept.to_string();
+                            }
+                        }
+                        commands.push(Command::Goto(Screen::Redeem));
+                        commands.push(Command::Redeem(code));
+                    }
+                }
+                _ => {}
+            }
+        }
+        commands
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for screen in Screen::ALL {
+                    let tab = egui::Button::selectable(self.screen == screen, RichText::new(screen.title()).size(22.0))
+                        .min_size(egui::vec2(120.0, theme::TOUCH));
+                    if ui.add(tab).clicked() {
+                        commands.push(Command::Goto(screen));
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let fan_label = if self.fan_window { "Close fan screen" } else { "Fan screen" };
+                    if widgets::button(ui, fan_label, 0.0) {
+                        commands.push(Command::ToggleFanWindow);
+                    }
+                    let event = self.pos.event();
+                    ui.label(local_time(self.pos.now(), &event.time_zone));
+                    ui.label(RichText::new(format!("{} · {}", event.name, self.pos.station())).strong());
+                });
+            });
+        });
+        commands
+    }
+
+    fn screen_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let now = self.pos.now();
+        let mut commands = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some((tone, text)) = &self.notice {
+                widgets::banner(ui, *tone, text, 20.0);
+            }
+            commands = match self.screen {
+                Screen::Sell => sell::sell_ui(ui, &self.offers, &self.cart, &self.payment, now, &mut self.cash_input),
+                Screen::Queue => queue::queue_ui(ui, &self.lanes),
+                Screen::Redeem => redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref()),
+                Screen::Receipts => {
+                    let tz = &self.pos.event().time_zone;
+                    orders::orders_ui(ui, &self.recent, tz, self.exported.as_deref())
+                }
+            };
+        });
+        commands
+    }
+
+    fn fan_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let builder = egui::ViewportBuilder::default().with_title("Encore — for fans").with_inner_size([800.0, 700.0]);
+        let id = egui::ViewportId::from_hash_of("fan_screen");
+        let event_name = self.pos.event().name.clone();
+        let payment = &self.payment;
+        let closed = ui.ctx().show_viewport_immediate(id, builder, |ui, class| {
+            if class == egui::ViewportClass::EmbeddedWindow {
+                fan::fan_ui(ui, &event_name, payment);
+            } else {
+                egui::CentralPanel::default().show(ui, |ui| fan::fan_ui(ui, &event_name, payment));
+            }
+            ui.input(|i| i.viewport().close_requested())
+        });
+        if closed { vec![Command::ToggleFanWindow] } else { Vec::new() }
+    }
+
+    /// Runs one command through the service and records what the operator should see.
+    pub fn apply(&mut self, command: Command) {
+        let result = match command {
+            Command::Goto(screen) => {
+                self.screen = screen;
+                Ok(())
+            }
+            Command::Add(id) => {
+                self.add_to_cart(id);
+                Ok(())
+            }
+            Command::RemoveOne(id) => {
+                self.cart.remove_one(id);
+                Ok(())
+            }
+            Command::ClearCart => {
+                self.cart = Cart::default();
+                Ok(())
+            }
+            Command::Pay(method) => self.start_payment(method),
+            Command::ConfirmPaid => self.confirm_paid(),
+            Command::CancelPayment | Command::NextFan => {
+                if matches!(self.payment, Payment::Paid { .. }) {
+                    self.cart = Cart::default();
+                }
+                self.payment = Payment::None;
+                self.cash_input.clear();
+                Ok(())
+            }
+            Command::CallNext(lane) => self.pos.call_next(lane).map(|called| {
+                self.notice = Some(match called {
+                    Some(label) => (Tone::Good, format!("Calling {label}")),
+                    None => (Tone::Info, format!("Nobody is waiting in lane {lane}")),
+                });
+            }),
+            Command::Finish(id, outcome) => self.pos.finish_ticket(id, outcome).map(|label| {
+                let word = if outcome == TicketState::Done { "served" } else { "marked no-show" };
+                self.notice = Some((Tone::Good, format!("{label} {word}")));
+            }),
+            Command::Redeem(code) => {
+                self.redeem(&code);
+                Ok(())
+            }
+            Command::ExportReceipt(number) => self.export(&number),
+            Command::OpenFile(path) => {
+                open_file(&path);
+                Ok(())
+            }
+            Command::ToggleFanWindow => {
+                self.fan_window = !self.fan_window;
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            self.notice = Some((Tone::Bad, e.to_string()));
+        }
+    }
+
+    fn add_to_cart(&mut self, id: i64) {
+        match self.payment {
+            Payment::Paid { .. } => {
+                // Tapping a tile after a sale starts the next fan's basket.
+                self.cart = Cart::default();
+                self.payment = Payment::None;
+            }
+            Payment::Pending { .. } => return,
+            Payment::None => {}
+        }
+        if let Some(offer) = self.offers.iter().find(|o| o.id == id) {
+            let in_cart = self.cart.qty_of(id);
+            if offer.remaining.is_some_and(|left| in_cart >= left) {
+                self.notice = Some((Tone::Bad, format!("Only {} of {} left", offer.remaining.unwrap_or(0), offer.title)));
+                return;
+            }
+            self.cart.add(offer);
+            self.notice = None;
+        }
+    }
+
+    fn start_payment(&mut self, method: TenderKind) -> Result<(), PosError> {
+        let Some(total) = self.cart.total() else {
+            return Err(PosError::EmptyCart);
+        };
+        let checkout = self.pos.start_checkout()?;
+        let qr = match method {
+            TenderKind::Qr => {
+                let payment = self.pos.payment_qr(total, &checkout)?;
+                let matrix = QrMatrix::encode(&payment.payload, payment.mode)
+                    .map_err(|e| PosError::Payment(crate::domain::payment::PaymentError::Field { field: "payload", rule: e.to_string() }))?;
+                Some((matrix, payment.caption))
+            }
+            TenderKind::Cash | TenderKind::Card => None,
+        };
+        self.cash_input.clear();
+        self.payment = Payment::Pending { checkout, total, method, qr };
+        self.notice = None;
+        Ok(())
+    }
+
+    fn confirm_paid(&mut self) -> Result<(), PosError> {
+        let Payment::Pending { checkout, total, method, .. } = &self.payment else {
+            return Ok(());
+        };
+        let tendered = if *method == TenderKind::Cash && !self.cash_input.trim().is_empty() {
+            match parse_amount(&self.cash_input, total.currency) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    self.notice = Some((Tone::Bad, format!("Cash given: {e}")));
+                    return Ok(());
+                }
+            }
+        } else {
+            None
+        };
+        let items = self.cart.lines.iter().map(|l| (l.offer_id, l.qty)).collect();
+        let req = SaleRequest { checkout: checkout.clone(), items, tender: *method, tendered };
+        let receipt = self.pos.sell(&req)?;
+        let claim_qrs = receipt
+            .claims
+            .iter()
+            .filter_map(|c| QrMatrix::encode(&c.code, QrMode::Auto).ok())
+            .collect();
+        self.notice = Some((Tone::Good, format!("Paid {} — receipt {}", receipt.total, receipt.number)));
+        self.payment = Payment::Paid { receipt: Box::new(receipt), claim_qrs };
+        self.cash_input.clear();
+        Ok(())
+    }
+
+    fn redeem(&mut self, input: &str) {
+        let result = self.pos.redeem_claim(input);
+        self.redeem_result = Some(match result {
+            Ok(r) => (Tone::Good, format!("Redeemed: {} × {}", r.quantity, r.title)),
+            Err(e) => (Tone::Bad, e.to_string()),
+        });
+        self.redeem_input.clear();
+    }
+
+    fn export(&mut self, number: &ReceiptNo) -> Result<(), PosError> {
+        let receipt = self.pos.receipt(number)?;
+        let path = self.receipts_dir.join(format!("{number}.pdf"));
+        let written = crate::pdf::receipt_pdf(&receipt)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                std::fs::create_dir_all(&self.receipts_dir).map_err(|e| e.to_string())?;
+                std::fs::write(&path, bytes).map_err(|e| e.to_string())
+            });
+        self.notice = Some(match written {
+            Ok(()) => (Tone::Good, format!("Receipt saved to {}", path.display())),
+            Err(e) => (Tone::Bad, format!("Could not save the receipt to {}: {e}", path.display())),
+        });
+        self.exported = Some(path);
+        Ok(())
+    }
+}
+
+/// Opens a file in the desktop's default viewer without waiting for it.
+fn open_file(path: &Path) {
+    let _ = std::process::Command::new("xdg-open").arg(path).spawn();
+}
+
+impl eframe::App for Kiosk {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        Kiosk::ui(self, ui);
+    }
+}
+
+/// Opens the kiosk window and runs it until closed.
+pub fn run_kiosk(pos: Pos, db: &Path, fullscreen: bool) -> anyhow::Result<()> {
+    let receipts_dir = db.parent().unwrap_or(Path::new(".")).join("receipts");
+    let options = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Encore")
+            .with_app_id("encore")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([1024.0, 600.0])
+            .with_fullscreen(fullscreen),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Encore",
+        options,
+        Box::new(move |cc| {
+            theme::install(&cc.egui_ctx);
+            Ok(Box::new(Kiosk::new(pos, receipts_dir)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the kiosk window could not open: {e}"))
+}

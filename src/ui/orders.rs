@@ -1,0 +1,42 @@
+//! The Receipts screen: recent orders, each with a PDF export.
+
+use std::path::Path;
+
+use egui::RichText;
+
+use super::widgets;
+use super::Command;
+use crate::domain::event::local_time;
+use crate::store::orders::OrderSummary;
+
+/// Lists recent orders, newest first.
+pub fn orders_ui(ui: &mut egui::Ui, recent: &[OrderSummary], time_zone: &str, exported: Option<&Path>) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.heading("Receipts");
+    if let Some(path) = exported {
+        ui.horizontal(|ui| {
+            ui.label(format!("Last export: {}", path.display()));
+            if widgets::button(ui, "Open PDF", 140.0) {
+                commands.push(Command::OpenFile(path.to_path_buf()));
+            }
+        });
+    }
+    if recent.is_empty() {
+        ui.label("No sales yet.");
+    }
+    egui::ScrollArea::vertical().id_salt("orders_scroll").show(ui, |ui| {
+        egui::Grid::new("orders").num_columns(5).striped(true).spacing([18.0, 8.0]).show(ui, |ui| {
+            for order in recent {
+                ui.label(RichText::new(order.number.to_string()).strong());
+                ui.label(local_time(order.paid_at, time_zone));
+                ui.label(&order.summary);
+                ui.label(format!("{} · {}", order.total, order.tender.label()));
+                if widgets::button(ui, format!("PDF {}", order.number), 150.0) {
+                    commands.push(Command::ExportReceipt(order.number.clone()));
+                }
+                ui.end_row();
+            }
+        });
+    });
+    commands
+}

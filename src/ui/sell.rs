@@ -1,0 +1,243 @@
+//! The Sell screen: offer tiles on the left, basket and payment on the right.
+//! The common sale is three taps: a tile, a payment method, the confirmation.
+
+use egui::{RichText, vec2};
+use jiff::Timestamp;
+
+use super::theme::{self, TOUCH};
+use super::widgets::{self, Tone};
+use super::{Command, Payment};
+use crate::domain::catalogue::{Availability, Offer};
+use crate::domain::claim::grouped;
+use crate::domain::money::{Money, parse_amount};
+use crate::domain::order::{Cart, TenderKind};
+
+const TILE_W: f32 = 210.0;
+const TILE_H: f32 = 128.0;
+const PANEL_W: f32 = 390.0;
+
+/// Draws the Sell screen.
+pub fn sell_ui(
+    ui: &mut egui::Ui,
+    offers: &[Offer],
+    cart: &Cart,
+    payment: &Payment,
+    now: Timestamp,
+    cash_input: &mut String,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::Panel::right("basket").exact_size(PANEL_W).show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("basket_scroll").show(ui, |ui| {
+            commands.extend(match payment {
+                Payment::None => basket_ui(ui, cart),
+                Payment::Pending { total, method, qr, checkout } => {
+                    pending_ui(ui, *total, *method, qr.as_ref(), &checkout.payment_ref, cash_input)
+                }
+                Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
+            });
+        });
+    });
+    let locked = matches!(payment, Payment::Pending { .. });
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().id_salt("tiles_scroll").show(ui, |ui| {
+            commands.extend(tiles_ui(ui, offers, now, locked));
+        });
+    });
+    commands
+}
+
+fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let spacing = ui.spacing().item_spacing.x;
+    let per_row = ((ui.available_width() + spacing) / (TILE_W + spacing)).floor().max(1.0) as usize;
+    let tile_w = (ui.available_width() - spacing * (per_row as f32 - 1.0)) / per_row as f32;
+    for row in offers.chunks(per_row) {
+        ui.horizontal(|ui| {
+            for offer in row {
+                let availability = offer.availability(now);
+                let status = match availability {
+                    Availability::Unlimited => offer.kind.name().to_string(),
+                    other => other.tile_text(),
+                };
+                let text = format!("{}\n{}\n{}", offer.title, offer.price, status);
+                let tile = egui::Button::new(RichText::new(text).size(19.0)).min_size(vec2(tile_w, TILE_H)).wrap();
+                if ui.add_enabled(availability.can_sell() && !locked, tile).clicked() {
+                    commands.push(Command::Add(offer.id));
+                }
+            }
+        });
+    }
+    commands
+}
+
+fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.heading("Basket");
+    if cart.is_empty() {
+        ui.label("Tap an offer to start a sale.");
+    }
+    for line in &cart.lines {
+        ui.horizontal(|ui| {
+            if ui.add(egui::Button::new(RichText::new("−").size(24.0)).min_size(vec2(TOUCH, TOUCH))).clicked() {
+                commands.push(Command::RemoveOne(line.offer_id));
+            }
+            ui.label(format!("{}× {}", line.qty, line.title));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(RichText::new(line.amount().to_string()).strong());
+            });
+        });
+    }
+    let total = cart.total();
+    if let Some(total) = total {
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Total").font(theme::bold(26.0)));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(RichText::new(total.to_string()).font(theme::bold(30.0)));
+            });
+        });
+    }
+    let ready = total.is_some();
+    for (label, method) in [("Pay by QR", TenderKind::Qr), ("Cash", TenderKind::Cash), ("Card", TenderKind::Card)] {
+        if widgets::wide_button(ui, RichText::new(label).size(24.0), ready) {
+            commands.push(Command::Pay(method));
+        }
+    }
+    if ready && widgets::wide_button(ui, "Clear basket", true) {
+        commands.push(Command::ClearCart);
+    }
+    commands
+}
+
+fn pending_ui(
+    ui: &mut egui::Ui,
+    total: Money,
+    method: TenderKind,
+    qr: Option<&(crate::domain::qr::QrMatrix, String)>,
+    payment_ref: &str,
+    cash_input: &mut String,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut can_confirm = true;
+    match method {
+        TenderKind::Qr => {
+            ui.heading(format!("Scan to pay {total}"));
+            if let Some((matrix, caption)) = qr {
+                widgets::qr_ui(ui, matrix, ui.available_width().min(360.0), "Payment QR code");
+                ui.label(caption);
+            }
+            ui.label(RichText::new(format!("Reference {payment_ref}")).strong());
+            ui.label("Tap Received once the fan's banking app shows the transfer sent.");
+        }
+        TenderKind::Cash => {
+            ui.heading(format!("Cash — {total} due"));
+            can_confirm = cash_ui(ui, total, cash_input);
+        }
+        TenderKind::Card => {
+            ui.heading(format!("Charge {total} on the card terminal"));
+            ui.label("Tap Card approved when the terminal says so.");
+        }
+    }
+    let confirm = match method {
+        TenderKind::Qr => "Received",
+        TenderKind::Cash => "Cash taken",
+        TenderKind::Card => "Card approved",
+    };
+    if widgets::wide_button(ui, RichText::new(confirm).size(26.0).strong(), can_confirm) {
+        commands.push(Command::ConfirmPaid);
+    }
+    if widgets::wide_button(ui, "Cancel payment", true) {
+        commands.push(Command::CancelPayment);
+    }
+    commands
+}
+
+/// Cash given, quick amounts and the change; true when enough cash was given.
+fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) -> bool {
+    ui.horizontal(|ui| {
+        let label = ui.label("Cash given");
+        let field = egui::TextEdit::singleline(cash_input).hint_text(total.plain()).font(theme::bold(26.0));
+        ui.add_sized([160.0, TOUCH], field).labelled_by(label.id);
+    });
+    ui.horizontal_wrapped(|ui| {
+        if widgets::button(ui, "Exact", 80.0) {
+            *cash_input = total.plain();
+        }
+        for note in next_notes(total) {
+            if widgets::button(ui, note.to_string(), 80.0) {
+                *cash_input = note.plain();
+            }
+        }
+    });
+    if cash_input.trim().is_empty() {
+        ui.label(RichText::new("Exact amount, no change").size(22.0));
+        return true;
+    }
+    match parse_amount(cash_input, total.currency) {
+        Ok(given) if given.minor >= total.minor => {
+            let change = Money::new(given.minor - total.minor, total.currency);
+            ui.label(RichText::new(format!("Change {change}")).font(theme::bold(34.0)).color(theme::GOOD));
+            true
+        }
+        Ok(given) => {
+            let short = Money::new(total.minor - given.minor, total.currency);
+            ui.label(RichText::new(format!("{short} more needed")).size(24.0).color(theme::BAD));
+            false
+        }
+        Err(e) => {
+            ui.label(RichText::new(e.to_string()).color(theme::BAD));
+            false
+        }
+    }
+}
+
+/// The next two common notes above the total (5, 10, 20, 50, 100 … in major units).
+fn next_notes(total: Money) -> Vec<Money> {
+    let scale = 10_i64.pow(total.currency.minor_digits());
+    [5, 10, 20, 50, 100, 200]
+        .into_iter()
+        .map(|n| Money::new(n * scale, total.currency))
+        .filter(|m| m.minor > total.minor)
+        .take(2)
+        .collect()
+}
+
+fn paid_ui(ui: &mut egui::Ui, receipt: &crate::domain::order::Receipt, claim_qrs: &[crate::domain::qr::QrMatrix]) -> Vec<Command> {
+    let mut commands = Vec::new();
+    widgets::banner(ui, Tone::Good, &format!("Paid {}", receipt.total), 30.0);
+    ui.label(format!("Receipt {} · {}", receipt.number, receipt.tender.kind.label()));
+    if receipt.tender.change.minor > 0 {
+        ui.label(RichText::new(format!("Change {}", receipt.tender.change)).font(theme::bold(30.0)));
+    }
+    for ticket in &receipt.tickets {
+        ui.label(RichText::new(format!("Ticket {}", ticket.label)).font(theme::bold(40.0)));
+        ui.label(&ticket.title);
+    }
+    for (claim, matrix) in receipt.claims.iter().zip(claim_qrs) {
+        ui.separator();
+        ui.label(RichText::new(&claim.title).strong());
+        widgets::qr_ui(ui, matrix, 300.0, "Claim QR code");
+        ui.label(RichText::new(grouped(&claim.code)).size(13.0).monospace());
+    }
+    ui.separator();
+    if widgets::wide_button(ui, "Receipt PDF", true) {
+        commands.push(Command::ExportReceipt(receipt.number.clone()));
+    }
+    if widgets::wide_button(ui, RichText::new("Next fan").size(24.0), true) {
+        commands.push(Command::NextFan);
+    }
+    commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    #[test]
+    fn next_notes_are_above_the_total() {
+        let notes = next_notes(Money::new(1250, Currency::Eur));
+        assert_eq!(notes, vec![Money::new(2000, Currency::Eur), Money::new(5000, Currency::Eur)]);
+        assert_eq!(next_notes(Money::new(50_000, Currency::Eur)).len(), 0);
+    }
+}

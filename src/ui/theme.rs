@@ -1,0 +1,44 @@
+//! Fonts and style for a kiosk read at arm's length: big text, 48 px touch targets.
+
+use std::sync::Arc;
+
+use egui::{Color32, FontData, FontDefinitions, FontFamily, FontId, TextStyle};
+
+/// Smallest height of anything a finger taps.
+pub const TOUCH: f32 = 56.0;
+/// Paid / redeemed.
+pub const GOOD: Color32 = Color32::from_rgb(46, 160, 67);
+/// Refused / invalid.
+pub const BAD: Color32 = Color32::from_rgb(215, 58, 73);
+/// Waiting for something.
+pub const WAIT: Color32 = Color32::from_rgb(210, 153, 34);
+
+/// Installs the bundled fonts and the kiosk style; call at start-up and in every UI test.
+pub fn install(ctx: &egui::Context) {
+    let mut fonts = FontDefinitions::empty();
+    fonts.font_data.insert("noto".into(), Arc::new(FontData::from_static(crate::fonts::REGULAR)));
+    fonts.font_data.insert("noto-bold".into(), Arc::new(FontData::from_static(crate::fonts::BOLD)));
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().push("noto".into());
+    }
+    fonts.families.insert(FontFamily::Name("bold".into()), vec!["noto-bold".into()]);
+    ctx.set_fonts(fonts);
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (TextStyle::Small, FontId::proportional(15.0)),
+            (TextStyle::Body, FontId::proportional(19.0)),
+            (TextStyle::Monospace, FontId::monospace(18.0)),
+            (TextStyle::Button, FontId::proportional(20.0)),
+            (TextStyle::Heading, FontId::new(28.0, FontFamily::Name("bold".into()))),
+        ]
+        .into();
+        style.spacing.interact_size.y = TOUCH;
+        style.spacing.button_padding = egui::vec2(14.0, 10.0);
+        style.spacing.item_spacing = egui::vec2(10.0, 10.0);
+    });
+}
+
+/// A bold font of `size`.
+pub fn bold(size: f32) -> FontId {
+    FontId::new(size, FontFamily::Name("bold".into()))
+}

@@ -1,0 +1,58 @@
+//! Shared widgets: QR codes painted as rectangles, big buttons, status banners.
+
+use egui::{Color32, Rect, RichText, Sense, Vec2, vec2};
+
+use super::theme::{BAD, GOOD, TOUCH, WAIT};
+use crate::domain::qr::QrMatrix;
+
+/// Paints a QR code `side` points wide, black on white with a four-module quiet zone.
+pub fn qr_ui(ui: &mut egui::Ui, matrix: &QrMatrix, side: f32, label: &str) {
+    let modules = (matrix.width + 8) as f32;
+    // Whole pixels per module keep the edges crisp for phone cameras.
+    let module = (side / modules).floor().max(1.0);
+    let side = module * modules;
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, label));
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, Color32::WHITE);
+    let origin = rect.min + Vec2::splat(4.0 * module);
+    for (x, y, len) in matrix.dark_runs() {
+        let min = origin + vec2(x as f32 * module, y as f32 * module);
+        painter.rect_filled(Rect::from_min_size(min, vec2(len as f32 * module, module)), 0.0, Color32::BLACK);
+    }
+}
+
+/// A full-width button at least one touch target high.
+pub fn wide_button(ui: &mut egui::Ui, text: impl Into<RichText>, enabled: bool) -> bool {
+    let button = egui::Button::new(text.into()).min_size(vec2(ui.available_width(), TOUCH));
+    ui.add_enabled(enabled, button).clicked()
+}
+
+/// A button of at least `width` × one touch target.
+pub fn button(ui: &mut egui::Ui, text: impl Into<RichText>, width: f32) -> bool {
+    ui.add(egui::Button::new(text.into()).min_size(vec2(width, TOUCH))).clicked()
+}
+
+/// How a banner looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Success.
+    Good,
+    /// Refusal or failure.
+    Bad,
+    /// Neutral information.
+    Info,
+}
+
+/// A coloured, framed line of big text.
+pub fn banner(ui: &mut egui::Ui, tone: Tone, text: &str, size: f32) {
+    let fill = match tone {
+        Tone::Good => GOOD,
+        Tone::Bad => BAD,
+        Tone::Info => WAIT,
+    };
+    egui::Frame::new().fill(fill).corner_radius(8.0).inner_margin(12.0).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(text).color(Color32::WHITE).size(size).strong());
+    });
+}

@@ -1,0 +1,62 @@
+//! Shared test fixtures: a real SQLite file in a temp folder, a fixed clock, the demo event,
+//! and the ONE harness factory every UI test uses (fonts and theme installed).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use encore::service::{Clock, Pos};
+use encore::store::Store;
+use jiff::Timestamp;
+
+/// 2026-11-21 20:00 UTC (21:00 in Berlin).
+pub const T0: i64 = 1_795_809_600;
+
+/// A clock tests can move forward.
+#[derive(Clone)]
+pub struct TestClock(Arc<AtomicI64>);
+
+impl TestClock {
+    pub fn new() -> TestClock {
+        TestClock(Arc::new(AtomicI64::new(T0)))
+    }
+    pub fn advance_secs(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+    pub fn clock(&self) -> Clock {
+        let at = self.0.clone();
+        Arc::new(move || Timestamp::from_second(at.load(Ordering::SeqCst)).unwrap())
+    }
+}
+
+/// A temp folder holding a database file.
+pub struct TestDb {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("encore.db");
+        TestDb { dir, path }
+    }
+
+    /// The demo event in a fresh file, opened as station K1 on `clock`.
+    pub fn demo_pos(&self, clock: &TestClock) -> Pos {
+        self.pos_at("K1", clock)
+    }
+
+    pub fn pos_at(&self, station: &str, clock: &TestClock) -> Pos {
+        let mut store = Store::open(&self.path).unwrap();
+        Pos::seed_demo_if_empty(&mut store, &clock.clock(), false).unwrap();
+        Pos::open(store, station, clock.clock()).unwrap()
+    }
+}
+
+/// The id of the demo offer with this title.
+pub fn offer_id(pos: &Pos, title: &str) -> i64 {
+    pos.offers().unwrap().into_iter().find(|o| o.title == title).unwrap().id
+}
