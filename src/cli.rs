@@ -109,15 +109,30 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
         command,
         Command::Offers { json: true }
             | Command::Sell { json: true, .. }
-            | Command::Claim { action: ClaimAction::Verify { json: true, .. } | ClaimAction::Redeem { json: true, .. } }
+            | Command::Claim {
+                action: ClaimAction::Verify { json: true, .. }
+                    | ClaimAction::Redeem { json: true, .. }
+            }
     );
     let outcome = match command {
-        Command::Demo => Outcome::Done(json!({}), format!("demo event ready: {}", pos.event().name)),
+        Command::Demo => {
+            Outcome::Done(json!({}), format!("demo event ready: {}", pos.event().name))
+        }
         Command::Offers { .. } => offers(pos)?,
-        Command::Sell { offer, qty, pay, tendered, .. } => sell(pos, *offer, *qty, *pay, tendered.as_deref())?,
+        Command::Sell {
+            offer,
+            qty,
+            pay,
+            tendered,
+            ..
+        } => sell(pos, *offer, *qty, *pay, tendered.as_deref())?,
         Command::Receipt { number, output } => receipt(pos, number, output)?,
-        Command::Claim { action: ClaimAction::Verify { code, .. } } => verify(pos, code),
-        Command::Claim { action: ClaimAction::Redeem { code, .. } } => redeem(pos, code),
+        Command::Claim {
+            action: ClaimAction::Verify { code, .. },
+        } => verify(pos, code),
+        Command::Claim {
+            action: ClaimAction::Redeem { code, .. },
+        } => redeem(pos, code),
     };
     let (value, text, code) = match outcome {
         Outcome::Done(v, t) => (v, t, ExitCode::SUCCESS),
@@ -159,13 +174,28 @@ fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
         .collect();
     let text = list
         .iter()
-        .map(|o| format!("{:>4}  {:<5} {:<28} {:>9}  {}", o.id, o.kind.name(), o.title, o.price, o.availability(now).tile_text()))
+        .map(|o| {
+            format!(
+                "{:>4}  {:<5} {:<28} {:>9}  {}",
+                o.id,
+                o.kind.name(),
+                o.title,
+                o.price,
+                o.availability(now).tile_text()
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     Ok(Outcome::Done(Value::Array(value), text))
 }
 
-fn sell(pos: &mut Pos, offer: i64, qty: u32, pay: TenderKind, tendered: Option<&str>) -> anyhow::Result<Outcome> {
+fn sell(
+    pos: &mut Pos,
+    offer: i64,
+    qty: u32,
+    pay: TenderKind,
+    tendered: Option<&str>,
+) -> anyhow::Result<Outcome> {
     let tendered = match tendered.map(|t| parse_amount(t, pos.event().currency)) {
         Some(Err(e)) => {
             let reason = format!("tendered: {e}");
@@ -175,7 +205,12 @@ fn sell(pos: &mut Pos, offer: i64, qty: u32, pay: TenderKind, tendered: Option<&
         None => None,
     };
     let checkout = pos.start_checkout()?;
-    let req = SaleRequest { checkout, items: vec![(offer, qty)], tender: pay, tendered };
+    let req = SaleRequest {
+        checkout,
+        items: vec![(offer, qty)],
+        tender: pay,
+        tendered,
+    };
     let r = match pos.sell(&req) {
         Ok(r) => r,
         Err(e) => return refused(e),
@@ -186,7 +221,10 @@ fn sell(pos: &mut Pos, offer: i64, qty: u32, pay: TenderKind, tendered: Option<&
         "receipt": r.number.to_string(), "total_minor": r.total.minor, "currency": r.total.currency.code(),
         "change_minor": r.tender.change.minor, "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
     });
-    let mut text = format!("paid {} — receipt {}, change {}", r.total, r.number, r.tender.change);
+    let mut text = format!(
+        "paid {} — receipt {}, change {}",
+        r.total, r.number, r.tender.change
+    );
     for t in &r.tickets {
         text.push_str(&format!("\nticket {} — {}", t.label, t.title));
     }
@@ -211,8 +249,16 @@ fn receipt(pos: &Pos, number: &str, output: &PathBuf) -> anyhow::Result<Outcome>
     };
     let bytes = receipt_pdf(&r)?;
     std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
-    let text = format!("receipt {} written to {} ({} bytes)", r.number, output.display(), bytes.len());
-    Ok(Outcome::Done(json!({ "receipt": r.number.to_string(), "file": output }), text))
+    let text = format!(
+        "receipt {} written to {} ({} bytes)",
+        r.number,
+        output.display(),
+        bytes.len()
+    );
+    Ok(Outcome::Done(
+        json!({ "receipt": r.number.to_string(), "file": output }),
+        text,
+    ))
 }
 
 fn verify(pos: &Pos, code: &str) -> Outcome {
@@ -223,8 +269,14 @@ fn verify(pos: &Pos, code: &str) -> Outcome {
                 format!("valid: {} × {} (not redeemed yet)", s.quantity, s.title),
             ),
             Some(r) => {
-                let reason = format!("already redeemed at {} on station {} ({})", r.at, r.station, r.title);
-                Outcome::Refused(json!({ "valid": true, "code": s.code, "title": s.title, "redeemed": r, "error": reason }), reason)
+                let reason = format!(
+                    "already redeemed at {} on station {} ({})",
+                    r.at, r.station, r.title
+                );
+                Outcome::Refused(
+                    json!({ "valid": true, "code": s.code, "title": s.title, "redeemed": r, "error": reason }),
+                    reason,
+                )
             }
         },
         Err(e) => {
@@ -238,7 +290,10 @@ fn redeem(pos: &mut Pos, code: &str) -> Outcome {
     match pos.redeem_claim(code) {
         Ok(r) => Outcome::Done(
             json!({ "redeemed": true, "title": r.title, "quantity": r.quantity, "at": r.at, "station": r.station }),
-            format!("redeemed: {} × {} at {} on {}", r.quantity, r.title, r.at, r.station),
+            format!(
+                "redeemed: {} × {} at {} on {}",
+                r.quantity, r.title, r.at, r.station
+            ),
         ),
         Err(e) => {
             let reason = e.to_string();

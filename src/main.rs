@@ -29,7 +29,11 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     let clock = system_clock();
     // The kiosk seeds the demo on first start; `encore demo` does it on request.
     if matches!(args.command, None | Some(Command::Demo)) {
-        Pos::seed_demo_if_empty(&mut store, &clock, matches!(args.command, Some(Command::Demo)))?;
+        Pos::seed_demo_if_empty(
+            &mut store,
+            &clock,
+            matches!(args.command, Some(Command::Demo)),
+        )?;
     }
     let mut pos = Pos::open(store, &args.station, clock)?;
     match &args.command {
@@ -43,6 +47,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// `$XDG_DATA_HOME/encore/encore.db` (usually ~/.local/share/encore/encore.db).
 fn default_db() -> anyhow::Result<PathBuf> {
-    let dir = dirs::data_dir().context("no data folder: set XDG_DATA_HOME or HOME, or pass --db PATH")?;
+    let dir =
+        dirs::data_dir().context("no data folder: set XDG_DATA_HOME or HOME, or pass --db PATH")?;
     Ok(dir.join("encore").join("encore.db"))
 }

@@ -192,8 +192,14 @@ mod tests {
     #[test]
     fn drop_live_sold_out_and_closed() {
         let now = Timestamp::from_second(2_000).unwrap();
-        assert_eq!(drop_offer(3, 1_000, None).availability(now), Availability::Left(3));
-        assert_eq!(drop_offer(0, 1_000, None).availability(now).tile_text(), "Sold out");
+        assert_eq!(
+            drop_offer(3, 1_000, None).availability(now),
+            Availability::Left(3)
+        );
+        assert_eq!(
+            drop_offer(0, 1_000, None).availability(now).tile_text(),
+            "Sold out"
+        );
         assert_eq!(
             drop_offer(3, 1_000, Some(2_000)).availability(now),
             Availability::Closed

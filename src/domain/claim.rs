@@ -5,6 +5,8 @@ use data_encoding::Encoding;
 use data_encoding_macro::new_encoding;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
+use super::qr::{QrMatrix, QrMode, QrTooLong};
+
 /// Crockford's alphabet; typed input forgives case, O for 0, I and L for 1, spaces and dashes.
 const CROCKFORD: Encoding = new_encoding! {
     symbols: "0123456789ABCDEFGHJKMNPQRSTVWXYZ",
@@ -17,8 +19,12 @@ const CROCKFORD: Encoding = new_encoding! {
 pub const FORMAT_VERSION: u8 = 1;
 /// Signed together with the body so an Encore signature can never be replayed for another use.
 const DOMAIN: &[u8] = b"encore/claim/v1";
-const BODY_LEN: usize = 16;
+/// 10 bytes of body + 64 of signature = 119 characters: QR version 5 at ECC level M holds 122
+/// alphanumeric characters, so every field is as narrow as a pop-up allows.
+const BODY_LEN: usize = 10;
 const CODE_BYTES: usize = BODY_LEN + 64;
+/// Serials are 24-bit.
+pub const MAX_SERIAL: u32 = (1 << 24) - 1;
 
 /// What a claim code says: which unit of which offer, issued where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,13 +32,13 @@ pub struct ClaimBody {
     /// Layout version ([`FORMAT_VERSION`]).
     pub version: u8,
     /// Event id.
-    pub event: u32,
+    pub event: u16,
     /// Number of the issuing station (K1 → 1).
-    pub station: u16,
-    /// Serial of the code at that station.
+    pub station: u8,
+    /// Serial of the code at that station (24 bits, at most [`MAX_SERIAL`]).
     pub serial: u32,
     /// Offer id.
-    pub offer: u32,
+    pub offer: u16,
     /// Units this code is good for.
     pub quantity: u8,
 }
@@ -41,23 +47,22 @@ impl ClaimBody {
     fn to_bytes(self) -> [u8; BODY_LEN] {
         let mut b = [0u8; BODY_LEN];
         b[0] = self.version;
-        b[1..5].copy_from_slice(&self.event.to_be_bytes());
-        b[5..7].copy_from_slice(&self.station.to_be_bytes());
-        b[7..11].copy_from_slice(&self.serial.to_be_bytes());
-        b[11..15].copy_from_slice(&self.offer.to_be_bytes());
-        b[15] = self.quantity;
+        b[1..3].copy_from_slice(&self.event.to_be_bytes());
+        b[3] = self.station;
+        b[4..7].copy_from_slice(&(self.serial & MAX_SERIAL).to_be_bytes()[1..]);
+        b[7..9].copy_from_slice(&self.offer.to_be_bytes());
+        b[9] = self.quantity;
         b
     }
 
     fn from_bytes(b: &[u8; BODY_LEN]) -> ClaimBody {
-        let u32_at = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         ClaimBody {
             version: b[0],
-            event: u32_at(1),
-            station: u16::from_be_bytes([b[5], b[6]]),
-            serial: u32_at(7),
-            offer: u32_at(11),
-            quantity: b[15],
+            event: u16::from_be_bytes([b[1], b[2]]),
+            station: b[3],
+            serial: u32::from_be_bytes([0, b[4], b[5], b[6]]),
+            offer: u16::from_be_bytes([b[7], b[8]]),
+            quantity: b[9],
         }
     }
 }
@@ -144,6 +149,11 @@ fn signed_message(body: &[u8; BODY_LEN]) -> Vec<u8> {
     msg
 }
 
+/// The code's QR symbol: one alphanumeric segment, version 5 or below at ECC level M.
+pub fn qr_matrix(code: &str) -> Result<QrMatrix, QrTooLong> {
+    QrMatrix::encode(code, QrMode::Alphanumeric)
+}
+
 /// Splits a code into groups of four for people to read: `0K4M-7QX2-…`.
 pub fn grouped(code: &str) -> String {
     code.as_bytes()
@@ -156,21 +166,30 @@ pub fn grouped(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::qr::{QrMatrix, QrMode};
 
     fn key(seed: u8) -> SigningKey {
         SigningKey::from_bytes(&[seed; 32])
     }
 
     fn body() -> ClaimBody {
-        ClaimBody { version: 1, event: 7, station: 1, serial: 42, offer: 3, quantity: 1 }
+        ClaimBody {
+            version: 1,
+            event: 7,
+            station: 1,
+            serial: 42,
+            offer: 3,
+            quantity: 1,
+        }
     }
 
     #[test]
     fn issued_codes_verify_with_the_public_key_only() {
         let code = issue(body(), &key(1));
         assert_eq!(verify(&code, &key(1).verifying_key()), Ok(body()));
-        assert_eq!(verify(&code, &key(2).verifying_key()), Err(ClaimError::BadSignature));
+        assert_eq!(
+            verify(&code, &key(2).verifying_key()),
+            Err(ClaimError::BadSignature)
+        );
     }
 
     #[test]
@@ -206,10 +225,20 @@ mod tests {
     #[test]
     fn garbage_is_malformed_not_a_panic() {
         let vk = key(1).verifying_key();
-        for input in ["", "U", "HELLO", "!!!!", &"Z".repeat(128), &"0".repeat(500)] {
+        for input in [
+            "",
+            "U",
+            "HELLO",
+            "!!!!",
+            &"Z".repeat(119),
+            &"Z".repeat(128),
+            &"0".repeat(500),
+        ] {
             assert!(matches!(
                 verify(input, &vk),
-                Err(ClaimError::Malformed(_) | ClaimError::BadSignature | ClaimError::UnsupportedVersion(_))
+                Err(ClaimError::Malformed(_)
+                    | ClaimError::BadSignature
+                    | ClaimError::UnsupportedVersion(_))
             ));
         }
     }
@@ -217,11 +246,25 @@ mod tests {
     #[test]
     fn code_fits_qr_version_5_in_alphanumeric_mode() {
         let code = issue(
-            ClaimBody { version: 1, event: u32::MAX, station: u16::MAX, serial: u32::MAX, offer: u32::MAX, quantity: 255 },
+            ClaimBody {
+                version: 1,
+                event: u16::MAX,
+                station: u8::MAX,
+                serial: MAX_SERIAL,
+                offer: u16::MAX,
+                quantity: 255,
+            },
             &key(9),
         );
-        assert!(code.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-        let qr = QrMatrix::encode(&code, QrMode::Auto).unwrap();
+        assert!(
+            code.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
+        assert_eq!(code.len(), 119);
+        let qr = QrMatrix::encode(&code, QrMode::Alphanumeric).unwrap();
         assert!(qr.version <= 5, "version {}", qr.version);
+        // The real encoder, left to choose its own segments, lands there too.
+        let auto = QrMatrix::encode(&code, QrMode::Auto).unwrap();
+        assert!(auto.version <= 5, "auto version {}", auto.version);
     }
 }

@@ -137,7 +137,9 @@ pub enum AmountError {
     #[error("enter an amount")]
     Empty,
     /// A character that has no place in an amount.
-    #[error("'{0}' is not allowed in an amount; type digits with one decimal separator, like 12.50")]
+    #[error(
+        "'{0}' is not allowed in an amount; type digits with one decimal separator, like 12.50"
+    )]
     BadCharacter(char),
     /// A symbol or code of another currency.
     #[error("that amount is not in {expected}")]
@@ -149,7 +151,9 @@ pub enum AmountError {
     #[error("the amount must not be negative")]
     Negative,
     /// More decimals than the currency has, or separators that could mean two things.
-    #[error("'{input}' is ambiguous: {currency} amounts have {digits} decimals; type it like {example}")]
+    #[error(
+        "'{input}' is ambiguous: {currency} amounts have {digits} decimals; type it like {example}"
+    )]
     Ambiguous {
         /// What was typed.
         input: String,
@@ -177,7 +181,10 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<Money, AmountErro
     if body.starts_with('-') {
         return Err(AmountError::Negative);
     }
-    if let Some(bad) = body.chars().find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ',')) {
+    if let Some(bad) = body
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+    {
         return Err(AmountError::BadCharacter(bad));
     }
     let ambiguous = || AmountError::Ambiguous {
@@ -207,7 +214,10 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<Money, AmountErro
     }
     let mut frac: i64 = 0;
     for i in 0..digits {
-        let d = frac_part.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+        let d = frac_part
+            .as_bytes()
+            .get(i)
+            .map_or(0, |b| i64::from(b - b'0'));
         frac = frac * 10 + d;
     }
     Ok(Money::new(major * currency.scale() + frac, currency))
@@ -227,9 +237,9 @@ fn strip_currency(s: &str, currency: Currency) -> Result<&str, AmountError> {
             return Ok(rest.trim());
         }
     }
-    let foreign = Currency::ALL.iter().any(|c| {
-        s.contains(c.symbol()) || s.to_ascii_uppercase().contains(c.code())
-    });
+    let foreign = Currency::ALL
+        .iter()
+        .any(|c| s.contains(c.symbol()) || s.to_ascii_uppercase().contains(c.code()));
     if foreign {
         return Err(AmountError::WrongCurrency { expected: currency });
     }
@@ -239,7 +249,10 @@ fn strip_currency(s: &str, currency: Currency) -> Result<&str, AmountError> {
 /// Splits into integer digits and fraction digits, allowing 3-digit thousands groups only when
 /// the other separator marks the decimals. Returns None when the separators are ambiguous.
 fn split_decimal(s: &str, currency: Currency) -> Option<(String, String)> {
-    let seps: Vec<(usize, char)> = s.char_indices().filter(|(_, c)| !c.is_ascii_digit()).collect();
+    let seps: Vec<(usize, char)> = s
+        .char_indices()
+        .filter(|(_, c)| !c.is_ascii_digit())
+        .collect();
     match seps.as_slice() {
         [] => Some((s.to_string(), String::new())),
         [(i, _)] => {
@@ -264,7 +277,10 @@ fn split_decimal(s: &str, currency: Currency) -> Option<(String, String)> {
             if first.is_empty() || first.len() > 3 || parts.clone().any(|p| p.len() != 3) {
                 return None;
             }
-            let int: String = int_with_groups.chars().filter(char::is_ascii_digit).collect();
+            let int: String = int_with_groups
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             Some((int, s[last_i + 1..].to_string()))
         }
     }
@@ -297,8 +313,14 @@ mod tests {
     fn refuses_what_is_ambiguous_or_wrong() {
         assert!(matches!(eur("1.250"), Err(AmountError::Ambiguous { .. })));
         assert!(matches!(eur("1,25,0"), Err(AmountError::Ambiguous { .. })));
-        assert!(matches!(eur("1.234.50"), Err(AmountError::Ambiguous { .. })));
-        assert!(matches!(eur("12.345,5.5"), Err(AmountError::Ambiguous { .. })));
+        assert!(matches!(
+            eur("1.234.50"),
+            Err(AmountError::Ambiguous { .. })
+        ));
+        assert!(matches!(
+            eur("12.345,5.5"),
+            Err(AmountError::Ambiguous { .. })
+        ));
         assert_eq!(eur(""), Err(AmountError::Empty));
         assert_eq!(eur("€"), Err(AmountError::Empty));
         assert_eq!(eur("-5"), Err(AmountError::Negative));
@@ -310,12 +332,18 @@ mod tests {
                 expected: Currency::Eur
             })
         );
-        assert!(matches!(eur("99999999999"), Err(AmountError::TooLarge { .. })));
+        assert!(matches!(
+            eur("99999999999"),
+            Err(AmountError::TooLarge { .. })
+        ));
     }
 
     #[test]
     fn yen_has_no_decimals() {
-        assert_eq!(parse_amount("1200", Currency::Jpy).map(|m| m.minor), Ok(1200));
+        assert_eq!(
+            parse_amount("1200", Currency::Jpy).map(|m| m.minor),
+            Ok(1200)
+        );
         assert!(parse_amount("12.5", Currency::Jpy).is_err());
         assert_eq!(Money::new(1200, Currency::Jpy).to_string(), "¥1200");
     }

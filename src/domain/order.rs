@@ -27,7 +27,10 @@ pub struct Line {
 impl Line {
     /// Price × quantity.
     pub fn amount(&self) -> Money {
-        Money::new(self.unit_price.minor * i64::from(self.qty), self.unit_price.currency)
+        Money::new(
+            self.unit_price.minor * i64::from(self.qty),
+            self.unit_price.currency,
+        )
     }
 }
 
@@ -53,7 +56,11 @@ pub fn vat_breakdown(lines: &[Line], currency: Currency) -> Vec<VatLine> {
     rates
         .into_iter()
         .map(|rate| {
-            let gross: i64 = lines.iter().filter(|l| l.vat == rate).map(|l| l.amount().minor).sum();
+            let gross: i64 = lines
+                .iter()
+                .filter(|l| l.vat == rate)
+                .map(|l| l.amount().minor)
+                .sum();
             let vat = contained_vat(gross, rate);
             VatLine {
                 rate,
@@ -109,7 +116,11 @@ impl Cart {
 
     /// Units of this offer already in the basket.
     pub fn qty_of(&self, offer_id: i64) -> u32 {
-        self.lines.iter().filter(|l| l.offer_id == offer_id).map(|l| l.qty).sum()
+        self.lines
+            .iter()
+            .filter(|l| l.offer_id == offer_id)
+            .map(|l| l.qty)
+            .sum()
     }
 
     /// True when nothing is in the basket.
@@ -120,7 +131,10 @@ impl Cart {
     /// The sum of the lines, or None for an empty basket.
     pub fn total(&self) -> Option<Money> {
         let currency = self.lines.first()?.unit_price.currency;
-        Some(Money::new(self.lines.iter().map(|l| l.amount().minor).sum(), currency))
+        Some(Money::new(
+            self.lines.iter().map(|l| l.amount().minor).sum(),
+            currency,
+        ))
     }
 }
 
@@ -163,7 +177,9 @@ impl FromStr for TenderKind {
             "cash" => Ok(TenderKind::Cash),
             "qr" => Ok(TenderKind::Qr),
             "card" => Ok(TenderKind::Card),
-            other => Err(format!("unknown payment method '{other}': use cash, qr or card")),
+            other => Err(format!(
+                "unknown payment method '{other}': use cash, qr or card"
+            )),
         }
     }
 }
@@ -202,13 +218,20 @@ pub enum TenderError {
 
 /// Settles `total` with one tender. Cash may exceed the total and gives change; QR and card pay
 /// exactly the total.
-pub fn settle(total: Money, kind: TenderKind, tendered: Option<Money>) -> Result<Tender, TenderError> {
+pub fn settle(
+    total: Money,
+    kind: TenderKind,
+    tendered: Option<Money>,
+) -> Result<Tender, TenderError> {
     let tendered = match (kind, tendered) {
         (TenderKind::Cash, Some(t)) => t,
         _ => total,
     };
     if tendered.currency != total.currency {
-        return Err(TenderError::Currency { want: total.currency, got: tendered.currency });
+        return Err(TenderError::Currency {
+            want: total.currency,
+            got: tendered.currency,
+        });
     }
     if tendered.minor < total.minor {
         return Err(TenderError::TooLittle { tendered, total });
@@ -244,7 +267,10 @@ impl FromStr for ReceiptNo {
             return Err(bad());
         }
         let seq: u32 = seq.parse().map_err(|_| bad())?;
-        Ok(ReceiptNo { station: station.to_ascii_uppercase(), seq })
+        Ok(ReceiptNo {
+            station: station.to_ascii_uppercase(),
+            seq,
+        })
     }
 }
 
@@ -317,8 +343,14 @@ mod tests {
         let b = vat_breakdown(&lines, Currency::Eur);
         assert_eq!(b.len(), 2);
         assert_eq!(b[0].rate, VatRate(700));
-        assert_eq!((b[0].gross.minor, b[0].vat.minor, b[0].net.minor), (600, 39, 561));
-        assert_eq!((b[1].gross.minor, b[1].vat.minor, b[1].net.minor), (1750, 279, 1471));
+        assert_eq!(
+            (b[0].gross.minor, b[0].vat.minor, b[0].net.minor),
+            (600, 39, 561)
+        );
+        assert_eq!(
+            (b[1].gross.minor, b[1].vat.minor, b[1].net.minor),
+            (1750, 279, 1471)
+        );
     }
 
     #[test]
@@ -330,7 +362,10 @@ mod tests {
                 let total: i64 = lines.iter().map(|l| l.amount().minor).sum();
                 let sum: i64 = b.iter().map(|v| v.net.minor + v.vat.minor).sum();
                 assert_eq!(sum, total, "price {price} rate {rate}");
-                assert!(b.iter().all(|v| v.vat.minor >= 0 && v.vat.minor <= v.gross.minor));
+                assert!(
+                    b.iter()
+                        .all(|v| v.vat.minor >= 0 && v.vat.minor <= v.gross.minor)
+                );
             }
         }
     }
@@ -338,10 +373,19 @@ mod tests {
     #[test]
     fn cash_gives_change_and_refuses_too_little() {
         let total = Money::new(1250, Currency::Eur);
-        let t = settle(total, TenderKind::Cash, Some(Money::new(2000, Currency::Eur))).unwrap();
+        let t = settle(
+            total,
+            TenderKind::Cash,
+            Some(Money::new(2000, Currency::Eur)),
+        )
+        .unwrap();
         assert_eq!(t.change, Money::new(750, Currency::Eur));
         assert!(matches!(
-            settle(total, TenderKind::Cash, Some(Money::new(1000, Currency::Eur))),
+            settle(
+                total,
+                TenderKind::Cash,
+                Some(Money::new(1000, Currency::Eur))
+            ),
             Err(TenderError::TooLittle { .. })
         ));
         let qr = settle(total, TenderKind::Qr, None).unwrap();
@@ -350,7 +394,10 @@ mod tests {
 
     #[test]
     fn receipt_numbers_round_trip() {
-        let n = ReceiptNo { station: "K1".into(), seq: 42 };
+        let n = ReceiptNo {
+            station: "K1".into(),
+            seq: 42,
+        };
         assert_eq!(n.to_string(), "K1-000042");
         assert_eq!("k1-000042".parse::<ReceiptNo>(), Ok(n));
         assert!("K1".parse::<ReceiptNo>().is_err());

@@ -8,7 +8,11 @@ use super::money::{Currency, Money};
 use super::qr::QrMode;
 
 /// Characters left as they are in a link value (RFC 3986 unreserved).
-const LINK_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const LINK_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// EPC069-12 limits.
 const EPC_NAME_MAX: usize = 70;
@@ -48,7 +52,10 @@ pub enum PaymentError {
 }
 
 fn field(field: &'static str, rule: impl Into<String>) -> PaymentError {
-    PaymentError::Field { field, rule: rule.into() }
+    PaymentError::Field {
+        field,
+        rule: rule.into(),
+    }
 }
 
 /// A payload ready to be put in a QR, with the QR mode its standard requires.
@@ -75,7 +82,10 @@ impl PaymentProfile {
                     return Err(field("payment link", "must start with https://"));
                 }
                 if !template.contains("{amount}") && !template.contains("{amount_minor}") {
-                    return Err(field("payment link", "must contain {amount} or {amount_minor}"));
+                    return Err(field(
+                        "payment link",
+                        "must contain {amount} or {amount_minor}",
+                    ));
                 }
                 Ok(())
             }
@@ -98,7 +108,11 @@ impl PaymentProfile {
                     .replace("{amount}", &fill(&amount.plain()))
                     .replace("{currency}", amount.currency.code())
                     .replace("{ref}", &fill(reference));
-                Ok(PaymentQr { payload, mode: QrMode::Auto, caption: "Payment link".into() })
+                Ok(PaymentQr {
+                    payload,
+                    mode: QrMode::Auto,
+                    caption: "Payment link".into(),
+                })
             }
         }
     }
@@ -110,7 +124,10 @@ fn epc_name(name: &str) -> Result<&str, PaymentError> {
         return Err(field("beneficiary name", "must not be empty"));
     }
     if name.chars().count() > EPC_NAME_MAX {
-        return Err(field("beneficiary name", format!("at most {EPC_NAME_MAX} characters")));
+        return Err(field(
+            "beneficiary name",
+            format!("at most {EPC_NAME_MAX} characters"),
+        ));
     }
     if name.contains(['\n', '\r']) {
         return Err(field("beneficiary name", "must be one line"));
@@ -121,13 +138,15 @@ fn epc_name(name: &str) -> Result<&str, PaymentError> {
 fn parse_iban(iban: &str) -> Result<Iban, PaymentError> {
     iban.parse::<Iban>().map_err(|e| {
         let rule = match e {
-            ParseIbanError::InvalidBaseIban { source: ParseBaseIbanError::InvalidChecksum } => {
-                "check digits are wrong (mod-97 check failed): look for a typo".to_string()
-            }
+            ParseIbanError::InvalidBaseIban {
+                source: ParseBaseIbanError::InvalidChecksum,
+            } => "check digits are wrong (mod-97 check failed): look for a typo".to_string(),
             ParseIbanError::InvalidBaseIban { .. } => {
                 "not an IBAN: two letters, two digits, then up to 30 letters and digits".into()
             }
-            ParseIbanError::InvalidBban(_) => "the account part has the wrong format for its country".into(),
+            ParseIbanError::InvalidBban(_) => {
+                "the account part has the wrong format for its country".into()
+            }
             ParseIbanError::UnknownCountry(_) => "unknown country code".into(),
         };
         field("IBAN", rule)
@@ -136,18 +155,32 @@ fn parse_iban(iban: &str) -> Result<Iban, PaymentError> {
 
 /// Builds an EPC069-12 version 002 payload: UTF-8, SCT, no BIC, free-text remittance `reference`.
 /// Fields are separated by LF and nothing follows the last used field.
-pub fn epc_payload(name: &str, iban: &str, amount: Money, reference: &str) -> Result<String, PaymentError> {
+pub fn epc_payload(
+    name: &str,
+    iban: &str,
+    amount: Money,
+    reference: &str,
+) -> Result<String, PaymentError> {
     let name = epc_name(name)?;
     let iban = parse_iban(iban)?;
     if amount.currency != Currency::Eur {
-        return Err(field("amount", format!("SEPA QR codes are in EUR only, not {}", amount.currency)));
+        return Err(field(
+            "amount",
+            format!("SEPA QR codes are in EUR only, not {}", amount.currency),
+        ));
     }
     if !(1..=EPC_MAX_MINOR).contains(&amount.minor) {
-        return Err(field("amount", "must be between EUR0.01 and EUR999999999.99"));
+        return Err(field(
+            "amount",
+            "must be between EUR0.01 and EUR999999999.99",
+        ));
     }
     let reference = reference.trim();
     if reference.chars().count() > EPC_REMITTANCE_MAX || reference.contains(['\n', '\r']) {
-        return Err(field("reference", format!("one line of at most {EPC_REMITTANCE_MAX} characters")));
+        return Err(field(
+            "reference",
+            format!("one line of at most {EPC_REMITTANCE_MAX} characters"),
+        ));
     }
     let fields = [
         "BCD",
@@ -162,10 +195,16 @@ pub fn epc_payload(name: &str, iban: &str, amount: Money, reference: &str) -> Re
         "",
         reference,
     ];
-    let used = fields.iter().rposition(|f| !f.is_empty()).map_or(0, |i| i + 1);
+    let used = fields
+        .iter()
+        .rposition(|f| !f.is_empty())
+        .map_or(0, |i| i + 1);
     let payload = fields[..used].join("\n");
     if payload.len() > EPC_MAX_BYTES {
-        return Err(field("payload", format!("longer than {EPC_MAX_BYTES} bytes")));
+        return Err(field(
+            "payload",
+            format!("longer than {EPC_MAX_BYTES} bytes"),
+        ));
     }
     Ok(payload)
 }
@@ -205,7 +244,13 @@ mod tests {
         // EPC069-12 v3.1 section 4.4.1 example fields (version 001 there, with BIC):
         // BCD / 001 / 1 / SCT / BPOTBEB1 / Red Cross of Belgium / BE72000000001616 / EUR1 / CHAR / "" / Urgency fund
         // Ours is version 002 without BIC, so line 5 is empty and the amount always has two decimals.
-        let p = epc_payload("Red Cross of Belgium", "BE72000000001616", eur(100), "Urgency fund").unwrap();
+        let p = epc_payload(
+            "Red Cross of Belgium",
+            "BE72000000001616",
+            eur(100),
+            "Urgency fund",
+        )
+        .unwrap();
         let lines: Vec<&str> = p.split('\n').collect();
         assert_eq!(lines.len(), 11);
         assert_eq!(lines[5], "Red Cross of Belgium");
@@ -231,10 +276,17 @@ mod tests {
 
     #[test]
     fn link_template_fills_placeholders() {
-        let profile = PaymentProfile::Link { template: "https://pay.example/ada?amt={amount}&note={ref}".into() };
+        let profile = PaymentProfile::Link {
+            template: "https://pay.example/ada?amt={amount}&note={ref}".into(),
+        };
         let qr = profile.payload(eur(1250), "ENC 7F3K2Q").unwrap();
-        assert_eq!(qr.payload, "https://pay.example/ada?amt=12.50&note=ENC%207F3K2Q");
-        let bad = PaymentProfile::Link { template: "ftp://x/{amount}".into() };
+        assert_eq!(
+            qr.payload,
+            "https://pay.example/ada?amt=12.50&note=ENC%207F3K2Q"
+        );
+        let bad = PaymentProfile::Link {
+            template: "ftp://x/{amount}".into(),
+        };
         assert!(bad.validate().is_err());
     }
 
@@ -242,6 +294,10 @@ mod tests {
     fn references_are_short_and_unambiguous() {
         assert_eq!(payment_reference(0), "ENC-000000");
         assert_eq!(payment_reference(u32::MAX).len(), 10);
-        assert!(payment_reference(0x3FFF_FFFF).chars().all(|c| c != 'I' && c != 'O'));
+        assert!(
+            payment_reference(0x3FFF_FFFF)
+                .chars()
+                .all(|c| c != 'I' && c != 'O')
+        );
     }
 }

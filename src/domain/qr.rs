@@ -10,6 +10,8 @@ pub enum QrMode {
     Auto,
     /// All bytes in byte mode, as the payment standards require for UTF-8 payloads.
     Byte,
+    /// One alphanumeric segment (0–9, A–Z and ` $%*+-./:`): the densest mode for claim codes.
+    Alphanumeric,
 }
 
 /// A QR symbol at error-correction level M: `width × width` modules, dark = true.
@@ -32,13 +34,33 @@ impl QrMatrix {
     pub fn encode(data: &str, mode: QrMode) -> Result<QrMatrix, QrTooLong> {
         let too_long = |_| QrTooLong(data.len());
         let code = match mode {
-            QrMode::Auto => QrCode::with_error_correction_level(data, EcLevel::M).map_err(too_long)?,
-            QrMode::Byte => byte_mode(data.as_bytes()).ok_or(QrTooLong(data.len()))?,
+            QrMode::Auto => {
+                QrCode::with_error_correction_level(data, EcLevel::M).map_err(too_long)?
+            }
+            QrMode::Byte => single_segment(data.as_bytes(), Bits::push_byte_data)
+                .ok_or(QrTooLong(data.len()))?,
+            QrMode::Alphanumeric
+                if !data.bytes().all(|b| {
+                    b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(&b)
+                }) =>
+            {
+                return Err(QrTooLong(data.len()));
+            }
+            QrMode::Alphanumeric => single_segment(data.as_bytes(), Bits::push_alphanumeric_data)
+                .ok_or(QrTooLong(data.len()))?,
         };
         let version = match code.version() {
             Version::Normal(v) | Version::Micro(v) => v,
         };
-        Ok(QrMatrix { width: code.width(), version, modules: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect() })
+        Ok(QrMatrix {
+            width: code.width(),
+            version,
+            modules: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        })
     }
 
     /// Whether the module at column `x`, row `y` is dark.
@@ -67,10 +89,14 @@ impl QrMatrix {
     }
 }
 
-fn byte_mode(data: &[u8]) -> Option<QrCode> {
+/// The smallest version holding `data` as one segment pushed by `push`.
+fn single_segment(
+    data: &[u8],
+    push: fn(&mut Bits, &[u8]) -> qrcode::types::QrResult<()>,
+) -> Option<QrCode> {
     (1..=40).find_map(|v| {
         let mut bits = Bits::new(Version::Normal(v));
-        bits.push_byte_data(data).ok()?;
+        push(&mut bits, data).ok()?;
         bits.push_terminator(EcLevel::M).ok()?;
         QrCode::with_bits(bits, EcLevel::M).ok()
     })
@@ -84,7 +110,9 @@ mod tests {
     fn runs_cover_exactly_the_dark_modules() {
         let m = QrMatrix::encode("HELLO", QrMode::Auto).unwrap();
         assert_eq!(m.version, 1);
-        let dark = (0..m.width * m.width).filter(|i| m.dark(i % m.width, i / m.width)).count();
+        let dark = (0..m.width * m.width)
+            .filter(|i| m.dark(i % m.width, i / m.width))
+            .count();
         assert_eq!(m.dark_runs().iter().map(|r| r.2).sum::<usize>(), dark);
     }
 
@@ -93,5 +121,6 @@ mod tests {
         let m = QrMatrix::encode("BCD\n002\n1\nSCT", QrMode::Byte).unwrap();
         assert_eq!(m.version, 1);
         assert!(QrMatrix::encode(&"x".repeat(3000), QrMode::Byte).is_err());
+        assert!(QrMatrix::encode("lower case", QrMode::Alphanumeric).is_err());
     }
 }

@@ -31,9 +31,14 @@ impl TicketState {
 
     /// Parses the store's word.
     pub fn from_name(s: &str) -> Option<TicketState> {
-        [TicketState::Waiting, TicketState::Called, TicketState::Done, TicketState::NoShow]
-            .into_iter()
-            .find(|t| t.name() == s)
+        [
+            TicketState::Waiting,
+            TicketState::Called,
+            TicketState::Done,
+            TicketState::NoShow,
+        ]
+        .into_iter()
+        .find(|t| t.name() == s)
     }
 
     /// Whether a move from `self` to `next` is allowed.
@@ -95,8 +100,22 @@ mod tests {
 
     #[test]
     fn labels_pad_to_three_digits() {
-        assert_eq!(TicketLabel { lane: 'A', number: 7 }.to_string(), "A-007");
-        assert_eq!(TicketLabel { lane: 'B', number: 1234 }.to_string(), "B-1234");
+        assert_eq!(
+            TicketLabel {
+                lane: 'A',
+                number: 7
+            }
+            .to_string(),
+            "A-007"
+        );
+        assert_eq!(
+            TicketLabel {
+                lane: 'B',
+                number: 1234
+            }
+            .to_string(),
+            "B-1234"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! QR codes are placed from the top, and the page height is known only at the end.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 
 use super::Fonts;
@@ -19,9 +19,22 @@ pub enum Weight {
 }
 
 enum Item {
-    Text { x: Pt, top: Mm, size: Pt, weight: Weight, text: String },
-    Rect { x: Mm, top: Mm, w: Mm, h: Mm },
-    Rule { top: Mm },
+    Text {
+        x: Pt,
+        top: Mm,
+        size: Pt,
+        weight: Weight,
+        text: String,
+    },
+    Rect {
+        x: Mm,
+        top: Mm,
+        w: Mm,
+        h: Mm,
+    },
+    Rule {
+        top: Mm,
+    },
 }
 
 /// A page being laid out from the top.
@@ -38,7 +51,13 @@ pub struct Canvas<'f> {
 impl<'f> Canvas<'f> {
     /// An empty page of `width` with `margin` on every side.
     pub fn new(fonts: &'f Fonts, width: Mm, margin: Mm) -> Canvas<'f> {
-        Canvas { fonts, width, margin, cursor: margin, items: Vec::new() }
+        Canvas {
+            fonts,
+            width,
+            margin,
+            cursor: margin,
+            items: Vec::new(),
+        }
     }
 
     fn font(&self, weight: Weight) -> &'f ParsedFont {
@@ -72,7 +91,13 @@ impl<'f> Canvas<'f> {
 
     fn push_text(&mut self, x: Pt, size: Pt, weight: Weight, text: &str) {
         let top = Mm(self.cursor.0 + Self::line_height(size).0 * 0.8);
-        self.items.push(Item::Text { x, top, size, weight, text: text.to_string() });
+        self.items.push(Item::Text {
+            x,
+            top,
+            size,
+            weight,
+            text: text.to_string(),
+        });
     }
 
     /// One line of text starting at the left margin.
@@ -122,7 +147,11 @@ impl<'f> Canvas<'f> {
         let mut lines: Vec<String> = Vec::new();
         let mut current = String::new();
         for word in text.split(' ') {
-            let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+            let candidate = if current.is_empty() {
+                word.to_string()
+            } else {
+                format!("{current} {word}")
+            };
             if self.text_width(&candidate, size, weight).0 <= room.0 || current.is_empty() {
                 current = candidate;
             } else {
@@ -168,7 +197,12 @@ impl<'f> Canvas<'f> {
         let mut doc = PdfDocument::new(title);
         let regular = doc.add_font(&self.fonts.regular);
         let bold = doc.add_font(&self.fonts.bold);
-        let black = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
+        let black = Color::Rgb(Rgb {
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            icc_profile: None,
+        });
         let mut ops = vec![
             Op::SetFillColor { col: black.clone() },
             Op::SetOutlineColor { col: black },
@@ -177,13 +211,30 @@ impl<'f> Canvas<'f> {
         let y = |top: Mm| Pt::from(Mm(height.0 - top.0));
         for item in self.items {
             match item {
-                Item::Text { x, top, size, weight, text } => {
-                    let id: &FontId = if weight == Weight::Bold { &bold } else { &regular };
+                Item::Text {
+                    x,
+                    top,
+                    size,
+                    weight,
+                    text,
+                } => {
+                    let id: &FontId = if weight == Weight::Bold {
+                        &bold
+                    } else {
+                        &regular
+                    };
                     ops.extend([
                         Op::StartTextSection,
-                        Op::SetFont { font: PdfFontHandle::External(id.clone()), size },
-                        Op::SetTextCursor { pos: Point { x, y: y(top) } },
-                        Op::ShowText { items: vec![TextItem::Text(text)] },
+                        Op::SetFont {
+                            font: PdfFontHandle::External(id.clone()),
+                            size,
+                        },
+                        Op::SetTextCursor {
+                            pos: Point { x, y: y(top) },
+                        },
+                        Op::ShowText {
+                            items: vec![TextItem::Text(text)],
+                        },
                         Op::EndTextSection,
                     ]);
                 }
@@ -200,8 +251,20 @@ impl<'f> Canvas<'f> {
                 Item::Rule { top } => ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![
-                            LinePoint { p: Point { x: Pt::from(self.margin), y: y(top) }, bezier: false },
-                            LinePoint { p: Point { x: self_right(self.width, self.margin), y: y(top) }, bezier: false },
+                            LinePoint {
+                                p: Point {
+                                    x: Pt::from(self.margin),
+                                    y: y(top),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: self_right(self.width, self.margin),
+                                    y: y(top),
+                                },
+                                bezier: false,
+                            },
                         ],
                         is_closed: false,
                     },
@@ -210,7 +273,13 @@ impl<'f> Canvas<'f> {
         }
         doc.pages.push(PdfPage::new(self.width, height, ops));
         let mut warnings = Vec::new();
-        doc.save(&PdfSaveOptions { subset_fonts: true, ..Default::default() }, &mut warnings)
+        doc.save(
+            &PdfSaveOptions {
+                subset_fonts: true,
+                ..Default::default()
+            },
+            &mut warnings,
+        )
     }
 }
 

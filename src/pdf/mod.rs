@@ -32,7 +32,8 @@ fn fonts() -> Result<&'static Fonts, PdfError> {
         .get_or_init(|| {
             let parse = |bytes: &[u8], name: &str| {
                 let mut warnings = Vec::new();
-                ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| format!("{name}: {warnings:?}"))
+                ParsedFont::from_bytes(bytes, 0, &mut warnings)
+                    .ok_or_else(|| format!("{name}: {warnings:?}"))
             };
             Ok(Fonts {
                 regular: parse(crate::fonts::REGULAR, "regular")?,

@@ -5,10 +5,9 @@ use printpdf::{Mm, Pt};
 
 use super::canvas::{Canvas, Weight};
 use super::{PdfError, fonts};
-use crate::domain::claim::grouped;
+use crate::domain::claim::{grouped, qr_matrix};
 use crate::domain::event::local_time;
 use crate::domain::order::{Receipt, TenderKind};
-use crate::domain::qr::{QrMatrix, QrMode};
 
 const WIDTH: Mm = Mm(80.0);
 const MARGIN: Mm = Mm(4.0);
@@ -36,18 +35,38 @@ fn header(c: &mut Canvas<'_>, r: &Receipt) {
     c.centered(&r.event_name, TITLE, Weight::Bold);
     c.centered(&r.venue, BODY, Weight::Regular);
     c.advance(Mm(1.5));
-    c.left_right(&format!("Receipt {}", r.number), &format!("Station {}", r.station), BODY, Weight::Bold);
+    c.left_right(
+        &format!("Receipt {}", r.number),
+        &format!("Station {}", r.station),
+        BODY,
+        Weight::Bold,
+    );
     c.text(&local_time(r.paid_at, &r.time_zone), BODY, Weight::Regular);
     c.rule();
-    c.columns(&[(Mm(0.0), "Qty"), (Mm(8.0), "Item")], "Amount", SMALL, Weight::Bold);
+    c.columns(
+        &[(Mm(0.0), "Qty"), (Mm(8.0), "Item")],
+        "Amount",
+        SMALL,
+        Weight::Bold,
+    );
 }
 
 fn lines(c: &mut Canvas<'_>, r: &Receipt) {
     for l in &r.lines {
         let qty = format!("{}×", l.qty);
-        c.columns(&[(Mm(0.0), &qty), (Mm(8.0), &l.title)], &l.amount().to_string(), BODY, Weight::Regular);
+        c.columns(
+            &[(Mm(0.0), &qty), (Mm(8.0), &l.title)],
+            &l.amount().to_string(),
+            BODY,
+            Weight::Regular,
+        );
         if l.qty > 1 {
-            c.columns(&[(Mm(8.0), &format!("@ {} each", l.unit_price))], "", SMALL, Weight::Regular);
+            c.columns(
+                &[(Mm(8.0), &format!("@ {} each", l.unit_price))],
+                "",
+                SMALL,
+                Weight::Regular,
+            );
         }
     }
     c.rule();
@@ -56,12 +75,22 @@ fn lines(c: &mut Canvas<'_>, r: &Receipt) {
 fn totals(c: &mut Canvas<'_>, r: &Receipt) {
     c.left_right("TOTAL", &r.total.to_string(), TITLE, Weight::Bold);
     for v in &r.vat {
-        let label = format!("incl. VAT {} on {} (net {})", v.rate.label(), v.gross, v.net);
+        let label = format!(
+            "incl. VAT {} on {} (net {})",
+            v.rate.label(),
+            v.gross,
+            v.net
+        );
         c.left_right(&label, &v.vat.to_string(), SMALL, Weight::Regular);
     }
     c.advance(Mm(1.0));
     let t = &r.tender;
-    c.left_right(&format!("Paid by {}", t.kind.label()), &t.tendered.to_string(), BODY, Weight::Regular);
+    c.left_right(
+        &format!("Paid by {}", t.kind.label()),
+        &t.tendered.to_string(),
+        BODY,
+        Weight::Regular,
+    );
     if t.kind == TenderKind::Cash {
         c.left_right("Change", &t.change.to_string(), BODY, Weight::Regular);
     }
@@ -83,8 +112,12 @@ fn tickets_and_claims(c: &mut Canvas<'_>, r: &Receipt) -> Result<(), PdfError> {
     let n = r.claims.len();
     c.centered("Show this code at the table to collect", BODY, Weight::Bold);
     for (i, claim) in r.claims.iter().enumerate() {
-        let qr = QrMatrix::encode(&claim.code, QrMode::Auto)?;
-        c.centered(&format!("{} ({} of {n})", claim.title, i + 1), BODY, Weight::Regular);
+        let qr = qr_matrix(&claim.code)?;
+        c.centered(
+            &format!("{} ({} of {n})", claim.title, i + 1),
+            BODY,
+            Weight::Regular,
+        );
         c.qr(&qr, QR_MODULE);
         let text = grouped(&claim.code);
         let groups: Vec<&str> = text.split('-').collect();

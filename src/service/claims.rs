@@ -46,7 +46,12 @@ impl Pos {
             title: record.title.clone(),
             quantity: record.quantity,
         });
-        Ok(ClaimStatus { code, title: record.title, quantity: record.quantity, redeemed })
+        Ok(ClaimStatus {
+            code,
+            title: record.title,
+            quantity: record.quantity,
+            redeemed,
+        })
     }
 
     /// Redeems a code once. A second attempt says when and where it was redeemed.
@@ -58,14 +63,34 @@ impl Pos {
         let tx = self.store.immediate()?;
         let record = claims::find(&tx, &code)?.ok_or(PosError::UnknownClaim)?;
         if let Some((at, by)) = record.redeemed {
-            return Err(PosError::AlreadyRedeemed { at: local_clock(at, &tz), station: by, title: record.title });
+            return Err(PosError::AlreadyRedeemed {
+                at: local_clock(at, &tz),
+                station: by,
+                title: record.title,
+            });
         }
         if !claims::redeem(&tx, record.id, now, &station)? {
-            return Err(PosError::AlreadyRedeemed { at: "just now".into(), station: "another station".into(), title: record.title });
+            return Err(PosError::AlreadyRedeemed {
+                at: "just now".into(),
+                station: "another station".into(),
+                title: record.title,
+            });
         }
-        audit::append(&tx, now, &station, "redeem", &code, &json!({ "claim": record.id, "title": record.title }))?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "redeem",
+            &code,
+            &json!({ "claim": record.id, "title": record.title }),
+        )?;
         tx.commit()?;
-        Ok(Redeemed { at: local_clock(now, &tz), station, title: record.title, quantity: record.quantity })
+        Ok(Redeemed {
+            at: local_clock(now, &tz),
+            station,
+            title: record.title,
+            quantity: record.quantity,
+        })
     }
 
     fn verified_code(&self, input: &str) -> PosResult<String> {

@@ -20,7 +20,10 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
     if events::has_demo(&tx)? {
         return Ok(false);
     }
-    let payment = PaymentProfile::Epc { name: "Mara Vey Music".into(), iban: "DE89370400440532013000".into() };
+    let payment = PaymentProfile::Epc {
+        name: "Mara Vey Music".into(),
+        iban: "DE89370400440532013000".into(),
+    };
     let event_id = events::insert(
         &tx,
         &NewEvent {
@@ -49,30 +52,79 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             kind,
             lane,
         };
-        offers::insert(&tx, event_id, &offer, i64::try_from(sort).unwrap_or(i64::MAX))?;
+        offers::insert(
+            &tx,
+            event_id,
+            &offer,
+            i64::try_from(sort).unwrap_or(i64::MAX),
+        )?;
     }
-    audit::append(&tx, now, "-", "event.demo", &event_id.to_string(), &serde_json::json!({}))?;
+    audit::append(
+        &tx,
+        now,
+        "-",
+        "event.demo",
+        &event_id.to_string(),
+        &serde_json::json!({}),
+    )?;
     tx.commit()?;
     Ok(true)
 }
 
 fn catalogue(now: Timestamp) -> Vec<(&'static str, i64, VatRate, OfferKind)> {
-    let at = |mins: i64| now.saturating_add(SignedDuration::from_mins(mins)).unwrap_or(now);
+    let at = |mins: i64| {
+        now.saturating_add(SignedDuration::from_mins(mins))
+            .unwrap_or(now)
+    };
     vec![
-        ("60-second shoutout", 500, STANDARD, OfferKind::Gig { duration_mins: 1, capacity: 120 }),
-        ("5-minute meet & greet", 2500, STANDARD, OfferKind::Gig { duration_mins: 5, capacity: 40 }),
-        ("15-minute song lesson", 6000, STANDARD, OfferKind::Gig { duration_mins: 15, capacity: 8 }),
+        (
+            "60-second shoutout",
+            500,
+            STANDARD,
+            OfferKind::Gig {
+                duration_mins: 1,
+                capacity: 120,
+            },
+        ),
+        (
+            "5-minute meet & greet",
+            2500,
+            STANDARD,
+            OfferKind::Gig {
+                duration_mins: 5,
+                capacity: 40,
+            },
+        ),
+        (
+            "15-minute song lesson",
+            6000,
+            STANDARD,
+            OfferKind::Gig {
+                duration_mins: 15,
+                capacity: 8,
+            },
+        ),
         (
             "Signed tour poster",
             1250,
             STANDARD,
-            OfferKind::Drop { stock: 25, go_live: at(-10), close: Some(at(6 * 60)), per_fan_limit: Some(2) },
+            OfferKind::Drop {
+                stock: 25,
+                go_live: at(-10),
+                close: Some(at(6 * 60)),
+                per_fan_limit: Some(2),
+            },
         ),
         (
             "Vinyl test pressing",
             3500,
             STANDARD,
-            OfferKind::Drop { stock: 5, go_live: at(5), close: Some(at(6 * 60)), per_fan_limit: Some(1) },
+            OfferKind::Drop {
+                stock: 5,
+                go_live: at(5),
+                close: Some(at(6 * 60)),
+                per_fan_limit: Some(1),
+            },
         ),
         ("Signed postcard", 300, REDUCED, OfferKind::Item),
         ("Tour tote bag", 1500, STANDARD, OfferKind::Item),

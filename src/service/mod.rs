@@ -40,8 +40,16 @@ pub enum PosError {
     #[error("no event is open: run `encore demo` to load the demo event")]
     NoEvent,
     /// The station code is not usable.
-    #[error("station '{0}': use letters then digits, like K1 or K2")]
+    #[error("station '{0}': use K and a number from 1 to 255, like K1 or K2")]
     BadStation(String),
+    /// An id too large for a claim code.
+    #[error("{what} {value} is too large for a claim code")]
+    ClaimField {
+        /// Which field.
+        what: &'static str,
+        /// Its value.
+        value: i64,
+    },
     /// Offer id not in this event.
     #[error("there is no offer {0} at this event")]
     UnknownOffer(i64),
@@ -136,19 +144,28 @@ pub struct Pos {
     key: SigningKey,
     station_id: i64,
     station: String,
+    station_no: u8,
     clock: Clock,
 }
 
 impl Pos {
     /// Opens the service on the event open in `store`, as `station` (e.g. K1).
     pub fn open(mut store: Store, station: &str, clock: Clock) -> PosResult<Pos> {
-        let station = parse_station(station)?;
+        let (station, station_no) = parse_station(station)?;
         let event = store::events::open_event(store.conn())?.ok_or(PosError::NoEvent)?;
         let tx = store.immediate()?;
         let station_id = store::events::ensure_station(&tx, event.id, &station)?;
         let key = SigningKey::from_bytes(&store::events::signing_key(&tx, event.id)?);
         tx.commit()?;
-        Ok(Pos { store, event, key, station_id, station, clock })
+        Ok(Pos {
+            store,
+            event,
+            key,
+            station_id,
+            station,
+            station_no,
+            clock,
+        })
     }
 
     /// Seeds the demo event when asked (`always`) or when no event is open yet (first start).
@@ -182,19 +199,26 @@ impl Pos {
 
     /// The catalogue with remaining units.
     pub fn offers(&self) -> PosResult<Vec<Offer>> {
-        Ok(store::offers::list(self.store.conn(), self.event.id, self.event.currency)?)
+        Ok(store::offers::list(
+            self.store.conn(),
+            self.event.id,
+            self.event.currency,
+        )?)
     }
 }
 
-/// Station codes are letters then digits (K1, K12), upper-cased.
-fn parse_station(code: &str) -> PosResult<String> {
+/// Station codes are K and a number 1–255 (the number goes into claim codes): `K1`, `K12`.
+fn parse_station(code: &str) -> PosResult<(String, u8)> {
     let code = code.trim().to_ascii_uppercase();
-    let letters = code.chars().take_while(char::is_ascii_alphabetic).count();
-    let digits = code.len() - letters;
-    let ok = (1..=3).contains(&letters)
-        && (1..=3).contains(&digits)
-        && code[letters..].chars().all(|c| c.is_ascii_digit());
-    if ok { Ok(code) } else { Err(PosError::BadStation(code)) }
+    let number = code
+        .strip_prefix('K')
+        .filter(|n| !n.starts_with('0') && n.chars().all(|c| c.is_ascii_digit()))
+        .and_then(|n| n.parse::<u8>().ok())
+        .filter(|n| *n >= 1);
+    match number {
+        Some(n) => Ok((format!("K{n}"), n)),
+        None => Err(PosError::BadStation(code)),
+    }
 }
 
 #[cfg(test)]
@@ -203,10 +227,10 @@ mod tests {
 
     #[test]
     fn station_codes() {
-        assert_eq!(parse_station(" k2 ").unwrap(), "K2");
-        assert!(parse_station("K").is_err());
-        assert!(parse_station("12").is_err());
-        assert!(parse_station("K1X").is_err());
-        assert!(parse_station("K-1").is_err());
+        assert_eq!(parse_station(" k2 ").unwrap(), ("K2".to_string(), 2));
+        assert_eq!(parse_station("K255").unwrap().1, 255);
+        for bad in ["K", "12", "K1X", "K-1", "K0", "K01", "K256", "S1"] {
+            assert!(parse_station(bad).is_err(), "{bad}");
+        }
     }
 }

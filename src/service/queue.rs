@@ -27,14 +27,23 @@ impl Pos {
     /// Every gig lane with its called and waiting tickets and wait estimates.
     pub fn queue(&self) -> PosResult<Vec<LaneView>> {
         let open = tickets::open_tickets(self.store.conn(), self.event.id)?;
-        let lanes = self.offers()?.into_iter().filter_map(|o| match (o.kind, o.lane) {
-            (OfferKind::Gig { duration_mins, .. }, Some(lane)) => Some((lane, o.title, duration_mins)),
-            _ => None,
-        });
+        let lanes = self
+            .offers()?
+            .into_iter()
+            .filter_map(|o| match (o.kind, o.lane) {
+                (OfferKind::Gig { duration_mins, .. }, Some(lane)) => {
+                    Some((lane, o.title, duration_mins))
+                }
+                _ => None,
+            });
         Ok(lanes
             .map(|(lane, title, duration_mins)| {
                 let in_lane = open.iter().filter(|t| t.label.lane == lane);
-                let called: Vec<Ticket> = in_lane.clone().filter(|t| t.state == TicketState::Called).cloned().collect();
+                let called: Vec<Ticket> = in_lane
+                    .clone()
+                    .filter(|t| t.state == TicketState::Called)
+                    .cloned()
+                    .collect();
                 let in_service = called.iter().map(|t| t.duration_mins).sum();
                 let mut ahead = Vec::new();
                 let waiting = in_lane
@@ -45,7 +54,13 @@ impl Pos {
                         (t.clone(), wait)
                     })
                     .collect();
-                LaneView { lane, title, duration_mins, called, waiting }
+                LaneView {
+                    lane,
+                    title,
+                    duration_mins,
+                    called,
+                    waiting,
+                }
             })
             .collect())
     }
@@ -58,24 +73,48 @@ impl Pos {
         let Some(id) = tickets::first_waiting(&tx, event_id, lane)? else {
             return Ok(None);
         };
-        let (label, _) = tickets::state_of(&tx, event_id, id)?.ok_or(PosError::UnknownTicket(id))?;
+        let (label, _) =
+            tickets::state_of(&tx, event_id, id)?.ok_or(PosError::UnknownTicket(id))?;
         tickets::transition(&tx, id, TicketState::Waiting, TicketState::Called, now)?;
-        audit::append(&tx, now, &station, "queue.call", &label.to_string(), &json!({ "ticket": id }))?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "queue.call",
+            &label.to_string(),
+            &json!({ "ticket": id }),
+        )?;
         tx.commit()?;
         Ok(Some(label))
     }
 
     /// Marks a called ticket served or no-show.
-    pub fn finish_ticket(&mut self, ticket_id: i64, outcome: TicketState) -> PosResult<TicketLabel> {
+    pub fn finish_ticket(
+        &mut self,
+        ticket_id: i64,
+        outcome: TicketState,
+    ) -> PosResult<TicketLabel> {
         let now = self.now();
         let (event_id, station) = (self.event.id, self.station.clone());
         let tx = self.store.immediate()?;
-        let (label, state) = tickets::state_of(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
-        if !state.can_become(outcome) || !tickets::transition(&tx, ticket_id, state, outcome, now)? {
-            return Err(PosError::TicketMoved { label: label.to_string(), state: state.name() });
+        let (label, state) = tickets::state_of(&tx, event_id, ticket_id)?
+            .ok_or(PosError::UnknownTicket(ticket_id))?;
+        if !state.can_become(outcome) || !tickets::transition(&tx, ticket_id, state, outcome, now)?
+        {
+            return Err(PosError::TicketMoved {
+                label: label.to_string(),
+                state: state.name(),
+            });
         }
         let action = format!("queue.{}", outcome.name());
-        audit::append(&tx, now, &station, &action, &label.to_string(), &json!({ "ticket": ticket_id }))?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            &action,
+            &label.to_string(),
+            &json!({ "ticket": ticket_id }),
+        )?;
         tx.commit()?;
         Ok(label)
     }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Pos, PosError, PosResult};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
-use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION};
+use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::money::Money;
 use crate::domain::order::{Line, Receipt, ReceiptNo, TenderKind, settle, vat_breakdown};
@@ -47,12 +47,19 @@ impl Pos {
         while orders::payment_ref_taken(self.store.conn(), &payment_ref)? {
             payment_ref = payment_reference(rand::random());
         }
-        Ok(Checkout { order_id: Uuid::now_v7().to_string(), payment_ref })
+        Ok(Checkout {
+            order_id: Uuid::now_v7().to_string(),
+            payment_ref,
+        })
     }
 
     /// The QR a fan scans to pay `amount` for this checkout.
     pub fn payment_qr(&self, amount: Money, checkout: &Checkout) -> PosResult<PaymentQr> {
-        let profile = self.event.payment.as_ref().ok_or(PosError::NoPaymentProfile)?;
+        let profile = self
+            .event
+            .payment
+            .as_ref()
+            .ok_or(PosError::NoPaymentProfile)?;
         Ok(profile.payload(amount, &checkout.payment_ref)?)
     }
 
@@ -66,16 +73,35 @@ impl Pos {
             return Err(PosError::BadQuantity { max: MAX_QTY });
         }
         let now = self.now();
-        let Pos { store, event, key, station_id, station, .. } = self;
+        let Pos {
+            store,
+            event,
+            key,
+            station_id,
+            station,
+            station_no,
+            ..
+        } = self;
         let (event_id, currency) = (event.id, event.currency);
-        let issuer = Issuer { event_id, key, station_id: *station_id, station };
+        let issuer = Issuer {
+            event_id,
+            key,
+            station_id: *station_id,
+            station_no: *station_no,
+        };
         let tx = store.immediate()?;
-        if let Some(done) = orders::load(&tx, event_id, OrderKey::Id(&req.checkout.order_id), currency)? {
+        if let Some(done) = orders::load(
+            &tx,
+            event_id,
+            OrderKey::Id(&req.checkout.order_id),
+            currency,
+        )? {
             return Ok(receipt_of(event, done));
         }
         let mut sold: Vec<(Offer, u32)> = Vec::with_capacity(req.items.len());
         for &(offer_id, qty) in &req.items {
-            let offer = offers::get(&tx, event_id, offer_id, currency)?.ok_or(PosError::UnknownOffer(offer_id))?;
+            let offer = offers::get(&tx, event_id, offer_id, currency)?
+                .ok_or(PosError::UnknownOffer(offer_id))?;
             check_sellable(&offer, qty, now)?;
             if !offers::take_units(&tx, offer_id, qty)? {
                 return Err(not_enough(&offer));
@@ -84,7 +110,13 @@ impl Pos {
         }
         let lines: Vec<Line> = sold
             .iter()
-            .map(|(o, qty)| Line { offer_id: o.id, title: o.title.clone(), unit_price: o.price, vat: o.vat, qty: *qty })
+            .map(|(o, qty)| Line {
+                offer_id: o.id,
+                title: o.title.clone(),
+                unit_price: o.price,
+                vat: o.vat,
+                qty: *qty,
+            })
             .collect();
         let total = Money::new(lines.iter().map(|l| l.amount().minor).sum(), currency);
         let tender = settle(total, req.tender, req.tendered)?;
@@ -103,7 +135,10 @@ impl Pos {
         for (offer, qty) in &sold {
             issuer.issue_claims(&tx, offer, *qty, order_id, now)?;
         }
-        let number = ReceiptNo { station: station.clone(), seq };
+        let number = ReceiptNo {
+            station: station.clone(),
+            seq,
+        };
         let detail = json!({
             "order": order_id, "total_minor": total.minor, "currency": currency.code(),
             "tender": req.tender.name(), "payment_ref": req.checkout.payment_ref,
@@ -118,21 +153,36 @@ impl Pos {
 
     /// The receipt with this number.
     pub fn receipt(&self, number: &ReceiptNo) -> PosResult<Receipt> {
-        let stored = orders::load(self.store.conn(), self.event.id, OrderKey::Receipt(number), self.event.currency)?
-            .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
+        let stored = orders::load(
+            self.store.conn(),
+            self.event.id,
+            OrderKey::Receipt(number),
+            self.event.currency,
+        )?
+        .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
         Ok(receipt_of(&self.event, stored))
     }
 
     /// The newest receipt of the event.
     pub fn latest_receipt(&self) -> PosResult<Receipt> {
-        let stored = orders::load(self.store.conn(), self.event.id, OrderKey::Latest, self.event.currency)?
-            .ok_or_else(|| PosError::NoReceipt("(none yet)".into()))?;
+        let stored = orders::load(
+            self.store.conn(),
+            self.event.id,
+            OrderKey::Latest,
+            self.event.currency,
+        )?
+        .ok_or_else(|| PosError::NoReceipt("(none yet)".into()))?;
         Ok(receipt_of(&self.event, stored))
     }
 
     /// The newest orders, newest first.
     pub fn recent_orders(&self, limit: u32) -> PosResult<Vec<OrderSummary>> {
-        Ok(orders::recent(self.store.conn(), self.event.id, limit, self.event.currency)?)
+        Ok(orders::recent(
+            self.store.conn(),
+            self.event.id,
+            limit,
+            self.event.currency,
+        )?)
     }
 }
 
@@ -141,7 +191,7 @@ struct Issuer<'a> {
     event_id: i64,
     key: &'a SigningKey,
     station_id: i64,
-    station: &'a str,
+    station_no: u8,
 }
 
 impl Issuer<'_> {
@@ -159,12 +209,18 @@ impl Issuer<'_> {
         }
         for _ in 0..qty {
             let serial = events::take_claim_serial(tx, self.station_id)?;
+            if serial > MAX_SERIAL {
+                return Err(PosError::ClaimField {
+                    what: "claim serial",
+                    value: i64::from(serial),
+                });
+            }
             let body = ClaimBody {
                 version: FORMAT_VERSION,
-                event: id_u32(self.event_id)?,
-                station: u16::try_from(self.station_id).map_err(|_| PosError::BadStation(self.station.to_string()))?,
+                event: id_u16("event", self.event_id)?,
+                station: self.station_no,
                 serial,
-                offer: id_u32(offer.id)?,
+                offer: id_u16("offer", offer.id)?,
                 quantity: 1,
             };
             let code = claim::issue(body, &self.key);
@@ -183,7 +239,6 @@ impl Issuer<'_> {
         }
         Ok(())
     }
-
 }
 
 fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
@@ -207,9 +262,16 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
 
 fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()> {
     match offer.availability(now) {
-        Availability::OpensIn { secs } => Err(PosError::NotOpenYet { title: offer.title.clone(), opens_in: countdown(secs) }),
-        Availability::Closed => Err(PosError::Closed { title: offer.title.clone() }),
-        Availability::SoldOut => Err(PosError::SoldOut { title: offer.title.clone() }),
+        Availability::OpensIn { secs } => Err(PosError::NotOpenYet {
+            title: offer.title.clone(),
+            opens_in: countdown(secs),
+        }),
+        Availability::Closed => Err(PosError::Closed {
+            title: offer.title.clone(),
+        }),
+        Availability::SoldOut => Err(PosError::SoldOut {
+            title: offer.title.clone(),
+        }),
         Availability::Left(n) if n < qty => Err(not_enough(offer)),
         Availability::Left(_) | Availability::Unlimited => Ok(()),
     }
@@ -217,11 +279,16 @@ fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()
 
 fn not_enough(offer: &Offer) -> PosError {
     match offer.remaining {
-        Some(0) | None => PosError::SoldOut { title: offer.title.clone() },
-        Some(left) => PosError::NotEnough { title: offer.title.clone(), left },
+        Some(0) | None => PosError::SoldOut {
+            title: offer.title.clone(),
+        },
+        Some(left) => PosError::NotEnough {
+            title: offer.title.clone(),
+            left,
+        },
     }
 }
 
-fn id_u32(id: i64) -> PosResult<u32> {
-    u32::try_from(id).map_err(|_| PosError::UnknownOffer(id))
+fn id_u16(what: &'static str, id: i64) -> PosResult<u16> {
+    u16::try_from(id).map_err(|_| PosError::ClaimField { what, value: id })
 }

@@ -14,12 +14,24 @@ pub fn append(
     subject: &str,
     detail: &serde_json::Value,
 ) -> StoreResult<()> {
-    conn.prepare_cached("INSERT INTO audit_log (at, station, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![at.as_second(), station, action, subject, detail.to_string()])?;
+    conn.prepare_cached(
+        "INSERT INTO audit_log (at, station, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        at.as_second(),
+        station,
+        action,
+        subject,
+        detail.to_string()
+    ])?;
     Ok(())
 }
 
 /// How many entries carry `action` (used by tests and the status line).
 pub fn count(conn: &Connection, action: &str) -> StoreResult<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM audit_log WHERE action = ?1", [action], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT count(*) FROM audit_log WHERE action = ?1",
+        [action],
+        |r| r.get(0),
+    )?)
 }

@@ -65,12 +65,18 @@ pub fn find(conn: &Connection, code: &str) -> StoreResult<Option<ClaimRecord>> {
         return Ok(None);
     };
     let redeemed = match (at, station) {
-        (Some(at), Some(station)) => {
-            Some((Timestamp::from_second(at).map_err(|_| corrupt("redeemed_at", at))?, station))
-        }
+        (Some(at), Some(station)) => Some((
+            Timestamp::from_second(at).map_err(|_| corrupt("redeemed_at", at))?,
+            station,
+        )),
         _ => None,
     };
-    Ok(Some(ClaimRecord { id, title, quantity, redeemed }))
+    Ok(Some(ClaimRecord {
+        id,
+        title,
+        quantity,
+        redeemed,
+    }))
 }
 
 /// Records the redemption; false when the claim was redeemed already (the primary key holds).

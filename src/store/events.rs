@@ -29,7 +29,11 @@ pub struct NewEvent<'a> {
 
 /// Inserts an event, makes it the open one, and returns its id.
 pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
-    let payment = e.payment.map(serde_json::to_string).transpose().map_err(|err| corrupt("payment profile", err))?;
+    let payment = e
+        .payment
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|err| corrupt("payment profile", err))?;
     conn.execute("UPDATE events SET is_open = 0", [])?;
     conn.execute(
         "INSERT INTO events (name, venue, time_zone, currency, payment_profile, signing_key, is_open, is_demo, created_at)
@@ -66,18 +70,35 @@ pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
         Some(json) => Some(serde_json::from_str(&json).map_err(|e| corrupt("payment profile", e))?),
         None => None,
     };
-    Ok(Some(Event { id, name, venue, time_zone, currency, payment }))
+    Ok(Some(Event {
+        id,
+        name,
+        venue,
+        time_zone,
+        currency,
+        payment,
+    }))
 }
 
 /// Whether a demo event exists already.
 pub fn has_demo(conn: &Connection) -> StoreResult<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM events WHERE is_demo = 1)", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE is_demo = 1)",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// The event's secret signing key.
 pub fn signing_key(conn: &Connection, event_id: i64) -> StoreResult<[u8; 32]> {
-    let bytes: Vec<u8> = conn.query_row("SELECT signing_key FROM events WHERE id = ?1", [event_id], |r| r.get(0))?;
-    bytes.try_into().map_err(|_| corrupt("signing key of event", event_id))
+    let bytes: Vec<u8> = conn.query_row(
+        "SELECT signing_key FROM events WHERE id = ?1",
+        [event_id],
+        |r| r.get(0),
+    )?;
+    bytes
+        .try_into()
+        .map_err(|_| corrupt("signing key of event", event_id))
 }
 
 /// The station row id for `code` at this event, created on first use.
@@ -117,6 +138,10 @@ pub fn take_claim_serial(conn: &Connection, station_id: i64) -> StoreResult<u32>
 /// The station code for a station id (for "redeemed at K2").
 pub fn station_code(conn: &Connection, station_id: i64) -> StoreResult<Option<String>> {
     Ok(conn
-        .query_row("SELECT code FROM stations WHERE id = ?1", [station_id], |r| r.get(0))
+        .query_row(
+            "SELECT code FROM stations WHERE id = ?1",
+            [station_id],
+            |r| r.get(0),
+        )
         .optional()?)
 }

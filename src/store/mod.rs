@@ -77,7 +77,9 @@ impl Store {
     /// Starts an IMMEDIATE transaction: it takes the write lock up front, so two stations
     /// never interleave a read-check-write of the same stock.
     pub fn immediate(&mut self) -> StoreResult<Tx<'_>> {
-        Ok(Tx(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?))
+        Ok(Tx(self.conn.transaction_with_behavior(
+            TransactionBehavior::Immediate,
+        )?))
     }
 
     /// The connection, for reads outside a transaction.

@@ -7,14 +7,30 @@ use super::{StoreError, StoreResult, corrupt};
 use crate::domain::catalogue::{Offer, OfferKind, VatRate};
 use crate::domain::money::{Currency, Money};
 
-const COLUMNS: &str = "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
+const COLUMNS: &str =
+    "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
     close_at, per_fan_limit, remaining, lane";
 
 /// Inserts an offer with all its units remaining; returns its id.
 pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> StoreResult<i64> {
     let (duration, capacity, stock, go_live, close, limit) = match &offer.kind {
-        OfferKind::Gig { duration_mins, capacity } => (Some(*duration_mins), Some(*capacity), None, None, None, None),
-        OfferKind::Drop { stock, go_live, close, per_fan_limit } => (
+        OfferKind::Gig {
+            duration_mins,
+            capacity,
+        } => (
+            Some(*duration_mins),
+            Some(*capacity),
+            None,
+            None,
+            None,
+            None,
+        ),
+        OfferKind::Drop {
+            stock,
+            go_live,
+            close,
+            per_fan_limit,
+        } => (
             None,
             None,
             Some(*stock),
@@ -54,11 +70,17 @@ pub fn list(conn: &Connection, event_id: i64, currency: Currency) -> StoreResult
         "SELECT {COLUMNS} FROM offers WHERE event_id = ?1 ORDER BY sort, id"
     ))?;
     let rows = stmt.query_map([event_id], |r| Ok(read(r, currency)))?;
-    rows.map(|r| r.map_err(StoreError::from).and_then(|o| o)).collect()
+    rows.map(|r| r.map_err(StoreError::from).and_then(|o| o))
+        .collect()
 }
 
 /// One offer of the event.
-pub fn get(conn: &Connection, event_id: i64, offer_id: i64, currency: Currency) -> StoreResult<Option<Offer>> {
+pub fn get(
+    conn: &Connection,
+    event_id: i64,
+    offer_id: i64,
+    currency: Currency,
+) -> StoreResult<Option<Offer>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM offers WHERE event_id = ?1 AND id = ?2"
     ))?;
@@ -85,7 +107,9 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
             .map(|s| Timestamp::from_second(s).map_err(|_| corrupt("instant", s)))
             .transpose()
     };
-    let need = |v: Option<u32>, what: &str| v.ok_or_else(|| corrupt(what, format!("missing on offer {id}")));
+    let need = |v: Option<u32>, what: &str| {
+        v.ok_or_else(|| corrupt(what, format!("missing on offer {id}")))
+    };
     let kind = match kind.as_str() {
         "gig" => OfferKind::Gig {
             duration_mins: need(r.get(5)?, "duration_mins")?,
@@ -93,7 +117,8 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
         },
         "drop" => OfferKind::Drop {
             stock: need(r.get(7)?, "stock")?,
-            go_live: ts(8)?.ok_or_else(|| corrupt("go_live_at", format!("missing on offer {id}")))?,
+            go_live: ts(8)?
+                .ok_or_else(|| corrupt("go_live_at", format!("missing on offer {id}")))?,
             close: ts(9)?,
             per_fan_limit: r.get(10)?,
         },

@@ -27,7 +27,12 @@ pub struct NewOrder<'a> {
 }
 
 /// Writes the order row, its lines and its tender.
-pub fn insert(conn: &Connection, order: &NewOrder<'_>, lines: &[Line], tender: &Tender) -> StoreResult<()> {
+pub fn insert(
+    conn: &Connection,
+    order: &NewOrder<'_>,
+    lines: &[Line],
+    tender: &Tender,
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -47,7 +52,15 @@ pub fn insert(conn: &Connection, order: &NewOrder<'_>, lines: &[Line], tender: &
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (no, l) in lines.iter().enumerate() {
-        line_stmt.execute(params![order.id, i64::try_from(no).unwrap_or(i64::MAX) + 1, l.offer_id, l.title, l.unit_price.minor, l.vat.0, l.qty])?;
+        line_stmt.execute(params![
+            order.id,
+            i64::try_from(no).unwrap_or(i64::MAX) + 1,
+            l.offer_id,
+            l.title,
+            l.unit_price.minor,
+            l.vat.0,
+            l.qty
+        ])?;
     }
     conn.execute(
         "INSERT INTO tenders (order_id, kind, tendered_minor, change_minor) VALUES (?1, ?2, ?3, ?4)",
@@ -89,20 +102,40 @@ pub enum OrderKey<'a> {
 }
 
 /// Loads one order of the event with everything its receipt shows.
-pub fn load(conn: &Connection, event_id: i64, key: OrderKey<'_>, currency: Currency) -> StoreResult<Option<StoredReceipt>> {
+pub fn load(
+    conn: &Connection,
+    event_id: i64,
+    key: OrderKey<'_>,
+    currency: Currency,
+) -> StoreResult<Option<StoredReceipt>> {
     let head_sql = "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor
          FROM orders o JOIN stations s ON s.id = o.station_id WHERE o.event_id = ?1";
     let map = |r: &rusqlite::Row<'_>| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, i64>(5)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, u32>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
     };
     let head = match key {
-        OrderKey::Id(id) => conn.query_row(&format!("{head_sql} AND o.id = ?2"), params![event_id, id], map),
+        OrderKey::Id(id) => conn.query_row(
+            &format!("{head_sql} AND o.id = ?2"),
+            params![event_id, id],
+            map,
+        ),
         OrderKey::Receipt(n) => conn.query_row(
             &format!("{head_sql} AND s.code = ?2 AND o.receipt_seq = ?3"),
             params![event_id, n.station, n.seq],
             map,
         ),
-        OrderKey::Latest => conn.query_row(&format!("{head_sql} ORDER BY o.paid_at DESC, o.rowid DESC LIMIT 1"), [event_id], map),
+        OrderKey::Latest => conn.query_row(
+            &format!("{head_sql} ORDER BY o.paid_at DESC, o.rowid DESC LIMIT 1"),
+            [event_id],
+            map,
+        ),
     }
     .optional()?;
     let Some((order_id, station, seq, payment_ref, paid_at, total)) = head else {
@@ -145,14 +178,23 @@ fn tender(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", &kind))?;
-    Ok(Tender { kind, tendered: Money::new(tendered, currency), change: Money::new(change, currency) })
+    Ok(Tender {
+        kind,
+        tendered: Money::new(tendered, currency),
+        change: Money::new(change, currency),
+    })
 }
 
 fn claims(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedClaim>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.code, o.title FROM claims c JOIN offers o ON o.id = c.offer_id WHERE c.order_id = ?1 ORDER BY c.id",
     )?;
-    let rows = stmt.query_map([order_id], |r| Ok(IssuedClaim { code: r.get(0)?, title: r.get(1)? }))?;
+    let rows = stmt.query_map([order_id], |r| {
+        Ok(IssuedClaim {
+            code: r.get(0)?,
+            title: r.get(1)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -192,7 +234,12 @@ pub struct OrderSummary {
 }
 
 /// The newest orders of the event, newest first.
-pub fn recent(conn: &Connection, event_id: i64, limit: u32, currency: Currency) -> StoreResult<Vec<OrderSummary>> {
+pub fn recent(
+    conn: &Connection,
+    event_id: i64,
+    limit: u32,
+    currency: Currency,
+) -> StoreResult<Vec<OrderSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor, t.kind,
                 (SELECT group_concat(l.qty || '× ' || l.title, ', ') FROM order_lines l WHERE l.order_id = o.id)
@@ -226,5 +273,9 @@ pub fn recent(conn: &Connection, event_id: i64, limit: u32, currency: Currency) 
 
 /// Whether a payment reference is taken already.
 pub fn payment_ref_taken(conn: &Connection, payment_ref: &str) -> StoreResult<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM orders WHERE payment_ref = ?1)", [payment_ref], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE payment_ref = ?1)",
+        [payment_ref],
+        |r| r.get(0),
+    )?)
 }

@@ -25,7 +25,15 @@ pub fn issue(
         "INSERT INTO tickets (event_id, lane, number, offer_id, order_id, claim_id, state, paid_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7)",
     )?
-    .execute(params![event_id, lane.to_string(), number, offer_id, order_id, claim_id, paid_at.as_second()])?;
+    .execute(params![
+        event_id,
+        lane.to_string(),
+        number,
+        offer_id,
+        order_id,
+        claim_id,
+        paid_at.as_second()
+    ])?;
     Ok(TicketLabel { lane, number })
 }
 
@@ -51,7 +59,10 @@ pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>
         let (id, lane, number, title, state, duration_mins) = row?;
         Ok(Ticket {
             id,
-            label: TicketLabel { lane: lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?, number },
+            label: TicketLabel {
+                lane: lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?,
+                number,
+            },
             title,
             state: TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?,
             duration_mins,
@@ -72,25 +83,46 @@ pub fn first_waiting(conn: &Connection, event_id: i64, lane: char) -> StoreResul
 }
 
 /// A ticket's label and state.
-pub fn state_of(conn: &Connection, event_id: i64, ticket_id: i64) -> StoreResult<Option<(TicketLabel, TicketState)>> {
+pub fn state_of(
+    conn: &Connection,
+    event_id: i64,
+    ticket_id: i64,
+) -> StoreResult<Option<(TicketLabel, TicketState)>> {
     let row = conn
         .query_row(
             "SELECT lane, number, state FROM tickets WHERE event_id = ?1 AND id = ?2",
             params![event_id, ticket_id],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            },
         )
         .optional()?;
     row.map(|(lane, number, state)| {
         let lane = lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?;
-        let state = TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?;
+        let state =
+            TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?;
         Ok((TicketLabel { lane, number }, state))
     })
     .transpose()
 }
 
 /// Moves a ticket from `from` to `to`; false when it was not in `from` (another station moved it).
-pub fn transition(conn: &Connection, ticket_id: i64, from: TicketState, to: TicketState, at: Timestamp) -> StoreResult<bool> {
-    let time_col = if to == TicketState::Called { "called_at" } else { "finished_at" };
+pub fn transition(
+    conn: &Connection,
+    ticket_id: i64,
+    from: TicketState,
+    to: TicketState,
+    at: Timestamp,
+) -> StoreResult<bool> {
+    let time_col = if to == TicketState::Called {
+        "called_at"
+    } else {
+        "finished_at"
+    };
     let changed = conn.execute(
         &format!("UPDATE tickets SET state = ?3, {time_col} = ?4 WHERE id = ?1 AND state = ?2"),
         params![ticket_id, from.name(), to.name(), at.as_second()],

@@ -3,19 +3,28 @@
 
 use egui::RichText;
 
+use super::Payment;
 use super::theme;
 use super::widgets;
-use super::Payment;
 
 /// Draws what the fan sees.
 pub fn fan_ui(ui: &mut egui::Ui, event_name: &str, payment: &Payment) {
-    let side = ui.available_height().min(ui.available_width()).clamp(240.0, 560.0) - 120.0;
+    let side = ui
+        .available_height()
+        .min(ui.available_width())
+        .clamp(240.0, 560.0)
+        - 120.0;
     ui.vertical_centered(|ui| match payment {
         Payment::None => {
             ui.label(RichText::new(event_name).font(theme::bold(40.0)));
             ui.label(RichText::new("Welcome! Tell us what you'd like.").size(28.0));
         }
-        Payment::Pending { total, qr: Some((matrix, _)), checkout, .. } => {
+        Payment::Pending {
+            total,
+            qr: Some((matrix, _)),
+            checkout,
+            ..
+        } => {
             ui.label(RichText::new(format!("Scan to pay {total}")).font(theme::bold(40.0)));
             widgets::qr_ui(ui, matrix, side, "Payment QR code for the fan");
             ui.label(RichText::new(format!("Reference {}", checkout.payment_ref)).size(26.0));
@@ -24,9 +33,15 @@ pub fn fan_ui(ui: &mut egui::Ui, event_name: &str, payment: &Payment) {
             ui.label(RichText::new(format!("To pay: {total}")).font(theme::bold(48.0)));
         }
         Payment::Paid { receipt, claim_qrs } => {
-            ui.label(RichText::new("Thank you!").font(theme::bold(44.0)).color(theme::GOOD));
+            ui.label(
+                RichText::new("Thank you!")
+                    .font(theme::bold(44.0))
+                    .color(theme::GOOD),
+            );
             for ticket in &receipt.tickets {
-                ui.label(RichText::new(format!("Your ticket {}", ticket.label)).font(theme::bold(48.0)));
+                ui.label(
+                    RichText::new(format!("Your ticket {}", ticket.label)).font(theme::bold(48.0)),
+                );
             }
             if let Some(first) = claim_qrs.first() {
                 ui.label(RichText::new("Photograph your claim code:").size(24.0));

@@ -19,7 +19,7 @@ use crate::domain::claim;
 use crate::domain::event::local_time;
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::order::{Cart, Receipt, ReceiptNo, TenderKind};
-use crate::domain::qr::{QrMatrix, QrMode};
+use crate::domain::qr::QrMatrix;
 use crate::domain::queue::TicketState;
 use crate::service::{Checkout, LaneView, Pos, PosError, SaleRequest};
 use crate::store::orders::OrderSummary;
@@ -43,7 +43,12 @@ pub enum Screen {
 }
 
 impl Screen {
-    const ALL: [Screen; 4] = [Screen::Sell, Screen::Queue, Screen::Redeem, Screen::Receipts];
+    const ALL: [Screen; 4] = [
+        Screen::Sell,
+        Screen::Queue,
+        Screen::Redeem,
+        Screen::Receipts,
+    ];
 
     fn title(self) -> &'static str {
         match self {
@@ -204,7 +209,8 @@ impl Kiosk {
             self.refresh();
         }
         // Countdowns and the clock tick once a second; nothing else needs repainting while idle.
-        ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs(1));
     }
 
     fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
@@ -213,8 +219,16 @@ impl Kiosk {
         for event in events {
             match event {
                 egui::Event::Text(text) => self.scanner.text(&text, time),
-                egui::Event::Key { key: Key::Enter, pressed: true, .. } => {
-                    if let Some(code) = self.scanner.enter(time).filter(|c| claim::looks_like_code(c)) {
+                egui::Event::Key {
+                    key: Key::Enter,
+                    pressed: true,
+                    ..
+                } => {
+                    if let Some(code) = self
+                        .scanner
+                        .enter(time)
+                        .filter(|c| claim::looks_like_code(c))
+                    {
                         // The scanner typed into whatever field had focus: take it back out.
                         for draft in [&mut self.cash_input, &mut self.redeem_input] {
                             if let Some(kept) = draft.strip_suffix(code.as_str()) {
@@ -236,20 +250,29 @@ impl Kiosk {
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 for screen in Screen::ALL {
-                    let tab = egui::Button::selectable(self.screen == screen, RichText::new(screen.title()).size(22.0))
-                        .min_size(egui::vec2(120.0, theme::TOUCH));
+                    let tab = egui::Button::selectable(
+                        self.screen == screen,
+                        RichText::new(screen.title()).size(22.0),
+                    )
+                    .min_size(egui::vec2(120.0, theme::TOUCH));
                     if ui.add(tab).clicked() {
                         commands.push(Command::Goto(screen));
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let fan_label = if self.fan_window { "Close fan screen" } else { "Fan screen" };
+                    let fan_label = if self.fan_window {
+                        "Close fan screen"
+                    } else {
+                        "Fan screen"
+                    };
                     if widgets::button(ui, fan_label, 0.0) {
                         commands.push(Command::ToggleFanWindow);
                     }
                     let event = self.pos.event();
                     ui.label(local_time(self.pos.now(), &event.time_zone));
-                    ui.label(RichText::new(format!("{} · {}", event.name, self.pos.station())).strong());
+                    ui.label(
+                        RichText::new(format!("{} · {}", event.name, self.pos.station())).strong(),
+                    );
                 });
             });
         });
@@ -264,9 +287,18 @@ impl Kiosk {
                 widgets::banner(ui, *tone, text, 20.0);
             }
             commands = match self.screen {
-                Screen::Sell => sell::sell_ui(ui, &self.offers, &self.cart, &self.payment, now, &mut self.cash_input),
+                Screen::Sell => sell::sell_ui(
+                    ui,
+                    &self.offers,
+                    &self.cart,
+                    &self.payment,
+                    now,
+                    &mut self.cash_input,
+                ),
                 Screen::Queue => queue::queue_ui(ui, &self.lanes),
-                Screen::Redeem => redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref()),
+                Screen::Redeem => {
+                    redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref())
+                }
                 Screen::Receipts => {
                     let tz = &self.pos.event().time_zone;
                     orders::orders_ui(ui, &self.recent, tz, self.exported.as_deref())
@@ -277,7 +309,9 @@ impl Kiosk {
     }
 
     fn fan_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let builder = egui::ViewportBuilder::default().with_title("Encore — for fans").with_inner_size([800.0, 700.0]);
+        let builder = egui::ViewportBuilder::default()
+            .with_title("Encore — for fans")
+            .with_inner_size([800.0, 700.0]);
         let id = egui::ViewportId::from_hash_of("fan_screen");
         let event_name = self.pos.event().name.clone();
         let payment = &self.payment;
@@ -289,7 +323,11 @@ impl Kiosk {
             }
             ui.input(|i| i.viewport().close_requested())
         });
-        if closed { vec![Command::ToggleFanWindow] } else { Vec::new() }
+        if closed {
+            vec![Command::ToggleFanWindow]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Runs one command through the service and records what the operator should see.
@@ -328,7 +366,11 @@ impl Kiosk {
                 });
             }),
             Command::Finish(id, outcome) => self.pos.finish_ticket(id, outcome).map(|label| {
-                let word = if outcome == TicketState::Done { "served" } else { "marked no-show" };
+                let word = if outcome == TicketState::Done {
+                    "served"
+                } else {
+                    "marked no-show"
+                };
                 self.notice = Some((Tone::Good, format!("{label} {word}")));
             }),
             Command::Redeem(code) => {
@@ -363,7 +405,14 @@ impl Kiosk {
         if let Some(offer) = self.offers.iter().find(|o| o.id == id) {
             let in_cart = self.cart.qty_of(id);
             if offer.remaining.is_some_and(|left| in_cart >= left) {
-                self.notice = Some((Tone::Bad, format!("Only {} of {} left", offer.remaining.unwrap_or(0), offer.title)));
+                self.notice = Some((
+                    Tone::Bad,
+                    format!(
+                        "Only {} of {} left",
+                        offer.remaining.unwrap_or(0),
+                        offer.title
+                    ),
+                ));
                 return;
             }
             self.cart.add(offer);
@@ -379,20 +428,35 @@ impl Kiosk {
         let qr = match method {
             TenderKind::Qr => {
                 let payment = self.pos.payment_qr(total, &checkout)?;
-                let matrix = QrMatrix::encode(&payment.payload, payment.mode)
-                    .map_err(|e| PosError::Payment(crate::domain::payment::PaymentError::Field { field: "payload", rule: e.to_string() }))?;
+                let matrix = QrMatrix::encode(&payment.payload, payment.mode).map_err(|e| {
+                    PosError::Payment(crate::domain::payment::PaymentError::Field {
+                        field: "payload",
+                        rule: e.to_string(),
+                    })
+                })?;
                 Some((matrix, payment.caption))
             }
             TenderKind::Cash | TenderKind::Card => None,
         };
         self.cash_input.clear();
-        self.payment = Payment::Pending { checkout, total, method, qr };
+        self.payment = Payment::Pending {
+            checkout,
+            total,
+            method,
+            qr,
+        };
         self.notice = None;
         Ok(())
     }
 
     fn confirm_paid(&mut self) -> Result<(), PosError> {
-        let Payment::Pending { checkout, total, method, .. } = &self.payment else {
+        let Payment::Pending {
+            checkout,
+            total,
+            method,
+            ..
+        } = &self.payment
+        else {
             return Ok(());
         };
         let tendered = if *method == TenderKind::Cash && !self.cash_input.trim().is_empty() {
@@ -406,16 +470,32 @@ impl Kiosk {
         } else {
             None
         };
-        let items = self.cart.lines.iter().map(|l| (l.offer_id, l.qty)).collect();
-        let req = SaleRequest { checkout: checkout.clone(), items, tender: *method, tendered };
+        let items = self
+            .cart
+            .lines
+            .iter()
+            .map(|l| (l.offer_id, l.qty))
+            .collect();
+        let req = SaleRequest {
+            checkout: checkout.clone(),
+            items,
+            tender: *method,
+            tendered,
+        };
         let receipt = self.pos.sell(&req)?;
         let claim_qrs = receipt
             .claims
             .iter()
-            .filter_map(|c| QrMatrix::encode(&c.code, QrMode::Auto).ok())
+            .filter_map(|c| claim::qr_matrix(&c.code).ok())
             .collect();
-        self.notice = Some((Tone::Good, format!("Paid {} — receipt {}", receipt.total, receipt.number)));
-        self.payment = Payment::Paid { receipt: Box::new(receipt), claim_qrs };
+        self.notice = Some((
+            Tone::Good,
+            format!("Paid {} — receipt {}", receipt.total, receipt.number),
+        ));
+        self.payment = Payment::Paid {
+            receipt: Box::new(receipt),
+            claim_qrs,
+        };
         self.cash_input.clear();
         Ok(())
     }
@@ -423,7 +503,10 @@ impl Kiosk {
     fn redeem(&mut self, input: &str) {
         let result = self.pos.redeem_claim(input);
         self.redeem_result = Some(match result {
-            Ok(r) => (Tone::Good, format!("Redeemed: {} × {}", r.quantity, r.title)),
+            Ok(r) => (
+                Tone::Good,
+                format!("Redeemed: {} × {}", r.quantity, r.title),
+            ),
             Err(e) => (Tone::Bad, e.to_string()),
         });
         self.redeem_input.clear();
@@ -440,7 +523,10 @@ impl Kiosk {
             });
         self.notice = Some(match written {
             Ok(()) => (Tone::Good, format!("Receipt saved to {}", path.display())),
-            Err(e) => (Tone::Bad, format!("Could not save the receipt to {}: {e}", path.display())),
+            Err(e) => (
+                Tone::Bad,
+                format!("Could not save the receipt to {}: {e}", path.display()),
+            ),
         });
         self.exported = Some(path);
         Ok(())

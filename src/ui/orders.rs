@@ -4,13 +4,18 @@ use std::path::Path;
 
 use egui::RichText;
 
-use super::widgets;
 use super::Command;
+use super::widgets;
 use crate::domain::event::local_time;
 use crate::store::orders::OrderSummary;
 
 /// Lists recent orders, newest first.
-pub fn orders_ui(ui: &mut egui::Ui, recent: &[OrderSummary], time_zone: &str, exported: Option<&Path>) -> Vec<Command> {
+pub fn orders_ui(
+    ui: &mut egui::Ui,
+    recent: &[OrderSummary],
+    time_zone: &str,
+    exported: Option<&Path>,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.heading("Receipts");
     if let Some(path) = exported {
@@ -24,19 +29,25 @@ pub fn orders_ui(ui: &mut egui::Ui, recent: &[OrderSummary], time_zone: &str, ex
     if recent.is_empty() {
         ui.label("No sales yet.");
     }
-    egui::ScrollArea::vertical().id_salt("orders_scroll").show(ui, |ui| {
-        egui::Grid::new("orders").num_columns(5).striped(true).spacing([18.0, 8.0]).show(ui, |ui| {
-            for order in recent {
-                ui.label(RichText::new(order.number.to_string()).strong());
-                ui.label(local_time(order.paid_at, time_zone));
-                ui.label(&order.summary);
-                ui.label(format!("{} · {}", order.total, order.tender.label()));
-                if widgets::button(ui, format!("PDF {}", order.number), 150.0) {
-                    commands.push(Command::ExportReceipt(order.number.clone()));
-                }
-                ui.end_row();
-            }
+    egui::ScrollArea::vertical()
+        .id_salt("orders_scroll")
+        .show(ui, |ui| {
+            egui::Grid::new("orders")
+                .num_columns(5)
+                .striped(true)
+                .spacing([18.0, 8.0])
+                .show(ui, |ui| {
+                    for order in recent {
+                        ui.label(RichText::new(order.number.to_string()).strong());
+                        ui.label(local_time(order.paid_at, time_zone));
+                        ui.label(&order.summary);
+                        ui.label(format!("{} · {}", order.total, order.tender.label()));
+                        if widgets::button(ui, format!("PDF {}", order.number), 150.0) {
+                            commands.push(Command::ExportReceipt(order.number.clone()));
+                        }
+                        ui.end_row();
+                    }
+                });
         });
-    });
     commands
 }

@@ -2,9 +2,9 @@
 
 use egui::RichText;
 
+use super::Command;
 use super::theme;
 use super::widgets;
-use super::Command;
 use crate::domain::queue::TicketState;
 use crate::service::LaneView;
 
@@ -33,7 +33,11 @@ fn lane_ui(ui: &mut egui::Ui, lane: &LaneView) -> Vec<Command> {
     }
     for ticket in &lane.called {
         ui.separator();
-        ui.label(RichText::new(format!("Now: {}", ticket.label)).font(theme::bold(30.0)).color(theme::GOOD));
+        ui.label(
+            RichText::new(format!("Now: {}", ticket.label))
+                .font(theme::bold(30.0))
+                .color(theme::GOOD),
+        );
         ui.horizontal(|ui| {
             let half = (ui.available_width() - ui.spacing().item_spacing.x) / 2.0;
             if widgets::button(ui, format!("Served {}", ticket.label), half) {
@@ -46,13 +50,15 @@ fn lane_ui(ui: &mut egui::Ui, lane: &LaneView) -> Vec<Command> {
     }
     ui.separator();
     ui.label(RichText::new(format!("Waiting: {}", lane.waiting.len())).strong());
-    egui::ScrollArea::vertical().id_salt(("lane", lane.lane)).show(ui, |ui| {
-        for (ticket, wait_mins) in &lane.waiting {
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(ticket.label.to_string()).font(theme::bold(22.0)));
-                ui.label(format!("≈ {wait_mins} min"));
-            });
-        }
-    });
+    egui::ScrollArea::vertical()
+        .id_salt(("lane", lane.lane))
+        .show(ui, |ui| {
+            for (ticket, wait_mins) in &lane.waiting {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(ticket.label.to_string()).font(theme::bold(22.0)));
+                    ui.label(format!("about {wait_mins} min"));
+                });
+            }
+        });
     commands
 }

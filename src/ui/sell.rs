@@ -26,22 +26,38 @@ pub fn sell_ui(
     cash_input: &mut String,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    egui::Panel::right("basket").exact_size(PANEL_W).show(ui, |ui| {
-        egui::ScrollArea::vertical().id_salt("basket_scroll").show(ui, |ui| {
-            commands.extend(match payment {
-                Payment::None => basket_ui(ui, cart),
-                Payment::Pending { total, method, qr, checkout } => {
-                    pending_ui(ui, *total, *method, qr.as_ref(), &checkout.payment_ref, cash_input)
-                }
-                Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
-            });
+    egui::Panel::right("basket")
+        .exact_size(PANEL_W)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("basket_scroll")
+                .show(ui, |ui| {
+                    commands.extend(match payment {
+                        Payment::None => basket_ui(ui, cart),
+                        Payment::Pending {
+                            total,
+                            method,
+                            qr,
+                            checkout,
+                        } => pending_ui(
+                            ui,
+                            *total,
+                            *method,
+                            qr.as_ref(),
+                            &checkout.payment_ref,
+                            cash_input,
+                        ),
+                        Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
+                    });
+                });
         });
-    });
     let locked = matches!(payment, Payment::Pending { .. });
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().id_salt("tiles_scroll").show(ui, |ui| {
-            commands.extend(tiles_ui(ui, offers, now, locked));
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("tiles_scroll")
+            .show(ui, |ui| {
+                commands.extend(tiles_ui(ui, offers, now, locked));
+            });
     });
     commands
 }
@@ -49,7 +65,9 @@ pub fn sell_ui(
 fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -> Vec<Command> {
     let mut commands = Vec::new();
     let spacing = ui.spacing().item_spacing.x;
-    let per_row = ((ui.available_width() + spacing) / (TILE_W + spacing)).floor().max(1.0) as usize;
+    let per_row = ((ui.available_width() + spacing) / (TILE_W + spacing))
+        .floor()
+        .max(1.0) as usize;
     let tile_w = (ui.available_width() - spacing * (per_row as f32 - 1.0)) / per_row as f32;
     for row in offers.chunks(per_row) {
         ui.horizontal(|ui| {
@@ -60,8 +78,13 @@ fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -
                     other => other.tile_text(),
                 };
                 let text = format!("{}\n{}\n{}", offer.title, offer.price, status);
-                let tile = egui::Button::new(RichText::new(text).size(19.0)).min_size(vec2(tile_w, TILE_H)).wrap();
-                if ui.add_enabled(availability.can_sell() && !locked, tile).clicked() {
+                let tile = egui::Button::new(RichText::new(text).size(19.0))
+                    .min_size(vec2(tile_w, TILE_H))
+                    .wrap();
+                if ui
+                    .add_enabled(availability.can_sell() && !locked, tile)
+                    .clicked()
+                {
                     commands.push(Command::Add(offer.id));
                 }
             }
@@ -78,7 +101,13 @@ fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
     }
     for line in &cart.lines {
         ui.horizontal(|ui| {
-            if ui.add(egui::Button::new(RichText::new("−").size(24.0)).min_size(vec2(TOUCH, TOUCH))).clicked() {
+            let minus =
+                egui::Button::new(RichText::new("–").size(24.0)).min_size(vec2(TOUCH, TOUCH));
+            if ui
+                .add(minus)
+                .accessible_name(format!("One less {}", line.title))
+                .clicked()
+            {
                 commands.push(Command::RemoveOne(line.offer_id));
             }
             ui.label(format!("{}× {}", line.qty, line.title));
@@ -98,7 +127,11 @@ fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
         });
     }
     let ready = total.is_some();
-    for (label, method) in [("Pay by QR", TenderKind::Qr), ("Cash", TenderKind::Cash), ("Card", TenderKind::Card)] {
+    for (label, method) in [
+        ("Pay by QR", TenderKind::Qr),
+        ("Cash", TenderKind::Cash),
+        ("Card", TenderKind::Card),
+    ] {
         if widgets::wide_button(ui, RichText::new(label).size(24.0), ready) {
             commands.push(Command::Pay(method));
         }
@@ -123,7 +156,12 @@ fn pending_ui(
         TenderKind::Qr => {
             ui.heading(format!("Scan to pay {total}"));
             if let Some((matrix, caption)) = qr {
-                widgets::qr_ui(ui, matrix, ui.available_width().min(360.0), "Payment QR code");
+                widgets::qr_ui(
+                    ui,
+                    matrix,
+                    ui.available_width().min(360.0),
+                    "Payment QR code",
+                );
                 ui.label(caption);
             }
             ui.label(RichText::new(format!("Reference {payment_ref}")).strong());
@@ -156,7 +194,9 @@ fn pending_ui(
 fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) -> bool {
     ui.horizontal(|ui| {
         let label = ui.label("Cash given");
-        let field = egui::TextEdit::singleline(cash_input).hint_text(total.plain()).font(theme::bold(26.0));
+        let field = egui::TextEdit::singleline(cash_input)
+            .hint_text(total.plain())
+            .font(theme::bold(26.0));
         ui.add_sized([160.0, TOUCH], field).labelled_by(label.id);
     });
     ui.horizontal_wrapped(|ui| {
@@ -176,12 +216,20 @@ fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) -> bool {
     match parse_amount(cash_input, total.currency) {
         Ok(given) if given.minor >= total.minor => {
             let change = Money::new(given.minor - total.minor, total.currency);
-            ui.label(RichText::new(format!("Change {change}")).font(theme::bold(34.0)).color(theme::GOOD));
+            ui.label(
+                RichText::new(format!("Change {change}"))
+                    .font(theme::bold(34.0))
+                    .color(theme::GOOD),
+            );
             true
         }
         Ok(given) => {
             let short = Money::new(total.minor - given.minor, total.currency);
-            ui.label(RichText::new(format!("{short} more needed")).size(24.0).color(theme::BAD));
+            ui.label(
+                RichText::new(format!("{short} more needed"))
+                    .size(24.0)
+                    .color(theme::BAD),
+            );
             false
         }
         Err(e) => {
@@ -202,12 +250,22 @@ fn next_notes(total: Money) -> Vec<Money> {
         .collect()
 }
 
-fn paid_ui(ui: &mut egui::Ui, receipt: &crate::domain::order::Receipt, claim_qrs: &[crate::domain::qr::QrMatrix]) -> Vec<Command> {
+fn paid_ui(
+    ui: &mut egui::Ui,
+    receipt: &crate::domain::order::Receipt,
+    claim_qrs: &[crate::domain::qr::QrMatrix],
+) -> Vec<Command> {
     let mut commands = Vec::new();
     widgets::banner(ui, Tone::Good, &format!("Paid {}", receipt.total), 30.0);
-    ui.label(format!("Receipt {} · {}", receipt.number, receipt.tender.kind.label()));
+    ui.label(format!(
+        "Receipt {} · {}",
+        receipt.number,
+        receipt.tender.kind.label()
+    ));
     if receipt.tender.change.minor > 0 {
-        ui.label(RichText::new(format!("Change {}", receipt.tender.change)).font(theme::bold(30.0)));
+        ui.label(
+            RichText::new(format!("Change {}", receipt.tender.change)).font(theme::bold(30.0)),
+        );
     }
     for ticket in &receipt.tickets {
         ui.label(RichText::new(format!("Ticket {}", ticket.label)).font(theme::bold(40.0)));
@@ -237,7 +295,13 @@ mod tests {
     #[test]
     fn next_notes_are_above_the_total() {
         let notes = next_notes(Money::new(1250, Currency::Eur));
-        assert_eq!(notes, vec![Money::new(2000, Currency::Eur), Money::new(5000, Currency::Eur)]);
+        assert_eq!(
+            notes,
+            vec![
+                Money::new(2000, Currency::Eur),
+                Money::new(5000, Currency::Eur)
+            ]
+        );
         assert_eq!(next_notes(Money::new(50_000, Currency::Eur)).len(), 0);
     }
 }

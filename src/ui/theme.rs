@@ -16,12 +16,24 @@ pub const WAIT: Color32 = Color32::from_rgb(210, 153, 34);
 /// Installs the bundled fonts and the kiosk style; call at start-up and in every UI test.
 pub fn install(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::empty();
-    fonts.font_data.insert("noto".into(), Arc::new(FontData::from_static(crate::fonts::REGULAR)));
-    fonts.font_data.insert("noto-bold".into(), Arc::new(FontData::from_static(crate::fonts::BOLD)));
+    fonts.font_data.insert(
+        "noto".into(),
+        Arc::new(FontData::from_static(crate::fonts::REGULAR)),
+    );
+    fonts.font_data.insert(
+        "noto-bold".into(),
+        Arc::new(FontData::from_static(crate::fonts::BOLD)),
+    );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
-        fonts.families.entry(family).or_default().push("noto".into());
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("noto".into());
     }
-    fonts.families.insert(FontFamily::Name("bold".into()), vec!["noto-bold".into()]);
+    fonts
+        .families
+        .insert(FontFamily::Name("bold".into()), vec!["noto-bold".into()]);
     ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.text_styles = [
@@ -29,7 +41,10 @@ pub fn install(ctx: &egui::Context) {
             (TextStyle::Body, FontId::proportional(19.0)),
             (TextStyle::Monospace, FontId::monospace(18.0)),
             (TextStyle::Button, FontId::proportional(20.0)),
-            (TextStyle::Heading, FontId::new(28.0, FontFamily::Name("bold".into()))),
+            (
+                TextStyle::Heading,
+                FontId::new(28.0, FontFamily::Name("bold".into())),
+            ),
         ]
         .into();
         style.spacing.interact_size.y = TOUCH;

@@ -18,7 +18,11 @@ pub fn qr_ui(ui: &mut egui::Ui, matrix: &QrMatrix, side: f32, label: &str) {
     let origin = rect.min + Vec2::splat(4.0 * module);
     for (x, y, len) in matrix.dark_runs() {
         let min = origin + vec2(x as f32 * module, y as f32 * module);
-        painter.rect_filled(Rect::from_min_size(min, vec2(len as f32 * module, module)), 0.0, Color32::BLACK);
+        painter.rect_filled(
+            Rect::from_min_size(min, vec2(len as f32 * module, module)),
+            0.0,
+            Color32::BLACK,
+        );
     }
 }
 
@@ -30,7 +34,8 @@ pub fn wide_button(ui: &mut egui::Ui, text: impl Into<RichText>, enabled: bool) 
 
 /// A button of at least `width` × one touch target.
 pub fn button(ui: &mut egui::Ui, text: impl Into<RichText>, width: f32) -> bool {
-    ui.add(egui::Button::new(text.into()).min_size(vec2(width, TOUCH))).clicked()
+    ui.add(egui::Button::new(text.into()).min_size(vec2(width, TOUCH)))
+        .clicked()
 }
 
 /// How a banner looks.
@@ -51,8 +56,17 @@ pub fn banner(ui: &mut egui::Ui, tone: Tone, text: &str, size: f32) {
         Tone::Bad => BAD,
         Tone::Info => WAIT,
     };
-    egui::Frame::new().fill(fill).corner_radius(8.0).inner_margin(12.0).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.label(RichText::new(text).color(Color32::WHITE).size(size).strong());
-    });
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(8.0)
+        .inner_margin(12.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new(text)
+                    .color(Color32::WHITE)
+                    .size(size)
+                    .strong(),
+            );
+        });
 }

@@ -12,7 +12,7 @@ use encore::store::Store;
 use jiff::Timestamp;
 
 /// 2026-11-21 20:00 UTC (21:00 in Berlin).
-pub const T0: i64 = 1_795_809_600;
+pub const T0: i64 = 1_795_291_200;
 
 /// A clock tests can move forward.
 #[derive(Clone)]
@@ -58,5 +58,27 @@ impl TestDb {
 
 /// The id of the demo offer with this title.
 pub fn offer_id(pos: &Pos, title: &str) -> i64 {
-    pos.offers().unwrap().into_iter().find(|o| o.title == title).unwrap().id
+    pos.offers()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.title == title)
+        .unwrap()
+        .id
+}
+
+/// The one harness factory for kiosk UI tests: fonts and theme installed, accessibility check on.
+pub fn kiosk_harness(
+    pos: Pos,
+    size: (f32, f32),
+) -> egui_kittest::Harness<'static, encore::ui::Kiosk> {
+    let receipts = std::env::temp_dir().join("encore-test-receipts");
+    egui_kittest::Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        // 50 frames a second: a scanner's burst spans a frame or two, as on a real kiosk.
+        .with_step_dt(0.02)
+        .with_context_setup(encore::ui::theme::install)
+        .build_ui_state(
+            |ui, kiosk: &mut encore::ui::Kiosk| kiosk.ui(ui),
+            encore::ui::Kiosk::new(pos, receipts),
+        )
 }

@@ -1,0 +1,247 @@
+//! The CLI contract, through the real binary: JSON on stdout, exit 0 / 1 (refused) / 2 (usage).
+
+mod support;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::TestDb;
+
+struct Cli {
+    db: TestDb,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        let cli = Cli { db: TestDb::new() };
+        assert_eq!(cli.run(&["demo"]).status.code(), Some(0));
+        cli
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_encore"))
+            .arg("--db")
+            .arg(&self.db.path)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+    fn json(&self, args: &[&str], code: i32) -> Value {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON value ({e})"))
+    }
+    fn offer(&self, title: &str) -> String {
+        let offers = self.json(&["offers", "--json"], 0);
+        offers
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["title"] == title)
+            .unwrap()["id"]
+            .to_string()
+    }
+}
+
+#[test]
+fn demo_is_idempotent_and_offers_follow_the_contract() {
+    let cli = Cli::new();
+    assert_eq!(cli.run(&["demo"]).status.code(), Some(0));
+    let offers = cli.json(&["offers", "--json"], 0);
+    let offers = offers.as_array().unwrap();
+    assert_eq!(offers.len(), 7, "one demo, not two");
+    let kinds: Vec<&str> = offers.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "gig").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "drop").count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == "item").count(), 2);
+    for o in offers {
+        assert!(o["id"].is_i64() && o["price_minor"].is_i64() && o["currency"] == "EUR");
+        assert!(o["available"].is_null() == (o["kind"] == "item"));
+    }
+}
+
+#[test]
+fn a_qr_sale_issues_a_claim_and_a_ticket() {
+    let cli = Cli::new();
+    let gig = cli.offer("5-minute meet & greet");
+    let sale = cli.json(&["sell", "--offer", &gig, "--pay", "qr", "--json"], 0);
+    assert_eq!(sale["receipt"], "K1-000001");
+    assert_eq!(
+        (sale["total_minor"].as_i64(), sale["change_minor"].as_i64()),
+        (Some(2500), Some(0))
+    );
+    assert_eq!(sale["currency"], "EUR");
+    assert_eq!(sale["tickets"], serde_json::json!(["B-001"]));
+    assert_eq!(sale["claims"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn cash_gives_change_and_sold_out_or_early_drops_are_refused() {
+    let cli = Cli::new();
+    let poster = cli.offer("Signed tour poster");
+    let sale = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &poster,
+            "--pay",
+            "cash",
+            "--tendered",
+            "20",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(
+        (sale["total_minor"].as_i64(), sale["change_minor"].as_i64()),
+        (Some(1250), Some(750))
+    );
+    let too_many = cli.json(
+        &[
+            "sell", "--offer", &poster, "--qty", "30", "--pay", "card", "--json",
+        ],
+        1,
+    );
+    assert_eq!(too_many["error"], "only 24 of Signed tour poster left");
+    cli.json(
+        &[
+            "sell", "--offer", &poster, "--qty", "24", "--pay", "card", "--json",
+        ],
+        0,
+    );
+    let sold_out = cli.json(&["sell", "--offer", &poster, "--pay", "card", "--json"], 1);
+    assert_eq!(sold_out["error"], "Signed tour poster is sold out");
+    let vinyl = cli.offer("Vinyl test pressing");
+    let early = cli.json(&["sell", "--offer", &vinyl, "--pay", "card", "--json"], 1);
+    assert!(
+        early["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("Vinyl test pressing is not on sale yet: opens in 0")
+    );
+    let short = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("Tour tote bag"),
+            "--pay",
+            "cash",
+            "--tendered",
+            "10",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(
+        short["error"],
+        "tendered €10.00 is less than the total €15.00"
+    );
+    let bad = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &poster,
+            "--pay",
+            "cash",
+            "--tendered",
+            "1.250",
+            "--json",
+        ],
+        1,
+    );
+    assert!(
+        bad["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("tendered: '1.250' is ambiguous")
+    );
+}
+
+#[test]
+fn a_claim_redeems_once_and_a_changed_character_is_invalid() {
+    let cli = Cli::new();
+    let sale = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("60-second shoutout"),
+            "--pay",
+            "card",
+            "--json",
+        ],
+        0,
+    );
+    let code = sale["claims"][0].as_str().unwrap().to_string();
+    let valid = cli.json(&["claim", "verify", &code, "--json"], 0);
+    assert_eq!(
+        (valid["valid"].as_bool(), valid["title"].as_str()),
+        (Some(true), Some("60-second shoutout"))
+    );
+    // Typed sloppily: lower case, dashes, O for 0.
+    let sloppy = encore::domain::claim::grouped(&code)
+        .to_lowercase()
+        .replace('0', "o");
+    let redeemed = cli.json(&["claim", "redeem", &sloppy, "--json"], 0);
+    assert_eq!(
+        (redeemed["redeemed"].as_bool(), redeemed["station"].as_str()),
+        (Some(true), Some("K1"))
+    );
+    let again = cli.json(&["claim", "redeem", &code, "--json"], 1);
+    let reason = again["error"].as_str().unwrap();
+    assert!(
+        reason.starts_with("already redeemed at ") && reason.contains("on station K1"),
+        "{reason}"
+    );
+    let again = cli.run(&["claim", "verify", &code]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already redeemed at"));
+    let mut chars: Vec<char> = code.chars().collect();
+    chars[40] = if chars[40] == 'A' { 'B' } else { 'A' };
+    let forged: String = chars.into_iter().collect();
+    let invalid = cli.json(&["claim", "verify", &forged, "--json"], 1);
+    assert_eq!(invalid["valid"].as_bool(), Some(false));
+    assert!(
+        invalid["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid claim code")
+    );
+}
+
+#[test]
+fn receipts_export_and_bad_usage_exits_2() {
+    let cli = Cli::new();
+    cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("Signed postcard"),
+            "--pay",
+            "card",
+            "--json",
+        ],
+        0,
+    );
+    let pdf = cli.db.dir.path().join("latest.pdf");
+    assert_eq!(
+        cli.run(&["receipt", "latest", "-o", pdf.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let missing = cli.run(&["receipt", "K1-000009", "-o", pdf.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(
+        cli.run(&["sell", "--offer", "1", "--pay", "bitcoin"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
+}

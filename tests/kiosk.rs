@@ -1,0 +1,162 @@
+//! Kiosk flows driven through egui_kittest, widgets found by their accessible labels.
+
+mod support;
+
+use egui_kittest::kittest::Queryable as _;
+use encore::domain::order::TenderKind;
+use encore::service::SaleRequest;
+use encore::ui::{Payment, Screen};
+use support::{TestClock, TestDb, kiosk_harness, offer_id};
+
+#[test]
+fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+
+    h.get_by_label_contains("60-second shoutout\n€5.00").click(); // tap 1
+    h.run();
+    h.get_by_label("Pay by QR").click(); // tap 2
+    h.run();
+    match &h.state().payment {
+        Payment::Pending {
+            total,
+            qr: Some((_, caption)),
+            checkout,
+            ..
+        } => {
+            assert_eq!(total.to_string(), "€5.00");
+            assert_eq!(caption, "SEPA transfer to Mara Vey Music");
+            assert!(checkout.payment_ref.starts_with("ENC-"));
+        }
+        other => panic!("expected a QR payment, got {other:?}"),
+    }
+    assert!(h.query_by_label_contains("Scan to pay €5.00").is_some());
+    h.get_by_label("Received").click(); // tap 3
+    h.run();
+    let Payment::Paid { receipt, claim_qrs } = &h.state().payment else {
+        panic!("not paid")
+    };
+    assert_eq!(receipt.tickets[0].label, "A-001");
+    assert_eq!(claim_qrs.len(), 1);
+    assert!(h.query_by_label("Ticket A-001").is_some());
+
+    h.get_by_label("Queue").click();
+    h.run();
+    assert_eq!(h.state().screen, Screen::Queue);
+    assert!(
+        h.query_by_label("A-001").is_some(),
+        "the ticket waits in lane A"
+    );
+    assert!(h.query_by_label("about 0 min").is_some());
+    h.get_by_label("Call next A").click();
+    h.run();
+    assert!(h.query_by_label("Now: A-001").is_some());
+    h.get_by_label("Served A-001").click();
+    h.run();
+    assert!(h.query_by_label("Now: A-001").is_none());
+    assert_eq!(h.state().notice(), Some("A-001 served"));
+}
+
+#[test]
+fn cash_shows_change_and_the_tile_counts_down() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1024.0, 600.0));
+    assert!(
+        h.query_by_label_contains("Signed tour poster\n€12.50\n25 left")
+            .is_some()
+    );
+    h.get_by_label_contains("Signed tour poster\n€12.50")
+        .click();
+    h.run();
+    h.get_by_label("Cash").click();
+    h.run();
+    h.get_by_label("Cash given").focus();
+    h.run();
+    h.get_by_label("Cash given").type_text("20");
+    h.run();
+    assert!(h.query_by_label("Change €7.50").is_some());
+    h.get_by_label("Cash taken").click();
+    h.run();
+    let Payment::Paid { receipt, .. } = &h.state().payment else {
+        panic!("not paid")
+    };
+    assert_eq!(receipt.tender.change.to_string(), "€7.50");
+    assert!(
+        h.query_by_label_contains("Signed tour poster\n€12.50\n24 left")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_drop_before_go_live_counts_down_and_cannot_be_added() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    let tile = h.get_by_label_contains("Vinyl test pressing\n€35.00\nOpens in 05:00");
+    tile.click();
+    h.run();
+    assert!(
+        h.state().cart.is_empty(),
+        "a drop before go-live is not sellable"
+    );
+}
+
+#[test]
+fn a_scanned_code_redeems_once_from_any_screen() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let req = SaleRequest {
+        checkout: pos.start_checkout().unwrap(),
+        items: vec![(offer_id(&pos, "60-second shoutout"), 1)],
+        tender: TenderKind::Card,
+        tendered: None,
+    };
+    let code = pos.sell(&req).unwrap().claims[0].code.clone();
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    let scan = |h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>| {
+        h.event(egui::Event::Text(code.clone()));
+        h.key_press(egui::Key::Enter);
+        h.run();
+    };
+    scan(&mut h);
+    assert_eq!(h.state().screen, Screen::Redeem);
+    assert!(
+        h.query_by_label("Redeemed: 1 × 60-second shoutout")
+            .is_some()
+    );
+    scan(&mut h);
+    assert!(
+        h.query_by_label_contains("already redeemed at 21:00:00 on station K1")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_typed_code_with_one_character_changed_is_rejected() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let req = SaleRequest {
+        checkout: pos.start_checkout().unwrap(),
+        items: vec![(offer_id(&pos, "Signed tour poster"), 1)],
+        tender: TenderKind::Card,
+        tendered: None,
+    };
+    let mut code: Vec<char> = pos.sell(&req).unwrap().claims[0].code.chars().collect();
+    code[50] = if code[50] == 'X' { 'Y' } else { 'X' };
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Redeem").click();
+    h.run();
+    h.get_by_label("Claim code").focus();
+    h.run();
+    let typed: String = code.into_iter().collect();
+    h.get_by_label("Claim code")
+        .type_text(&typed.to_lowercase());
+    h.run();
+    h.get_by_label("Redeem code").click();
+    h.run();
+    assert!(h.query_by_label_contains("invalid claim code").is_some());
+}

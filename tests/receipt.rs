@@ -1,0 +1,184 @@
+//! The PDF receipt: every claim QR decodes back to its code; the text is all there; and, where
+//! the tools are installed, qpdf, pdffonts, pdftotext and zbarimg agree.
+
+mod support;
+
+use std::process::Command;
+
+use encore::domain::claim::grouped;
+use encore::domain::order::{Receipt, TenderKind};
+use encore::pdf::receipt_pdf;
+use encore::service::SaleRequest;
+use support::{TestClock, TestDb, offer_id};
+
+fn sample_receipt(db: &TestDb) -> Receipt {
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let items = vec![
+        (offer_id(&pos, "5-minute meet & greet"), 1),
+        (offer_id(&pos, "Signed tour poster"), 2),
+        (offer_id(&pos, "Signed postcard"), 3),
+    ];
+    let req = SaleRequest {
+        checkout: pos.start_checkout().unwrap(),
+        items,
+        tender: TenderKind::Qr,
+        tendered: None,
+    };
+    pos.sell(&req).unwrap()
+}
+
+/// The filled rectangles of the page, in points: (x, y, w, h).
+fn filled_rects(pdf: &[u8]) -> Vec<(f32, f32, f32, f32)> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let page = *doc.get_pages().get(&1).unwrap();
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page)).unwrap();
+    let num = |o: &lopdf::Object| match o {
+        lopdf::Object::Real(f) => *f,
+        lopdf::Object::Integer(i) => *i as f32,
+        other => panic!("not a number: {other:?}"),
+    };
+    content
+        .operations
+        .iter()
+        .filter(|op| op.operator == "re")
+        .map(|op| {
+            (
+                num(&op.operands[0]),
+                num(&op.operands[1]),
+                num(&op.operands[2]),
+                num(&op.operands[3]),
+            )
+        })
+        .collect()
+}
+
+/// Rasterises the rectangles at `scale` pixels per point and decodes every QR code with rqrr.
+fn decode_qr_codes(rects: &[(f32, f32, f32, f32)], scale: f32) -> Vec<String> {
+    let max_x = rects.iter().map(|r| r.0 + r.2).fold(0.0, f32::max) + 20.0;
+    let max_y = rects.iter().map(|r| r.1 + r.3).fold(0.0, f32::max) + 20.0;
+    let (w, h) = ((max_x * scale) as usize, (max_y * scale) as usize);
+    let mut pixels = vec![255u8; w * h];
+    for &(x, y, rw, rh) in rects {
+        let (x0, x1) = (
+            (x * scale).round() as usize,
+            ((x + rw) * scale).round() as usize,
+        );
+        // PDF y grows upward; image rows grow downward.
+        let (y0, y1) = (
+            ((max_y - y - rh) * scale).round() as usize,
+            ((max_y - y) * scale).round() as usize,
+        );
+        for row in y0..y1.min(h) {
+            pixels[row * w + x0..(row * w + x1).min(row * w + w)].fill(0);
+        }
+    }
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    img.detect_grids()
+        .iter()
+        .map(|g| g.decode().unwrap().1)
+        .collect()
+}
+
+#[test]
+fn every_claim_qr_decodes_back_to_its_code() {
+    let db = TestDb::new();
+    let receipt = sample_receipt(&db);
+    assert_eq!(
+        receipt.claims.len(),
+        3,
+        "one per gig unit and per drop unit, none for items"
+    );
+    let pdf = receipt_pdf(&receipt).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let mut decoded = decode_qr_codes(&filled_rects(&pdf), 3.0);
+    let mut expected: Vec<String> = receipt.claims.iter().map(|c| c.code.clone()).collect();
+    decoded.sort();
+    expected.sort();
+    assert_eq!(decoded, expected);
+}
+
+#[test]
+fn the_stored_receipt_equals_the_one_returned_by_the_sale() {
+    let db = TestDb::new();
+    let sold = sample_receipt(&db);
+    let pos = db.demo_pos(&TestClock::new());
+    assert_eq!(pos.receipt(&sold.number).unwrap(), sold);
+    assert_eq!(pos.latest_receipt().unwrap(), sold);
+}
+
+fn tool(name: &str) -> bool {
+    Command::new(name).arg("-v").output().is_ok()
+}
+
+#[test]
+fn outside_tools_agree_when_installed() {
+    if !(tool("qpdf") && tool("pdftotext") && tool("pdffonts")) {
+        eprintln!("skipped: qpdf/poppler-utils not installed (.ci/run installs them)");
+        return;
+    }
+    let db = TestDb::new();
+    let receipt = sample_receipt(&db);
+    let path = db.dir.path().join("r.pdf");
+    std::fs::write(&path, receipt_pdf(&receipt).unwrap()).unwrap();
+    let run = |cmd: &str, args: &[&str]| {
+        let out = Command::new(cmd).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{cmd} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let p = path.to_str().unwrap();
+    run("qpdf", &["--check", p]);
+    let fonts = run("pdffonts", &[p]);
+    for line in fonts.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            &["yes", "yes", "yes"],
+            "embedded subset with ToUnicode: {line}"
+        );
+    }
+    let text = run("pdftotext", &["-layout", p, "-"]);
+    for needle in [
+        "Mara Vey — After-show",
+        "Receipt K1-000001",
+        "Station K1",
+        "2026-11-21 21:00 CET",
+        "5-minute meet & greet",
+        "€25.00",
+        "@ €12.50 each",
+        "TOTAL",
+        "€59.00",
+        "incl. VAT 19%",
+        "incl. VAT 7%",
+        "Paid by QR transfer",
+        &receipt.payment_ref,
+        "B-001",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
+    }
+    for claim in &receipt.claims {
+        let first_line = grouped(&claim.code)[..39].to_string();
+        assert!(
+            text.contains(&first_line),
+            "missing claim text {first_line}"
+        );
+    }
+    if tool("pdftoppm") && Command::new("zbarimg").arg("--version").output().is_ok() {
+        let png_base = db.dir.path().join("r");
+        run(
+            "pdftoppm",
+            &["-r", "150", "-png", p, png_base.to_str().unwrap()],
+        );
+        let png = db.dir.path().join("r-1.png");
+        let out = run("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
+        let mut found: Vec<&str> = out.lines().collect();
+        let mut expected: Vec<&str> = receipt.claims.iter().map(|c| c.code.as_str()).collect();
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected);
+    }
+}
