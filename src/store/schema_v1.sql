@@ -70,6 +70,7 @@ CREATE TABLE tenders (
     tendered_minor INTEGER NOT NULL,
     change_minor   INTEGER NOT NULL CHECK (change_minor >= 0)
 );
+CREATE INDEX tenders_order ON tenders (order_id);
 
 CREATE TABLE claims (
     id         INTEGER PRIMARY KEY,
@@ -81,6 +82,7 @@ CREATE TABLE claims (
     quantity   INTEGER NOT NULL CHECK (quantity > 0),
     UNIQUE (station_id, serial)
 );
+CREATE INDEX claims_order ON claims (order_id);
 
 -- One row per claim at most: the primary key is what makes redemption exactly-once.
 CREATE TABLE redemptions (
@@ -104,6 +106,8 @@ CREATE TABLE tickets (
     UNIQUE (event_id, lane, number)
 );
 CREATE INDEX tickets_waiting ON tickets (event_id, lane, state, number);
+CREATE INDEX tickets_order ON tickets (order_id);
+CREATE INDEX orders_paid ON orders (event_id, paid_at);
 
 CREATE TABLE audit_log (
     id      INTEGER PRIMARY KEY,
