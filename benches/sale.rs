@@ -36,7 +36,10 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
         title: "60-second shoutout".into(),
         price: Money::new(500, Currency::Eur),
         vat: VatRate(1900),
-        kind: OfferKind::Gig { duration_mins: 1, capacity: 100_000_000 },
+        kind: OfferKind::Gig {
+            duration_mins: 1,
+            capacity: 100_000_000,
+        },
         remaining: Some(100_000_000),
         lane: Some('A'),
     };
@@ -52,13 +55,17 @@ fn durable_writes(c: &mut Criterion) {
     let dir = tempfile::tempdir_in("target").unwrap();
     let bare = rusqlite::Connection::open(dir.path().join("bare.db")).unwrap();
     configure(&bare).unwrap();
-    bare.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)").unwrap();
+    bare.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
+        .unwrap();
     let (mut pos, offer_id) = bench_pos(dir.path());
 
     let mut group = c.benchmark_group("durable_write");
     group.sample_size(40);
     group.bench_function("bare_insert", |b| {
-        b.iter(|| bare.execute("INSERT INTO t (v) VALUES (?1)", [black_box(1)]).unwrap())
+        b.iter(|| {
+            bare.execute("INSERT INTO t (v) VALUES (?1)", [black_box(1)])
+                .unwrap()
+        })
     });
     group.bench_function("sale", |b| {
         b.iter(|| {
@@ -85,8 +92,14 @@ fn receipt(c: &mut Criterion) {
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();
-    eprintln!("receipt PDF with {} claim QR codes: {} bytes", r.claims.len(), bytes.len());
-    c.bench_function("receipt_pdf", |b| b.iter(|| black_box(receipt_pdf(black_box(&r)).unwrap())));
+    eprintln!(
+        "receipt PDF with {} claim QR codes: {} bytes",
+        r.claims.len(),
+        bytes.len()
+    );
+    c.bench_function("receipt_pdf", |b| {
+        b.iter(|| black_box(receipt_pdf(black_box(&r)).unwrap()))
+    });
 }
 
 criterion_group!(benches, durable_writes, receipt);

@@ -29,26 +29,30 @@ pub fn sell_ui(
     egui::Panel::right("basket")
         .exact_size(PANEL_W)
         .show(ui, |ui| {
+            // The buttons stay in one place whatever the basket holds: the helper's hand learns them.
+            egui::Panel::bottom("basket_actions").show(ui, |ui| {
+                commands.extend(actions_ui(ui, cart, payment, cash_input));
+            });
             egui::ScrollArea::vertical()
                 .id_salt("basket_scroll")
-                .show(ui, |ui| {
-                    commands.extend(match payment {
-                        Payment::None => basket_ui(ui, cart),
-                        Payment::Pending {
-                            total,
-                            method,
-                            qr,
-                            checkout,
-                        } => pending_ui(
+                .show(ui, |ui| match payment {
+                    Payment::None => commands.extend(basket_ui(ui, cart)),
+                    Payment::Pending {
+                        total,
+                        method,
+                        qr,
+                        checkout,
+                    } => {
+                        pending_ui(
                             ui,
                             *total,
                             *method,
                             qr.as_ref(),
                             &checkout.payment_ref,
                             cash_input,
-                        ),
-                        Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
-                    });
+                        );
+                    }
+                    Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
                 });
         });
     let locked = matches!(payment, Payment::Pending { .. });
@@ -126,20 +130,65 @@ fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
             });
         });
     }
-    let ready = total.is_some();
-    for (label, method) in [
-        ("Pay by QR", TenderKind::Qr),
-        ("Cash", TenderKind::Cash),
-        ("Card", TenderKind::Card),
-    ] {
-        if widgets::wide_button(ui, RichText::new(label).size(24.0), ready) {
-            commands.push(Command::Pay(method));
+    commands
+}
+
+/// The pinned buttons at the bottom of the basket: pay, confirm, or next fan.
+fn actions_ui(ui: &mut egui::Ui, cart: &Cart, payment: &Payment, cash_input: &str) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.add_space(6.0);
+    match payment {
+        Payment::None => {
+            let ready = !cart.is_empty();
+            for (label, method) in [
+                ("Pay by QR", TenderKind::Qr),
+                ("Cash", TenderKind::Cash),
+                ("Card", TenderKind::Card),
+            ] {
+                if widgets::wide_button(ui, RichText::new(label).size(24.0), ready) {
+                    commands.push(Command::Pay(method));
+                }
+            }
+            if widgets::wide_button(ui, "Clear basket", ready) {
+                commands.push(Command::ClearCart);
+            }
+        }
+        Payment::Pending { total, method, .. } => {
+            let (confirm, can_confirm) = match method {
+                TenderKind::Qr => ("Received", true),
+                TenderKind::Cash => ("Cash taken", cash_change(*total, cash_input).is_ok()),
+                TenderKind::Card => ("Card approved", true),
+            };
+            if widgets::wide_button(ui, RichText::new(confirm).size(26.0).strong(), can_confirm) {
+                commands.push(Command::ConfirmPaid);
+            }
+            if widgets::wide_button(ui, "Cancel payment", true) {
+                commands.push(Command::CancelPayment);
+            }
+        }
+        Payment::Paid { receipt, .. } => {
+            if widgets::wide_button(ui, "Receipt PDF", true) {
+                commands.push(Command::ExportReceipt(receipt.number.clone()));
+            }
+            if widgets::wide_button(ui, RichText::new("Next fan").size(24.0), true) {
+                commands.push(Command::NextFan);
+            }
         }
     }
-    if ready && widgets::wide_button(ui, "Clear basket", true) {
-        commands.push(Command::ClearCart);
-    }
     commands
+}
+
+/// The change for the cash typed so far (empty = exact), or what is wrong with it.
+fn cash_change(total: Money, cash_input: &str) -> Result<Money, String> {
+    if cash_input.trim().is_empty() {
+        return Ok(Money::new(0, total.currency));
+    }
+    let given = parse_amount(cash_input, total.currency).map_err(|e| e.to_string())?;
+    if given.minor < total.minor {
+        let short = Money::new(total.minor - given.minor, total.currency);
+        return Err(format!("{short} more needed"));
+    }
+    Ok(Money::new(given.minor - total.minor, total.currency))
 }
 
 fn pending_ui(
@@ -149,9 +198,7 @@ fn pending_ui(
     qr: Option<&(crate::domain::qr::QrMatrix, String)>,
     payment_ref: &str,
     cash_input: &mut String,
-) -> Vec<Command> {
-    let mut commands = Vec::new();
-    let mut can_confirm = true;
+) {
     match method {
         TenderKind::Qr => {
             ui.heading(format!("Scan to pay {total}"));
@@ -169,29 +216,17 @@ fn pending_ui(
         }
         TenderKind::Cash => {
             ui.heading(format!("Cash — {total} due"));
-            can_confirm = cash_ui(ui, total, cash_input);
+            cash_ui(ui, total, cash_input);
         }
         TenderKind::Card => {
             ui.heading(format!("Charge {total} on the card terminal"));
             ui.label("Tap Card approved when the terminal says so.");
         }
     }
-    let confirm = match method {
-        TenderKind::Qr => "Received",
-        TenderKind::Cash => "Cash taken",
-        TenderKind::Card => "Card approved",
-    };
-    if widgets::wide_button(ui, RichText::new(confirm).size(26.0).strong(), can_confirm) {
-        commands.push(Command::ConfirmPaid);
-    }
-    if widgets::wide_button(ui, "Cancel payment", true) {
-        commands.push(Command::CancelPayment);
-    }
-    commands
 }
 
-/// Cash given, quick amounts and the change; true when enough cash was given.
-fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) -> bool {
+/// Cash given, quick amounts and the change.
+fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) {
     ui.horizontal(|ui| {
         let label = ui.label("Cash given");
         let field = egui::TextEdit::singleline(cash_input)
@@ -209,32 +244,19 @@ fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) -> bool {
             }
         }
     });
-    if cash_input.trim().is_empty() {
-        ui.label(RichText::new("Exact amount, no change").size(22.0));
-        return true;
-    }
-    match parse_amount(cash_input, total.currency) {
-        Ok(given) if given.minor >= total.minor => {
-            let change = Money::new(given.minor - total.minor, total.currency);
+    match cash_change(total, cash_input) {
+        Ok(_) if cash_input.trim().is_empty() => {
+            ui.label(RichText::new("Exact amount, no change").size(22.0));
+        }
+        Ok(change) => {
             ui.label(
                 RichText::new(format!("Change {change}"))
                     .font(theme::bold(34.0))
                     .color(theme::GOOD),
             );
-            true
         }
-        Ok(given) => {
-            let short = Money::new(total.minor - given.minor, total.currency);
-            ui.label(
-                RichText::new(format!("{short} more needed"))
-                    .size(24.0)
-                    .color(theme::BAD),
-            );
-            false
-        }
-        Err(e) => {
-            ui.label(RichText::new(e.to_string()).color(theme::BAD));
-            false
+        Err(problem) => {
+            ui.label(RichText::new(problem).size(22.0).color(theme::BAD));
         }
     }
 }
@@ -254,8 +276,7 @@ fn paid_ui(
     ui: &mut egui::Ui,
     receipt: &crate::domain::order::Receipt,
     claim_qrs: &[crate::domain::qr::QrMatrix],
-) -> Vec<Command> {
-    let mut commands = Vec::new();
+) {
     widgets::banner(ui, Tone::Good, &format!("Paid {}", receipt.total), 30.0);
     ui.label(format!(
         "Receipt {} · {}",
@@ -277,14 +298,6 @@ fn paid_ui(
         widgets::qr_ui(ui, matrix, 300.0, "Claim QR code");
         ui.label(RichText::new(grouped(&claim.code)).size(13.0).monospace());
     }
-    ui.separator();
-    if widgets::wide_button(ui, "Receipt PDF", true) {
-        commands.push(Command::ExportReceipt(receipt.number.clone()));
-    }
-    if widgets::wide_button(ui, RichText::new("Next fan").size(24.0), true) {
-        commands.push(Command::NextFan);
-    }
-    commands
 }
 
 #[cfg(test)]
