@@ -2,8 +2,8 @@
 //! QR codes are placed from the top, and the page height is known only at the end.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, CurTransMat, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 
 use super::Fonts;
@@ -26,11 +26,12 @@ enum Item {
         weight: Weight,
         text: String,
     },
-    Rect {
-        x: Mm,
+    /// QR modules as runs `(x, y, len)` in module units from the symbol's top-left corner.
+    Qr {
+        left: Mm,
         top: Mm,
-        w: Mm,
-        h: Mm,
+        module: Mm,
+        runs: Vec<(usize, usize, usize)>,
     },
     Rule {
         top: Mm,
@@ -180,14 +181,12 @@ impl<'f> Canvas<'f> {
         let side = Mm((matrix.width + 8) as f32 * module.0);
         let left = Mm((self.width.0 - side.0) / 2.0 + 4.0 * module.0);
         let top = Mm(self.cursor.0 + 4.0 * module.0);
-        for (x, y, len) in matrix.dark_runs() {
-            self.items.push(Item::Rect {
-                x: Mm(left.0 + x as f32 * module.0),
-                top: Mm(top.0 + y as f32 * module.0),
-                w: Mm(len as f32 * module.0),
-                h: module,
-            });
-        }
+        self.items.push(Item::Qr {
+            left,
+            top,
+            module,
+            runs: matrix.dark_runs(),
+        });
         self.advance(side);
     }
 
@@ -238,16 +237,32 @@ impl<'f> Canvas<'f> {
                         Op::EndTextSection,
                     ]);
                 }
-                Item::Rect { x, top, w, h } => ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt::from(x),
-                        y: y(Mm(top.0 + h.0)),
-                        width: Pt::from(w),
-                        height: Pt::from(h),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                }),
+                Item::Qr {
+                    left,
+                    top,
+                    module,
+                    runs,
+                } => {
+                    // One module = one unit, y running down from the symbol's top: the content
+                    // stream then holds small integers ("12 3 5 1 re"), a third of the bytes.
+                    let m = Pt::from(module).0;
+                    let matrix = CurTransMat::Raw([m, 0.0, 0.0, -m, Pt::from(left).0, y(top).0]);
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetTransformationMatrix { matrix });
+                    for (x, row, len) in runs {
+                        ops.push(Op::DrawRectangle {
+                            rectangle: Rect {
+                                x: Pt(x as f32),
+                                y: Pt(row as f32),
+                                width: Pt(len as f32),
+                                height: Pt(1.0),
+                                mode: Some(PaintMode::Fill),
+                                winding_order: None,
+                            },
+                        });
+                    }
+                    ops.push(Op::RestoreGraphicsState);
+                }
                 Item::Rule { top } => ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![

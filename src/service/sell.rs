@@ -9,7 +9,9 @@ use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
 use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::money::Money;
-use crate::domain::order::{Line, Receipt, ReceiptNo, TenderKind, settle, vat_breakdown};
+use crate::domain::order::{
+    IssuedClaim, IssuedTicket, Line, Receipt, ReceiptNo, TenderKind, settle, vat_breakdown,
+};
 use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::store::orders::{NewOrder, OrderKey, OrderSummary, StoredReceipt};
 use crate::store::{self, audit, claims, events, offers, orders, tickets};
@@ -132,8 +134,9 @@ impl Pos {
             paid_at: now,
         };
         orders::insert(&tx, &order, &lines, &tender)?;
+        let (mut claims, mut tickets) = (Vec::new(), Vec::new());
         for (offer, qty) in &sold {
-            issuer.issue_claims(&tx, offer, *qty, order_id, now)?;
+            issuer.issue_claims(&tx, offer, *qty, order_id, now, (&mut claims, &mut tickets))?;
         }
         let number = ReceiptNo {
             station: station.clone(),
@@ -145,9 +148,19 @@ impl Pos {
             "lines": req.items,
         });
         audit::append(&tx, now, station, "sale", &number.to_string(), &detail)?;
-        let stored = orders::load(&tx, event_id, OrderKey::Id(order_id), currency)?
-            .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
         tx.commit()?;
+        // Built from what was written (a test checks it equals the stored receipt).
+        let stored = StoredReceipt {
+            order_id: order_id.to_string(),
+            number,
+            payment_ref: req.checkout.payment_ref.clone(),
+            paid_at: now,
+            lines,
+            total,
+            tender,
+            claims,
+            tickets,
+        };
         Ok(receipt_of(event, stored))
     }
 
@@ -203,6 +216,7 @@ impl Issuer<'_> {
         qty: u32,
         order_id: &str,
         now: jiff::Timestamp,
+        (claims_out, tickets_out): (&mut Vec<IssuedClaim>, &mut Vec<IssuedTicket>),
     ) -> PosResult<()> {
         if !offer.kind.is_claimable() {
             return Ok(());
@@ -233,8 +247,17 @@ impl Issuer<'_> {
                 quantity: 1,
             };
             let claim_id = claims::insert(tx, &new)?;
+            claims_out.push(IssuedClaim {
+                code: code.clone(),
+                title: offer.title.clone(),
+            });
             if let (OfferKind::Gig { .. }, Some(lane)) = (&offer.kind, offer.lane) {
-                tickets::issue(tx, self.event_id, lane, offer.id, order_id, claim_id, now)?;
+                let label =
+                    tickets::issue(tx, self.event_id, lane, offer.id, order_id, claim_id, now)?;
+                tickets_out.push(IssuedTicket {
+                    label: label.to_string(),
+                    title: offer.title.clone(),
+                });
             }
         }
         Ok(())

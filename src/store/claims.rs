@@ -45,21 +45,20 @@ pub struct ClaimRecord {
 /// Looks a canonical code up.
 pub fn find(conn: &Connection, code: &str) -> StoreResult<Option<ClaimRecord>> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT c.id, o.title, c.quantity, r.redeemed_at, r.station
              FROM claims c JOIN offers o ON o.id = c.offer_id
              LEFT JOIN redemptions r ON r.claim_id = c.id WHERE c.code = ?1",
-            [code],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, u32>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            },
-        )
+        )?
+        .query_row([code], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
         .optional()?;
     let Some((id, title, quantity, at, station)) = row else {
         return Ok(None);
@@ -81,10 +80,11 @@ pub fn find(conn: &Connection, code: &str) -> StoreResult<Option<ClaimRecord>> {
 
 /// Records the redemption; false when the claim was redeemed already (the primary key holds).
 pub fn redeem(conn: &Connection, claim_id: i64, at: Timestamp, station: &str) -> StoreResult<bool> {
-    let inserted = conn.execute(
-        "INSERT INTO redemptions (claim_id, redeemed_at, station) VALUES (?1, ?2, ?3)
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO redemptions (claim_id, redeemed_at, station) VALUES (?1, ?2, ?3)
          ON CONFLICT (claim_id) DO NOTHING",
-        params![claim_id, at.as_second(), station],
-    )?;
+        )?
+        .execute(params![claim_id, at.as_second(), station])?;
     Ok(inserted == 1)
 }

@@ -35,10 +35,8 @@ pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
         .transpose()
         .map_err(|err| corrupt("payment profile", err))?;
     conn.execute("UPDATE events SET is_open = 0", [])?;
-    conn.execute(
-        "INSERT INTO events (name, venue, time_zone, currency, payment_profile, signing_key, is_open, is_demo, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)",
-        params![e.name, e.venue, e.time_zone, e.currency.code(), payment, &e.signing_key[..], e.is_demo, e.created_at],
+    conn.prepare_cached("INSERT INTO events (name, venue, time_zone, currency, payment_profile, signing_key, is_open, is_demo, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)")?.execute(params![e.name, e.venue, e.time_zone, e.currency.code(), payment, &e.signing_key[..], e.is_demo, e.created_at],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -46,21 +44,20 @@ pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
 /// The event open at the kiosk, if any.
 pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, name, venue, time_zone, currency, payment_profile FROM events
              WHERE is_open = 1 ORDER BY id DESC LIMIT 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                ))
-            },
-        )
+        )?
+        .query_row([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
         .optional()?;
     let Some((id, name, venue, time_zone, currency, payment)) = row else {
         return Ok(None);
@@ -82,20 +79,16 @@ pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
 
 /// Whether a demo event exists already.
 pub fn has_demo(conn: &Connection) -> StoreResult<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE is_demo = 1)",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE is_demo = 1)")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// The event's secret signing key.
 pub fn signing_key(conn: &Connection, event_id: i64) -> StoreResult<[u8; 32]> {
-    let bytes: Vec<u8> = conn.query_row(
-        "SELECT signing_key FROM events WHERE id = ?1",
-        [event_id],
-        |r| r.get(0),
-    )?;
+    let bytes: Vec<u8> = conn
+        .prepare_cached("SELECT signing_key FROM events WHERE id = ?1")?
+        .query_row([event_id], |r| r.get(0))?;
     bytes
         .try_into()
         .map_err(|_| corrupt("signing key of event", event_id))
@@ -103,22 +96,16 @@ pub fn signing_key(conn: &Connection, event_id: i64) -> StoreResult<[u8; 32]> {
 
 /// The station row id for `code` at this event, created on first use.
 pub fn ensure_station(conn: &Connection, event_id: i64, code: &str) -> StoreResult<i64> {
-    conn.execute(
-        "INSERT INTO stations (event_id, code) VALUES (?1, ?2) ON CONFLICT (event_id, code) DO NOTHING",
-        params![event_id, code],
+    conn.prepare_cached("INSERT INTO stations (event_id, code) VALUES (?1, ?2) ON CONFLICT (event_id, code) DO NOTHING")?.execute(params![event_id, code],
     )?;
-    Ok(conn.query_row(
-        "SELECT id FROM stations WHERE event_id = ?1 AND code = ?2",
-        params![event_id, code],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT id FROM stations WHERE event_id = ?1 AND code = ?2")?
+        .query_row(params![event_id, code], |r| r.get(0))?)
 }
 
 /// Takes the station's next receipt number; gap-free because it rolls back with the sale.
 pub fn take_receipt_seq(conn: &Connection, station_id: i64) -> StoreResult<u32> {
-    let seq: i64 = conn.query_row(
-        "UPDATE stations SET next_receipt = next_receipt + 1 WHERE id = ?1 RETURNING next_receipt - 1",
-        [station_id],
+    let seq: i64 = conn.prepare_cached("UPDATE stations SET next_receipt = next_receipt + 1 WHERE id = ?1 RETURNING next_receipt - 1")?.query_row([station_id],
         |r| r.get(0),
     )?;
     u32::try_from(seq).map_err(|_| corrupt("receipt number", seq))
@@ -126,22 +113,19 @@ pub fn take_receipt_seq(conn: &Connection, station_id: i64) -> StoreResult<u32> 
 
 /// Takes the station's next claim serial.
 pub fn take_claim_serial(conn: &Connection, station_id: i64) -> StoreResult<u32> {
-    let serial: i64 = conn.query_row(
-        "UPDATE stations SET next_claim_serial = next_claim_serial + 1 WHERE id = ?1
+    let serial: i64 = conn
+        .prepare_cached(
+            "UPDATE stations SET next_claim_serial = next_claim_serial + 1 WHERE id = ?1
          RETURNING next_claim_serial - 1",
-        [station_id],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row([station_id], |r| r.get(0))?;
     u32::try_from(serial).map_err(|_| corrupt("claim serial", serial))
 }
 
 /// The station code for a station id (for "redeemed at K2").
 pub fn station_code(conn: &Connection, station_id: i64) -> StoreResult<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT code FROM stations WHERE id = ?1",
-            [station_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT code FROM stations WHERE id = ?1")?
+        .query_row([station_id], |r| r.get(0))
         .optional()?)
 }

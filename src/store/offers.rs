@@ -40,11 +40,9 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
         ),
         OfferKind::Item => (None, None, None, None, None, None),
     };
-    conn.execute(
-        "INSERT INTO offers (event_id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock,
+    conn.prepare_cached("INSERT INTO offers (event_id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock,
              go_live_at, close_at, per_fan_limit, remaining, lane, sort)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![
             event_id,
             offer.title,
             offer.kind.name(),
@@ -91,11 +89,12 @@ pub fn get(
 
 /// Takes `qty` units if that many remain; false when fewer are left. Unlimited offers always succeed.
 pub fn take_units(conn: &Connection, offer_id: i64, qty: u32) -> StoreResult<bool> {
-    let changed = conn.execute(
-        "UPDATE offers SET remaining = remaining - ?2
+    let changed = conn
+        .prepare_cached(
+            "UPDATE offers SET remaining = remaining - ?2
          WHERE id = ?1 AND (remaining IS NULL OR remaining >= ?2)",
-        params![offer_id, qty],
-    )?;
+        )?
+        .execute(params![offer_id, qty])?;
     Ok(changed == 1)
 }
 

@@ -33,10 +33,8 @@ pub fn insert(
     lines: &[Line],
     tender: &Tender,
 ) -> StoreResult<()> {
-    conn.execute(
-        "INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    conn.prepare_cached("INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![
             order.id,
             order.event_id,
             order.station_id,
@@ -62,9 +60,7 @@ pub fn insert(
             l.qty
         ])?;
     }
-    conn.execute(
-        "INSERT INTO tenders (order_id, kind, tendered_minor, change_minor) VALUES (?1, ?2, ?3, ?4)",
-        params![order.id, tender.kind.name(), tender.tendered.minor, tender.change.minor],
+    conn.prepare_cached("INSERT INTO tenders (order_id, kind, tendered_minor, change_minor) VALUES (?1, ?2, ?3, ?4)")?.execute(params![order.id, tender.kind.name(), tender.tendered.minor, tender.change.minor],
     )?;
     Ok(())
 }
@@ -121,21 +117,17 @@ pub fn load(
         ))
     };
     let head = match key {
-        OrderKey::Id(id) => conn.query_row(
-            &format!("{head_sql} AND o.id = ?2"),
-            params![event_id, id],
-            map,
-        ),
-        OrderKey::Receipt(n) => conn.query_row(
-            &format!("{head_sql} AND s.code = ?2 AND o.receipt_seq = ?3"),
-            params![event_id, n.station, n.seq],
-            map,
-        ),
-        OrderKey::Latest => conn.query_row(
-            &format!("{head_sql} ORDER BY o.paid_at DESC, o.rowid DESC LIMIT 1"),
-            [event_id],
-            map,
-        ),
+        OrderKey::Id(id) => conn
+            .prepare_cached(&format!("{head_sql} AND o.id = ?2"))?
+            .query_row(params![event_id, id], map),
+        OrderKey::Receipt(n) => conn
+            .prepare_cached(&format!(
+                "{head_sql} AND s.code = ?2 AND o.receipt_seq = ?3"
+            ))?
+            .query_row(params![event_id, n.station, n.seq], map),
+        OrderKey::Latest => conn
+            .prepare_cached(&format!("{head_sql} ORDER BY o.rowid DESC LIMIT 1"))?
+            .query_row([event_id], map),
     }
     .optional()?;
     let Some((order_id, station, seq, payment_ref, paid_at, total)) = head else {
@@ -172,11 +164,11 @@ fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<V
 }
 
 fn tender(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Tender> {
-    let (kind, tendered, change): (String, i64, i64) = conn.query_row(
-        "SELECT kind, tendered_minor, change_minor FROM tenders WHERE order_id = ?1",
-        [order_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (kind, tendered, change): (String, i64, i64) = conn
+        .prepare_cached(
+            "SELECT kind, tendered_minor, change_minor FROM tenders WHERE order_id = ?1",
+        )?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", &kind))?;
     Ok(Tender {
         kind,
@@ -244,7 +236,7 @@ pub fn recent(
         "SELECT o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor, t.kind,
                 (SELECT group_concat(l.qty || '× ' || l.title, ', ') FROM order_lines l WHERE l.order_id = o.id)
          FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
-         WHERE o.event_id = ?1 ORDER BY o.paid_at DESC, o.rowid DESC LIMIT ?2",
+         WHERE o.event_id = ?1 ORDER BY o.rowid DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![event_id, limit], |r| {
         Ok((
@@ -273,9 +265,7 @@ pub fn recent(
 
 /// Whether a payment reference is taken already.
 pub fn payment_ref_taken(conn: &Connection, payment_ref: &str) -> StoreResult<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM orders WHERE payment_ref = ?1)",
-        [payment_ref],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM orders WHERE payment_ref = ?1)")?
+        .query_row([payment_ref], |r| r.get(0))?)
 }

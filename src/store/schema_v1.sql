@@ -105,9 +105,7 @@ CREATE TABLE tickets (
     finished_at INTEGER,
     UNIQUE (event_id, lane, number)
 );
-CREATE INDEX tickets_waiting ON tickets (event_id, lane, state, number);
 CREATE INDEX tickets_order ON tickets (order_id);
-CREATE INDEX orders_paid ON orders (event_id, paid_at);
 
 CREATE TABLE audit_log (
     id      INTEGER PRIMARY KEY,

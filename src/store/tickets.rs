@@ -16,11 +16,11 @@ pub fn issue(
     claim_id: i64,
     paid_at: Timestamp,
 ) -> StoreResult<TicketLabel> {
-    let number: u32 = conn.query_row(
-        "SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE event_id = ?1 AND lane = ?2",
-        params![event_id, lane.to_string()],
-        |r| r.get(0),
-    )?;
+    let number: u32 = conn
+        .prepare_cached(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE event_id = ?1 AND lane = ?2",
+        )?
+        .query_row(params![event_id, lane.to_string()], |r| r.get(0))?;
     conn.prepare_cached(
         "INSERT INTO tickets (event_id, lane, number, offer_id, order_id, claim_id, state, paid_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7)",
@@ -73,10 +73,7 @@ pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>
 
 /// The first waiting ticket in `lane`, by number.
 pub fn first_waiting(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM tickets WHERE event_id = ?1 AND lane = ?2 AND state = 'waiting' ORDER BY number LIMIT 1",
-            params![event_id, lane.to_string()],
+    Ok(conn.prepare_cached("SELECT id FROM tickets WHERE event_id = ?1 AND lane = ?2 AND state = 'waiting' ORDER BY number LIMIT 1")?.query_row(params![event_id, lane.to_string()],
             |r| r.get(0),
         )
         .optional()?)
@@ -89,17 +86,14 @@ pub fn state_of(
     ticket_id: i64,
 ) -> StoreResult<Option<(TicketLabel, TicketState)>> {
     let row = conn
-        .query_row(
-            "SELECT lane, number, state FROM tickets WHERE event_id = ?1 AND id = ?2",
-            params![event_id, ticket_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, u32>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )
+        .prepare_cached("SELECT lane, number, state FROM tickets WHERE event_id = ?1 AND id = ?2")?
+        .query_row(params![event_id, ticket_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
         .optional()?;
     row.map(|(lane, number, state)| {
         let lane = lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?;
@@ -123,9 +117,10 @@ pub fn transition(
     } else {
         "finished_at"
     };
-    let changed = conn.execute(
-        &format!("UPDATE tickets SET state = ?3, {time_col} = ?4 WHERE id = ?1 AND state = ?2"),
-        params![ticket_id, from.name(), to.name(), at.as_second()],
-    )?;
+    let changed = conn
+        .prepare_cached(&format!(
+            "UPDATE tickets SET state = ?3, {time_col} = ?4 WHERE id = ?1 AND state = ?2"
+        ))?
+        .execute(params![ticket_id, from.name(), to.name(), at.as_second()])?;
     Ok(changed == 1)
 }

@@ -51,7 +51,11 @@ pub fn install(ctx: &egui::Context) {
         style.spacing.button_padding = egui::vec2(14.0, 10.0);
         style.spacing.item_spacing = egui::vec2(10.0, 10.0);
         // Labels in full contrast: the kiosk is read at arm's length in a dim, noisy room.
-        let text = if style.visuals.dark_mode { Color32::from_gray(235) } else { Color32::from_gray(15) };
+        let text = if style.visuals.dark_mode {
+            Color32::from_gray(235)
+        } else {
+            Color32::from_gray(15)
+        };
         style.visuals.widgets.noninteractive.fg_stroke.color = text;
         style.visuals.widgets.inactive.fg_stroke.color = text;
     });
