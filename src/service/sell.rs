@@ -237,7 +237,7 @@ impl Issuer<'_> {
                 offer: id_u16("offer", offer.id)?,
                 quantity: 1,
             };
-            let code = claim::issue(body, &self.key);
+            let code = claim::issue(body, self.key);
             let new = claims::NewClaim {
                 code: &code,
                 order_id,
