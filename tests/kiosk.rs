@@ -4,9 +4,8 @@ mod support;
 
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::order::TenderKind;
-use encore::service::SaleRequest;
 use encore::ui::{Payment, Screen};
-use support::{TestClock, TestDb, kiosk_harness, offer_id};
+use support::{TestClock, TestDb, kiosk_harness, sell};
 
 #[test]
 fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
@@ -108,13 +107,9 @@ fn a_scanned_code_redeems_once_from_any_screen() {
     let db = TestDb::new();
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
-    let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(offer_id(&pos, "60-second shoutout"), 1)],
-        tender: TenderKind::Card,
-        tendered: None,
-    };
-    let code = pos.sell(&req).unwrap().claims[0].code.clone();
+    let code = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Card).claims[0]
+        .code
+        .clone();
     let mut h = kiosk_harness(pos, (1280.0, 800.0));
     let scan = |h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>| {
         h.event(egui::Event::Text(code.clone()));
@@ -139,13 +134,11 @@ fn a_typed_code_with_one_character_changed_is_rejected() {
     let db = TestDb::new();
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
-    let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(offer_id(&pos, "Signed tour poster"), 1)],
-        tender: TenderKind::Card,
-        tendered: None,
-    };
-    let mut code: Vec<char> = pos.sell(&req).unwrap().claims[0].code.chars().collect();
+    let mut code: Vec<char> = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Card).claims
+        [0]
+    .code
+    .chars()
+    .collect();
     code[50] = if code[50] == 'X' { 'Y' } else { 'X' };
     let mut h = kiosk_harness(pos, (1280.0, 800.0));
     h.get_by_label("Redeem").click();

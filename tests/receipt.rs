@@ -8,24 +8,17 @@ use std::process::Command;
 use encore::domain::claim::grouped;
 use encore::domain::order::{Receipt, TenderKind};
 use encore::pdf::receipt_pdf;
-use encore::service::SaleRequest;
-use support::{TestClock, TestDb, offer_id};
+use support::{TestClock, TestDb, sell};
 
 fn sample_receipt(db: &TestDb) -> Receipt {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
-    let items = vec![
-        (offer_id(&pos, "5-minute meet & greet"), 1),
-        (offer_id(&pos, "Signed tour poster"), 2),
-        (offer_id(&pos, "Signed postcard"), 3),
+    let items = [
+        ("5-minute meet & greet", 1),
+        ("Signed tour poster", 2),
+        ("Signed postcard", 3),
     ];
-    let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items,
-        tender: TenderKind::Qr,
-        tendered: None,
-    };
-    pos.sell(&req).unwrap()
+    sell(&mut pos, &items, TenderKind::Qr)
 }
 
 /// The filled rectangles of the page in page points `(x, y, w, h)`, with `q`/`Q`/`cm` applied.

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use encore::service::{Clock, Pos};
+use encore::domain::order::{Receipt, TenderKind};
+use encore::service::{Clock, Pos, SaleRequest};
 use encore::store::Store;
 use jiff::Timestamp;
 
@@ -54,6 +55,21 @@ impl TestDb {
         Pos::seed_demo_if_empty(&mut store, &clock.clock(), false).unwrap();
         Pos::open(store, station, clock.clock()).unwrap()
     }
+}
+
+/// A complete sale through the service, as the kiosk makes it.
+pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt {
+    let items = items
+        .iter()
+        .map(|(title, qty)| (offer_id(pos, title), *qty))
+        .collect();
+    let req = SaleRequest {
+        checkout: pos.start_checkout().unwrap(),
+        items,
+        tender,
+        tendered: None,
+    };
+    pos.sell(&req).unwrap()
 }
 
 /// The id of the demo offer with this title.
