@@ -2,6 +2,8 @@
 //!
 //! Data flows one way: view → command → service → store, and back as domain values.
 
+#![warn(missing_docs)]
+
 pub mod cli;
 pub mod domain;
 pub mod fonts;

@@ -82,16 +82,26 @@ pub fn offer_id(pos: &Pos, title: &str) -> i64 {
         .id
 }
 
-/// The one harness factory for kiosk UI tests: fonts and theme installed, accessibility check on.
+/// A dark kiosk harness of `size`.
 pub fn kiosk_harness(
     pos: Pos,
     size: (f32, f32),
+) -> egui_kittest::Harness<'static, encore::ui::Kiosk> {
+    kiosk_harness_themed(pos, size, egui::Theme::Dark)
+}
+
+/// The one harness factory for kiosk UI tests: fonts and theme installed, accessibility check on.
+pub fn kiosk_harness_themed(
+    pos: Pos,
+    size: (f32, f32),
+    theme: egui::Theme,
 ) -> egui_kittest::Harness<'static, encore::ui::Kiosk> {
     let receipts = std::env::temp_dir().join("encore-test-receipts");
     egui_kittest::Harness::builder()
         .with_size(egui::vec2(size.0, size.1))
         // 50 frames a second: a scanner's burst spans a frame or two, as on a real kiosk.
         .with_step_dt(0.02)
+        .with_theme(theme)
         .with_context_setup(encore::ui::theme::install)
         .build_ui_state(
             |ui, kiosk: &mut encore::ui::Kiosk| kiosk.ui(ui),
