@@ -81,8 +81,7 @@ fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -
                     Availability::Unlimited => offer.kind.name().to_string(),
                     other => other.tile_text(),
                 };
-                let text = format!("{}\n{}\n{}", offer.title, offer.price, status);
-                let tile = egui::Button::new(RichText::new(text).size(19.0))
+                let tile = egui::Button::new(tile_text(ui, offer, &status, availability))
                     .min_size(vec2(tile_w, TILE_H))
                     .wrap();
                 if ui
@@ -95,6 +94,30 @@ fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -
         });
     }
     commands
+}
+
+/// Title, price and status on three lines; the status coloured by what it means.
+fn tile_text(
+    ui: &egui::Ui,
+    offer: &Offer,
+    status: &str,
+    availability: Availability,
+) -> egui::text::LayoutJob {
+    let text_color = ui.visuals().text_color();
+    let status_color = match availability {
+        Availability::Left(n) if n <= 5 => theme::WAIT,
+        Availability::Left(_) | Availability::Unlimited => text_color,
+        Availability::OpensIn { .. } => theme::WAIT,
+        Availability::SoldOut | Availability::Closed => theme::BAD,
+    };
+    let mut job = egui::text::LayoutJob::default();
+    let mut line = |text: &str, font: egui::FontId, color: egui::Color32| {
+        job.append(text, 0.0, egui::TextFormat::simple(font, color));
+    };
+    line(&format!("{}\n", offer.title), theme::bold(19.0), text_color);
+    line(&format!("{}\n", offer.price), theme::bold(22.0), text_color);
+    line(status, egui::FontId::proportional(17.0), status_color);
+    job
 }
 
 fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
