@@ -270,9 +270,10 @@ impl Kiosk {
                     }
                     let event = self.pos.event();
                     ui.label(local_time(self.pos.now(), &event.time_zone));
-                    ui.label(
-                        RichText::new(format!("{} · {}", event.name, self.pos.station())).strong(),
-                    );
+                    // On a 1024 px screen the event name gives way (truncated) before the tabs do.
+                    let name =
+                        RichText::new(format!("{} · {}", event.name, self.pos.station())).strong();
+                    ui.add(egui::Label::new(name).truncate());
                 });
             });
         });
