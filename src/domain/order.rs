@@ -323,6 +323,23 @@ pub struct Receipt {
     pub tickets: Vec<IssuedTicket>,
 }
 
+/// A line in the list of recent orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// Order id.
+    pub order_id: String,
+    /// Receipt number.
+    pub number: ReceiptNo,
+    /// Commit instant.
+    pub paid_at: Timestamp,
+    /// Total.
+    pub total: Money,
+    /// Tender kind.
+    pub tender: TenderKind,
+    /// Titles joined for display.
+    pub summary: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,10 +10,11 @@ use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::money::Money;
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, Line, Receipt, ReceiptNo, TenderKind, settle, vat_breakdown,
+    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, TenderKind, settle,
+    vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
-use crate::store::orders::{NewOrder, OrderKey, OrderSummary, StoredReceipt};
+use crate::store::orders::{NewOrder, OrderKey, StoredReceipt};
 use crate::store::{self, audit, claims, events, offers, orders, tickets};
 
 /// Most units of one offer in one sale: a guard against a stuck key, not a business rule.

@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{StoreResult, corrupt};
 use crate::domain::catalogue::VatRate;
 use crate::domain::money::{Currency, Money};
-use crate::domain::order::{IssuedClaim, IssuedTicket, Line, ReceiptNo, Tender, TenderKind};
+use crate::domain::order::{
+    IssuedClaim, IssuedTicket, Line, OrderSummary, ReceiptNo, Tender, TenderKind,
+};
 
 /// An order as written at checkout.
 pub struct NewOrder<'a> {
@@ -207,22 +209,6 @@ fn tickets(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedTicket>> 
         Ok(IssuedTicket { label, title })
     })
     .collect()
-}
-
-/// A line in the list of recent orders.
-pub struct OrderSummary {
-    /// Order id.
-    pub order_id: String,
-    /// Receipt number.
-    pub number: ReceiptNo,
-    /// Commit instant.
-    pub paid_at: Timestamp,
-    /// Total.
-    pub total: Money,
-    /// Tender kind.
-    pub tender: TenderKind,
-    /// Titles joined for display.
-    pub summary: String,
 }
 
 /// The newest orders of the event, newest first.

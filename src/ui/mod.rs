@@ -18,11 +18,11 @@ use crate::domain::catalogue::Offer;
 use crate::domain::claim;
 use crate::domain::event::local_time;
 use crate::domain::money::{Money, parse_amount};
+use crate::domain::order::OrderSummary;
 use crate::domain::order::{Cart, Receipt, ReceiptNo, TenderKind};
 use crate::domain::qr::QrMatrix;
 use crate::domain::queue::TicketState;
 use crate::service::{Checkout, LaneView, Pos, PosError, SaleRequest};
-use crate::store::orders::OrderSummary;
 use scanner::ScanDetector;
 use widgets::Tone;
 

@@ -7,7 +7,7 @@ use egui::RichText;
 use super::Command;
 use super::widgets;
 use crate::domain::event::local_time;
-use crate::store::orders::OrderSummary;
+use crate::domain::order::OrderSummary;
 
 /// Lists recent orders, newest first.
 pub fn orders_ui(
