@@ -23,17 +23,26 @@ pub enum Currency {
     Inr,
     /// Japanese yen (no minor unit).
     Jpy,
+    /// Singapore dollar.
+    Sgd,
+    /// Thai baht.
+    Thb,
+    /// Malaysian ringgit.
+    Myr,
 }
 
 impl Currency {
     /// Every supported currency, for pickers and parsing.
-    pub const ALL: [Currency; 6] = [
+    pub const ALL: [Currency; 9] = [
         Currency::Eur,
         Currency::Gbp,
         Currency::Usd,
         Currency::Brl,
         Currency::Inr,
         Currency::Jpy,
+        Currency::Sgd,
+        Currency::Thb,
+        Currency::Myr,
     ];
 
     /// The ISO-4217 alphabetic code.
@@ -45,6 +54,9 @@ impl Currency {
             Currency::Brl => "BRL",
             Currency::Inr => "INR",
             Currency::Jpy => "JPY",
+            Currency::Sgd => "SGD",
+            Currency::Thb => "THB",
+            Currency::Myr => "MYR",
         }
     }
 
@@ -65,7 +77,32 @@ impl Currency {
             Currency::Brl => "R$",
             Currency::Inr => "₹",
             Currency::Jpy => "¥",
+            Currency::Sgd => "S$",
+            Currency::Thb => "THB ",
+            Currency::Myr => "RM",
         }
+    }
+
+    /// The ISO-4217 numeric code, as EMV payment QR codes carry it.
+    pub fn numeric(self) -> &'static str {
+        match self {
+            Currency::Eur => "978",
+            Currency::Gbp => "826",
+            Currency::Usd => "840",
+            Currency::Brl => "986",
+            Currency::Inr => "356",
+            Currency::Jpy => "392",
+            Currency::Sgd => "702",
+            Currency::Thb => "764",
+            Currency::Myr => "458",
+        }
+    }
+
+    /// Looks a currency up by its ISO-4217 numeric code.
+    pub fn from_numeric(code: &str) -> Option<Currency> {
+        Currency::ALL
+            .into_iter()
+            .find(|c| c.numeric() == code.trim())
     }
 
     /// Looks a currency up by its ISO-4217 code (case-insensitive).

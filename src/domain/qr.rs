@@ -10,6 +10,8 @@ pub enum QrMode {
     Auto,
     /// All bytes in byte mode, as the payment standards require for UTF-8 payloads.
     Byte,
+    /// Byte mode after a UTF-8 ECI designator (26), as EMV asks when a non-ASCII character is present.
+    Utf8Eci,
     /// One alphanumeric segment (0–9, A–Z and ` $%*+-./:`): the densest mode for claim codes.
     Alphanumeric,
 }
@@ -39,6 +41,11 @@ impl QrMatrix {
             }
             QrMode::Byte => single_segment(data.as_bytes(), Bits::push_byte_data)
                 .ok_or(QrTooLong(data.len()))?,
+            QrMode::Utf8Eci => single_segment(data.as_bytes(), |bits, data| {
+                bits.push_eci_designator(26)?;
+                bits.push_byte_data(data)
+            })
+            .ok_or(QrTooLong(data.len()))?,
             QrMode::Alphanumeric
                 if !data.bytes().all(|b| {
                     b.is_ascii_digit() || b.is_ascii_uppercase() || b" $%*+-./:".contains(&b)

@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::PosResult;
 use crate::domain::catalogue::{Offer, OfferKind, VatRate};
 use crate::domain::money::{Currency, Money};
-use crate::domain::payment::PaymentProfile;
+use crate::domain::payment::{EpcProfile, PaymentProfile};
 use crate::domain::queue::lane_letter;
 use crate::store::events::{self, NewEvent};
 use crate::store::{Store, audit, offers};
@@ -20,10 +20,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
     if events::has_demo(&tx)? {
         return Ok(false);
     }
-    let payment = PaymentProfile::Epc {
-        name: "Mara Vey Music".into(),
-        iban: "DE89370400440532013000".into(),
-    };
+    let payment = PaymentProfile::Epc(EpcProfile::new("Mara Vey Music", "DE89370400440532013000"));
     let event_id = events::insert(
         &tx,
         &NewEvent {
