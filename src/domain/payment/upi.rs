@@ -52,9 +52,10 @@ pub fn build(
         return Err(field("amount", "must be more than zero"));
     }
     let enc = |s: &str| utf8_percent_encode(s.trim(), VALUE).to_string();
+    // The address is validated to letters, digits, `.-_` and one `@`, all allowed in a query as is.
     let mut link = format!(
         "upi://pay?pa={}&pn={}&am={}&cu=INR",
-        enc(vpa),
+        vpa.trim(),
         enc(name),
         amount.plain()
     );
