@@ -21,6 +21,10 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Payload work needs no database.
+    if let Some(Command::Payload(payload)) = &args.command {
+        return cli::payload_without_store(payload);
+    }
     let db = match args.db.clone() {
         Some(path) => path,
         None => default_db()?,

@@ -31,9 +31,15 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
+mod payload;
+
+pub use payload::PayloadArgs;
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a QR payment payload (EPC, PIX, EMV, UPI, link) or decode one with --parse.
+    Payload(Box<PayloadArgs>),
     /// Load the demo event into the database (does nothing if it is there already).
     Demo,
     /// List the catalogue.
@@ -97,6 +103,11 @@ pub enum ClaimAction {
     },
 }
 
+/// Runs `encore payload`, which needs no database.
+pub fn payload_without_store(args: &PayloadArgs) -> anyhow::Result<ExitCode> {
+    payload::run(args)
+}
+
 /// The outcome of a command: what to print and how to exit.
 enum Outcome {
     Done(Value, String),
@@ -115,6 +126,7 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
             }
     );
     let outcome = match command {
+        Command::Payload(args) => return payload::run(args),
         Command::Demo => {
             Outcome::Done(json!({}), format!("demo event ready: {}", pos.event().name))
         }

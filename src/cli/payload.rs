@@ -1,0 +1,315 @@
+//! `encore payload`: make or decode a QR payment payload without a database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use crate::domain::money::{Currency, Money, parse_amount};
+use crate::domain::payment::{
+    self, EmvProfile, EpcProfile, PaymentError, PixProfile, Remittance, epc, pix,
+};
+use crate::domain::qr::{QrMatrix, QrMode};
+
+/// Which standard to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scheme {
+    /// EPC069-12 SEPA credit transfer.
+    Epc,
+    /// PIX BR Code.
+    Pix,
+    /// Generic EMVCo merchant-presented mode.
+    Emv,
+    /// UPI link.
+    Upi,
+    /// Payment-link template.
+    Link,
+}
+
+/// Flags of `encore payload`; each scheme uses its own.
+#[derive(Debug, Args)]
+pub struct PayloadArgs {
+    /// Decode this EPC or EMV payload instead of making one.
+    #[arg(long, conflicts_with = "scheme")]
+    pub parse: Option<String>,
+    /// The standard.
+    #[arg(long, required_unless_present = "parse")]
+    pub scheme: Option<Scheme>,
+    /// Amount, e.g. 12.50 (optional for pix and emv: the payer types it).
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// Reference placed in the scheme's reference field.
+    #[arg(long = "ref", default_value = "")]
+    pub reference: String,
+    /// Also write the QR code as a PNG image.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Beneficiary / merchant / payee name (epc, pix, emv, upi).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// IBAN (epc).
+    #[arg(long)]
+    pub iban: Option<String>,
+    /// BIC (epc; required for version 1).
+    #[arg(long)]
+    pub bic: Option<String>,
+    /// EPC version, 1 or 2.
+    #[arg(long, default_value_t = 2)]
+    pub version: u8,
+    /// Free remittance text (epc).
+    #[arg(long, conflicts_with = "reference_rf")]
+    pub text: Option<String>,
+    /// Structured RF creditor reference (epc).
+    #[arg(long = "reference", id = "reference_rf")]
+    pub reference_rf: Option<String>,
+    /// Purpose code (epc), e.g. GDDS.
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// PIX key.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// City (pix, emv).
+    #[arg(long)]
+    pub city: Option<String>,
+    /// PIX txid (default: the reference).
+    #[arg(long)]
+    pub txid: Option<String>,
+    /// PIX description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// EMV merchant account template tag, 26–51.
+    #[arg(long)]
+    pub tag: Option<u8>,
+    /// EMV scheme GUID.
+    #[arg(long)]
+    pub guid: Option<String>,
+    /// EMV template sub-field, ID=VALUE; repeat for more.
+    #[arg(long = "field", value_name = "ID=VALUE")]
+    pub fields: Vec<String>,
+    /// EMV merchant category code.
+    #[arg(long, default_value = "0000")]
+    pub mcc: String,
+    /// EMV ISO 4217 numeric currency, e.g. 702.
+    #[arg(long)]
+    pub currency_num: Option<String>,
+    /// EMV country code, e.g. SG.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// UPI payee address.
+    #[arg(long)]
+    pub vpa: Option<String>,
+    /// Link template with {amount}, {amount_minor}, {currency}, {ref}.
+    #[arg(long)]
+    pub template: Option<String>,
+    /// Currency of a link amount (link only).
+    #[arg(long, default_value = "EUR")]
+    pub currency: String,
+}
+
+/// A refusal: exit 1 for a bad field, 2 for a missing flag.
+struct Refusal(u8, String);
+
+impl From<PaymentError> for Refusal {
+    fn from(e: PaymentError) -> Refusal {
+        Refusal(1, e.to_string())
+    }
+}
+
+fn need<'a>(value: &'a Option<String>, flag: &str, scheme: &str) -> Result<&'a str, Refusal> {
+    value
+        .as_deref()
+        .ok_or_else(|| Refusal(2, format!("--{flag} is required for --scheme {scheme}")))
+}
+
+fn amount(
+    args: &PayloadArgs,
+    currency: Currency,
+    required: bool,
+) -> Result<Option<Money>, Refusal> {
+    match &args.amount {
+        None if required => Err(Refusal(2, "--amount is required for this scheme".into())),
+        None => Ok(None),
+        Some(a) => parse_amount(a, currency)
+            .map(Some)
+            .map_err(|e| Refusal(1, format!("amount: {e}"))),
+    }
+}
+
+fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal> {
+    let reference = args.reference.as_str();
+    let payload = match scheme {
+        Scheme::Epc => {
+            let profile = EpcProfile {
+                name: need(&args.name, "name", "epc")?.into(),
+                iban: need(&args.iban, "iban", "epc")?.into(),
+                bic: args.bic.clone(),
+                version: args.version,
+                purpose: args.purpose.clone(),
+            };
+            let money = amount(args, Currency::Eur, true)?.unwrap_or(Money::new(0, Currency::Eur));
+            let remittance = match (&args.reference_rf, &args.text) {
+                (Some(rf), _) => Remittance::Reference(rf),
+                (None, Some(text)) => Remittance::Text(text),
+                (None, None) => Remittance::Text(reference),
+            };
+            return Ok((epc::payload(&profile, money, remittance)?, QrMode::Byte));
+        }
+        Scheme::Pix => {
+            let profile = PixProfile {
+                key: need(&args.key, "key", "pix")?.into(),
+                name: need(&args.name, "name", "pix")?.into(),
+                city: need(&args.city, "city", "pix")?.into(),
+                description: args.description.clone(),
+            };
+            let txid = args.txid.as_deref().unwrap_or(reference);
+            profile.payload(amount(args, Currency::Brl, false)?, txid)?
+        }
+        Scheme::Emv => {
+            let profile = emv_profile(args)?;
+            let currency = Currency::from_numeric(&profile.currency_num).ok_or_else(|| {
+                Refusal(
+                    1,
+                    format!(
+                        "currency: '{}' is not an ISO 4217 numeric code Encore sells in",
+                        profile.currency_num
+                    ),
+                )
+            })?;
+            pix::generic_payload(&profile, amount(args, currency, false)?, reference)?
+        }
+        Scheme::Upi => {
+            let vpa = need(&args.vpa, "vpa", "upi")?;
+            let profile = payment::PaymentProfile::Upi {
+                vpa: vpa.into(),
+                name: need(&args.name, "name", "upi")?.into(),
+            };
+            let money = amount(args, Currency::Inr, true)?.unwrap_or(Money::new(0, Currency::Inr));
+            return Ok((profile.payload(money, reference)?.payload, QrMode::Auto));
+        }
+        Scheme::Link => {
+            let currency = Currency::from_code(&args.currency).ok_or_else(|| {
+                Refusal(
+                    1,
+                    format!(
+                        "currency: '{}' is not a currency Encore sells in",
+                        args.currency
+                    ),
+                )
+            })?;
+            let template = need(&args.template, "template", "link")?;
+            let profile = payment::PaymentProfile::Link {
+                template: template.into(),
+            };
+            let money = amount(args, currency, true)?.unwrap_or(Money::new(0, currency));
+            return Ok((profile.payload(money, reference)?.payload, QrMode::Auto));
+        }
+    };
+    let mode = if payload.is_ascii() {
+        QrMode::Byte
+    } else {
+        QrMode::Utf8Eci
+    };
+    Ok((payload, mode))
+}
+
+fn emv_profile(args: &PayloadArgs) -> Result<EmvProfile, Refusal> {
+    let fields = args
+        .fields
+        .iter()
+        .map(|f| {
+            let (id, value) = f
+                .split_once('=')
+                .ok_or_else(|| Refusal(1, format!("field: '{f}' is not ID=VALUE")))?;
+            let id: u8 = id
+                .trim()
+                .parse()
+                .map_err(|_| Refusal(1, format!("field: '{id}' is not a two-digit ID")))?;
+            Ok((id, value.to_string()))
+        })
+        .collect::<Result<Vec<_>, Refusal>>()?;
+    Ok(EmvProfile {
+        tag: args
+            .tag
+            .ok_or_else(|| Refusal(2, "--tag is required for --scheme emv".into()))?,
+        guid: need(&args.guid, "guid", "emv")?.into(),
+        fields,
+        mcc: args.mcc.clone(),
+        currency_num: need(&args.currency_num, "currency-num", "emv")?.into(),
+        country: need(&args.country, "country", "emv")?.into(),
+        name: need(&args.name, "name", "emv")?.into(),
+        city: need(&args.city, "city", "emv")?.into(),
+    })
+}
+
+/// A QR symbol as a greyscale PNG: 8 pixels a module, four-module quiet zone.
+fn qr_png(matrix: &QrMatrix) -> Result<Vec<u8>, png::EncodingError> {
+    const SCALE: usize = 8;
+    let side = (matrix.width + 8) * SCALE;
+    let pixels: Vec<u8> = (0..side * side)
+        .map(|i| {
+            let (x, y) = ((i % side) / SCALE, (i / side) / SCALE);
+            let dark = x >= 4 && y >= 4 && matrix.dark(x - 4, y - 4);
+            if dark { 0 } else { 255 }
+        })
+        .collect();
+    let mut out = Vec::new();
+    let side = u32::try_from(side).unwrap_or(u32::MAX);
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&pixels)?;
+    Ok(out)
+}
+
+/// Runs `encore payload`.
+pub fn run(args: &PayloadArgs) -> anyhow::Result<ExitCode> {
+    let refuse = |Refusal(code, reason): Refusal| {
+        if args.json {
+            println!("{}", json!({ "error": reason }));
+        }
+        eprintln!("refused: {reason}");
+        Ok(ExitCode::from(code))
+    };
+    if let Some(text) = &args.parse {
+        return match payment::decode(text) {
+            Ok(decoded) => {
+                if args.json {
+                    let fields: Vec<_> = decoded
+                        .fields
+                        .iter()
+                        .map(|(n, v)| json!({ "name": n, "value": v }))
+                        .collect();
+                    println!("{}", json!({ "scheme": decoded.scheme, "fields": fields }));
+                } else {
+                    decoded
+                        .fields
+                        .iter()
+                        .for_each(|(n, v)| println!("{n}: {v}"));
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(reason) => refuse(Refusal(1, reason)),
+        };
+    }
+    let Some(scheme) = args.scheme else {
+        return refuse(Refusal(2, "--scheme or --parse is required".into()));
+    };
+    let (payload, mode) = match make(args, scheme) {
+        Ok(made) => made,
+        Err(r) => return refuse(r),
+    };
+    if let Some(path) = &args.png {
+        let matrix = QrMatrix::encode(&payload, mode)?;
+        std::fs::write(path, qr_png(&matrix)?)?;
+    }
+    if args.json {
+        println!("{}", json!({ "payload": payload }));
+    } else {
+        println!("{payload}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
