@@ -63,10 +63,10 @@ impl EpcProfile {
             (2, None) => {}
             (v, _) => return Err(field("version", format!("{v} is not 1 or 2"))),
         }
-        if let Some(p) = &self.purpose {
-            if p.len() != 4 || !p.chars().all(|c| c.is_ascii_uppercase()) {
-                return Err(field("purpose", "four capital letters, e.g. GDDS or CHAR"));
-            }
+        if let Some(p) = &self.purpose
+            && (p.len() != 4 || !p.chars().all(|c| c.is_ascii_uppercase()))
+        {
+            return Err(field("purpose", "four capital letters, e.g. GDDS or CHAR"));
         }
         Ok(())
     }
