@@ -41,6 +41,7 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
             capacity: 100_000_000,
         },
         remaining: Some(100_000_000),
+        held: 0,
         lane: Some('A'),
     };
     let offer_id = offers::insert(&tx, event_id, &gig, 0).unwrap();
@@ -74,6 +75,7 @@ fn durable_writes(c: &mut Criterion) {
                 items: vec![(offer_id, 1)],
                 tender: TenderKind::Qr,
                 tendered: None,
+                expected_total: None,
             };
             black_box(pos.sell(&req).unwrap())
         })
@@ -89,6 +91,7 @@ fn receipt(c: &mut Criterion) {
         items: vec![(offer_id, 2)],
         tender: TenderKind::Cash,
         tendered: Some(Money::new(2000, Currency::Eur)),
+        expected_total: None,
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();

@@ -5,7 +5,7 @@ mod support;
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::order::TenderKind;
 use encore::ui::{Payment, Screen};
-use support::{TestClock, TestDb, kiosk_harness, sell};
+use support::{TestClock, TestDb, kiosk_harness, sell, wait};
 
 #[test]
 fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
@@ -31,6 +31,8 @@ fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
         other => panic!("expected a QR payment, got {other:?}"),
     }
     assert!(h.query_by_label_contains("Scan to pay €5.00").is_some());
+    assert!(h.query_by_label("Units held for 05:00").is_some());
+    wait(&mut h, 1.0); // the helper looks at the fan's banking app
     h.get_by_label("Received").click(); // tap 3
     h.run();
     let Payment::Paid { receipt, claim_qrs } = &h.state().payment else {
@@ -76,6 +78,11 @@ fn cash_shows_change_and_the_tile_counts_down() {
     h.get_by_label("Cash given").type_text("20");
     h.run();
     assert!(h.query_by_label("Change €7.50").is_some());
+    assert!(
+        h.query_by_label_contains("Signed tour poster\n€12.50\n24 left · 1 held")
+            .is_some()
+    );
+    wait(&mut h, 1.0);
     h.get_by_label("Cash taken").click();
     h.run();
     let Payment::Paid { receipt, .. } = &h.state().payment else {
@@ -152,4 +159,58 @@ fn a_typed_code_with_one_character_changed_is_rejected() {
     h.get_by_label("Redeem code").click();
     h.run();
     assert!(h.query_by_label_contains("invalid claim code").is_some());
+}
+
+#[test]
+fn a_double_tap_on_pay_does_not_confirm_the_payment() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    h.get_by_label_contains("Tour tote bag\n").click();
+    h.run();
+    h.get_by_label("Card").click();
+    h.run();
+    h.get_by_label("Card approved").click(); // the second tap of a double tap
+    h.run();
+    assert!(
+        matches!(h.state().payment, Payment::Pending { .. }),
+        "a double tap must not record a payment"
+    );
+    assert!(h.state().pos().recent_orders(10).unwrap().is_empty());
+}
+
+#[test]
+fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhile() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut k2 = db.pos_at("K2", &clock);
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    for _ in 0..5 {
+        h.get_by_label_contains("Vinyl test pressing\n").click();
+        h.run();
+    }
+    assert!(h.state().cart.is_empty(), "not on sale yet");
+    clock.advance_secs(300);
+    wait(&mut h, 1.1);
+    for _ in 0..5 {
+        h.get_by_label_contains("Vinyl test pressing\n").click();
+        h.run();
+    }
+    h.get_by_label("Pay by QR").click();
+    h.run();
+    // All five are held for this fan: the other station cannot sell one.
+    let other = encore::service::SaleRequest {
+        checkout: k2.start_checkout().unwrap(),
+        items: vec![(support::offer_id(&k2, "Vinyl test pressing"), 1)],
+        tender: TenderKind::Card,
+        tendered: None,
+        expected_total: None,
+    };
+    assert_eq!(
+        k2.sell(&other).unwrap_err().to_string(),
+        "Vinyl test pressing is sold out"
+    );
+    h.get_by_label("Cancel payment").click();
+    h.run();
+    assert!(k2.sell(&other).is_ok(), "cancelling gave the units back");
 }

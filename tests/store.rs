@@ -85,6 +85,7 @@ fn a_failed_sale_leaves_nothing_behind() {
         items: vec![(shoutout, 1), (poster, 2)],
         tender: TenderKind::Cash,
         tendered: Some(Money::new(100, Currency::Eur)),
+        expected_total: None,
     };
     assert!(matches!(pos.sell(&req), Err(PosError::Tender(_))));
     let after = sale_rows(&db);
@@ -115,6 +116,7 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
             items: vec![(item, 1)],
             tender: TenderKind::Card,
             tendered: None,
+            expected_total: None,
         };
         let first = pos.sell(&req).unwrap();
         let retried = pos.sell(&req).unwrap();
@@ -128,4 +130,92 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
     assert_eq!(sell(&mut k2), "K2-000001");
     assert_eq!(sell(&mut k1), "K1-000002");
     assert_eq!(count(&db, "orders"), 3);
+}
+
+#[test]
+fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut k1 = db.pos_at("K1", &clock);
+    let mut k2 = db.pos_at("K2", &clock);
+    let poster = offer_id(&k1, "Signed tour poster");
+    let left = |pos: &encore::service::Pos| {
+        pos.offers()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.id == poster)
+            .unwrap()
+    };
+    let fan = k1.start_checkout().unwrap();
+    k1.hold(&fan, &[(poster, 25)]).unwrap();
+    assert_eq!((left(&k2).remaining, left(&k2).held), (Some(0), 25));
+    let req = |pos: &encore::service::Pos, checkout| SaleRequest {
+        checkout,
+        items: vec![(poster, 25)],
+        tender: TenderKind::Qr,
+        tendered: None,
+        expected_total: Some(Money::new(25 * 1250, Currency::Eur)),
+    };
+    // Another station cannot sell held units.
+    let other = req(&k2, k2.start_checkout().unwrap());
+    assert!(matches!(
+        k2.sell(&SaleRequest {
+            items: vec![(poster, 1)],
+            expected_total: None,
+            ..other
+        }),
+        Err(PosError::SoldOut { .. })
+    ));
+    // The fan who holds them pays: exactly the stock is sold, nothing taken twice.
+    let receipt = k1.sell(&req(&k1, fan)).unwrap();
+    assert_eq!(receipt.claims.len(), 25);
+    assert_eq!((left(&k1).remaining, left(&k1).held), (Some(0), 0));
+
+    // An abandoned hold comes back after the hold time.
+    let db = TestDb::new();
+    let mut k1 = db.pos_at("K1", &clock);
+    let tote = offer_id(&k1, "Signed tour poster");
+    k1.hold(&k1.start_checkout().unwrap(), &[(tote, 3)])
+        .unwrap();
+    assert_eq!(
+        k1.offers()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.id == tote)
+            .unwrap()
+            .remaining,
+        Some(22)
+    );
+    clock.advance_secs(299);
+    assert_eq!(k1.release_expired_holds().unwrap(), 0);
+    clock.advance_secs(1);
+    assert_eq!(k1.release_expired_holds().unwrap(), 1);
+    assert_eq!(
+        k1.offers()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.id == tote)
+            .unwrap()
+            .remaining,
+        Some(25)
+    );
+}
+
+#[test]
+fn a_changed_price_is_refused_rather_than_charged_differently() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let req = SaleRequest {
+        checkout: pos.start_checkout().unwrap(),
+        items: vec![(offer_id(&pos, "Tour tote bag"), 1)],
+        tender: TenderKind::Qr,
+        tendered: None,
+        expected_total: Some(Money::new(1400, Currency::Eur)),
+    };
+    let err = pos.sell(&req).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "the total is now €15.00, but the fan was charged €14.00: cancel and start again"
+    );
 }

@@ -222,6 +222,7 @@ fn sell(
         items: vec![(offer, qty)],
         tender: pay,
         tendered,
+        expected_total: None,
     };
     let r = match pos.sell(&req) {
         Ok(r) => r,

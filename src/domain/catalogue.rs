@@ -89,6 +89,9 @@ pub struct Offer {
     pub remaining: Option<u32>,
     /// Queue lane letter for gigs (A, B, …).
     pub lane: Option<char>,
+    /// Units reserved by payments in progress (already not in `remaining`).
+    #[serde(default)]
+    pub held: u32,
 }
 
 /// What a tile says about whether an offer can be sold right now.
@@ -177,6 +180,7 @@ mod tests {
             },
             remaining: Some(remaining),
             lane: None,
+            held: 0,
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Event {
     pub currency: Currency,
     /// How fans pay by QR, if set up.
     pub payment: Option<PaymentProfile>,
+    /// How long units stay reserved while a fan pays.
+    pub hold_secs: u32,
 }
 
 /// `2026-11-21 21:05 CET` in the event's zone; falls back to UTC for an unknown zone name.

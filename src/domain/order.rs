@@ -430,6 +430,7 @@ mod tests {
             vat: VatRate(1900),
             kind: super::super::catalogue::OfferKind::Item,
             remaining: None,
+            held: 0,
             lane: None,
         };
         let mut cart = Cart::default();

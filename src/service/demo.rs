@@ -46,6 +46,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             price: Money::new(price_minor, Currency::Eur),
             vat,
             remaining: kind.initial_units(),
+            held: 0,
             kind,
             lane,
         };

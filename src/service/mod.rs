@@ -90,6 +90,14 @@ pub enum PosError {
         /// Offer title.
         title: String,
     },
+    /// Prices changed between showing the total and taking the money.
+    #[error("the total is now {total}, but the fan was charged {charged}: cancel and start again")]
+    TotalChanged {
+        /// What the fan was shown and paid.
+        charged: crate::domain::money::Money,
+        /// What the basket costs now.
+        total: crate::domain::money::Money,
+    },
     /// Tender does not settle the total.
     #[error(transparent)]
     Tender(#[from] TenderError),

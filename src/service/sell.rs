@@ -1,6 +1,7 @@
 //! Checkout and sale: the whole sale commits in one immediate transaction.
 
 use ed25519_dalek::SigningKey;
+use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,7 +16,7 @@ use crate::domain::order::{
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::store::orders::{NewOrder, OrderKey, StoredReceipt};
-use crate::store::{self, audit, claims, events, offers, orders, tickets};
+use crate::store::{self, audit, claims, events, holds, offers, orders, tickets};
 
 /// Most units of one offer in one sale: a guard against a stuck key, not a business rule.
 const MAX_QTY: u32 = 99;
@@ -41,6 +42,8 @@ pub struct SaleRequest {
     pub tender: TenderKind,
     /// Cash handed over (cash only).
     pub tendered: Option<Money>,
+    /// The total the fan was shown and charged; the sale is refused if prices changed since.
+    pub expected_total: Option<Money>,
 }
 
 impl Pos {
@@ -54,6 +57,52 @@ impl Pos {
             order_id: Uuid::now_v7().to_string(),
             payment_ref,
         })
+    }
+
+    /// Reserves the basket's units for this checkout until the hold expires (the event's
+    /// `hold_secs`), so a fan paying by QR never loses the last unit to the next fan.
+    pub fn hold(&mut self, checkout: &Checkout, items: &[(i64, u32)]) -> PosResult<Timestamp> {
+        let now = self.now();
+        let expires = now
+            .saturating_add(jiff::SignedDuration::from_secs(i64::from(
+                self.event.hold_secs,
+            )))
+            .unwrap_or(now);
+        let (event_id, currency) = (self.event.id, self.event.currency);
+        let station = self.station.clone();
+        let tx = self.store.immediate()?;
+        holds::release_expired(&tx, now)?;
+        for &(offer_id, qty) in items {
+            let offer = offers::get(&tx, event_id, offer_id, currency)?
+                .ok_or(PosError::UnknownOffer(offer_id))?;
+            check_sellable(&offer, qty, now)?;
+            if !offers::take_units(&tx, offer_id, qty)? {
+                return Err(not_enough(&offer));
+            }
+            holds::insert(&tx, &checkout.order_id, offer_id, qty, expires, &station)?;
+        }
+        tx.commit()?;
+        Ok(expires)
+    }
+
+    /// Gives a cancelled payment's held units back.
+    pub fn release_hold(&mut self, checkout: &Checkout) -> PosResult<()> {
+        let tx = self.store.immediate()?;
+        holds::release(&tx, &checkout.order_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Gives back the units of every expired hold; cheap when none expired.
+    pub fn release_expired_holds(&mut self) -> PosResult<usize> {
+        let now = self.now();
+        if !holds::any_expired(self.store.conn(), now)? {
+            return Ok(0);
+        }
+        let tx = self.store.immediate()?;
+        let released = holds::release_expired(&tx, now)?;
+        tx.commit()?;
+        Ok(released)
     }
 
     /// The QR a fan scans to pay `amount` for this checkout.
@@ -101,15 +150,38 @@ impl Pos {
         )? {
             return Ok(receipt_of(event, done));
         }
+        holds::release_expired(&tx, now)?;
+        let held = holds::take(&tx, &req.checkout.order_id)?;
+        let held_qty = |offer_id: i64| {
+            held.iter()
+                .filter(|h| h.0 == offer_id)
+                .map(|h| h.1)
+                .sum::<u32>()
+        };
         let mut sold: Vec<(Offer, u32)> = Vec::with_capacity(req.items.len());
         for &(offer_id, qty) in &req.items {
             let offer = offers::get(&tx, event_id, offer_id, currency)?
                 .ok_or(PosError::UnknownOffer(offer_id))?;
-            check_sellable(&offer, qty, now)?;
-            if !offers::take_units(&tx, offer_id, qty)? {
-                return Err(not_enough(&offer));
+            // Units held for this checkout are already taken; only the rest must still be free.
+            let missing = qty.saturating_sub(held_qty(offer_id));
+            if missing > 0 {
+                check_sellable(&offer, missing, now)?;
+                if !offers::take_units(&tx, offer_id, missing)? {
+                    return Err(not_enough(&offer));
+                }
             }
             sold.push((offer, qty));
+        }
+        for &(offer_id, qty) in &held {
+            let sold_qty: u32 = req
+                .items
+                .iter()
+                .filter(|i| i.0 == offer_id)
+                .map(|i| i.1)
+                .sum();
+            if qty > sold_qty {
+                offers::give_units(&tx, offer_id, qty - sold_qty)?;
+            }
         }
         let lines: Vec<Line> = sold
             .iter()
@@ -122,6 +194,14 @@ impl Pos {
             })
             .collect();
         let total = Money::new(lines.iter().map(|l| l.amount().minor).sum(), currency);
+        if let Some(expected) = req.expected_total
+            && expected != total
+        {
+            return Err(PosError::TotalChanged {
+                charged: expected,
+                total,
+            });
+        }
         let tender = settle(total, req.tender, req.tendered)?;
         let seq = events::take_receipt_seq(&tx, issuer.station_id)?;
         let order_id = req.checkout.order_id.as_str();

@@ -45,7 +45,7 @@ pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
 pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
     let row = conn
         .prepare_cached(
-            "SELECT id, name, venue, time_zone, currency, payment_profile FROM events
+            "SELECT id, name, venue, time_zone, currency, payment_profile, hold_secs FROM events
              WHERE is_open = 1 ORDER BY id DESC LIMIT 1",
         )?
         .query_row([], |r| {
@@ -56,10 +56,11 @@ pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
+                r.get::<_, u32>(6)?,
             ))
         })
         .optional()?;
-    let Some((id, name, venue, time_zone, currency, payment)) = row else {
+    let Some((id, name, venue, time_zone, currency, payment, hold_secs)) = row else {
         return Ok(None);
     };
     let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
@@ -68,6 +69,7 @@ pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
         None => None,
     };
     Ok(Some(Event {
+        hold_secs,
         id,
         name,
         venue,

@@ -6,6 +6,7 @@ mod migrations;
 pub mod audit;
 pub mod claims;
 pub mod events;
+pub mod holds;
 pub mod offers;
 pub mod orders;
 pub mod tickets;

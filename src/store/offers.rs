@@ -9,7 +9,8 @@ use crate::domain::money::{Currency, Money};
 
 const COLUMNS: &str =
     "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
-    close_at, per_fan_limit, remaining, lane";
+    close_at, per_fan_limit, remaining, lane,
+    (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id)";
 
 /// Inserts an offer with all its units remaining; returns its id.
 pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> StoreResult<i64> {
@@ -133,5 +134,13 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
         kind,
         remaining: r.get(11)?,
         lane: lane.and_then(|l| l.chars().next()),
+        held: r.get(13)?,
     })
+}
+
+/// Gives `qty` units back (a hold released or not used); unlimited offers stay unlimited.
+pub fn give_units(conn: &Connection, offer_id: i64, qty: u32) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE offers SET remaining = remaining + ?2 WHERE id = ?1")?
+        .execute(params![offer_id, qty])?;
+    Ok(())
 }

@@ -7,6 +7,7 @@ CREATE TABLE events (
     time_zone       TEXT NOT NULL,
     currency        TEXT NOT NULL,
     prices_include_vat INTEGER NOT NULL DEFAULT 1,
+    hold_secs       INTEGER NOT NULL DEFAULT 300 CHECK (hold_secs > 0),
     payment_profile TEXT,                 -- JSON PaymentProfile
     signing_key     BLOB NOT NULL CHECK (length(signing_key) = 32),
     is_open         INTEGER NOT NULL DEFAULT 0,
@@ -40,6 +41,18 @@ CREATE TABLE offers (
     lane          TEXT,
     sort          INTEGER NOT NULL DEFAULT 0
 );
+
+-- Units reserved for a payment in progress; already taken from offers.remaining, given back
+-- when the payment is cancelled or the hold expires.
+CREATE TABLE holds (
+    checkout_id TEXT NOT NULL,            -- the order id the sale will use
+    offer_id    INTEGER NOT NULL REFERENCES offers(id),
+    qty         INTEGER NOT NULL CHECK (qty > 0),
+    expires_at  INTEGER NOT NULL,
+    station     TEXT NOT NULL,
+    PRIMARY KEY (checkout_id, offer_id)
+);
+CREATE INDEX holds_expiry ON holds (expires_at);
 
 CREATE TABLE orders (
     id          TEXT PRIMARY KEY,             -- UUIDv7 chosen by the station: retries are idempotent

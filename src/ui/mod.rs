@@ -28,6 +28,8 @@ use widgets::Tone;
 
 /// Seconds between re-reads of the catalogue and queue (other stations sell too).
 const REFRESH_SECS: f64 = 1.0;
+/// Taps on a confirm button this soon after the payment started are taken as a double tap.
+const CONFIRM_GUARD_SECS: f64 = 0.8;
 
 /// The screens of the kiosk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +110,11 @@ pub enum Payment {
         method: TenderKind,
         /// The payment QR (QR method only).
         qr: Option<(QrMatrix, String)>,
+        /// Until when the basket's units are reserved.
+        held_until: jiff::Timestamp,
+        /// Frame time the payment started; confirming is ignored just after, so a double tap
+        /// on a pay button can never also tap the confirm button that takes its place.
+        started_at: f64,
     },
     /// Committed: the receipt and a QR per claim code.
     Paid {
@@ -139,6 +146,7 @@ pub struct Kiosk {
     exported: Option<PathBuf>,
     scanner: ScanDetector,
     fan_window: bool,
+    frame_time: f64,
 }
 
 impl Kiosk {
@@ -161,6 +169,7 @@ impl Kiosk {
             exported: None,
             scanner: ScanDetector::default(),
             fan_window: false,
+            frame_time: 0.0,
         };
         kiosk.refresh();
         kiosk
@@ -178,6 +187,7 @@ impl Kiosk {
 
     fn refresh(&mut self) {
         let result = (|| -> Result<(), PosError> {
+            self.pos.release_expired_holds()?;
             self.offers = self.pos.offers()?;
             self.lanes = self.pos.queue()?;
             self.recent = self.pos.recent_orders(50)?;
@@ -191,6 +201,7 @@ impl Kiosk {
     /// Draws one frame and applies what the views asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let time = ui.input(|i| i.time);
+        self.frame_time = time;
         if self.refreshed_at.is_none_or(|t| time - t >= REFRESH_SECS) {
             self.refresh();
             self.refreshed_at = Some(time);
@@ -356,6 +367,11 @@ impl Kiosk {
                 if matches!(self.payment, Payment::Paid { .. }) {
                     self.cart = Cart::default();
                 }
+                if let Payment::Pending { checkout, .. } = &self.payment
+                    && let Err(e) = self.pos.release_hold(checkout)
+                {
+                    self.notice = Some((Tone::Bad, e.to_string()));
+                }
                 self.payment = Payment::None;
                 self.cash_input.clear();
                 Ok(())
@@ -426,6 +442,13 @@ impl Kiosk {
             return Err(PosError::EmptyCart);
         };
         let checkout = self.pos.start_checkout()?;
+        let items: Vec<(i64, u32)> = self
+            .cart
+            .lines
+            .iter()
+            .map(|l| (l.offer_id, l.qty))
+            .collect();
+        let held_until = self.pos.hold(&checkout, &items)?;
         let qr = match method {
             TenderKind::Qr => {
                 let payment = self.pos.payment_qr(total, &checkout)?;
@@ -445,6 +468,8 @@ impl Kiosk {
             total,
             method,
             qr,
+            held_until,
+            started_at: self.frame_time,
         };
         self.notice = None;
         Ok(())
@@ -455,11 +480,15 @@ impl Kiosk {
             checkout,
             total,
             method,
+            started_at,
             ..
         } = &self.payment
         else {
             return Ok(());
         };
+        if self.frame_time - started_at < CONFIRM_GUARD_SECS {
+            return Ok(());
+        }
         let tendered = if *method == TenderKind::Cash && !self.cash_input.trim().is_empty() {
             match parse_amount(&self.cash_input, total.currency) {
                 Ok(m) => Some(m),
@@ -482,6 +511,7 @@ impl Kiosk {
             items,
             tender: *method,
             tendered,
+            expected_total: Some(*total),
         };
         let receipt = self.pos.sell(&req)?;
         let claim_qrs = receipt

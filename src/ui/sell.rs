@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::theme::{self, TOUCH};
 use super::widgets::{self, Tone};
 use super::{Command, Payment};
-use crate::domain::catalogue::{Availability, Offer};
+use crate::domain::catalogue::{Availability, Offer, countdown};
 use crate::domain::claim::grouped;
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::order::{Cart, TenderKind};
@@ -42,7 +42,10 @@ pub fn sell_ui(
                         method,
                         qr,
                         checkout,
+                        held_until,
+                        ..
                     } => {
+                        hold_ui(ui, *held_until, now);
                         pending_ui(
                             ui,
                             *total,
@@ -77,9 +80,11 @@ fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -
         ui.horizontal(|ui| {
             for offer in row {
                 let availability = offer.availability(now);
-                let status = match availability {
-                    Availability::Unlimited => offer.kind.name().to_string(),
-                    other => other.tile_text(),
+                let status = match (availability, offer.held) {
+                    (Availability::Unlimited, _) => offer.kind.name().to_string(),
+                    (Availability::SoldOut, held) if held > 0 => format!("{held} held for payment"),
+                    (other, 0) => other.tile_text(),
+                    (other, held) => format!("{} · {held} held", other.tile_text()),
                 };
                 let tile = egui::Button::new(tile_text(ui, offer, &status, availability))
                     .min_size(vec2(tile_w, TILE_H))
@@ -154,6 +159,17 @@ fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
         });
     }
     commands
+}
+
+/// How long the basket's units stay reserved for this fan.
+fn hold_ui(ui: &mut egui::Ui, held_until: Timestamp, now: Timestamp) {
+    let secs = held_until.as_second() - now.as_second();
+    if secs > 0 {
+        ui.label(RichText::new(format!("Units held for {}", countdown(secs))).color(theme::WAIT));
+    } else {
+        let text = "Hold expired: the units may go to another fan. Received still sells them if any are left.";
+        ui.label(RichText::new(text).color(theme::BAD));
+    }
 }
 
 /// The pinned buttons at the bottom of the basket: pay, confirm, or next fan.

@@ -68,6 +68,7 @@ pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt
         items,
         tender,
         tendered: None,
+        expected_total: None,
     };
     pos.sell(&req).unwrap()
 }
@@ -107,4 +108,9 @@ pub fn kiosk_harness_themed(
             |ui, kiosk: &mut encore::ui::Kiosk| kiosk.ui(ui),
             encore::ui::Kiosk::new(pos, receipts),
         )
+}
+
+/// Lets `secs` of kiosk time pass (the harness advances 0.02 s a frame).
+pub fn wait(h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>, secs: f32) {
+    h.run_steps((secs / 0.02).ceil() as usize);
 }
