@@ -214,3 +214,30 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
     h.run();
     assert!(k2.sell(&other).is_ok(), "cancelling gave the units back");
 }
+
+#[test]
+fn a_scan_into_the_focused_code_field_redeems_exactly_once() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let code = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Card).claims[0]
+        .code
+        .clone();
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Redeem").click();
+    h.run();
+    h.get_by_label("Claim code").focus();
+    h.run();
+    // The scanner types into the focused field, then presses Enter.
+    h.event(egui::Event::Text(code[..60].to_string()));
+    h.step();
+    h.event(egui::Event::Text(code[60..].to_string()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        h.query_by_label("Redeemed: 1 × 60-second shoutout")
+            .is_some(),
+        "the fan is not turned away"
+    );
+    assert_eq!(h.get_by_label("Claim code").value().as_deref(), Some(""));
+}

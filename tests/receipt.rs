@@ -126,7 +126,12 @@ fn tool(name: &str) -> bool {
 #[test]
 fn outside_tools_agree_when_installed() {
     if !(tool("qpdf") && tool("pdftotext") && tool("pdffonts")) {
-        eprintln!("skipped: qpdf/poppler-utils not installed (.ci/run installs them)");
+        // CI installs them (.ci/run), so there a missing tool is a failure, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install qpdf and poppler-utils"
+        );
+        eprintln!("skipped: qpdf/poppler-utils not installed");
         return;
     }
     let db = TestDb::new();

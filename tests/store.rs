@@ -149,7 +149,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
     let fan = k1.start_checkout().unwrap();
     k1.hold(&fan, &[(poster, 25)]).unwrap();
     assert_eq!((left(&k2).remaining, left(&k2).held), (Some(0), 25));
-    let req = |pos: &encore::service::Pos, checkout| SaleRequest {
+    let req = |checkout| SaleRequest {
         checkout,
         items: vec![(poster, 25)],
         tender: TenderKind::Qr,
@@ -157,7 +157,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         expected_total: Some(Money::new(25 * 1250, Currency::Eur)),
     };
     // Another station cannot sell held units.
-    let other = req(&k2, k2.start_checkout().unwrap());
+    let other = req(k2.start_checkout().unwrap());
     assert!(matches!(
         k2.sell(&SaleRequest {
             items: vec![(poster, 1)],
@@ -167,7 +167,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         Err(PosError::SoldOut { .. })
     ));
     // The fan who holds them pays: exactly the stock is sold, nothing taken twice.
-    let receipt = k1.sell(&req(&k1, fan)).unwrap();
+    let receipt = k1.sell(&req(fan)).unwrap();
     assert_eq!(receipt.claims.len(), 25);
     assert_eq!((left(&k1).remaining, left(&k1).held), (Some(0), 0));
 

@@ -125,8 +125,32 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
                     | ClaimAction::Redeem { json: true, .. }
             }
     );
-    let outcome = match command {
-        Command::Payload(args) => return payload::run(args),
+    if let Command::Payload(args) = command {
+        return payload::run(args);
+    }
+    // Any failure, a database error included, still answers with one JSON value and exit 1.
+    let outcome = outcome_of(pos, command).unwrap_or_else(|e| {
+        let reason = format!("{e:#}");
+        Outcome::Refused(json!({ "error": reason }), reason)
+    });
+    let (value, text, code) = match outcome {
+        Outcome::Done(v, t) => (v, t, ExitCode::SUCCESS),
+        Outcome::Refused(v, t) => {
+            eprintln!("refused: {t}");
+            (v, t, ExitCode::from(1))
+        }
+    };
+    if json {
+        println!("{value}");
+    } else if code == ExitCode::SUCCESS {
+        println!("{text}");
+    }
+    Ok(code)
+}
+
+fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
+    Ok(match command {
+        Command::Payload(_) => Outcome::Done(json!({}), String::new()),
         Command::Demo => {
             Outcome::Done(json!({}), format!("demo event ready: {}", pos.event().name))
         }
@@ -145,31 +169,13 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
         Command::Claim {
             action: ClaimAction::Redeem { code, .. },
         } => redeem(pos, code),
-    };
-    let (value, text, code) = match outcome {
-        Outcome::Done(v, t) => (v, t, ExitCode::SUCCESS),
-        Outcome::Refused(v, t) => {
-            eprintln!("refused: {t}");
-            (v, t, ExitCode::from(1))
-        }
-    };
-    if json {
-        println!("{value}");
-    } else if code == ExitCode::SUCCESS {
-        println!("{text}");
-    }
-    Ok(code)
+    })
 }
 
-/// A refusal from the service becomes exit 1 with its reason; a store failure stays an error.
+/// A refusal from the service becomes exit 1 with its reason.
 fn refused(err: PosError) -> anyhow::Result<Outcome> {
-    match err {
-        PosError::Store(e) => Err(e.into()),
-        other => {
-            let reason = other.to_string();
-            Ok(Outcome::Refused(json!({ "error": reason }), reason))
-        }
-    }
+    let reason = err.to_string();
+    Ok(Outcome::Refused(json!({ "error": reason }), reason))
 }
 
 fn offers(pos: &Pos) -> anyhow::Result<Outcome> {

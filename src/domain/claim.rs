@@ -243,6 +243,13 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn verify_never_panics_and_never_accepts_noise(input in "\\PC{0,200}") {
+            proptest::prop_assert!(verify(&input, &key(1).verifying_key()).is_err());
+        }
+    }
+
     #[test]
     fn code_fits_qr_version_5_in_alphanumeric_mode() {
         let code = issue(

@@ -371,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn breakdown_always_adds_up_to_the_total() {
+    fn vat_is_the_nearest_minor_unit_and_adds_up_to_the_total() {
         for price in (1..5_000).step_by(7) {
             for rate in [0, 500, 700, 1900, 2000, 2100, 2500] {
                 let lines = [line(price, rate, 3), line(price + 1, 1900, 1)];
@@ -379,10 +379,12 @@ mod tests {
                 let total: i64 = lines.iter().map(|l| l.amount().minor).sum();
                 let sum: i64 = b.iter().map(|v| v.net.minor + v.vat.minor).sum();
                 assert_eq!(sum, total, "price {price} rate {rate}");
-                assert!(
-                    b.iter()
-                        .all(|v| v.vat.minor >= 0 && v.vat.minor <= v.gross.minor)
-                );
+                for v in &b {
+                    // |vat − gross·r/(1+r)| ≤ ½ minor unit, checked in exact integers.
+                    let (g, r) = (i128::from(v.gross.minor), i128::from(v.rate.0));
+                    let err = (i128::from(v.vat.minor) * (10_000 + r) - g * r).abs();
+                    assert!(2 * err <= 10_000 + r, "price {price} rate {rate}: {v:?}");
+                }
             }
         }
     }

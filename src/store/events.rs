@@ -27,16 +27,16 @@ pub struct NewEvent<'a> {
     pub created_at: i64,
 }
 
-/// Inserts an event, makes it the open one, and returns its id.
+/// Inserts an event and returns its id. It becomes the open event only when no other is open,
+/// so loading the demo never takes over a creator's own event (or its payment details).
 pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
     let payment = e
         .payment
         .map(serde_json::to_string)
         .transpose()
         .map_err(|err| corrupt("payment profile", err))?;
-    conn.execute("UPDATE events SET is_open = 0", [])?;
     conn.prepare_cached("INSERT INTO events (name, venue, time_zone, currency, payment_profile, signing_key, is_open, is_demo, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8)")?.execute(params![e.name, e.venue, e.time_zone, e.currency.code(), payment, &e.signing_key[..], e.is_demo, e.created_at],
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NOT EXISTS (SELECT 1 FROM events WHERE is_open = 1), ?7, ?8)")?.execute(params![e.name, e.venue, e.time_zone, e.currency.code(), payment, &e.signing_key[..], e.is_demo, e.created_at],
     )?;
     Ok(conn.last_insert_rowid())
 }

@@ -226,34 +226,50 @@ impl Kiosk {
 
     fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
         let events = ui.input(|i| i.events.clone());
-        let mut commands = Vec::new();
-        for event in events {
+        let mut scanned = None;
+        for event in &events {
             match event {
-                egui::Event::Text(text) => self.scanner.text(&text, time),
+                egui::Event::Text(text) => self.scanner.text(text, time),
                 egui::Event::Key {
                     key: Key::Enter,
                     pressed: true,
                     ..
                 } => {
-                    if let Some(code) = self
+                    scanned = self
                         .scanner
                         .enter(time)
-                        .filter(|c| claim::looks_like_code(c))
-                    {
-                        // The scanner typed into whatever field had focus: take it back out.
-                        for draft in [&mut self.cash_input, &mut self.redeem_input] {
-                            if let Some(kept) = draft.strip_suffix(code.as_str()) {
-                                *draft = kept.to_string();
-                            }
-                        }
-                        commands.push(Command::Goto(Screen::Redeem));
-                        commands.push(Command::Redeem(code));
-                    }
+                        .filter(|c| claim::looks_like_code(c));
                 }
                 _ => {}
             }
         }
-        commands
+        let Some(code) = scanned else {
+            return Vec::new();
+        };
+        // The scan is ours: no text field may also see its keystrokes or its Enter (which
+        // would submit the code a second time), and what earlier frames typed comes back out.
+        ui.input_mut(|i| {
+            i.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::Text(_)
+                        | egui::Event::Key {
+                            key: Key::Enter,
+                            ..
+                        }
+                )
+            });
+        });
+        for draft in [&mut self.cash_input, &mut self.redeem_input] {
+            let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+            if let Some(kept) = draft
+                .strip_suffix(code.as_str())
+                .or_else(|| draft.strip_suffix(compact.as_str()))
+            {
+                *draft = kept.to_string();
+            }
+        }
+        vec![Command::Goto(Screen::Redeem), Command::Redeem(code)]
     }
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {

@@ -285,7 +285,8 @@ fn line<'a>(
 /// A BIC: 4 letters (bank), 2 letters (country), 2 letters or digits (place), optionally 3 more (branch).
 fn check_bic(bic: &str) -> Result<(), PaymentError> {
     let b = bic.trim().to_ascii_uppercase();
-    let ok = matches!(b.len(), 8 | 11)
+    let ok = b.is_ascii()
+        && matches!(b.len(), 8 | 11)
         && b[..6].chars().all(|c| c.is_ascii_uppercase())
         && b[6..]
             .chars()

@@ -224,6 +224,16 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics(input in "\\PC{0,400}") {
+            let _ = decode(&input);
+            let _ = decode(&format!("BCD\n{input}"));
+            let _ = decode(&format!("000201{input}"));
+            let _ = rf::validate(&format!("RF{input}"));
+        }
+    }
+
     #[test]
     fn decode_names_the_standard() {
         let epc = "BCD\n002\n1\nSCT\n\nAda\nDE89370400440532013000\nEUR1.00";

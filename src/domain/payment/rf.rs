@@ -11,7 +11,7 @@ pub fn validate(reference: &str) -> Result<String, PaymentError> {
         .collect::<String>()
         .to_ascii_uppercase();
     let rule = |why: &str| field("RF reference", why.to_string());
-    if !r.starts_with("RF") || !(5..=25).contains(&r.len()) {
+    if !r.is_ascii() || !r.starts_with("RF") || !(5..=25).contains(&r.len()) {
         return Err(rule("RF, two check digits, then 1 to 21 letters or digits"));
     }
     if !r[2..4].chars().all(|c| c.is_ascii_digit())
