@@ -194,8 +194,10 @@ impl<'f> Canvas<'f> {
     pub fn finish(self, title: &str) -> Vec<u8> {
         let height = Mm(self.cursor.0 + self.margin.0);
         let mut doc = PdfDocument::new(title);
-        let regular = doc.add_font(&self.fonts.regular);
-        let bold = doc.add_font(&self.fonts.bold);
+        let fonts = [
+            doc.add_font(&self.fonts.regular),
+            doc.add_font(&self.fonts.bold),
+        ];
         let black = Color::Rgb(Rgb {
             r: 0.0,
             g: 0.0,
@@ -207,84 +209,13 @@ impl<'f> Canvas<'f> {
             Op::SetOutlineColor { col: black },
             Op::SetOutlineThickness { pt: Pt(0.4) },
         ];
-        let y = |top: Mm| Pt::from(Mm(height.0 - top.0));
+        let page = Page {
+            height,
+            left: Pt::from(self.margin),
+            right: Pt::from(Mm(self.width.0 - self.margin.0)),
+        };
         for item in self.items {
-            match item {
-                Item::Text {
-                    x,
-                    top,
-                    size,
-                    weight,
-                    text,
-                } => {
-                    let id: &FontId = if weight == Weight::Bold {
-                        &bold
-                    } else {
-                        &regular
-                    };
-                    ops.extend([
-                        Op::StartTextSection,
-                        Op::SetFont {
-                            font: PdfFontHandle::External(id.clone()),
-                            size,
-                        },
-                        Op::SetTextCursor {
-                            pos: Point { x, y: y(top) },
-                        },
-                        Op::ShowText {
-                            items: vec![TextItem::Text(text)],
-                        },
-                        Op::EndTextSection,
-                    ]);
-                }
-                Item::Qr {
-                    left,
-                    top,
-                    module,
-                    runs,
-                } => {
-                    // One module = one unit, y running down from the symbol's top: the content
-                    // stream then holds small integers ("12 3 5 1 re"), a third of the bytes.
-                    let m = Pt::from(module).0;
-                    let matrix = CurTransMat::Raw([m, 0.0, 0.0, -m, Pt::from(left).0, y(top).0]);
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetTransformationMatrix { matrix });
-                    for (x, row, len) in runs {
-                        ops.push(Op::DrawRectangle {
-                            rectangle: Rect {
-                                x: Pt(x as f32),
-                                y: Pt(row as f32),
-                                width: Pt(len as f32),
-                                height: Pt(1.0),
-                                mode: Some(PaintMode::Fill),
-                                winding_order: None,
-                            },
-                        });
-                    }
-                    ops.push(Op::RestoreGraphicsState);
-                }
-                Item::Rule { top } => ops.push(Op::DrawLine {
-                    line: Line {
-                        points: vec![
-                            LinePoint {
-                                p: Point {
-                                    x: Pt::from(self.margin),
-                                    y: y(top),
-                                },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: Point {
-                                    x: self_right(self.width, self.margin),
-                                    y: y(top),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                }),
-            }
+            page.draw(item, &fonts, &mut ops);
         }
         doc.pages.push(PdfPage::new(self.width, height, ops));
         let mut warnings = Vec::new();
@@ -298,6 +229,79 @@ impl<'f> Canvas<'f> {
     }
 }
 
-fn self_right(width: Mm, margin: Mm) -> Pt {
-    Pt::from(Mm(width.0 - margin.0))
+/// The finished page's geometry: PDF y runs up from the bottom, our layout down from the top.
+struct Page {
+    height: Mm,
+    left: Pt,
+    right: Pt,
+}
+
+impl Page {
+    fn y(&self, top: Mm) -> Pt {
+        Pt::from(Mm(self.height.0 - top.0))
+    }
+
+    /// Appends the operations that draw one item; `fonts` is [regular, bold].
+    fn draw(&self, item: Item, fonts: &[FontId; 2], ops: &mut Vec<Op>) {
+        match item {
+            Item::Text {
+                x,
+                top,
+                size,
+                weight,
+                text,
+            } => {
+                let font = fonts[usize::from(weight == Weight::Bold)].clone();
+                ops.extend([
+                    Op::StartTextSection,
+                    Op::SetFont {
+                        font: PdfFontHandle::External(font),
+                        size,
+                    },
+                    Op::SetTextCursor {
+                        pos: Point { x, y: self.y(top) },
+                    },
+                    Op::ShowText {
+                        items: vec![TextItem::Text(text)],
+                    },
+                    Op::EndTextSection,
+                ]);
+            }
+            Item::Qr {
+                left,
+                top,
+                module,
+                runs,
+            } => {
+                // One module = one unit, y running down from the symbol's top: the content
+                // stream then holds small integers ("12 3 5 1 re"), a third of the bytes.
+                let m = Pt::from(module).0;
+                let matrix = CurTransMat::Raw([m, 0.0, 0.0, -m, Pt::from(left).0, self.y(top).0]);
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetTransformationMatrix { matrix });
+                ops.extend(runs.into_iter().map(|(x, row, len)| Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x as f32),
+                        y: Pt(row as f32),
+                        width: Pt(len as f32),
+                        height: Pt(1.0),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                }));
+                ops.push(Op::RestoreGraphicsState);
+            }
+            Item::Rule { top } => {
+                let point = |x: Pt| LinePoint {
+                    p: Point { x, y: self.y(top) },
+                    bezier: false,
+                };
+                let line = Line {
+                    points: vec![point(self.left), point(self.right)],
+                    is_closed: false,
+                };
+                ops.push(Op::DrawLine { line });
+            }
+        }
+    }
 }

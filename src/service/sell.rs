@@ -9,9 +9,9 @@ use super::{Pos, PosError, PosResult};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
 use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, TenderKind, settle,
+    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, Tender, TenderKind, settle,
     vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
@@ -140,6 +140,7 @@ impl Pos {
             key,
             station_id: *station_id,
             station_no: *station_no,
+            station,
         };
         let tx = store.immediate()?;
         if let Some(done) = orders::load(
@@ -150,39 +151,7 @@ impl Pos {
         )? {
             return Ok(receipt_of(event, done));
         }
-        holds::release_expired(&tx, now)?;
-        let held = holds::take(&tx, &req.checkout.order_id)?;
-        let held_qty = |offer_id: i64| {
-            held.iter()
-                .filter(|h| h.0 == offer_id)
-                .map(|h| h.1)
-                .sum::<u32>()
-        };
-        let mut sold: Vec<(Offer, u32)> = Vec::with_capacity(req.items.len());
-        for &(offer_id, qty) in &req.items {
-            let offer = offers::get(&tx, event_id, offer_id, currency)?
-                .ok_or(PosError::UnknownOffer(offer_id))?;
-            // Units held for this checkout are already taken; only the rest must still be free.
-            let missing = qty.saturating_sub(held_qty(offer_id));
-            if missing > 0 {
-                check_sellable(&offer, missing, now)?;
-                if !offers::take_units(&tx, offer_id, missing)? {
-                    return Err(not_enough(&offer));
-                }
-            }
-            sold.push((offer, qty));
-        }
-        for &(offer_id, qty) in &held {
-            let sold_qty: u32 = req
-                .items
-                .iter()
-                .filter(|i| i.0 == offer_id)
-                .map(|i| i.1)
-                .sum();
-            if qty > sold_qty {
-                offers::give_units(&tx, offer_id, qty - sold_qty)?;
-            }
-        }
+        let sold = take_units_for(&tx, event_id, currency, req, now)?;
         let lines: Vec<Line> = sold
             .iter()
             .map(|(o, qty)| Line {
@@ -203,36 +172,12 @@ impl Pos {
             });
         }
         let tender = settle(total, req.tender, req.tendered)?;
-        let seq = events::take_receipt_seq(&tx, issuer.station_id)?;
-        let order_id = req.checkout.order_id.as_str();
-        let order = NewOrder {
-            id: order_id,
-            event_id,
-            station_id: issuer.station_id,
-            receipt_seq: seq,
-            payment_ref: &req.checkout.payment_ref,
-            total,
-            paid_at: now,
-        };
-        orders::insert(&tx, &order, &lines, &tender)?;
-        let (mut claims, mut tickets) = (Vec::new(), Vec::new());
-        for (offer, qty) in &sold {
-            issuer.issue_claims(&tx, offer, *qty, order_id, now, (&mut claims, &mut tickets))?;
-        }
-        let number = ReceiptNo {
-            station: station.clone(),
-            seq,
-        };
-        let detail = json!({
-            "order": order_id, "total_minor": total.minor, "currency": currency.code(),
-            "tender": req.tender.name(), "payment_ref": req.checkout.payment_ref,
-            "lines": req.items,
-        });
-        audit::append(&tx, now, station, "sale", &number.to_string(), &detail)?;
+        let (number, claims, tickets) =
+            issuer.record(&tx, req, &sold, &lines, (total, &tender), now)?;
         tx.commit()?;
         // Built from what was written (a test checks it equals the stored receipt).
         let stored = StoredReceipt {
-            order_id: order_id.to_string(),
+            order_id: req.checkout.order_id.clone(),
             number,
             payment_ref: req.checkout.payment_ref.clone(),
             paid_at: now,
@@ -286,9 +231,48 @@ struct Issuer<'a> {
     key: &'a SigningKey,
     station_id: i64,
     station_no: u8,
+    station: &'a str,
 }
 
 impl Issuer<'_> {
+    /// Writes the order, its lines and tender, the claims and tickets, and the audit entry.
+    fn record(
+        &self,
+        tx: &store::Conn,
+        req: &SaleRequest,
+        sold: &[(Offer, u32)],
+        lines: &[Line],
+        (total, tender): (Money, &Tender),
+        now: Timestamp,
+    ) -> PosResult<(ReceiptNo, Vec<IssuedClaim>, Vec<IssuedTicket>)> {
+        let seq = events::take_receipt_seq(tx, self.station_id)?;
+        let order_id = req.checkout.order_id.as_str();
+        let order = NewOrder {
+            id: order_id,
+            event_id: self.event_id,
+            station_id: self.station_id,
+            receipt_seq: seq,
+            payment_ref: &req.checkout.payment_ref,
+            total,
+            paid_at: now,
+        };
+        orders::insert(tx, &order, lines, tender)?;
+        let (mut claims, mut tickets) = (Vec::new(), Vec::new());
+        for (offer, qty) in sold {
+            self.issue_claims(tx, offer, *qty, order_id, now, (&mut claims, &mut tickets))?;
+        }
+        let number = ReceiptNo {
+            station: self.station.to_string(),
+            seq,
+        };
+        let detail = json!({
+            "order": order_id, "total_minor": total.minor, "currency": total.currency.code(),
+            "tender": req.tender.name(), "payment_ref": req.checkout.payment_ref, "lines": req.items,
+        });
+        audit::append(tx, now, self.station, "sale", &number.to_string(), &detail)?;
+        Ok((number, claims, tickets))
+    }
+
     /// One claim per unit; gig units also get a ticket in the gig's lane.
     fn issue_claims(
         &self,
@@ -362,6 +346,42 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
         claims: s.claims,
         tickets: s.tickets,
     }
+}
+
+/// Takes the units of a sale: what this checkout holds is already taken, the rest must still be
+/// free; held units the basket no longer needs go back.
+fn take_units_for(
+    tx: &store::Conn,
+    event_id: i64,
+    currency: Currency,
+    req: &SaleRequest,
+    now: Timestamp,
+) -> PosResult<Vec<(Offer, u32)>> {
+    holds::release_expired(tx, now)?;
+    let held = holds::take(tx, &req.checkout.order_id)?;
+    let qty_in = |list: &[(i64, u32)], offer_id: i64| -> u32 {
+        list.iter().filter(|h| h.0 == offer_id).map(|h| h.1).sum()
+    };
+    let mut sold = Vec::with_capacity(req.items.len());
+    for &(offer_id, qty) in &req.items {
+        let offer = offers::get(tx, event_id, offer_id, currency)?
+            .ok_or(PosError::UnknownOffer(offer_id))?;
+        let missing = qty.saturating_sub(qty_in(&held, offer_id));
+        if missing > 0 {
+            check_sellable(&offer, missing, now)?;
+            if !offers::take_units(tx, offer_id, missing)? {
+                return Err(not_enough(&offer));
+            }
+        }
+        sold.push((offer, qty));
+    }
+    for &(offer_id, qty) in &held {
+        let unused = qty.saturating_sub(qty_in(&req.items, offer_id));
+        if unused > 0 {
+            offers::give_units(tx, offer_id, unused)?;
+        }
+    }
+    Ok(sold)
 }
 
 fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()> {
