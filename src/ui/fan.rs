@@ -43,11 +43,27 @@ pub fn fan_ui(ui: &mut egui::Ui, event_name: &str, payment: &Payment) {
                     RichText::new(format!("Your ticket {}", ticket.label)).font(theme::bold(48.0)),
                 );
             }
-            if let Some(first) = claim_qrs.first() {
-                ui.label(RichText::new("Photograph your claim code:").size(24.0));
-                widgets::qr_ui(ui, first, side * 0.8, "Claim QR code for the fan");
-                if claim_qrs.len() > 1 {
-                    ui.label(format!("+ {} more on your receipt", claim_qrs.len() - 1));
+            if !claim_qrs.is_empty() {
+                let words = if claim_qrs.len() == 1 {
+                    "your claim code"
+                } else {
+                    "each claim code"
+                };
+                ui.label(RichText::new(format!("Photograph {words}:")).size(24.0));
+                // Side by side, shrinking so every code stays on screen (the receipt has them too).
+                let per_row = claim_qrs.len().min(3);
+                let qr_side = (ui.available_width() / per_row as f32 - 16.0).min(side * 0.8);
+                let codes: Vec<_> = claim_qrs.iter().zip(&receipt.claims).collect();
+                for row in codes.chunks(per_row) {
+                    ui.horizontal(|ui| {
+                        for (matrix, claim) in row {
+                            let title = claim.title.as_str();
+                            ui.vertical(|ui| {
+                                widgets::qr_ui(ui, matrix, qr_side, "Claim QR code for the fan");
+                                ui.label(title);
+                            });
+                        }
+                    });
                 }
             }
         }
