@@ -32,6 +32,7 @@ pub struct Args {
 }
 
 mod payload;
+mod refund;
 
 pub use payload::PayloadArgs;
 
@@ -80,6 +81,29 @@ pub enum Command {
         #[command(subcommand)]
         action: ClaimAction,
     },
+    /// Refund a receipt (creator PIN): money back, its claim codes revoked, tickets cancelled.
+    Refund {
+        /// Receipt number, e.g. K1-000001.
+        number: String,
+        /// Refund only these units, OFFER=QTY; repeat for more (default: everything left).
+        #[arg(long = "line", value_name = "OFFER=QTY")]
+        lines: Vec<String>,
+        /// The creator's PIN.
+        #[arg(long)]
+        pin: String,
+        /// Why, for the audit log.
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set PINs.
+    Pin {
+        /// What to do.
+        #[command(subcommand)]
+        action: refund::PinAction,
+    },
 }
 
 /// Claim subcommands.
@@ -120,6 +144,7 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
         command,
         Command::Offers { json: true }
             | Command::Sell { json: true, .. }
+            | Command::Refund { json: true, .. }
             | Command::Claim {
                 action: ClaimAction::Verify { json: true, .. }
                     | ClaimAction::Redeem { json: true, .. }
@@ -163,6 +188,14 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
             ..
         } => sell(pos, *offer, *qty, *pay, tendered.as_deref())?,
         Command::Receipt { number, output } => receipt(pos, number, output)?,
+        Command::Refund {
+            number,
+            lines,
+            pin,
+            reason,
+            ..
+        } => refund::refund(pos, number, lines, pin, reason),
+        Command::Pin { action } => refund::pin(pos, action),
         Command::Claim {
             action: ClaimAction::Verify { code, .. },
         } => verify(pos, code),

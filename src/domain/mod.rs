@@ -8,3 +8,4 @@ pub mod order;
 pub mod payment;
 pub mod qr;
 pub mod queue;
+pub mod refund;

@@ -16,6 +16,8 @@ pub enum TicketState {
     Done,
     /// Called but did not come.
     NoShow,
+    /// Refunded: the fan will not be served.
+    Cancelled,
 }
 
 impl TicketState {
@@ -26,6 +28,7 @@ impl TicketState {
             TicketState::Called => "called",
             TicketState::Done => "done",
             TicketState::NoShow => "no_show",
+            TicketState::Cancelled => "cancelled",
         }
     }
 
@@ -36,6 +39,7 @@ impl TicketState {
             TicketState::Called,
             TicketState::Done,
             TicketState::NoShow,
+            TicketState::Cancelled,
         ]
         .into_iter()
         .find(|t| t.name() == s)
@@ -127,7 +131,7 @@ mod tests {
         assert!(!Waiting.can_become(Done));
         assert!(!Done.can_become(Called));
         assert!(!NoShow.can_become(Done));
-        for s in [Waiting, Called, Done, NoShow] {
+        for s in [Waiting, Called, Done, NoShow, Cancelled] {
             assert_eq!(TicketState::from_name(s.name()), Some(s));
         }
     }

@@ -40,6 +40,12 @@ impl Pos {
     pub fn check_claim(&self, input: &str) -> PosResult<ClaimStatus> {
         let code = self.verified_code(input)?;
         let record = claims::find(self.store.conn(), &code)?.ok_or(PosError::UnknownClaim)?;
+        if let Some(at) = record.revoked {
+            return Err(PosError::Revoked {
+                at: local_clock(at, &self.event.time_zone),
+                title: record.title,
+            });
+        }
         let redeemed = record.redeemed.map(|(at, station)| Redeemed {
             at: local_clock(at, &self.event.time_zone),
             station,
@@ -62,6 +68,12 @@ impl Pos {
         let station = self.station.clone();
         let tx = self.store.immediate()?;
         let record = claims::find(&tx, &code)?.ok_or(PosError::UnknownClaim)?;
+        if let Some(at) = record.revoked {
+            return Err(PosError::Revoked {
+                at: local_clock(at, &tz),
+                title: record.title,
+            });
+        }
         if let Some((at, by)) = record.redeemed {
             return Err(PosError::AlreadyRedeemed {
                 at: local_clock(at, &tz),

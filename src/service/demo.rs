@@ -8,11 +8,13 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::payment::{EpcProfile, PaymentProfile};
 use crate::domain::queue::lane_letter;
 use crate::store::events::{self, NewEvent};
-use crate::store::{Store, audit, offers};
+use crate::store::{Store, audit, offers, refunds};
 
 /// German VAT: services and merch at the standard rate, printed matter reduced.
 const STANDARD: VatRate = VatRate(1900);
 const REDUCED: VatRate = VatRate(700);
+/// The demo event's creator PIN (refunds, PIN changes).
+pub const DEMO_CREATOR_PIN: &str = "2468";
 
 /// Adds the demo event (and makes it the open one) unless a demo exists. True when added now.
 pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
@@ -57,6 +59,13 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             i64::try_from(sort).unwrap_or(i64::MAX),
         )?;
     }
+    // The demo's creator PIN is printed in the README; a real event sets its own.
+    refunds::set_pin(
+        &tx,
+        event_id,
+        "creator",
+        &super::refund::hash_pin(DEMO_CREATOR_PIN)?,
+    )?;
     audit::append(
         &tx,
         now,

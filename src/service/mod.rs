@@ -4,6 +4,7 @@
 mod claims;
 mod demo;
 mod queue;
+mod refund;
 mod sell;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use jiff::Timestamp;
 
 pub use claims::{ClaimStatus, Redeemed};
 pub use queue::LaneView;
+pub use refund::{RefundRequest, Role};
 pub use sell::{Checkout, SaleRequest};
 
 use crate::domain::catalogue::Offer;
@@ -116,6 +118,20 @@ pub enum PosError {
     /// Valid signature but not in this database.
     #[error("unknown claim code: not issued in this database (sold at another kiosk?)")]
     UnknownClaim,
+    /// Revoked by a refund.
+    #[error("this claim code was refunded and revoked at {at} ({title})")]
+    Revoked {
+        /// Local time of the refund.
+        at: String,
+        /// What it was for.
+        title: String,
+    },
+    /// A refund that cannot be made.
+    #[error(transparent)]
+    Refund(#[from] crate::domain::refund::RefundError),
+    /// The PIN did not match, or none is set.
+    #[error("{0}")]
+    Pin(String),
     /// Redeemed before.
     #[error("already redeemed at {at} on station {station} ({title})")]
     AlreadyRedeemed {

@@ -40,13 +40,15 @@ pub struct ClaimRecord {
     pub quantity: u32,
     /// When and where it was redeemed.
     pub redeemed: Option<(Timestamp, String)>,
+    /// When a refund revoked it.
+    pub revoked: Option<Timestamp>,
 }
 
 /// Looks a canonical code up.
 pub fn find(conn: &Connection, code: &str) -> StoreResult<Option<ClaimRecord>> {
     let row = conn
         .prepare_cached(
-            "SELECT c.id, o.title, c.quantity, r.redeemed_at, r.station
+            "SELECT c.id, o.title, c.quantity, r.redeemed_at, r.station, c.revoked_at
              FROM claims c JOIN offers o ON o.id = c.offer_id
              LEFT JOIN redemptions r ON r.claim_id = c.id WHERE c.code = ?1",
         )?
@@ -57,10 +59,11 @@ pub fn find(conn: &Connection, code: &str) -> StoreResult<Option<ClaimRecord>> {
                 r.get::<_, u32>(2)?,
                 r.get::<_, Option<i64>>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
             ))
         })
         .optional()?;
-    let Some((id, title, quantity, at, station)) = row else {
+    let Some((id, title, quantity, at, station, revoked)) = row else {
         return Ok(None);
     };
     let redeemed = match (at, station) {
@@ -70,7 +73,11 @@ pub fn find(conn: &Connection, code: &str) -> StoreResult<Option<ClaimRecord>> {
         )),
         _ => None,
     };
+    let revoked = revoked
+        .map(|s| Timestamp::from_second(s).map_err(|_| corrupt("revoked_at", s)))
+        .transpose()?;
     Ok(Some(ClaimRecord {
+        revoked,
         id,
         title,
         quantity,

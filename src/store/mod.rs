@@ -9,6 +9,7 @@ pub mod events;
 pub mod holds;
 pub mod offers;
 pub mod orders;
+pub mod refunds;
 pub mod tickets;
 
 use std::path::Path;

@@ -21,6 +21,7 @@ CREATE TABLE stations (
     code              TEXT NOT NULL,         -- K1, K2 …
     next_receipt      INTEGER NOT NULL DEFAULT 1,
     next_claim_serial INTEGER NOT NULL DEFAULT 1,
+    next_refund       INTEGER NOT NULL DEFAULT 1,
     UNIQUE (event_id, code)
 );
 
@@ -93,6 +94,7 @@ CREATE TABLE claims (
     station_id INTEGER NOT NULL REFERENCES stations(id),
     serial     INTEGER NOT NULL,
     quantity   INTEGER NOT NULL CHECK (quantity > 0),
+    revoked_at INTEGER,                   -- set by a refund: the code is refused from then on
     UNIQUE (station_id, serial)
 );
 CREATE INDEX claims_order ON claims (order_id);
@@ -112,13 +114,40 @@ CREATE TABLE tickets (
     offer_id    INTEGER NOT NULL REFERENCES offers(id),
     order_id    TEXT NOT NULL REFERENCES orders(id),
     claim_id    INTEGER REFERENCES claims(id),
-    state       TEXT NOT NULL CHECK (state IN ('waiting', 'called', 'done', 'no_show')),
+    state       TEXT NOT NULL CHECK (state IN ('waiting', 'called', 'done', 'no_show', 'cancelled')),
     paid_at     INTEGER NOT NULL,
     called_at   INTEGER,
     finished_at INTEGER,
     UNIQUE (event_id, lane, number)
 );
 CREATE INDEX tickets_order ON tickets (order_id);
+
+CREATE TABLE refunds (
+    id          INTEGER PRIMARY KEY,
+    order_id    TEXT NOT NULL REFERENCES orders(id),
+    station_id  INTEGER NOT NULL REFERENCES stations(id),
+    refund_seq  INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    reason      TEXT NOT NULL,
+    refunded_at INTEGER NOT NULL,
+    UNIQUE (station_id, refund_seq)
+);
+CREATE INDEX refunds_order ON refunds (order_id);
+
+CREATE TABLE refund_lines (
+    refund_id INTEGER NOT NULL REFERENCES refunds(id),
+    line_no   INTEGER NOT NULL,           -- the order line refunded
+    qty       INTEGER NOT NULL CHECK (qty > 0),
+    PRIMARY KEY (refund_id, line_no)
+);
+
+-- One PIN per role (creator, helper), stored as an Argon2id PHC string.
+CREATE TABLE pins (
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    role     TEXT NOT NULL CHECK (role IN ('creator', 'helper')),
+    hash     TEXT NOT NULL,
+    PRIMARY KEY (event_id, role)
+);
 
 CREATE TABLE audit_log (
     id      INTEGER PRIMARY KEY,

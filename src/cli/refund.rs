@@ -1,0 +1,91 @@
+//! `encore refund` and `encore pin`.
+
+use clap::{Subcommand, ValueEnum};
+use serde_json::json;
+
+use super::Outcome;
+use crate::domain::order::ReceiptNo;
+use crate::service::{Pos, RefundRequest, Role};
+
+/// Roles as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Can do everything.
+    Creator,
+    /// Sells, runs the queue and redeems.
+    Helper,
+}
+
+/// PIN subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PinAction {
+    /// Set a role's PIN (4–12 digits); needs the creator PIN once one is set.
+    Set {
+        /// Whose PIN.
+        role: RoleArg,
+        /// The new PIN.
+        #[arg(long)]
+        pin: String,
+        /// The current creator PIN.
+        #[arg(long)]
+        creator_pin: Option<String>,
+    },
+}
+
+fn refused(reason: String) -> Outcome {
+    Outcome::Refused(json!({ "error": reason }), reason)
+}
+
+/// Refunds a receipt, whole or `OFFER=QTY` lines.
+pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: &str) -> Outcome {
+    let receipt = match number.parse::<ReceiptNo>() {
+        Ok(n) => n,
+        Err(reason) => return refused(reason),
+    };
+    let mut wanted = Vec::new();
+    for line in lines {
+        let parsed = line.split_once('=').and_then(|(o, q)| {
+            Some((o.trim().parse::<i64>().ok()?, q.trim().parse::<u32>().ok()?))
+        });
+        match parsed {
+            Some(pair) => wanted.push(pair),
+            None => return refused(format!("line: '{line}' is not OFFER=QTY, e.g. 4=1")),
+        }
+    }
+    let req = RefundRequest {
+        receipt,
+        lines: (!wanted.is_empty()).then_some(wanted),
+        reason: reason.to_string(),
+        pin: pin.to_string(),
+    };
+    match pos.refund(&req) {
+        Ok(r) => Outcome::Done(
+            json!({
+                "refund": r.number, "receipt": r.original.to_string(), "amount_minor": r.amount.minor,
+                "currency": r.amount.currency.code(), "revoked_claims": r.revoked_claims,
+            }),
+            format!(
+                "refund {}: {} back for receipt {}, {} claim code(s) revoked",
+                r.number, r.amount, r.original, r.revoked_claims
+            ),
+        ),
+        Err(e) => refused(e.to_string()),
+    }
+}
+
+/// Sets a PIN.
+pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
+    let PinAction::Set {
+        role,
+        pin,
+        creator_pin,
+    } = action;
+    let role = match role {
+        RoleArg::Creator => Role::Creator,
+        RoleArg::Helper => Role::Helper,
+    };
+    match pos.set_pin(role, pin, creator_pin.as_deref()) {
+        Ok(()) => Outcome::Done(json!({}), "PIN set".into()),
+        Err(e) => refused(e.to_string()),
+    }
+}

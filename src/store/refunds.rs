@@ -1,0 +1,116 @@
+//! Refunds, revoked claims and role PINs.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreResult;
+
+/// Units refunded before, per order line: `(line_no, qty)`.
+pub fn refunded_per_line(conn: &Connection, order_id: &str) -> StoreResult<Vec<(u32, u32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.line_no, sum(l.qty) FROM refund_lines l JOIN refunds r ON r.id = l.refund_id
+         WHERE r.order_id = ?1 GROUP BY l.line_no",
+    )?;
+    let rows = stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A refund as written.
+pub struct NewRefund<'a> {
+    /// Order refunded.
+    pub order_id: &'a str,
+    /// Station row.
+    pub station_id: i64,
+    /// Refund number at the station.
+    pub seq: u32,
+    /// Money given back.
+    pub amount_minor: i64,
+    /// Why.
+    pub reason: &'a str,
+    /// When.
+    pub at: Timestamp,
+    /// `(line_no, qty)`.
+    pub lines: &'a [(u32, u32)],
+}
+
+/// Writes a refund and its lines.
+pub fn insert(conn: &Connection, r: &NewRefund<'_>) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO refunds (order_id, station_id, refund_seq, amount_minor, reason, refunded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        r.order_id,
+        r.station_id,
+        r.seq,
+        r.amount_minor,
+        r.reason,
+        r.at.as_second()
+    ])?;
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn
+        .prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty) VALUES (?1, ?2, ?3)")?;
+    for (line_no, qty) in r.lines {
+        stmt.execute(params![id, line_no, qty])?;
+    }
+    Ok(id)
+}
+
+/// Takes the station's next refund number.
+pub fn take_seq(conn: &Connection, station_id: i64) -> StoreResult<u32> {
+    Ok(conn
+        .prepare_cached("UPDATE stations SET next_refund = next_refund + 1 WHERE id = ?1 RETURNING next_refund - 1")?
+        .query_row([station_id], |r| r.get(0))?)
+}
+
+/// Revokes `qty` live claims of the order for this offer, unredeemed ones first, and cancels
+/// their queue tickets. Returns how many of the revoked claims had not been redeemed.
+pub fn revoke_claims(
+    conn: &Connection,
+    order_id: &str,
+    offer_id: i64,
+    qty: u32,
+    at: Timestamp,
+) -> StoreResult<(u32, u32)> {
+    let ids: Vec<(i64, bool)> = conn
+        .prepare_cached(
+            "SELECT c.id, EXISTS (SELECT 1 FROM redemptions r WHERE r.claim_id = c.id)
+             FROM claims c WHERE c.order_id = ?1 AND c.offer_id = ?2 AND c.revoked_at IS NULL
+             ORDER BY 2, c.id DESC LIMIT ?3",
+        )?
+        .query_map(params![order_id, offer_id, qty], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut revoke = conn.prepare_cached("UPDATE claims SET revoked_at = ?2 WHERE id = ?1")?;
+    let mut cancel = conn.prepare_cached(
+        "UPDATE tickets SET state = 'cancelled', finished_at = ?2 WHERE claim_id = ?1 AND state IN ('waiting', 'called')",
+    )?;
+    for (id, _) in &ids {
+        revoke.execute(params![id, at.as_second()])?;
+        cancel.execute(params![id, at.as_second()])?;
+    }
+    let unredeemed = ids.iter().filter(|(_, redeemed)| !redeemed).count();
+    Ok((
+        u32::try_from(ids.len()).unwrap_or(0),
+        u32::try_from(unredeemed).unwrap_or(0),
+    ))
+}
+
+/// Stores the PIN hash of a role at the event.
+pub fn set_pin(conn: &Connection, event_id: i64, role: &str, hash: &str) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO pins (event_id, role, hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT (event_id, role) DO UPDATE SET hash = excluded.hash",
+    )?
+    .execute(params![event_id, role, hash])?;
+    Ok(())
+}
+
+/// The PIN hash of a role, if one is set.
+pub fn pin(conn: &Connection, event_id: i64, role: &str) -> StoreResult<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM pins WHERE event_id = ?1 AND role = ?2")?
+        .query_row(params![event_id, role], |r| r.get(0))
+        .optional()?)
+}

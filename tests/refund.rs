@@ -1,0 +1,113 @@
+//! Refunds: behind the creator PIN, revoking the refunded units' claim codes and tickets.
+
+mod support;
+
+use encore::domain::order::TenderKind;
+use encore::service::{PosError, RefundRequest, Role};
+use support::{TestClock, TestDb, offer_id, sell};
+
+const PIN: &str = "2468";
+
+fn request(
+    receipt: &encore::domain::order::ReceiptNo,
+    lines: Option<Vec<(i64, u32)>>,
+    pin: &str,
+) -> RefundRequest {
+    RefundRequest {
+        receipt: receipt.clone(),
+        lines,
+        reason: "test".into(),
+        pin: pin.into(),
+    }
+}
+
+#[test]
+fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let r = sell(
+        &mut pos,
+        &[("5-minute meet & greet", 1), ("Signed tour poster", 2)],
+        TenderKind::Qr,
+    );
+    let (gig_code, poster_a, poster_b) = (
+        r.claims[0].code.clone(),
+        r.claims[1].code.clone(),
+        r.claims[2].code.clone(),
+    );
+    pos.redeem_claim(&poster_a).unwrap();
+    assert_eq!(pos.queue().unwrap()[1].waiting.len(), 1);
+
+    // Wrong PIN: nothing happens.
+    let err = pos.refund(&request(&r.number, None, "1111")).unwrap_err();
+    assert_eq!(err.to_string(), "wrong creator PIN");
+    assert!(pos.check_claim(&gig_code).is_ok());
+
+    // One poster: the unredeemed one is revoked first and goes back on sale.
+    let poster = offer_id(&pos, "Signed tour poster");
+    let one = pos
+        .refund(&request(&r.number, Some(vec![(poster, 1)]), PIN))
+        .unwrap();
+    assert_eq!(
+        (one.number.as_str(), one.amount.minor, one.revoked_claims),
+        ("K1-R000001", 1250, 1)
+    );
+    assert!(matches!(
+        pos.check_claim(&poster_b),
+        Err(PosError::Revoked { .. })
+    ));
+    assert!(matches!(
+        pos.redeem_claim(&poster_b),
+        Err(PosError::Revoked { .. })
+    ));
+    assert_eq!(
+        pos.offers()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.id == poster)
+            .unwrap()
+            .remaining,
+        Some(24)
+    );
+
+    // The rest: the gig's ticket leaves the queue; the handed-over poster stays out of stock.
+    let rest = pos.refund(&request(&r.number, None, PIN)).unwrap();
+    assert_eq!((rest.amount.minor, rest.revoked_claims), (2500 + 1250, 2));
+    assert!(pos.queue().unwrap()[1].waiting.is_empty());
+    assert!(matches!(
+        pos.redeem_claim(&gig_code),
+        Err(PosError::Revoked { .. })
+    ));
+    assert_eq!(
+        pos.offers()
+            .unwrap()
+            .into_iter()
+            .find(|o| o.id == poster)
+            .unwrap()
+            .remaining,
+        Some(24)
+    );
+    let again = pos.refund(&request(&r.number, None, PIN)).unwrap_err();
+    assert_eq!(
+        again.to_string(),
+        "everything on this receipt has been refunded already"
+    );
+}
+
+#[test]
+fn pins_are_changed_only_with_the_creator_pin() {
+    let db = TestDb::new();
+    let mut pos = db.demo_pos(&TestClock::new());
+    assert!(pos.set_pin(Role::Helper, "1357", Some("0000")).is_err());
+    pos.set_pin(Role::Helper, "1357", Some(PIN)).unwrap();
+    pos.check_pin(Role::Helper, "1357").unwrap();
+    assert_eq!(
+        pos.set_pin(Role::Creator, "12", Some(PIN))
+            .unwrap_err()
+            .to_string(),
+        "PIN: 4 to 12 digits"
+    );
+    pos.set_pin(Role::Creator, "97531", Some(PIN)).unwrap();
+    assert!(pos.check_pin(Role::Creator, PIN).is_err());
+}
