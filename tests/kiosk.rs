@@ -241,3 +241,43 @@ fn a_scan_into_the_focused_code_field_redeems_exactly_once() {
     );
     assert_eq!(h.get_by_label("Claim code").value().as_deref(), Some(""));
 }
+
+#[test]
+fn a_creator_refunds_one_unit_with_the_pin_and_its_code_stops_working() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let sold = sell(&mut pos, &[("Signed tour poster", 2)], TenderKind::Card);
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Receipts").click();
+    h.run();
+    h.get_by_label("Refund K1-000001").click();
+    h.run();
+    h.get_by_label("Refund one less Signed tour poster").click();
+    h.run();
+    h.get_by_label("Creator PIN").focus();
+    h.run();
+    h.get_by_label("Creator PIN").type_text("1111");
+    h.run();
+    h.get_by_label("Refund €12.50").click();
+    h.run();
+    assert_eq!(h.state().notice(), Some("wrong creator PIN"));
+    h.get_by_label("Creator PIN").focus();
+    h.run();
+    h.get_by_label("Creator PIN").type_text("2468");
+    h.run();
+    h.get_by_label("Refund €12.50").click();
+    h.run();
+    assert!(
+        h.state()
+            .notice()
+            .unwrap()
+            .starts_with("Refunded €12.50 (K1-R000001): 1 claim code(s) revoked")
+    );
+    let revoked = sold
+        .claims
+        .iter()
+        .filter(|c| h.state().pos().check_claim(&c.code).is_err())
+        .count();
+    assert_eq!(revoked, 1);
+}

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
-pub use receipt::receipt_pdf;
+pub use receipt::{receipt_pdf, refund_pdf};
 
 /// Why a PDF could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,7 @@ use super::{PdfError, fonts};
 use crate::domain::claim::{grouped, qr_matrix};
 use crate::domain::event::local_time;
 use crate::domain::order::{Receipt, TenderKind};
+use crate::domain::refund::Refund;
 
 const WIDTH: Mm = Mm(80.0);
 const MARGIN: Mm = Mm(4.0);
@@ -127,4 +128,52 @@ fn tickets_and_claims(c: &mut Canvas<'_>, r: &Receipt) -> Result<(), PdfError> {
         c.advance(Mm(2.0));
     }
     Ok(())
+}
+
+/// Renders a refund receipt: what was given back, against which receipt, and that the refunded
+/// units' claim codes no longer work.
+pub fn refund_pdf(
+    r: &Refund,
+    event_name: &str,
+    venue: &str,
+    time_zone: &str,
+) -> Result<Vec<u8>, PdfError> {
+    let mut c = Canvas::new(fonts()?, WIDTH, MARGIN);
+    c.centered(event_name, TITLE, Weight::Bold);
+    c.centered(venue, BODY, Weight::Regular);
+    c.advance(Mm(1.5));
+    c.centered("REFUND", TITLE, Weight::Bold);
+    c.left_right(
+        &format!("Refund {}", r.number),
+        &format!("for {}", r.original),
+        BODY,
+        Weight::Bold,
+    );
+    c.text(&local_time(r.refunded_at, time_zone), BODY, Weight::Regular);
+    c.rule();
+    for l in &r.lines {
+        let qty = format!("{}×", l.qty);
+        c.columns(
+            &[(Mm(0.0), &qty), (Mm(8.0), &l.title)],
+            &format!("-{}", l.amount()),
+            BODY,
+            Weight::Regular,
+        );
+    }
+    c.rule();
+    c.left_right("REFUNDED", &r.amount.to_string(), TITLE, Weight::Bold);
+    if !r.reason.is_empty() {
+        c.text(&format!("Reason: {}", r.reason), SMALL, Weight::Regular);
+    }
+    if r.revoked_claims > 0 {
+        c.text(
+            &format!(
+                "{} claim code(s) revoked: they no longer work.",
+                r.revoked_claims
+            ),
+            SMALL,
+            Weight::Regular,
+        );
+    }
+    Ok(c.finish(&format!("Refund {}", r.number)))
 }

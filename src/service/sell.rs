@@ -85,10 +85,21 @@ impl Pos {
         Ok(expires)
     }
 
-    /// Gives a cancelled payment's held units back.
+    /// Gives a cancelled payment's held units back; the audit log keeps its payment reference,
+    /// so a transfer that arrives anyway can still be matched and refunded.
     pub fn release_hold(&mut self, checkout: &Checkout) -> PosResult<()> {
+        let (now, station) = (self.now(), self.station.clone());
         let tx = self.store.immediate()?;
         holds::release(&tx, &checkout.order_id)?;
+        let detail = json!({ "order": checkout.order_id, "payment_ref": checkout.payment_ref });
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "payment.cancel",
+            &checkout.payment_ref,
+            &detail,
+        )?;
         tx.commit()?;
         Ok(())
     }

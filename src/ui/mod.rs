@@ -5,6 +5,7 @@ mod fan;
 mod orders;
 mod queue;
 mod redeem;
+mod refund;
 mod scanner;
 mod sell;
 pub mod theme;
@@ -22,7 +23,7 @@ use crate::domain::order::OrderSummary;
 use crate::domain::order::{Cart, Receipt, ReceiptNo, TenderKind};
 use crate::domain::qr::QrMatrix;
 use crate::domain::queue::TicketState;
-use crate::service::{Checkout, LaneView, Pos, PosError, SaleRequest};
+use crate::service::{Checkout, LaneView, Pos, PosError, RefundRequest, SaleRequest};
 use scanner::ScanDetector;
 use widgets::Tone;
 
@@ -93,6 +94,12 @@ pub enum Command {
     OpenFile(PathBuf),
     /// Show or hide the fan-facing window.
     ToggleFanWindow,
+    /// Open the refund panel for a receipt.
+    StartRefund(ReceiptNo),
+    /// Make the refund in the panel (checks the creator PIN).
+    ConfirmRefund,
+    /// Close the refund panel without refunding.
+    CancelRefund,
 }
 
 /// Where the current fan's payment stands.
@@ -147,6 +154,7 @@ pub struct Kiosk {
     scanner: ScanDetector,
     fan_window: bool,
     frame_time: f64,
+    refund: Option<refund::RefundDraft>,
 }
 
 impl Kiosk {
@@ -170,6 +178,7 @@ impl Kiosk {
             scanner: ScanDetector::default(),
             fan_window: false,
             frame_time: 0.0,
+            refund: None,
         };
         kiosk.refresh();
         kiosk
@@ -327,10 +336,13 @@ impl Kiosk {
                 Screen::Redeem => {
                     redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref())
                 }
-                Screen::Receipts => {
-                    let tz = &self.pos.event().time_zone;
-                    orders::orders_ui(ui, &self.recent, tz, self.exported.as_deref())
-                }
+                Screen::Receipts => match &mut self.refund {
+                    Some(draft) => refund::refund_ui(ui, draft),
+                    None => {
+                        let tz = &self.pos.event().time_zone;
+                        orders::orders_ui(ui, &self.recent, tz, self.exported.as_deref())
+                    }
+                },
             };
         });
         commands
@@ -417,6 +429,18 @@ impl Kiosk {
             }
             Command::ToggleFanWindow => {
                 self.fan_window = !self.fan_window;
+                Ok(())
+            }
+            Command::StartRefund(number) => self.pos.receipt(&number).map(|r| {
+                self.refund = Some(refund::RefundDraft::of(&r));
+                self.screen = Screen::Receipts;
+            }),
+            Command::CancelRefund => {
+                self.refund = None;
+                Ok(())
+            }
+            Command::ConfirmRefund => {
+                self.confirm_refund();
                 Ok(())
             }
         };
@@ -545,6 +569,55 @@ impl Kiosk {
         };
         self.cash_input.clear();
         Ok(())
+    }
+
+    fn confirm_refund(&mut self) {
+        let Some(draft) = &mut self.refund else {
+            return;
+        };
+        let lines = draft
+            .lines
+            .iter()
+            .filter(|l| l.4 > 0)
+            .map(|l| (l.0, l.4))
+            .collect();
+        let req = RefundRequest {
+            receipt: draft.receipt.clone(),
+            lines: Some(lines),
+            reason: draft.reason.clone(),
+            pin: std::mem::take(&mut draft.pin),
+        };
+        match self.pos.refund(&req) {
+            Ok(done) => {
+                let event = self.pos.event();
+                let path = self.receipts_dir.join(format!("{}.pdf", done.number));
+                let saved =
+                    crate::pdf::refund_pdf(&done, &event.name, &event.venue, &event.time_zone)
+                        .map_err(|e| e.to_string())
+                        .and_then(|bytes| {
+                            std::fs::create_dir_all(&self.receipts_dir)
+                                .map_err(|e| e.to_string())?;
+                            std::fs::write(&path, bytes).map_err(|e| e.to_string())
+                        });
+                let text = format!(
+                    "Refunded {} ({}): {} claim code(s) revoked",
+                    done.amount, done.number, done.revoked_claims
+                );
+                self.notice = Some(match saved {
+                    Ok(()) => (
+                        Tone::Good,
+                        format!("{text}. Refund receipt: {}", path.display()),
+                    ),
+                    Err(e) => (
+                        Tone::Bad,
+                        format!("{text}, but the refund receipt could not be saved: {e}"),
+                    ),
+                });
+                self.exported = Some(path);
+                self.refund = None;
+            }
+            Err(e) => self.notice = Some((Tone::Bad, e.to_string())),
+        }
     }
 
     fn redeem(&mut self, input: &str) {

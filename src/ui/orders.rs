@@ -33,18 +33,21 @@ pub fn orders_ui(
         .id_salt("orders_scroll")
         .show(ui, |ui| {
             egui::Grid::new("orders")
-                .num_columns(5)
+                .num_columns(6)
                 .striped(true)
                 .spacing([18.0, 8.0])
                 .show(ui, |ui| {
                     for order in recent {
                         ui.label(RichText::new(order.number.to_string()).strong());
                         ui.label(local_time(order.paid_at, time_zone));
-                        ui.label(&order.summary);
                         ui.label(format!("{} · {}", order.total, order.tender.label()));
                         if widgets::button(ui, format!("PDF {}", order.number), 150.0) {
                             commands.push(Command::ExportReceipt(order.number.clone()));
                         }
+                        if widgets::button(ui, format!("Refund {}", order.number), 170.0) {
+                            commands.push(Command::StartRefund(order.number.clone()));
+                        }
+                        ui.add(egui::Label::new(&order.summary).truncate());
                         ui.end_row();
                     }
                 });

@@ -1,0 +1,113 @@
+//! The refund panel on the Receipts screen: choose units, type the creator's PIN, confirm.
+
+use egui::RichText;
+
+use super::Command;
+use super::theme::{self, TOUCH};
+use super::widgets;
+use crate::domain::money::Money;
+use crate::domain::order::{Receipt, ReceiptNo};
+
+/// A refund being prepared: the units to give back and the PIN typed so far.
+#[derive(Debug, Clone)]
+pub struct RefundDraft {
+    /// The receipt.
+    pub receipt: ReceiptNo,
+    /// `(offer id, title, unit price, units sold, units to refund)`.
+    pub lines: Vec<(i64, String, Money, u32, u32)>,
+    /// Creator PIN as typed (never stored).
+    pub pin: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl RefundDraft {
+    /// A draft refunding everything on `receipt`.
+    pub fn of(receipt: &Receipt) -> RefundDraft {
+        let lines = receipt
+            .lines
+            .iter()
+            .map(|l| (l.offer_id, l.title.clone(), l.unit_price, l.qty, l.qty))
+            .collect();
+        RefundDraft {
+            receipt: receipt.number.clone(),
+            lines,
+            pin: String::new(),
+            reason: String::new(),
+        }
+    }
+
+    /// The money the chosen units give back.
+    pub fn amount(&self) -> Option<Money> {
+        let currency = self.lines.first()?.2.currency;
+        Some(Money::new(
+            self.lines.iter().map(|l| l.2.minor * i64::from(l.4)).sum(),
+            currency,
+        ))
+    }
+}
+
+/// Draws the draft; edits it in place and returns Confirm/Cancel commands.
+pub fn refund_ui(ui: &mut egui::Ui, draft: &mut RefundDraft) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.heading(format!("Refund {}", draft.receipt));
+    ui.label("Choose what goes back. The refunded units' claim codes stop working at once.");
+    for (_, title, price, sold, qty) in &mut draft.lines {
+        ui.horizontal(|ui| {
+            let less =
+                egui::Button::new(RichText::new("–").size(24.0)).min_size(egui::vec2(TOUCH, TOUCH));
+            if ui
+                .add_enabled(*qty > 0, less)
+                .accessible_name(format!("Refund one less {title}"))
+                .clicked()
+            {
+                *qty -= 1;
+            }
+            ui.label(RichText::new(format!("{qty} of {sold}")).strong());
+            let more =
+                egui::Button::new(RichText::new("+").size(24.0)).min_size(egui::vec2(TOUCH, TOUCH));
+            if ui
+                .add_enabled(*qty < *sold, more)
+                .accessible_name(format!("Refund one more {title}"))
+                .clicked()
+            {
+                *qty += 1;
+            }
+            ui.label(format!("{title} · {price} each"));
+        });
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Reason");
+        ui.add_sized(
+            [420.0, TOUCH],
+            egui::TextEdit::singleline(&mut draft.reason),
+        )
+        .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Creator PIN");
+        let field = egui::TextEdit::singleline(&mut draft.pin)
+            .password(true)
+            .font(theme::bold(24.0));
+        ui.add_sized([200.0, TOUCH], field).labelled_by(label.id);
+    });
+    let amount = draft.amount().filter(|a| a.minor > 0);
+    ui.horizontal(|ui| {
+        let text = amount.map_or("Nothing chosen".to_string(), |a| format!("Refund {a}"));
+        let ready = amount.is_some() && !draft.pin.is_empty();
+        if ui
+            .add_enabled(
+                ready,
+                egui::Button::new(RichText::new(text).size(22.0))
+                    .min_size(egui::vec2(260.0, TOUCH)),
+            )
+            .clicked()
+        {
+            commands.push(Command::ConfirmRefund);
+        }
+        if widgets::button(ui, "Keep the sale", 200.0) {
+            commands.push(Command::CancelRefund);
+        }
+    });
+    commands
+}
