@@ -245,3 +245,56 @@ fn receipts_export_and_bad_usage_exits_2() {
     );
     assert_eq!(cli.run(&["frobnicate"]).status.code(), Some(2));
 }
+
+#[test]
+fn reconcile_matches_a_camt053_statement_to_qr_orders() {
+    let cli = Cli::new();
+    let paid = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("Signed tour poster"),
+            "--pay",
+            "qr",
+            "--json",
+        ],
+        0,
+    );
+    let unpaid = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("Tour tote bag"),
+            "--pay",
+            "qr",
+            "--json",
+        ],
+        0,
+    );
+    let reference = paid["payment_ref"].as_str().unwrap();
+    let xml = format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+        <Ntry><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-22</Dt></BookgDt>
+        <NtryDtls><TxDtls><RmtInf><Ustrd>{}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+        <Ntry><Amt Ccy="EUR">9.99</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+        <NtryDtls><TxDtls><RmtInf><Ustrd>rent</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+        </Stmt></BkToCstmrStmt></Document>"#,
+        reference.to_lowercase().replace('-', " ")
+    );
+    let file = cli.db.dir.path().join("statement.xml");
+    std::fs::write(&file, xml).unwrap();
+    let r = cli.json(&["reconcile", file.to_str().unwrap(), "--json"], 0);
+    assert_eq!(
+        r["credits"][0]["match"],
+        serde_json::json!({ "status": "matched", "receipt": paid["receipt"] })
+    );
+    assert_eq!(r["credits"][1]["match"]["status"], "unmatched");
+    assert_eq!(r["unpaid"].as_array().unwrap().len(), 1);
+    assert_eq!(r["unpaid"][0]["receipt"], unpaid["receipt"]);
+    std::fs::write(&file, "<nope/>").unwrap();
+    let bad = cli.json(&["reconcile", file.to_str().unwrap(), "--json"], 1);
+    assert_eq!(
+        bad["error"],
+        "not a camt.053 statement: no BkToCstmrStmt element"
+    );
+}

@@ -32,6 +32,7 @@ pub struct Args {
 }
 
 mod payload;
+mod reconcile;
 mod refund;
 
 pub use payload::PayloadArgs;
@@ -98,6 +99,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Match a bank statement (camt.053 XML or CSV) to QR orders.
+    Reconcile(Box<reconcile::ReconcileArgs>),
     /// Set PINs.
     Pin {
         /// What to do.
@@ -140,16 +143,17 @@ enum Outcome {
 
 /// Runs one subcommand against the service and prints its result.
 pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
-    let json = matches!(
-        command,
-        Command::Offers { json: true }
-            | Command::Sell { json: true, .. }
-            | Command::Refund { json: true, .. }
-            | Command::Claim {
-                action: ClaimAction::Verify { json: true, .. }
-                    | ClaimAction::Redeem { json: true, .. }
-            }
-    );
+    let json = matches!(command, Command::Reconcile(args) if args.json)
+        || matches!(
+            command,
+            Command::Offers { json: true }
+                | Command::Sell { json: true, .. }
+                | Command::Refund { json: true, .. }
+                | Command::Claim {
+                    action: ClaimAction::Verify { json: true, .. }
+                        | ClaimAction::Redeem { json: true, .. }
+                }
+        );
     if let Command::Payload(args) = command {
         return payload::run(args);
     }
@@ -196,6 +200,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
             ..
         } => refund::refund(pos, number, lines, pin, reason),
         Command::Pin { action } => refund::pin(pos, action),
+        Command::Reconcile(args) => reconcile::run(pos, args)?,
         Command::Claim {
             action: ClaimAction::Verify { code, .. },
         } => verify(pos, code),

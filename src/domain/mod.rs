@@ -8,4 +8,5 @@ pub mod order;
 pub mod payment;
 pub mod qr;
 pub mod queue;
+pub mod reconcile;
 pub mod refund;

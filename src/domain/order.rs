@@ -243,8 +243,9 @@ pub fn settle(
     })
 }
 
-/// A receipt number, gap-free per station: `K1-000042`.
+/// A receipt number, gap-free per station: `K1-000042` (also in JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct ReceiptNo {
     /// Station code.
     pub station: String,
@@ -255,6 +256,19 @@ pub struct ReceiptNo {
 impl fmt::Display for ReceiptNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{:06}", self.station, self.seq)
+    }
+}
+
+impl From<ReceiptNo> for String {
+    fn from(n: ReceiptNo) -> String {
+        n.to_string()
+    }
+}
+
+impl TryFrom<String> for ReceiptNo {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

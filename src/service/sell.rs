@@ -15,6 +15,7 @@ use crate::domain::order::{
     vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
+use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::orders::{NewOrder, OrderKey, StoredReceipt};
 use crate::store::{self, audit, claims, events, holds, offers, orders, tickets};
 
@@ -223,6 +224,24 @@ impl Pos {
         )?
         .ok_or_else(|| PosError::NoReceipt("(none yet)".into()))?;
         Ok(receipt_of(&self.event, stored))
+    }
+
+    /// Matches bank credits to this event's QR orders (read-only).
+    pub fn reconcile(&self, credits: &[Credit]) -> PosResult<Reconciliation> {
+        let orders: Vec<QrOrder> = orders::paid_with(
+            self.store.conn(),
+            self.event.id,
+            TenderKind::Qr,
+            self.event.currency,
+        )?
+        .into_iter()
+        .map(|(receipt, payment_ref, total)| QrOrder {
+            receipt,
+            payment_ref,
+            total,
+        })
+        .collect();
+        Ok(reconcile::reconcile(credits, &orders))
     }
 
     /// The newest orders, newest first.
