@@ -298,3 +298,42 @@ fn reconcile_matches_a_camt053_statement_to_qr_orders() {
         "not a camt.053 statement: no BkToCstmrStmt element"
     );
 }
+
+#[test]
+fn the_creator_sets_the_payment_profile_and_the_next_qr_sale_uses_it() {
+    let cli = Cli::new();
+    let set = [
+        "payment",
+        "set",
+        "--scheme",
+        "epc",
+        "--name",
+        "Mara Vey Music",
+        "--iban",
+        "DE44 5001 0517 5407 3249 31",
+    ];
+    let wrong = cli.run(&[&set[..], &["--pin", "1111"]].concat());
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong creator PIN"));
+    let bad = cli.run(&[
+        "payment",
+        "set",
+        "--scheme",
+        "epc",
+        "--name",
+        "M",
+        "--iban",
+        "DE44500105175407324932",
+        "--pin",
+        "2468",
+    ]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("IBAN: check digits are wrong"));
+    assert_eq!(
+        cli.run(&[&set[..], &["--pin", "2468"]].concat())
+            .status
+            .code(),
+        Some(0)
+    );
+    let shown = cli.json(&["payment", "show", "--json"], 0);
+    assert_eq!(shown["payment"]["iban"], "DE44 5001 0517 5407 3249 31");
+}

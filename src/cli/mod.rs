@@ -99,6 +99,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show or set how fans pay by QR at this event.
+    Payment {
+        /// What to do.
+        #[command(subcommand)]
+        action: refund::PaymentAction,
+    },
     /// Match a bank statement (camt.053 XML or CSV) to QR orders.
     Reconcile(Box<reconcile::ReconcileArgs>),
     /// Set PINs.
@@ -144,6 +150,12 @@ enum Outcome {
 /// Runs one subcommand against the service and prints its result.
 pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
     let json = matches!(command, Command::Reconcile(args) if args.json)
+        || matches!(
+            command,
+            Command::Payment {
+                action: refund::PaymentAction::Show { json: true }
+            }
+        )
         || matches!(
             command,
             Command::Offers { json: true }
@@ -201,6 +213,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         } => refund::refund(pos, number, lines, pin, reason),
         Command::Pin { action } => refund::pin(pos, action),
         Command::Reconcile(args) => reconcile::run(pos, args)?,
+        Command::Payment { action } => refund::payment(pos, action),
         Command::Claim {
             action: ClaimAction::Verify { code, .. },
         } => verify(pos, code),

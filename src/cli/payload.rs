@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::payment::{
-    self, EmvProfile, EpcProfile, PaymentError, PixProfile, Remittance, epc, pix,
+    self, EmvProfile, EpcProfile, PaymentError, PaymentProfile, PixProfile, Remittance, epc, pix,
 };
 use crate::domain::qr::{QrMatrix, QrMode};
 
@@ -139,58 +139,75 @@ fn amount(
     }
 }
 
+/// The payment profile the flags describe (no amount needed).
+fn profile_of(args: &PayloadArgs, scheme: Scheme) -> Result<PaymentProfile, Refusal> {
+    Ok(match scheme {
+        Scheme::Epc => PaymentProfile::Epc(EpcProfile {
+            name: need(&args.name, "name", "epc")?.into(),
+            iban: need(&args.iban, "iban", "epc")?.into(),
+            bic: args.bic.clone(),
+            version: args.version,
+            purpose: args.purpose.clone(),
+        }),
+        Scheme::Pix => PaymentProfile::Pix(PixProfile {
+            key: need(&args.key, "key", "pix")?.into(),
+            name: need(&args.name, "name", "pix")?.into(),
+            city: need(&args.city, "city", "pix")?.into(),
+            description: args.description.clone(),
+        }),
+        Scheme::Emv => PaymentProfile::Emv(emv_profile(args)?),
+        Scheme::Upi => PaymentProfile::Upi {
+            vpa: need(&args.vpa, "vpa", "upi")?.into(),
+            name: need(&args.name, "name", "upi")?.into(),
+        },
+        Scheme::Link => PaymentProfile::Link {
+            template: need(&args.template, "template", "link")?.into(),
+        },
+    })
+}
+
+/// `encore payment set`: the profile from the flags, validated.
+pub fn profile_from_flags(args: &PayloadArgs) -> Result<PaymentProfile, String> {
+    let scheme = args.scheme.ok_or("--scheme is required")?;
+    let profile = profile_of(args, scheme).map_err(|Refusal(_, reason)| reason)?;
+    profile.validate().map_err(|e| e.to_string())?;
+    Ok(profile)
+}
+
 fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal> {
     let reference = args.reference.as_str();
-    let payload = match scheme {
-        Scheme::Epc => {
-            let profile = EpcProfile {
-                name: need(&args.name, "name", "epc")?.into(),
-                iban: need(&args.iban, "iban", "epc")?.into(),
-                bic: args.bic.clone(),
-                version: args.version,
-                purpose: args.purpose.clone(),
-            };
+    let profile = profile_of(args, scheme)?;
+    let payload = match (&profile, scheme) {
+        (PaymentProfile::Epc(p), _) => {
             let money = amount(args, Currency::Eur, true)?.unwrap_or(Money::new(0, Currency::Eur));
             let remittance = match (&args.reference_rf, &args.text) {
                 (Some(rf), _) => Remittance::Reference(rf),
                 (None, Some(text)) => Remittance::Text(text),
                 (None, None) => Remittance::Text(reference),
             };
-            return Ok((epc::payload(&profile, money, remittance)?, QrMode::Byte));
+            return Ok((epc::payload(p, money, remittance)?, QrMode::Byte));
         }
-        Scheme::Pix => {
-            let profile = PixProfile {
-                key: need(&args.key, "key", "pix")?.into(),
-                name: need(&args.name, "name", "pix")?.into(),
-                city: need(&args.city, "city", "pix")?.into(),
-                description: args.description.clone(),
-            };
+        (PaymentProfile::Pix(p), _) => {
             let txid = args.txid.as_deref().unwrap_or(reference);
-            profile.payload(amount(args, Currency::Brl, false)?, txid)?
+            p.payload(amount(args, Currency::Brl, false)?, txid)?
         }
-        Scheme::Emv => {
-            let profile = emv_profile(args)?;
-            let currency = Currency::from_numeric(&profile.currency_num).ok_or_else(|| {
+        (PaymentProfile::Emv(p), _) => {
+            let currency = Currency::from_numeric(&p.currency_num).ok_or_else(|| {
                 Refusal(
                     1,
                     format!(
                         "currency: '{}' is not an ISO 4217 numeric code Encore sells in",
-                        profile.currency_num
+                        p.currency_num
                     ),
                 )
             })?;
-            pix::generic_payload(&profile, amount(args, currency, false)?, reference)?
+            pix::generic_payload(p, amount(args, currency, false)?, reference)?
         }
-        Scheme::Upi => {
-            let vpa = need(&args.vpa, "vpa", "upi")?;
-            let profile = payment::PaymentProfile::Upi {
-                vpa: vpa.into(),
-                name: need(&args.name, "name", "upi")?.into(),
-            };
+        (PaymentProfile::Upi { .. }, _) => {
             let money = amount(args, Currency::Inr, true)?.unwrap_or(Money::new(0, Currency::Inr));
             return Ok((profile.payload(money, reference)?.payload, QrMode::Auto));
         }
-        Scheme::Link => {
+        (PaymentProfile::Link { .. }, _) => {
             let currency = Currency::from_code(&args.currency).ok_or_else(|| {
                 Refusal(
                     1,
@@ -200,10 +217,6 @@ fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal>
                     ),
                 )
             })?;
-            let template = need(&args.template, "template", "link")?;
-            let profile = payment::PaymentProfile::Link {
-                template: template.into(),
-            };
             let money = amount(args, currency, true)?.unwrap_or(Money::new(0, currency));
             return Ok((profile.payload(money, reference)?.payload, QrMode::Auto));
         }

@@ -89,3 +89,50 @@ pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
         Err(e) => refused(e.to_string()),
     }
 }
+
+/// Payment settings subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PaymentAction {
+    /// Set how fans pay by QR: the same scheme flags as `encore payload`, plus the creator PIN.
+    Set {
+        /// The profile, as `encore payload` flags (--scheme epc --name … --iban …).
+        #[command(flatten)]
+        fields: Box<super::PayloadArgs>,
+        /// The creator's PIN.
+        #[arg(long)]
+        pin: String,
+    },
+    /// Show the current payment profile.
+    Show {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Shows or sets the event's payment profile.
+pub fn payment(pos: &mut Pos, action: &PaymentAction) -> Outcome {
+    match action {
+        PaymentAction::Show { .. } => {
+            let profile = &pos.event().payment;
+            let text = match profile {
+                Some(p) => serde_json::to_string_pretty(p).unwrap_or_default(),
+                None => "no QR payment profile".into(),
+            };
+            Outcome::Done(json!({ "payment": profile }), text)
+        }
+        PaymentAction::Set { fields, pin } => {
+            let profile = match super::payload::profile_from_flags(fields) {
+                Ok(p) => p,
+                Err(reason) => return refused(reason),
+            };
+            match pos.set_payment_profile(profile, pin) {
+                Ok(()) => Outcome::Done(
+                    json!({ "payment": pos.event().payment }),
+                    "payment profile saved".into(),
+                ),
+                Err(e) => refused(e.to_string()),
+            }
+        }
+    }
+}

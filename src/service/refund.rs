@@ -8,9 +8,10 @@ use serde_json::json;
 use super::{Pos, PosError, PosResult};
 use crate::domain::money::Money;
 use crate::domain::order::{Line, ReceiptNo};
+use crate::domain::payment::PaymentProfile;
 use crate::domain::refund::{self, Refund, RefundableLine};
 use crate::store::orders::{self, OrderKey};
-use crate::store::{audit, offers, refunds};
+use crate::store::{audit, events, offers, refunds};
 
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,32 @@ impl Pos {
         refunds::set_pin(&tx, event_id, role.name(), &hash)?;
         audit::append(&tx, now, &station, "pin.set", role.name(), &json!({}))?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the event's QR payment profile (creator only); the change is audit-logged with
+    /// the profile before and after.
+    pub fn set_payment_profile(
+        &mut self,
+        profile: PaymentProfile,
+        creator_pin: &str,
+    ) -> PosResult<()> {
+        profile.validate()?;
+        self.check_pin(Role::Creator, creator_pin)?;
+        let (now, station, event_id) = (self.now(), self.station.clone(), self.event.id);
+        let detail = json!({ "before": self.event.payment, "after": profile });
+        let tx = self.store.immediate()?;
+        events::set_payment(&tx, event_id, Some(&profile))?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "event.payment",
+            &event_id.to_string(),
+            &detail,
+        )?;
+        tx.commit()?;
+        self.event.payment = Some(profile);
         Ok(())
     }
 

@@ -131,3 +131,18 @@ pub fn station_code(conn: &Connection, station_id: i64) -> StoreResult<Option<St
         .query_row([station_id], |r| r.get(0))
         .optional()?)
 }
+
+/// Replaces the event's payment profile.
+pub fn set_payment(
+    conn: &Connection,
+    event_id: i64,
+    profile: Option<&PaymentProfile>,
+) -> StoreResult<()> {
+    let json = profile
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| corrupt("payment profile", e))?;
+    conn.prepare_cached("UPDATE events SET payment_profile = ?2 WHERE id = ?1")?
+        .execute(params![event_id, json])?;
+    Ok(())
+}
