@@ -281,3 +281,44 @@ fn a_creator_refunds_one_unit_with_the_pin_and_its_code_stops_working() {
         .count();
     assert_eq!(revoked, 1);
 }
+
+#[test]
+fn settings_test_scan_reads_the_payment_qr_back_and_saving_needs_the_pin() {
+    let db = TestDb::new();
+    let mut h = kiosk_harness(db.demo_pos(&TestClock::new()), (1280.0, 800.0));
+    h.get_by_label("Settings").click();
+    h.run();
+    h.get_by_label("Test scan").click();
+    h.run();
+    assert!(
+        h.query_by_label("Test scan: the QR reads back as")
+            .is_some()
+    );
+    assert!(h.query_by_label("DE89370400440532013000").is_some());
+    assert!(h.query_by_label("EUR1.00").is_some());
+    h.get_by_label("Beneficiary IBAN").focus();
+    h.run();
+    h.get_by_label("Beneficiary IBAN").type_text("9");
+    h.run();
+    h.get_by_label("Test scan").click();
+    h.run();
+    assert!(h.query_by_label_contains("IBAN: ").is_some());
+    h.get_by_label("Payment link").click();
+    h.run();
+    h.get_by_label("Link template").focus();
+    h.run();
+    h.get_by_label("Link template")
+        .type_text("https://ko-fi.example/mara?amount={amount}&note={ref}");
+    h.run();
+    h.get_by_label("Creator PIN").focus();
+    h.run();
+    h.get_by_label("Creator PIN").type_text("2468");
+    h.run();
+    h.get_by_label("Save payment settings").click();
+    h.run();
+    assert_eq!(h.state().notice(), Some("Payment settings saved"));
+    assert!(matches!(
+        h.state().pos().event().payment,
+        Some(encore::domain::payment::PaymentProfile::Link { .. })
+    ));
+}

@@ -96,6 +96,28 @@ impl QrMatrix {
     }
 }
 
+impl QrMatrix {
+    /// Reads the symbol back as a phone would: rendered to pixels (4 per module, quiet zone)
+    /// and decoded by an independent decoder. Used by the settings screen's "Test scan".
+    pub fn scan(&self) -> Result<String, String> {
+        const SCALE: usize = 4;
+        let side = (self.width + 8) * SCALE;
+        let pixel = |x: usize, y: usize| {
+            let (mx, my) = (x / SCALE, y / SCALE);
+            let dark = mx >= 4 && my >= 4 && self.dark(mx - 4, my - 4);
+            if dark { 0 } else { 255 }
+        };
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, pixel);
+        let grids = image.detect_grids();
+        let grid = grids
+            .first()
+            .ok_or("no QR code found in the rendered image")?;
+        grid.decode()
+            .map(|(_, text)| text)
+            .map_err(|e| format!("the QR code does not decode: {e}"))
+    }
+}
+
 /// The smallest version holding `data` as one segment pushed by `push`.
 fn single_segment(
     data: &[u8],
@@ -121,6 +143,22 @@ mod tests {
             .filter(|i| m.dark(i % m.width, i / m.width))
             .count();
         assert_eq!(m.dark_runs().iter().map(|r| r.2).sum::<usize>(), dark);
+    }
+
+    #[test]
+    fn a_rendered_symbol_scans_back() {
+        for (text, mode) in [
+            (
+                "BCD\n002\n1\nSCT\n\nMara Vey\nDE89370400440532013000\nEUR12.50",
+                QrMode::Byte,
+            ),
+            ("Sao Paulo São", QrMode::Utf8Eci),
+        ] {
+            assert_eq!(
+                QrMatrix::encode(text, mode).unwrap().scan().as_deref(),
+                Ok(text)
+            );
+        }
     }
 
     #[test]

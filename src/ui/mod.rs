@@ -8,6 +8,7 @@ mod redeem;
 mod refund;
 mod scanner;
 mod sell;
+mod settings;
 pub mod theme;
 mod widgets;
 
@@ -43,14 +44,17 @@ pub enum Screen {
     Redeem,
     /// Recent orders and receipt export.
     Receipts,
+    /// Event summary and payment settings.
+    Settings,
 }
 
 impl Screen {
-    const ALL: [Screen; 4] = [
+    const ALL: [Screen; 5] = [
         Screen::Sell,
         Screen::Queue,
         Screen::Redeem,
         Screen::Receipts,
+        Screen::Settings,
     ];
 
     fn title(self) -> &'static str {
@@ -59,6 +63,7 @@ impl Screen {
             Screen::Queue => "Queue",
             Screen::Redeem => "Redeem",
             Screen::Receipts => "Receipts",
+            Screen::Settings => "Settings",
         }
     }
 }
@@ -100,6 +105,10 @@ pub enum Command {
     ConfirmRefund,
     /// Close the refund panel without refunding.
     CancelRefund,
+    /// Render the payment QR of the settings form and read it back.
+    TestScan,
+    /// Save the payment settings (checks the creator PIN).
+    SavePayment,
 }
 
 /// Where the current fan's payment stands.
@@ -155,6 +164,7 @@ pub struct Kiosk {
     fan_window: bool,
     frame_time: f64,
     refund: Option<refund::RefundDraft>,
+    settings: settings::SettingsDraft,
 }
 
 impl Kiosk {
@@ -179,7 +189,9 @@ impl Kiosk {
             fan_window: false,
             frame_time: 0.0,
             refund: None,
+            settings: settings::SettingsDraft::of(None),
         };
+        kiosk.settings = settings::SettingsDraft::of(kiosk.pos.event().payment.as_ref());
         kiosk.refresh();
         kiosk
     }
@@ -290,7 +302,7 @@ impl Kiosk {
                         self.screen == screen,
                         RichText::new(screen.title()).size(22.0),
                     )
-                    .min_size(egui::vec2(120.0, theme::TOUCH));
+                    .min_size(egui::vec2(108.0, theme::TOUCH));
                     if ui.add(tab).clicked() {
                         commands.push(Command::Goto(screen));
                     }
@@ -336,6 +348,12 @@ impl Kiosk {
                 Screen::Redeem => {
                     redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref())
                 }
+                Screen::Settings => settings::settings_ui(
+                    ui,
+                    self.pos.event(),
+                    self.pos.station(),
+                    &mut self.settings,
+                ),
                 Screen::Receipts => match &mut self.refund {
                     Some(draft) => refund::refund_ui(ui, draft),
                     None => {
@@ -443,6 +461,13 @@ impl Kiosk {
                 self.confirm_refund();
                 Ok(())
             }
+            Command::TestScan => {
+                let scale = 10_i64.pow(self.pos.event().currency.minor_digits());
+                self.settings
+                    .test_scan(Money::new(scale, self.pos.event().currency));
+                Ok(())
+            }
+            Command::SavePayment => self.save_payment(),
         };
         if let Err(e) = result {
             self.notice = Some((Tone::Bad, e.to_string()));
@@ -569,6 +594,19 @@ impl Kiosk {
         };
         self.cash_input.clear();
         Ok(())
+    }
+
+    fn save_payment(&mut self) -> Result<(), PosError> {
+        let pin = std::mem::take(&mut self.settings.pin);
+        match self.settings.profile() {
+            Ok(profile) => self.pos.set_payment_profile(profile, &pin).map(|()| {
+                self.notice = Some((Tone::Good, "Payment settings saved".into()));
+            }),
+            Err(problem) => {
+                self.notice = Some((Tone::Bad, problem));
+                Ok(())
+            }
+        }
     }
 
     fn confirm_refund(&mut self) {
