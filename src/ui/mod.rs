@@ -348,12 +348,15 @@ impl Kiosk {
                 Screen::Redeem => {
                     redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref())
                 }
-                Screen::Settings => settings::settings_ui(
-                    ui,
-                    self.pos.event(),
-                    self.pos.station(),
-                    &mut self.settings,
-                ),
+                Screen::Settings => {
+                    let (pos, draft) = (&self.pos, &mut self.settings);
+                    egui::ScrollArea::vertical()
+                        .id_salt("settings_scroll")
+                        .show(ui, |ui| {
+                            settings::settings_ui(ui, pos.event(), pos.station(), draft)
+                        })
+                        .inner
+                }
                 Screen::Receipts => match &mut self.refund {
                     Some(draft) => refund::refund_ui(ui, draft),
                     None => {
