@@ -76,6 +76,7 @@ fn durable_writes(c: &mut Criterion) {
                 tender: TenderKind::Qr,
                 tendered: None,
                 expected_total: None,
+                terminal_ref: None,
             };
             black_box(pos.sell(&req).unwrap())
         })
@@ -92,6 +93,7 @@ fn receipt(c: &mut Criterion) {
         tender: TenderKind::Cash,
         tendered: Some(Money::new(2000, Currency::Eur)),
         expected_total: None,
+        terminal_ref: None,
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();

@@ -177,6 +177,20 @@ fn a_double_tap_on_pay_does_not_confirm_the_payment() {
         "a double tap must not record a payment"
     );
     assert!(h.state().pos().recent_orders(10).unwrap().is_empty());
+    // A moment later the helper types the terminal's reference and confirms.
+    wait(&mut h, 1.0);
+    h.get_by_label("Terminal reference").focus();
+    h.run();
+    h.get_by_label("Terminal reference").type_text("TX-4711");
+    h.run();
+    h.get_by_label("Card approved").click();
+    h.run();
+    let Payment::Paid { receipt, .. } = &h.state().payment else {
+        panic!("not paid")
+    };
+    assert_eq!(receipt.tender.reference.as_deref(), Some("TX-4711"));
+    let stored = h.state().pos().receipt(&receipt.number).unwrap();
+    assert_eq!(stored.tender.reference.as_deref(), Some("TX-4711"));
 }
 
 #[test]
@@ -205,6 +219,7 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         tender: TenderKind::Card,
         tendered: None,
         expected_total: None,
+        terminal_ref: None,
     };
     assert_eq!(
         k2.sell(&other).unwrap_err().to_string(),

@@ -86,6 +86,7 @@ fn a_failed_sale_leaves_nothing_behind() {
         tender: TenderKind::Cash,
         tendered: Some(Money::new(100, Currency::Eur)),
         expected_total: None,
+        terminal_ref: None,
     };
     assert!(matches!(pos.sell(&req), Err(PosError::Tender(_))));
     let after = sale_rows(&db);
@@ -117,6 +118,7 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
             tender: TenderKind::Card,
             tendered: None,
             expected_total: None,
+            terminal_ref: None,
         };
         let first = pos.sell(&req).unwrap();
         let retried = pos.sell(&req).unwrap();
@@ -155,6 +157,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         tender: TenderKind::Qr,
         tendered: None,
         expected_total: Some(Money::new(25 * 1250, Currency::Eur)),
+        terminal_ref: None,
     };
     // Another station cannot sell held units.
     let other = req(k2.start_checkout().unwrap());
@@ -162,6 +165,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         k2.sell(&SaleRequest {
             items: vec![(poster, 1)],
             expected_total: None,
+            terminal_ref: None,
             ..other
         }),
         Err(PosError::SoldOut { .. })
@@ -212,6 +216,7 @@ fn a_changed_price_is_refused_rather_than_charged_differently() {
         tender: TenderKind::Qr,
         tendered: None,
         expected_total: Some(Money::new(1400, Currency::Eur)),
+        terminal_ref: None,
     };
     let err = pos.sell(&req).unwrap_err().to_string();
     assert_eq!(

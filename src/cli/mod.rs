@@ -64,6 +64,9 @@ pub enum Command {
         /// Cash handed over, e.g. 20 or 20.00 (cash only; default: exact).
         #[arg(long)]
         tendered: Option<String>,
+        /// Card terminal transaction reference (card only).
+        #[arg(long)]
+        terminal_ref: Option<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -201,8 +204,15 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
             qty,
             pay,
             tendered,
+            terminal_ref,
             ..
-        } => sell(pos, *offer, *qty, *pay, tendered.as_deref())?,
+        } => sell(
+            pos,
+            (*offer, *qty),
+            *pay,
+            tendered.as_deref(),
+            terminal_ref.as_deref(),
+        )?,
         Command::Receipt { number, output } => receipt(pos, number, output)?,
         Command::Refund {
             number,
@@ -260,10 +270,10 @@ fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
 
 fn sell(
     pos: &mut Pos,
-    offer: i64,
-    qty: u32,
+    (offer, qty): (i64, u32),
     pay: TenderKind,
     tendered: Option<&str>,
+    terminal_ref: Option<&str>,
 ) -> anyhow::Result<Outcome> {
     let tendered = match tendered.map(|t| parse_amount(t, pos.event().currency)) {
         Some(Err(e)) => {
@@ -280,6 +290,7 @@ fn sell(
         tender: pay,
         tendered,
         expected_total: None,
+        terminal_ref: terminal_ref.map(str::to_string),
     };
     let r = match pos.sell(&req) {
         Ok(r) => r,

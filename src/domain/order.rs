@@ -185,7 +185,7 @@ impl FromStr for TenderKind {
 }
 
 /// A payment applied to an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tender {
     /// Method.
     pub kind: TenderKind,
@@ -193,6 +193,9 @@ pub struct Tender {
     pub tendered: Money,
     /// Cash given back.
     pub change: Money,
+    /// The card terminal's transaction reference, when the helper typed it.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 /// Why a tender cannot settle an order.
@@ -240,6 +243,7 @@ pub fn settle(
         kind,
         tendered,
         change: Money::new(tendered.minor - total.minor, total.currency),
+        reference: None,
     })
 }
 

@@ -95,6 +95,9 @@ fn totals(c: &mut Canvas<'_>, r: &Receipt) {
     if t.kind == TenderKind::Cash {
         c.left_right("Change", &t.change.to_string(), BODY, Weight::Regular);
     }
+    if let Some(reference) = &t.reference {
+        c.left_right("Terminal reference", reference, BODY, Weight::Regular);
+    }
     c.left_right("Payment reference", &r.payment_ref, BODY, Weight::Regular);
 }
 

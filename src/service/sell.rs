@@ -45,6 +45,8 @@ pub struct SaleRequest {
     pub tendered: Option<Money>,
     /// The total the fan was shown and charged; the sale is refused if prices changed since.
     pub expected_total: Option<Money>,
+    /// The card terminal's transaction reference (card only, optional).
+    pub terminal_ref: Option<String>,
 }
 
 impl Pos {
@@ -183,7 +185,13 @@ impl Pos {
                 total,
             });
         }
-        let tender = settle(total, req.tender, req.tendered)?;
+        let mut tender = settle(total, req.tender, req.tendered)?;
+        tender.reference = req
+            .terminal_ref
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
+            .map(|r| r.chars().take(40).collect());
         let (number, claims, tickets) =
             issuer.record(&tx, req, &sold, &lines, (total, &tender), now)?;
         tx.commit()?;

@@ -62,7 +62,7 @@ pub fn insert(
             l.qty
         ])?;
     }
-    conn.prepare_cached("INSERT INTO tenders (order_id, kind, tendered_minor, change_minor) VALUES (?1, ?2, ?3, ?4)")?.execute(params![order.id, tender.kind.name(), tender.tendered.minor, tender.change.minor],
+    conn.prepare_cached("INSERT INTO tenders (order_id, kind, tendered_minor, change_minor, reference) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![order.id, tender.kind.name(), tender.tendered.minor, tender.change.minor, tender.reference],
     )?;
     Ok(())
 }
@@ -166,16 +166,19 @@ fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<V
 }
 
 fn tender(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Tender> {
-    let (kind, tendered, change): (String, i64, i64) = conn
+    let (kind, tendered, change, reference): (String, i64, i64, Option<String>) = conn
         .prepare_cached(
-            "SELECT kind, tendered_minor, change_minor FROM tenders WHERE order_id = ?1",
+            "SELECT kind, tendered_minor, change_minor, reference FROM tenders WHERE order_id = ?1",
         )?
-        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        .query_row([order_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", &kind))?;
     Ok(Tender {
         kind,
         tendered: Money::new(tendered, currency),
         change: Money::new(change, currency),
+        reference,
     })
 }
 

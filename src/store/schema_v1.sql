@@ -82,7 +82,8 @@ CREATE TABLE tenders (
     order_id       TEXT NOT NULL REFERENCES orders(id),
     kind           TEXT NOT NULL CHECK (kind IN ('cash', 'qr', 'card')),
     tendered_minor INTEGER NOT NULL,
-    change_minor   INTEGER NOT NULL CHECK (change_minor >= 0)
+    change_minor   INTEGER NOT NULL CHECK (change_minor >= 0),
+    reference      TEXT                   -- card terminal transaction reference
 );
 CREATE INDEX tenders_order ON tenders (order_id);
 

@@ -156,6 +156,7 @@ pub struct Kiosk {
     /// The payment in progress.
     pub payment: Payment,
     cash_input: String,
+    card_ref: String,
     redeem_input: String,
     redeem_result: Option<(Tone, String)>,
     notice: Option<(Tone, String)>,
@@ -181,6 +182,7 @@ impl Kiosk {
             cart: Cart::default(),
             payment: Payment::None,
             cash_input: String::new(),
+            card_ref: String::new(),
             redeem_input: String::new(),
             redeem_result: None,
             notice: None,
@@ -342,7 +344,7 @@ impl Kiosk {
                     &self.cart,
                     &self.payment,
                     now,
-                    &mut self.cash_input,
+                    (&mut self.cash_input, &mut self.card_ref),
                 ),
                 Screen::Queue => queue::queue_ui(ui, &self.lanes),
                 Screen::Redeem => {
@@ -531,6 +533,7 @@ impl Kiosk {
             TenderKind::Cash | TenderKind::Card => None,
         };
         self.cash_input.clear();
+        self.card_ref.clear();
         self.payment = Payment::Pending {
             checkout,
             total,
@@ -580,6 +583,7 @@ impl Kiosk {
             tender: *method,
             tendered,
             expected_total: Some(*total),
+            terminal_ref: Some(self.card_ref.clone()),
         };
         let receipt = self.pos.sell(&req)?;
         let claim_qrs = receipt

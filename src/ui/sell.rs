@@ -23,7 +23,7 @@ pub fn sell_ui(
     cart: &Cart,
     payment: &Payment,
     now: Timestamp,
-    cash_input: &mut String,
+    (cash_input, card_ref): (&mut String, &mut String),
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::right("basket")
@@ -52,7 +52,7 @@ pub fn sell_ui(
                             *method,
                             qr.as_ref(),
                             &checkout.payment_ref,
-                            cash_input,
+                            (cash_input, card_ref),
                         );
                     }
                     Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
@@ -236,7 +236,7 @@ fn pending_ui(
     method: TenderKind,
     qr: Option<&(crate::domain::qr::QrMatrix, String)>,
     payment_ref: &str,
-    cash_input: &mut String,
+    (cash_input, card_ref): (&mut String, &mut String),
 ) {
     match method {
         TenderKind::Qr => {
@@ -260,6 +260,13 @@ fn pending_ui(
         TenderKind::Card => {
             ui.heading(format!("Charge {total} on the card terminal"));
             ui.label("Tap Card approved when the terminal says so.");
+            ui.horizontal(|ui| {
+                let label = ui.label("Terminal reference");
+                let field = egui::TextEdit::singleline(card_ref)
+                    .hint_text("optional")
+                    .char_limit(40);
+                ui.add_sized([180.0, TOUCH], field).labelled_by(label.id);
+            });
         }
     }
 }

@@ -69,6 +69,7 @@ pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt
         tender,
         tendered: None,
         expected_total: None,
+        terminal_ref: None,
     };
     pos.sell(&req).unwrap()
 }
