@@ -1,0 +1,324 @@
+//! Applying commands: each runs through the service, and what the operator should see is
+//! recorded in the kiosk's state for the next frame.
+
+use std::path::Path;
+
+use super::widgets::Tone;
+use super::{CONFIRM_GUARD_SECS, Command, Kiosk, Payment, Screen, refund};
+use crate::domain::claim;
+use crate::domain::money::{Money, parse_amount};
+use crate::domain::order::{Cart, ReceiptNo, TenderKind};
+use crate::domain::qr::QrMatrix;
+use crate::domain::queue::TicketState;
+use crate::service::{PosError, RefundRequest, SaleRequest};
+
+impl Kiosk {
+    /// Runs one command through the service and records what the operator should see.
+    pub fn apply(&mut self, command: Command) {
+        let result = match command {
+            Command::Goto(screen) => {
+                self.screen = screen;
+                Ok(())
+            }
+            Command::Add(id) => {
+                self.add_to_cart(id);
+                Ok(())
+            }
+            Command::RemoveOne(id) => {
+                self.cart.remove_one(id);
+                Ok(())
+            }
+            Command::ClearCart => {
+                self.cart = Cart::default();
+                Ok(())
+            }
+            Command::Pay(method) => self.start_payment(method),
+            Command::ConfirmPaid => self.confirm_paid(),
+            Command::CancelPayment | Command::NextFan => {
+                if matches!(self.payment, Payment::Paid { .. }) {
+                    self.cart = Cart::default();
+                }
+                if let Payment::Pending { checkout, .. } = &self.payment
+                    && let Err(e) = self.pos.release_hold(checkout)
+                {
+                    self.notice = Some((Tone::Bad, e.to_string()));
+                }
+                self.payment = Payment::None;
+                self.cash_input.clear();
+                Ok(())
+            }
+            Command::CallNext(lane) => self.pos.call_next(lane).map(|called| {
+                self.notice = Some(match called {
+                    Some(label) => (Tone::Good, format!("Calling {label}")),
+                    None => (Tone::Info, format!("Nobody is waiting in lane {lane}")),
+                });
+            }),
+            Command::Finish(id, outcome) => self.pos.finish_ticket(id, outcome).map(|label| {
+                let word = if outcome == TicketState::Done {
+                    "served"
+                } else {
+                    "marked no-show"
+                };
+                self.notice = Some((Tone::Good, format!("{label} {word}")));
+            }),
+            Command::Redeem(code) => {
+                self.redeem(&code);
+                Ok(())
+            }
+            Command::ExportReceipt(number) => self.export(&number),
+            Command::OpenFile(path) => {
+                open_file(&path);
+                Ok(())
+            }
+            Command::ToggleFanWindow => {
+                self.fan_window = !self.fan_window;
+                Ok(())
+            }
+            Command::StartRefund(number) => self.pos.receipt(&number).map(|r| {
+                self.refund = Some(refund::RefundDraft::of(&r));
+                self.screen = Screen::Receipts;
+            }),
+            Command::CancelRefund => {
+                self.refund = None;
+                Ok(())
+            }
+            Command::ConfirmRefund => {
+                self.confirm_refund();
+                Ok(())
+            }
+            Command::TestScan => {
+                let scale = 10_i64.pow(self.pos.event().currency.minor_digits());
+                self.settings
+                    .test_scan(Money::new(scale, self.pos.event().currency));
+                Ok(())
+            }
+            Command::SavePayment => self.save_payment(),
+        };
+        if let Err(e) = result {
+            self.notice = Some((Tone::Bad, e.to_string()));
+        }
+    }
+
+    fn add_to_cart(&mut self, id: i64) {
+        match self.payment {
+            Payment::Paid { .. } => {
+                // Tapping a tile after a sale starts the next fan's basket.
+                self.cart = Cart::default();
+                self.payment = Payment::None;
+            }
+            Payment::Pending { .. } => return,
+            Payment::None => {}
+        }
+        if let Some(offer) = self.offers.iter().find(|o| o.id == id) {
+            let in_cart = self.cart.qty_of(id);
+            if offer.remaining.is_some_and(|left| in_cart >= left) {
+                self.notice = Some((
+                    Tone::Bad,
+                    format!(
+                        "Only {} of {} left",
+                        offer.remaining.unwrap_or(0),
+                        offer.title
+                    ),
+                ));
+                return;
+            }
+            self.cart.add(offer);
+            self.notice = None;
+        }
+    }
+
+    fn start_payment(&mut self, method: TenderKind) -> Result<(), PosError> {
+        let Some(total) = self.cart.total() else {
+            return Err(PosError::EmptyCart);
+        };
+        let checkout = self.pos.start_checkout()?;
+        let items: Vec<(i64, u32)> = self
+            .cart
+            .lines
+            .iter()
+            .map(|l| (l.offer_id, l.qty))
+            .collect();
+        let held_until = self.pos.hold(&checkout, &items)?;
+        let qr = match method {
+            TenderKind::Qr => {
+                let payment = self.pos.payment_qr(total, &checkout)?;
+                let matrix = QrMatrix::encode(&payment.payload, payment.mode).map_err(|e| {
+                    PosError::Payment(crate::domain::payment::PaymentError::Field {
+                        field: "payload",
+                        rule: e.to_string(),
+                    })
+                })?;
+                Some((matrix, payment.caption))
+            }
+            TenderKind::Cash | TenderKind::Card => None,
+        };
+        self.cash_input.clear();
+        self.card_ref.clear();
+        self.payment = Payment::Pending {
+            checkout,
+            total,
+            method,
+            qr,
+            held_until,
+            started_at: self.frame_time,
+        };
+        self.notice = None;
+        Ok(())
+    }
+
+    fn confirm_paid(&mut self) -> Result<(), PosError> {
+        let Payment::Pending {
+            checkout,
+            total,
+            method,
+            started_at,
+            ..
+        } = &self.payment
+        else {
+            return Ok(());
+        };
+        if self.frame_time - started_at < CONFIRM_GUARD_SECS {
+            return Ok(());
+        }
+        let tendered = if *method == TenderKind::Cash && !self.cash_input.trim().is_empty() {
+            match parse_amount(&self.cash_input, total.currency) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    self.notice = Some((Tone::Bad, format!("Cash given: {e}")));
+                    return Ok(());
+                }
+            }
+        } else {
+            None
+        };
+        let items = self
+            .cart
+            .lines
+            .iter()
+            .map(|l| (l.offer_id, l.qty))
+            .collect();
+        let req = SaleRequest {
+            checkout: checkout.clone(),
+            items,
+            tender: *method,
+            tendered,
+            expected_total: Some(*total),
+            terminal_ref: Some(self.card_ref.clone()),
+        };
+        let receipt = self.pos.sell(&req)?;
+        let claim_qrs = receipt
+            .claims
+            .iter()
+            .filter_map(|c| claim::qr_matrix(&c.code).ok())
+            .collect();
+        self.notice = Some((
+            Tone::Good,
+            format!("Paid {} — receipt {}", receipt.total, receipt.number),
+        ));
+        self.payment = Payment::Paid {
+            receipt: Box::new(receipt),
+            claim_qrs,
+        };
+        self.cash_input.clear();
+        Ok(())
+    }
+
+    fn save_payment(&mut self) -> Result<(), PosError> {
+        let pin = std::mem::take(&mut self.settings.pin);
+        match self.settings.profile() {
+            Ok(profile) => self.pos.set_payment_profile(profile, &pin).map(|()| {
+                self.notice = Some((Tone::Good, "Payment settings saved".into()));
+            }),
+            Err(problem) => {
+                self.notice = Some((Tone::Bad, problem));
+                Ok(())
+            }
+        }
+    }
+
+    fn confirm_refund(&mut self) {
+        let Some(draft) = &mut self.refund else {
+            return;
+        };
+        let lines = draft
+            .lines
+            .iter()
+            .filter(|l| l.4 > 0)
+            .map(|l| (l.0, l.4))
+            .collect();
+        let req = RefundRequest {
+            receipt: draft.receipt.clone(),
+            lines: Some(lines),
+            reason: draft.reason.clone(),
+            pin: std::mem::take(&mut draft.pin),
+        };
+        match self.pos.refund(&req) {
+            Ok(done) => {
+                let event = self.pos.event();
+                let path = self.receipts_dir.join(format!("{}.pdf", done.number));
+                let saved =
+                    crate::pdf::refund_pdf(&done, &event.name, &event.venue, &event.time_zone)
+                        .map_err(|e| e.to_string())
+                        .and_then(|bytes| {
+                            std::fs::create_dir_all(&self.receipts_dir)
+                                .map_err(|e| e.to_string())?;
+                            std::fs::write(&path, bytes).map_err(|e| e.to_string())
+                        });
+                let text = format!(
+                    "Refunded {} ({}): {} claim code(s) revoked",
+                    done.amount, done.number, done.revoked_claims
+                );
+                self.notice = Some(match saved {
+                    Ok(()) => (
+                        Tone::Good,
+                        format!("{text}. Refund receipt: {}", path.display()),
+                    ),
+                    Err(e) => (
+                        Tone::Bad,
+                        format!("{text}, but the refund receipt could not be saved: {e}"),
+                    ),
+                });
+                self.exported = Some(path);
+                self.refund = None;
+            }
+            Err(e) => self.notice = Some((Tone::Bad, e.to_string())),
+        }
+    }
+
+    fn redeem(&mut self, input: &str) {
+        let result = self.pos.redeem_claim(input);
+        self.redeem_result = Some(match result {
+            Ok(r) => (
+                Tone::Good,
+                format!("Redeemed: {} × {}", r.quantity, r.title),
+            ),
+            Err(e) => (Tone::Bad, e.to_string()),
+        });
+        self.redeem_input.clear();
+    }
+
+    fn export(&mut self, number: &ReceiptNo) -> Result<(), PosError> {
+        let receipt = self.pos.receipt(number)?;
+        let path = self.receipts_dir.join(format!("{number}.pdf"));
+        let written = crate::pdf::receipt_pdf(&receipt)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                std::fs::create_dir_all(&self.receipts_dir).map_err(|e| e.to_string())?;
+                std::fs::write(&path, bytes).map_err(|e| e.to_string())
+            });
+        self.notice = Some(match written {
+            Ok(()) => (Tone::Good, format!("Receipt saved to {}", path.display())),
+            Err(e) => (
+                Tone::Bad,
+                format!("Could not save the receipt to {}: {e}", path.display()),
+            ),
+        });
+        self.exported = Some(path);
+        Ok(())
+    }
+}
+
+/// Opens a file in the desktop's default viewer without waiting for it.
+fn open_file(path: &Path) {
+    let _ = std::process::Command::new("xdg-open").arg(path).spawn();
+}
