@@ -31,6 +31,7 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
+mod drawer;
 mod payload;
 mod reconcile;
 mod refund;
@@ -102,6 +103,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The station's cash drawer: open, cash in/out, status, close with a count.
+    Drawer {
+        /// What to do.
+        #[command(subcommand)]
+        action: drawer::DrawerAction,
+        /// Print one JSON value.
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// Show or set how fans pay by QR at this event.
     Payment {
         /// What to do.
@@ -153,6 +163,7 @@ enum Outcome {
 /// Runs one subcommand against the service and prints its result.
 pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
     let json = matches!(command, Command::Reconcile(args) if args.json)
+        || matches!(command, Command::Drawer { json: true, .. })
         || matches!(
             command,
             Command::Payment {
@@ -224,6 +235,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         Command::Pin { action } => refund::pin(pos, action),
         Command::Reconcile(args) => reconcile::run(pos, args)?,
         Command::Payment { action } => refund::payment(pos, action),
+        Command::Drawer { action, .. } => drawer::run(pos, action),
         Command::Claim {
             action: ClaimAction::Verify { code, .. },
         } => verify(pos, code),

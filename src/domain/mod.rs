@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod claim;
+pub mod drawer;
 pub mod event;
 pub mod money;
 pub mod order;

@@ -3,6 +3,7 @@
 
 mod claims;
 mod demo;
+mod drawer;
 mod queue;
 mod refund;
 mod sell;
@@ -129,6 +130,9 @@ pub enum PosError {
     /// A refund that cannot be made.
     #[error(transparent)]
     Refund(#[from] crate::domain::refund::RefundError),
+    /// A cash drawer action that does not fit the drawer's state.
+    #[error("{0}")]
+    Drawer(String),
     /// The PIN did not match, or none is set.
     #[error("{0}")]
     Pin(String),

@@ -142,6 +142,26 @@ CREATE TABLE refund_lines (
     PRIMARY KEY (refund_id, line_no)
 );
 
+-- A cash drawer session per station: opening float, cash in/out, count at close.
+CREATE TABLE drawer_sessions (
+    id            INTEGER PRIMARY KEY,
+    station_id    INTEGER NOT NULL REFERENCES stations(id),
+    opened_at     INTEGER NOT NULL,
+    float_minor   INTEGER NOT NULL CHECK (float_minor >= 0),
+    closed_at     INTEGER,
+    counted_minor INTEGER,
+    expected_minor INTEGER
+);
+CREATE UNIQUE INDEX drawer_open ON drawer_sessions (station_id) WHERE closed_at IS NULL;
+
+CREATE TABLE drawer_moves (
+    id           INTEGER PRIMARY KEY,
+    session_id   INTEGER NOT NULL REFERENCES drawer_sessions(id),
+    at           INTEGER NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor <> 0),   -- + cash in, - cash out
+    reason       TEXT NOT NULL
+);
+
 -- One PIN per role (creator, helper), stored as an Argon2id PHC string.
 CREATE TABLE pins (
     event_id INTEGER NOT NULL REFERENCES events(id),

@@ -1,0 +1,104 @@
+//! The station's cash drawer: open with a float, cash in/out with a reason, count at close.
+
+use serde_json::json;
+
+use super::{Pos, PosError, PosResult};
+use crate::domain::drawer::{DrawerReport, report};
+use crate::domain::money::Money;
+use crate::store::{audit, drawer};
+
+impl Pos {
+    /// Opens this station's drawer with `float` in it.
+    pub fn open_drawer(&mut self, float: Money) -> PosResult<()> {
+        let (now, station, station_id) = (self.now(), self.station.clone(), self.station_id);
+        let tx = self.store.immediate()?;
+        if drawer::open_session(&tx, station_id)?.is_some() {
+            return Err(PosError::Drawer(format!(
+                "the drawer of {station} is open already; close it first"
+            )));
+        }
+        drawer::open(&tx, station_id, float.minor, now)?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "drawer.open",
+            &station,
+            &json!({ "float_minor": float.minor }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records cash put in (positive) or taken out (negative), with why.
+    pub fn drawer_move(&mut self, amount: Money, reason: &str) -> PosResult<()> {
+        if amount.minor == 0 {
+            return Err(PosError::Drawer("amount: must not be zero".into()));
+        }
+        if reason.trim().is_empty() {
+            return Err(PosError::Drawer(
+                "reason: say why cash goes in or out".into(),
+            ));
+        }
+        let (now, station, station_id) = (self.now(), self.station.clone(), self.station_id);
+        let tx = self.store.immediate()?;
+        let (id, _, _) = drawer::open_session(&tx, station_id)?.ok_or_else(no_drawer)?;
+        drawer::add_move(&tx, id, amount.minor, reason.trim(), now)?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "drawer.move",
+            &station,
+            &json!({ "amount_minor": amount.minor, "reason": reason.trim() }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What should be in the open drawer now, or None when it is closed.
+    pub fn drawer_status(&self) -> PosResult<Option<DrawerReport>> {
+        let conn = self.store.conn();
+        let Some((id, opened_at, float)) = drawer::open_session(conn, self.station_id)? else {
+            return Ok(None);
+        };
+        let (sales, refunds, moves) = drawer::figures(conn, id, self.station_id, opened_at)?;
+        Ok(Some(report(
+            Money::new(float, self.event.currency),
+            sales,
+            refunds,
+            moves,
+            None,
+        )))
+    }
+
+    /// Closes the drawer with the counted cash and reports the difference.
+    pub fn close_drawer(&mut self, counted: Money) -> PosResult<DrawerReport> {
+        let (now, station, station_id, currency) = (
+            self.now(),
+            self.station.clone(),
+            self.station_id,
+            self.event.currency,
+        );
+        let tx = self.store.immediate()?;
+        let (id, opened_at, float) =
+            drawer::open_session(&tx, station_id)?.ok_or_else(no_drawer)?;
+        let (sales, refunds, moves) = drawer::figures(&tx, id, station_id, opened_at)?;
+        let r = report(
+            Money::new(float, currency),
+            sales,
+            refunds,
+            moves,
+            Some(counted.minor),
+        );
+        drawer::close(&tx, id, counted.minor, r.expected.minor, now)?;
+        let detail = json!({ "expected_minor": r.expected.minor, "counted_minor": counted.minor });
+        audit::append(&tx, now, &station, "drawer.close", &station, &detail)?;
+        tx.commit()?;
+        Ok(r)
+    }
+}
+
+fn no_drawer() -> PosError {
+    PosError::Drawer("the drawer is not open: open it with a float first".into())
+}

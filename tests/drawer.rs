@@ -1,0 +1,62 @@
+//! The cash drawer: expected cash follows sales, refunds and moves; the count shows the difference.
+
+mod support;
+
+use encore::domain::money::{Currency, Money};
+use encore::domain::order::TenderKind;
+use encore::service::{RefundRequest, SaleRequest};
+use support::{TestClock, TestDb, offer_id};
+
+fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::Eur)
+}
+
+#[test]
+fn expected_cash_and_the_count_at_close() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    assert!(
+        pos.drawer_move(eur(500), "coins").is_err(),
+        "no drawer open yet"
+    );
+    pos.open_drawer(eur(10_000)).unwrap();
+    assert!(
+        pos.open_drawer(eur(10_000)).is_err(),
+        "one open drawer per station"
+    );
+    let sale = |pos: &mut encore::service::Pos, tender, tendered| {
+        let req = SaleRequest {
+            checkout: pos.start_checkout().unwrap(),
+            items: vec![(offer_id(pos, "Signed tour poster"), 1)],
+            tender,
+            tendered,
+            expected_total: None,
+            terminal_ref: None,
+        };
+        pos.sell(&req).unwrap()
+    };
+    let cash = sale(&mut pos, TenderKind::Cash, Some(eur(2000)));
+    sale(&mut pos, TenderKind::Card, None);
+    pos.drawer_move(eur(-2000), "change run").unwrap();
+    assert!(
+        pos.drawer_move(eur(100), " ").is_err(),
+        "a reason is required"
+    );
+    let refund = RefundRequest {
+        receipt: cash.number.clone(),
+        lines: None,
+        reason: "broken".into(),
+        pin: "2468".into(),
+    };
+    pos.refund(&refund).unwrap();
+    let status = pos.drawer_status().unwrap().unwrap();
+    assert_eq!(
+        (status.cash_sales, status.cash_refunds, status.moves),
+        (eur(1250), eur(1250), eur(-2000))
+    );
+    assert_eq!(status.expected, eur(8000));
+    let closed = pos.close_drawer(eur(7950)).unwrap();
+    assert_eq!(closed.difference, Some(eur(-50)));
+    assert!(pos.drawer_status().unwrap().is_none());
+}
