@@ -337,3 +337,33 @@ fn settings_test_scan_reads_the_payment_qr_back_and_saving_needs_the_pin() {
         Some(encore::domain::payment::PaymentProfile::Link { .. })
     ));
 }
+
+#[test]
+fn the_drawer_opens_takes_cash_out_and_closes_with_a_count() {
+    let db = TestDb::new();
+    let mut h = kiosk_harness(db.demo_pos(&TestClock::new()), (1280.0, 800.0));
+    h.get_by_label("Settings").click();
+    h.run();
+    let type_into =
+        |h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>, label: &str, text: &str| {
+            h.get_by_label(label).focus();
+            h.run();
+            h.get_by_label(label).type_text(text);
+            h.run();
+        };
+    type_into(&mut h, "Drawer amount", "100");
+    h.get_by_label("Open drawer").click();
+    h.run();
+    assert_eq!(h.state().notice(), Some("Drawer open with €100.00"));
+    type_into(&mut h, "Drawer amount", "20");
+    type_into(&mut h, "Reason", "change run");
+    h.get_by_label("Cash out").click();
+    h.run();
+    type_into(&mut h, "Drawer amount", "79.50");
+    h.get_by_label("Close with count").click();
+    h.run();
+    assert_eq!(
+        h.state().notice(),
+        Some("Drawer closed: expected €80.00, counted €79.50, difference -€0.50")
+    );
+}

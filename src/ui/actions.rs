@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::drawer::DrawerOp;
 use super::widgets::Tone;
 use super::{CONFIRM_GUARD_SECS, Command, Kiosk, Payment, Screen, refund};
 use crate::domain::claim;
@@ -93,6 +94,7 @@ impl Kiosk {
                 Ok(())
             }
             Command::SavePayment => self.save_payment(),
+            Command::Drawer(op) => self.drawer_op(op),
         };
         if let Err(e) = result {
             self.notice = Some((Tone::Bad, e.to_string()));
@@ -220,6 +222,45 @@ impl Kiosk {
             claim_qrs,
         };
         self.cash_input.clear();
+        Ok(())
+    }
+
+    fn drawer_op(&mut self, op: DrawerOp) -> Result<(), PosError> {
+        let currency = self.pos.event().currency;
+        let amount = match parse_amount(&self.drawer_amount, currency) {
+            Ok(m) => m,
+            Err(e) => {
+                self.notice = Some((Tone::Bad, format!("Drawer amount: {e}")));
+                return Ok(());
+            }
+        };
+        let reason = self.drawer_reason.trim().to_string();
+        let done = match op {
+            DrawerOp::Open => self
+                .pos
+                .open_drawer(amount)
+                .map(|()| format!("Drawer open with {amount}")),
+            DrawerOp::CashIn => self
+                .pos
+                .drawer_move(amount, &reason)
+                .map(|()| format!("{amount} put in: {reason}")),
+            DrawerOp::CashOut => {
+                let out = Money::new(-amount.minor, currency);
+                self.pos
+                    .drawer_move(out, &reason)
+                    .map(|()| format!("{amount} taken out: {reason}"))
+            }
+            DrawerOp::Close => self.pos.close_drawer(amount).map(|r| {
+                let diff = r.difference.unwrap_or(Money::new(0, currency));
+                format!(
+                    "Drawer closed: expected {}, counted {amount}, difference {diff}",
+                    r.expected
+                )
+            }),
+        }?;
+        self.notice = Some((Tone::Good, done));
+        self.drawer_amount.clear();
+        self.drawer_reason.clear();
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! service after the views are drawn. No view touches the store.
 
 mod actions;
+mod drawer;
 mod fan;
 mod orders;
 mod queue;
@@ -110,6 +111,8 @@ pub enum Command {
     TestScan,
     /// Save the payment settings (checks the creator PIN).
     SavePayment,
+    /// A cash drawer action with the panel's amount and reason.
+    Drawer(drawer::DrawerOp),
 }
 
 /// Where the current fan's payment stands.
@@ -167,6 +170,9 @@ pub struct Kiosk {
     frame_time: f64,
     refund: Option<refund::RefundDraft>,
     settings: settings::SettingsDraft,
+    drawer: Option<crate::domain::drawer::DrawerReport>,
+    drawer_amount: String,
+    drawer_reason: String,
 }
 
 impl Kiosk {
@@ -193,6 +199,9 @@ impl Kiosk {
             frame_time: 0.0,
             refund: None,
             settings: settings::SettingsDraft::of(None),
+            drawer: None,
+            drawer_amount: String::new(),
+            drawer_reason: String::new(),
         };
         kiosk.settings = settings::SettingsDraft::of(kiosk.pos.event().payment.as_ref());
         kiosk.refresh();
@@ -215,6 +224,7 @@ impl Kiosk {
             self.offers = self.pos.offers()?;
             self.lanes = self.pos.queue()?;
             self.recent = self.pos.recent_orders(50)?;
+            self.drawer = self.pos.drawer_status()?;
             Ok(())
         })();
         if let Err(e) = result {
@@ -353,10 +363,19 @@ impl Kiosk {
                 }
                 Screen::Settings => {
                     let (pos, draft) = (&self.pos, &mut self.settings);
+                    let (status, amount, reason) = (
+                        self.drawer.as_ref(),
+                        &mut self.drawer_amount,
+                        &mut self.drawer_reason,
+                    );
                     egui::ScrollArea::vertical()
                         .id_salt("settings_scroll")
                         .show(ui, |ui| {
-                            settings::settings_ui(ui, pos.event(), pos.station(), draft)
+                            let mut commands =
+                                settings::settings_ui(ui, pos.event(), pos.station(), draft);
+                            ui.separator();
+                            commands.extend(drawer::drawer_ui(ui, status, amount, reason));
+                            commands
                         })
                         .inner
                 }
