@@ -5,7 +5,7 @@ mod support;
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::order::TenderKind;
 use encore::ui::{Payment, Screen};
-use support::{TestClock, TestDb, kiosk_harness, sell, wait};
+use support::{TestClock, TestDb, kiosk_harness, sell, type_into, wait};
 
 #[test]
 fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
@@ -73,10 +73,7 @@ fn cash_shows_change_and_the_tile_counts_down() {
     h.run();
     h.get_by_label("Cash").click();
     h.run();
-    h.get_by_label("Cash given").focus();
-    h.run();
-    h.get_by_label("Cash given").type_text("20");
-    h.run();
+    type_into(&mut h, "Cash given", "20");
     assert!(h.query_by_label("Change €7.50").is_some());
     assert!(
         h.query_by_label_contains("Signed tour poster\n€12.50\n24 left · 1 held")
@@ -179,10 +176,7 @@ fn a_double_tap_on_pay_does_not_confirm_the_payment() {
     assert!(h.state().pos().recent_orders(10).unwrap().is_empty());
     // A moment later the helper types the terminal's reference and confirms.
     wait(&mut h, 1.0);
-    h.get_by_label("Terminal reference").focus();
-    h.run();
-    h.get_by_label("Terminal reference").type_text("TX-4711");
-    h.run();
+    type_into(&mut h, "Terminal reference", "TX-4711");
     h.get_by_label("Card approved").click();
     h.run();
     let Payment::Paid { receipt, .. } = &h.state().payment else {
@@ -270,17 +264,11 @@ fn a_creator_refunds_one_unit_with_the_pin_and_its_code_stops_working() {
     h.run();
     h.get_by_label("Refund one less Signed tour poster").click();
     h.run();
-    h.get_by_label("Creator PIN").focus();
-    h.run();
-    h.get_by_label("Creator PIN").type_text("1111");
-    h.run();
+    type_into(&mut h, "Creator PIN", "1111");
     h.get_by_label("Refund €12.50").click();
     h.run();
     assert_eq!(h.state().notice(), Some("wrong creator PIN"));
-    h.get_by_label("Creator PIN").focus();
-    h.run();
-    h.get_by_label("Creator PIN").type_text("2468");
-    h.run();
+    type_into(&mut h, "Creator PIN", "2468");
     h.get_by_label("Refund €12.50").click();
     h.run();
     assert!(
@@ -311,24 +299,18 @@ fn settings_test_scan_reads_the_payment_qr_back_and_saving_needs_the_pin() {
     );
     assert!(h.query_by_label("DE89370400440532013000").is_some());
     assert!(h.query_by_label("EUR1.00").is_some());
-    h.get_by_label("Beneficiary IBAN").focus();
-    h.run();
-    h.get_by_label("Beneficiary IBAN").type_text("9");
-    h.run();
+    type_into(&mut h, "Beneficiary IBAN", "9");
     h.get_by_label("Test scan").click();
     h.run();
     assert!(h.query_by_label_contains("IBAN: ").is_some());
     h.get_by_label("Payment link").click();
     h.run();
-    h.get_by_label("Link template").focus();
-    h.run();
-    h.get_by_label("Link template")
-        .type_text("https://ko-fi.example/mara?amount={amount}&note={ref}");
-    h.run();
-    h.get_by_label("Creator PIN").focus();
-    h.run();
-    h.get_by_label("Creator PIN").type_text("2468");
-    h.run();
+    type_into(
+        &mut h,
+        "Link template",
+        "https://ko-fi.example/mara?amount={amount}&note={ref}",
+    );
+    type_into(&mut h, "Creator PIN", "2468");
     h.get_by_label("Save payment settings").click();
     h.run();
     assert_eq!(h.state().notice(), Some("Payment settings saved"));

@@ -4,7 +4,7 @@ mod support;
 
 use encore::domain::order::TenderKind;
 use encore::service::{PosError, RefundRequest, Role};
-use support::{TestClock, TestDb, offer_id, sell};
+use support::{TestClock, TestDb, offer_id, remaining, sell};
 
 const PIN: &str = "2468";
 
@@ -61,15 +61,7 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
         pos.redeem_claim(&poster_b),
         Err(PosError::Revoked { .. })
     ));
-    assert_eq!(
-        pos.offers()
-            .unwrap()
-            .into_iter()
-            .find(|o| o.id == poster)
-            .unwrap()
-            .remaining,
-        Some(24)
-    );
+    assert_eq!(remaining(&pos, "Signed tour poster"), Some(24));
 
     // The rest: the gig's ticket leaves the queue; the handed-over poster stays out of stock.
     let rest = pos.refund(&request(&r.number, None, PIN)).unwrap();
@@ -79,15 +71,7 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
         pos.redeem_claim(&gig_code),
         Err(PosError::Revoked { .. })
     ));
-    assert_eq!(
-        pos.offers()
-            .unwrap()
-            .into_iter()
-            .find(|o| o.id == poster)
-            .unwrap()
-            .remaining,
-        Some(24)
-    );
+    assert_eq!(remaining(&pos, "Signed tour poster"), Some(24));
     let again = pos.refund(&request(&r.number, None, PIN)).unwrap_err();
     assert_eq!(
         again.to_string(),

@@ -115,3 +115,26 @@ pub fn kiosk_harness_themed(
 pub fn wait(h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>, secs: f32) {
     h.run_steps((secs / 0.02).ceil() as usize);
 }
+
+/// Units of the offer with this title still sellable.
+pub fn remaining(pos: &Pos, title: &str) -> Option<u32> {
+    pos.offers()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.title == title)
+        .unwrap()
+        .remaining
+}
+
+/// Focuses the text field with this label and types into it, as a person would.
+pub fn type_into(
+    h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>,
+    label: &str,
+    text: &str,
+) {
+    use egui_kittest::kittest::Queryable as _;
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
