@@ -77,6 +77,7 @@ fn durable_writes(c: &mut Criterion) {
                 tendered: None,
                 expected_total: None,
                 terminal_ref: None,
+                tip: None,
             };
             black_box(pos.sell(&req).unwrap())
         })
@@ -94,6 +95,7 @@ fn receipt(c: &mut Criterion) {
         tendered: Some(Money::new(2000, Currency::Eur)),
         expected_total: None,
         terminal_ref: None,
+        tip: None,
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();

@@ -33,6 +33,7 @@ fn expected_cash_and_the_count_at_close() {
             tendered,
             expected_total: None,
             terminal_ref: None,
+            tip: None,
         };
         pos.sell(&req).unwrap()
     };

@@ -214,6 +214,7 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         tendered: None,
         expected_total: None,
         terminal_ref: None,
+        tip: None,
     };
     assert_eq!(
         k2.sell(&other).unwrap_err().to_string(),
@@ -347,5 +348,48 @@ fn the_drawer_opens_takes_cash_out_and_closes_with_a_count() {
     assert_eq!(
         h.state().notice(),
         Some("Drawer closed: expected €80.00, counted €79.50, difference -€0.50")
+    );
+}
+
+#[test]
+fn a_tip_changes_the_qr_amount_but_not_the_sale_or_its_vat() {
+    let db = TestDb::new();
+    let mut h = kiosk_harness(db.demo_pos(&TestClock::new()), (1280.0, 800.0));
+    h.get_by_label_contains("60-second shoutout\n").click();
+    h.run();
+    h.get_by_label("Pay by QR").click();
+    h.run();
+    h.get_by_label("10%").click();
+    h.run();
+    assert!(h.query_by_label("Scan to pay €5.50").is_some());
+    let Payment::Pending {
+        qr: Some((matrix, _)),
+        ..
+    } = &h.state().payment
+    else {
+        panic!("no QR")
+    };
+    assert!(
+        matrix.scan().unwrap().contains("\nEUR5.50\n"),
+        "the payment QR asks for the tip too"
+    );
+    wait(&mut h, 1.0);
+    h.get_by_label("Received").click();
+    h.run();
+    let Payment::Paid { receipt, .. } = &h.state().payment else {
+        panic!("not paid")
+    };
+    assert_eq!(
+        (
+            receipt.total.minor,
+            receipt.tip.minor,
+            receipt.tender.tendered.minor
+        ),
+        (500, 50, 550)
+    );
+    assert_eq!(
+        receipt.vat.iter().map(|v| v.gross.minor).sum::<i64>(),
+        500,
+        "no VAT on the tip"
     );
 }

@@ -87,6 +87,7 @@ fn a_failed_sale_leaves_nothing_behind() {
         tendered: Some(Money::new(100, Currency::Eur)),
         expected_total: None,
         terminal_ref: None,
+        tip: None,
     };
     assert!(matches!(pos.sell(&req), Err(PosError::Tender(_))));
     let after = sale_rows(&db);
@@ -119,6 +120,7 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
             tendered: None,
             expected_total: None,
             terminal_ref: None,
+            tip: None,
         };
         let first = pos.sell(&req).unwrap();
         let retried = pos.sell(&req).unwrap();
@@ -158,6 +160,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         tendered: None,
         expected_total: Some(Money::new(25 * 1250, Currency::Eur)),
         terminal_ref: None,
+        tip: None,
     };
     // Another station cannot sell held units.
     let other = req(k2.start_checkout().unwrap());
@@ -166,6 +169,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
             items: vec![(poster, 1)],
             expected_total: None,
             terminal_ref: None,
+            tip: None,
             ..other
         }),
         Err(PosError::SoldOut { .. })
@@ -217,6 +221,7 @@ fn a_changed_price_is_refused_rather_than_charged_differently() {
         tendered: None,
         expected_total: Some(Money::new(1400, Currency::Eur)),
         terminal_ref: None,
+        tip: None,
     };
     let err = pos.sell(&req).unwrap_err().to_string();
     assert_eq!(

@@ -68,6 +68,9 @@ pub enum Command {
         /// Card terminal transaction reference (card only).
         #[arg(long)]
         terminal_ref: Option<String>,
+        /// A tip on top of the total, e.g. 2 or 1.50 (no VAT).
+        #[arg(long)]
+        tip: Option<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -216,12 +219,13 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
             pay,
             tendered,
             terminal_ref,
+            tip,
             ..
         } => sell(
             pos,
             (*offer, *qty),
             *pay,
-            tendered.as_deref(),
+            (tendered.as_deref(), tip.as_deref()),
             terminal_ref.as_deref(),
         )?,
         Command::Receipt { number, output } => receipt(pos, number, output)?,
@@ -284,9 +288,17 @@ fn sell(
     pos: &mut Pos,
     (offer, qty): (i64, u32),
     pay: TenderKind,
-    tendered: Option<&str>,
+    (tendered, tip): (Option<&str>, Option<&str>),
     terminal_ref: Option<&str>,
 ) -> anyhow::Result<Outcome> {
+    let tip = match tip.map(|t| parse_amount(t, pos.event().currency)) {
+        Some(Err(e)) => {
+            let reason = format!("tip: {e}");
+            return Ok(Outcome::Refused(json!({ "error": reason }), reason));
+        }
+        Some(Ok(m)) => Some(m),
+        None => None,
+    };
     let tendered = match tendered.map(|t| parse_amount(t, pos.event().currency)) {
         Some(Err(e)) => {
             let reason = format!("tendered: {e}");
@@ -303,6 +315,7 @@ fn sell(
         tendered,
         expected_total: None,
         terminal_ref: terminal_ref.map(str::to_string),
+        tip,
     };
     let r = match pos.sell(&req) {
         Ok(r) => r,
@@ -312,7 +325,7 @@ fn sell(
     let tickets: Vec<&str> = r.tickets.iter().map(|t| t.label.as_str()).collect();
     let value = json!({
         "receipt": r.number.to_string(), "total_minor": r.total.minor, "currency": r.total.currency.code(),
-        "change_minor": r.tender.change.minor, "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
+        "change_minor": r.tender.change.minor, "tip_minor": r.tip.minor, "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
     });
     let mut text = format!(
         "paid {} — receipt {}, change {}",

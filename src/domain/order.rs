@@ -201,6 +201,12 @@ pub struct Tender {
 /// Why a tender cannot settle an order.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TenderError {
+    /// A negative or implausible tip.
+    #[error("tip: {tip} is not a tip this order can take")]
+    Tip {
+        /// The tip asked for.
+        tip: Money,
+    },
     /// Less cash than the total.
     #[error("tendered {tendered} is less than the total {total}")]
     TooLittle {
@@ -217,6 +223,16 @@ pub enum TenderError {
         /// The tendered currency.
         got: Currency,
     },
+}
+
+fn no_tip() -> Money {
+    Money::new(0, Currency::Eur)
+}
+
+/// A tip of `percent` of `total`, rounded half up to the minor unit.
+pub fn tip_percent(total: Money, percent: u32) -> Money {
+    let minor = (i128::from(total.minor) * i128::from(percent) + 50) / 100;
+    Money::new(i64::try_from(minor).unwrap_or(0), total.currency)
 }
 
 /// Settles `total` with one tender. Cash may exceed the total and gives change; QR and card pay
@@ -331,6 +347,9 @@ pub struct Receipt {
     pub vat: Vec<VatLine>,
     /// Sum of the lines.
     pub total: Money,
+    /// Tip on top of the total: not a sale, no VAT.
+    #[serde(default = "no_tip")]
+    pub tip: Money,
     /// How it was paid.
     pub tender: Tender,
     /// The reference the fan's transfer carries.
@@ -427,6 +446,19 @@ mod tests {
         ));
         let qr = settle(total, TenderKind::Qr, None).unwrap();
         assert_eq!((qr.tendered, qr.change.minor), (total, 0));
+    }
+
+    #[test]
+    fn tips_round_half_up() {
+        assert_eq!(
+            tip_percent(Money::new(1250, Currency::Eur), 10),
+            Money::new(125, Currency::Eur)
+        );
+        assert_eq!(
+            tip_percent(Money::new(1250, Currency::Eur), 15),
+            Money::new(188, Currency::Eur)
+        );
+        assert_eq!(tip_percent(Money::new(999, Currency::Eur), 0).minor, 0);
     }
 
     #[test]

@@ -84,6 +84,14 @@ fn totals(c: &mut Canvas<'_>, r: &Receipt) {
         );
         c.left_right(&label, &v.vat.to_string(), SMALL, Weight::Regular);
     }
+    if r.tip.minor > 0 {
+        c.left_right(
+            "Tip (no VAT, thank you!)",
+            &r.tip.to_string(),
+            BODY,
+            Weight::Regular,
+        );
+    }
     c.advance(Mm(1.0));
     let t = &r.tender;
     c.left_right(

@@ -11,8 +11,8 @@ use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, Tender, TenderKind, settle,
-    vat_breakdown,
+    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, Tender, TenderError,
+    TenderKind, settle, vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
@@ -47,6 +47,8 @@ pub struct SaleRequest {
     pub expected_total: Option<Money>,
     /// The card terminal's transaction reference (card only, optional).
     pub terminal_ref: Option<String>,
+    /// A tip on top of the total, kept apart from sales and VAT.
+    pub tip: Option<Money>,
 }
 
 impl Pos {
@@ -185,7 +187,14 @@ impl Pos {
                 total,
             });
         }
-        let mut tender = settle(total, req.tender, req.tendered)?;
+        let tip = req.tip.unwrap_or(Money::new(0, currency));
+        if tip.currency != currency
+            || !(0..=total.minor.saturating_mul(10).max(100_000)).contains(&tip.minor)
+        {
+            return Err(PosError::Tender(TenderError::Tip { tip }));
+        }
+        let due = Money::new(total.minor + tip.minor, currency);
+        let mut tender = settle(due, req.tender, req.tendered)?;
         tender.reference = req
             .terminal_ref
             .as_deref()
@@ -193,7 +202,7 @@ impl Pos {
             .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
             .map(|r| r.chars().take(40).collect());
         let (number, claims, tickets) =
-            issuer.record(&tx, req, &sold, &lines, (total, &tender), now)?;
+            issuer.record(&tx, req, &sold, &lines, (total, tip, &tender), now)?;
         tx.commit()?;
         // Built from what was written (a test checks it equals the stored receipt).
         let stored = StoredReceipt {
@@ -203,6 +212,7 @@ impl Pos {
             paid_at: now,
             lines,
             total,
+            tip,
             tender,
             claims,
             tickets,
@@ -280,7 +290,7 @@ impl Issuer<'_> {
         req: &SaleRequest,
         sold: &[(Offer, u32)],
         lines: &[Line],
-        (total, tender): (Money, &Tender),
+        (total, tip, tender): (Money, Money, &Tender),
         now: Timestamp,
     ) -> PosResult<(ReceiptNo, Vec<IssuedClaim>, Vec<IssuedTicket>)> {
         let seq = events::take_receipt_seq(tx, self.station_id)?;
@@ -292,6 +302,7 @@ impl Issuer<'_> {
             receipt_seq: seq,
             payment_ref: &req.checkout.payment_ref,
             total,
+            tip,
             paid_at: now,
         };
         orders::insert(tx, &order, lines, tender)?;
@@ -304,7 +315,7 @@ impl Issuer<'_> {
             seq,
         };
         let detail = json!({
-            "order": order_id, "total_minor": total.minor, "currency": total.currency.code(),
+            "order": order_id, "total_minor": total.minor, "tip_minor": tip.minor, "currency": total.currency.code(),
             "tender": req.tender.name(), "payment_ref": req.checkout.payment_ref, "lines": req.items,
         });
         audit::append(tx, now, self.station, "sale", &number.to_string(), &detail)?;
@@ -379,6 +390,7 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
         paid_at: s.paid_at,
         lines: s.lines,
         total: s.total,
+        tip: s.tip,
         tender: s.tender,
         payment_ref: s.payment_ref,
         claims: s.claims,

@@ -24,6 +24,8 @@ pub struct NewOrder<'a> {
     pub payment_ref: &'a str,
     /// Total.
     pub total: Money,
+    /// Tip on top, kept apart from the sale.
+    pub tip: Money,
     /// Commit instant.
     pub paid_at: Timestamp,
 }
@@ -35,8 +37,8 @@ pub fn insert(
     lines: &[Line],
     tender: &Tender,
 ) -> StoreResult<()> {
-    conn.prepare_cached("INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![
+    conn.prepare_cached("INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at, tip_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
             order.id,
             order.event_id,
             order.station_id,
@@ -44,7 +46,8 @@ pub fn insert(
             order.payment_ref,
             order.total.minor,
             order.total.currency.code(),
-            order.paid_at.as_second()
+            order.paid_at.as_second(),
+            order.tip.minor
         ],
     )?;
     let mut line_stmt = conn.prepare_cached(
@@ -81,6 +84,8 @@ pub struct StoredReceipt {
     pub lines: Vec<Line>,
     /// Total.
     pub total: Money,
+    /// Tip on top of the total.
+    pub tip: Money,
     /// Tender.
     pub tender: Tender,
     /// Claims with offer titles.
@@ -106,7 +111,8 @@ pub fn load(
     key: OrderKey<'_>,
     currency: Currency,
 ) -> StoreResult<Option<StoredReceipt>> {
-    let head_sql = "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor
+    let head_sql =
+        "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor, o.tip_minor
          FROM orders o JOIN stations s ON s.id = o.station_id WHERE o.event_id = ?1";
     let map = |r: &rusqlite::Row<'_>| {
         Ok((
@@ -115,7 +121,7 @@ pub fn load(
             r.get::<_, u32>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, i64>(4)?,
-            r.get::<_, i64>(5)?,
+            (r.get::<_, i64>(5)?, r.get::<_, i64>(6)?),
         ))
     };
     let head = match key {
@@ -132,7 +138,7 @@ pub fn load(
             .query_row([event_id], map),
     }
     .optional()?;
-    let Some((order_id, station, seq, payment_ref, paid_at, total)) = head else {
+    let Some((order_id, station, seq, payment_ref, paid_at, (total, tip))) = head else {
         return Ok(None);
     };
     let paid_at = Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?;
@@ -145,6 +151,7 @@ pub fn load(
         payment_ref,
         paid_at,
         total: Money::new(total, currency),
+        tip: Money::new(tip, currency),
         order_id,
     }))
 }
@@ -268,7 +275,7 @@ pub fn paid_with(
     currency: Currency,
 ) -> StoreResult<Vec<(ReceiptNo, String, Money)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.code, o.receipt_seq, o.payment_ref, o.total_minor
+        "SELECT s.code, o.receipt_seq, o.payment_ref, o.total_minor + o.tip_minor
          FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
          WHERE o.event_id = ?1 AND t.kind = ?2
            AND o.total_minor > COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)

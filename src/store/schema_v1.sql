@@ -62,6 +62,7 @@ CREATE TABLE orders (
     receipt_seq INTEGER NOT NULL,
     payment_ref TEXT NOT NULL UNIQUE,
     total_minor INTEGER NOT NULL,
+    tip_minor   INTEGER NOT NULL DEFAULT 0 CHECK (tip_minor >= 0),  -- kept apart from sales and VAT
     currency    TEXT NOT NULL,
     paid_at     INTEGER NOT NULL,
     UNIQUE (station_id, receipt_seq)

@@ -8,7 +8,7 @@ use super::widgets::Tone;
 use super::{CONFIRM_GUARD_SECS, Command, Kiosk, Payment, Screen, refund};
 use crate::domain::claim;
 use crate::domain::money::{Money, parse_amount};
-use crate::domain::order::{Cart, ReceiptNo, TenderKind};
+use crate::domain::order::{Cart, ReceiptNo, TenderKind, tip_percent};
 use crate::domain::qr::QrMatrix;
 use crate::domain::queue::TicketState;
 use crate::service::{PosError, RefundRequest, SaleRequest};
@@ -95,6 +95,7 @@ impl Kiosk {
             }
             Command::SavePayment => self.save_payment(),
             Command::Drawer(op) => self.drawer_op(op),
+            Command::SetTip(percent) => self.set_tip(percent),
         };
         if let Err(e) = result {
             self.notice = Some((Tone::Bad, e.to_string()));
@@ -159,6 +160,7 @@ impl Kiosk {
         self.payment = Payment::Pending {
             checkout,
             total,
+            tip: Money::new(0, total.currency),
             method,
             qr,
             held_until,
@@ -172,6 +174,7 @@ impl Kiosk {
         let Payment::Pending {
             checkout,
             total,
+            tip,
             method,
             started_at,
             ..
@@ -206,6 +209,7 @@ impl Kiosk {
             tendered,
             expected_total: Some(*total),
             terminal_ref: Some(self.card_ref.clone()),
+            tip: Some(*tip),
         };
         let receipt = self.pos.sell(&req)?;
         let claim_qrs = receipt
@@ -222,6 +226,34 @@ impl Kiosk {
             claim_qrs,
         };
         self.cash_input.clear();
+        Ok(())
+    }
+
+    /// Changes the tip; a QR payment gets a new code for the new amount.
+    fn set_tip(&mut self, percent: u32) -> Result<(), PosError> {
+        let Payment::Pending {
+            checkout,
+            total,
+            tip,
+            method,
+            qr,
+            ..
+        } = &mut self.payment
+        else {
+            return Ok(());
+        };
+        *tip = tip_percent(*total, percent);
+        if *method == TenderKind::Qr {
+            let due = Money::new(total.minor + tip.minor, total.currency);
+            let payment = self.pos.payment_qr(due, checkout)?;
+            let matrix = QrMatrix::encode(&payment.payload, payment.mode).map_err(|e| {
+                PosError::Payment(crate::domain::payment::PaymentError::Field {
+                    field: "payload",
+                    rule: e.to_string(),
+                })
+            })?;
+            *qr = Some((matrix, payment.caption));
+        }
         Ok(())
     }
 

@@ -20,17 +20,18 @@ pub fn fan_ui(ui: &mut egui::Ui, event_name: &str, payment: &Payment) {
             ui.label(RichText::new("Welcome! Tell us what you'd like.").size(28.0));
         }
         Payment::Pending {
-            total,
             qr: Some((matrix, _)),
             checkout,
             ..
         } => {
-            ui.label(RichText::new(format!("Scan to pay {total}")).font(theme::bold(40.0)));
+            let due = payment.due().map(|d| d.to_string()).unwrap_or_default();
+            ui.label(RichText::new(format!("Scan to pay {due}")).font(theme::bold(40.0)));
             widgets::qr_ui(ui, matrix, side, "Payment QR code for the fan");
             ui.label(RichText::new(format!("Reference {}", checkout.payment_ref)).size(26.0));
         }
-        Payment::Pending { total, .. } => {
-            ui.label(RichText::new(format!("To pay: {total}")).font(theme::bold(48.0)));
+        Payment::Pending { .. } => {
+            let due = payment.due().map(|d| d.to_string()).unwrap_or_default();
+            ui.label(RichText::new(format!("To pay: {due}")).font(theme::bold(48.0)));
         }
         Payment::Paid { receipt, claim_qrs } => {
             ui.label(

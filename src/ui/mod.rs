@@ -113,6 +113,20 @@ pub enum Command {
     SavePayment,
     /// A cash drawer action with the panel's amount and reason.
     Drawer(drawer::DrawerOp),
+    /// Set the tip to this percent of the total (0 = no tip).
+    SetTip(u32),
+}
+
+impl Payment {
+    /// What the fan pays now: the total plus any tip.
+    pub fn due(&self) -> Option<Money> {
+        match self {
+            Payment::Pending { total, tip, .. } => {
+                Some(Money::new(total.minor + tip.minor, total.currency))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Where the current fan's payment stands.
@@ -130,6 +144,8 @@ pub enum Payment {
         method: TenderKind,
         /// The payment QR (QR method only).
         qr: Option<(QrMatrix, String)>,
+        /// Tip on top of the total (0 unless the fan chose one).
+        tip: Money,
         /// Until when the basket's units are reserved.
         held_until: jiff::Timestamp,
         /// Frame time the payment started; confirming is ignored just after, so a double tap

@@ -9,7 +9,7 @@ use super::widgets::{self, Tone};
 use super::{Command, Payment};
 use crate::domain::catalogue::{Availability, Offer, countdown};
 use crate::domain::claim::grouped;
-use crate::domain::money::{Money, parse_amount};
+use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::order::{Cart, TenderKind};
 
 const TILE_W: f32 = 210.0;
@@ -39,6 +39,7 @@ pub fn sell_ui(
                     Payment::None => commands.extend(basket_ui(ui, cart)),
                     Payment::Pending {
                         total,
+                        tip,
                         method,
                         qr,
                         checkout,
@@ -46,9 +47,10 @@ pub fn sell_ui(
                         ..
                     } => {
                         hold_ui(ui, *held_until, now);
+                        commands.extend(tip_ui(ui, *total, *tip));
                         pending_ui(
                             ui,
-                            *total,
+                            Money::new(total.minor + tip.minor, total.currency),
                             *method,
                             qr.as_ref(),
                             &checkout.payment_ref,
@@ -161,6 +163,32 @@ fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
     commands
 }
 
+/// Tip buttons: none or a share of the total, kept apart from the sale and its VAT.
+fn tip_ui(ui: &mut egui::Ui, total: Money, tip: Money) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        ui.label("Tip");
+        for percent in [0, 10, 15, 20] {
+            let chosen = tip == crate::domain::order::tip_percent(total, percent);
+            let label = if percent == 0 {
+                "No tip".to_string()
+            } else {
+                format!("{percent}%")
+            };
+            if ui
+                .add(egui::Button::selectable(chosen, label).min_size(vec2(64.0, TOUCH)))
+                .clicked()
+            {
+                commands.push(Command::SetTip(percent));
+            }
+        }
+    });
+    if tip.minor > 0 {
+        ui.label(format!("{total} + tip {tip}"));
+    }
+    commands
+}
+
 /// How long the basket's units stay reserved for this fan.
 fn hold_ui(ui: &mut egui::Ui, held_until: Timestamp, now: Timestamp) {
     let secs = held_until.as_second() - now.as_second();
@@ -192,10 +220,11 @@ fn actions_ui(ui: &mut egui::Ui, cart: &Cart, payment: &Payment, cash_input: &st
                 commands.push(Command::ClearCart);
             }
         }
-        Payment::Pending { total, method, .. } => {
+        Payment::Pending { method, .. } => {
+            let due = payment.due().unwrap_or(Money::new(0, Currency::Eur));
             let (confirm, can_confirm) = match method {
                 TenderKind::Qr => ("Received", true),
-                TenderKind::Cash => ("Cash taken", cash_change(*total, cash_input).is_ok()),
+                TenderKind::Cash => ("Cash taken", cash_change(due, cash_input).is_ok()),
                 TenderKind::Card => ("Card approved", true),
             };
             if widgets::wide_button(ui, RichText::new(confirm).size(26.0).strong(), can_confirm) {

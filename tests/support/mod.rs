@@ -70,6 +70,7 @@ pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt
         tendered: None,
         expected_total: None,
         terminal_ref: None,
+        tip: None,
     };
     pos.sell(&req).unwrap()
 }
