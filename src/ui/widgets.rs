@@ -62,8 +62,14 @@ pub fn banner(ui: &mut egui::Ui, tone: Tone, text: &str, size: f32) {
         .inner_margin(12.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
+            // Service messages start lower case (they are CLI output too); a banner is a sentence.
+            let mut chars = text.chars();
+            let sentence: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
             ui.label(
-                RichText::new(text)
+                RichText::new(sentence)
                     .color(Color32::WHITE)
                     .size(size)
                     .strong(),
