@@ -23,7 +23,7 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Payload work needs no database.
     if let Some(Command::Payload(payload)) = &args.command {
-        return cli::payload_without_store(payload);
+        return cli::payload::run(payload);
     }
     let db = match args.db.clone() {
         Some(path) => path,

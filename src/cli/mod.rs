@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 mod drawer;
-mod payload;
+pub mod payload;
 mod reconcile;
 mod refund;
 
@@ -150,11 +150,6 @@ pub enum ClaimAction {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// Runs `encore payload`, which needs no database.
-pub fn payload_without_store(args: &PayloadArgs) -> anyhow::Result<ExitCode> {
-    payload::run(args)
 }
 
 /// The outcome of a command: what to print and how to exit.

@@ -260,15 +260,7 @@ fn emv_profile(args: &PayloadArgs) -> Result<EmvProfile, Refusal> {
 
 /// A QR symbol as a greyscale PNG: 8 pixels a module, four-module quiet zone.
 fn qr_png(matrix: &QrMatrix) -> Result<Vec<u8>, png::EncodingError> {
-    const SCALE: usize = 8;
-    let side = (matrix.width + 8) * SCALE;
-    let pixels: Vec<u8> = (0..side * side)
-        .map(|i| {
-            let (x, y) = ((i % side) / SCALE, (i / side) / SCALE);
-            let dark = x >= 4 && y >= 4 && matrix.dark(x - 4, y - 4);
-            if dark { 0 } else { 255 }
-        })
-        .collect();
+    let (side, pixels) = matrix.greyscale(8);
     let mut out = Vec::new();
     let side = u32::try_from(side).unwrap_or(u32::MAX);
     let mut encoder = png::Encoder::new(&mut out, side, side);

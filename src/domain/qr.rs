@@ -97,17 +97,29 @@ impl QrMatrix {
 }
 
 impl QrMatrix {
+    /// The symbol as greyscale pixels (0 dark, 255 light), `scale` pixels a module, with a
+    /// four-module quiet zone: `(side, pixels)` row by row.
+    pub fn greyscale(&self, scale: usize) -> (usize, Vec<u8>) {
+        let side = (self.width + 8) * scale;
+        let pixels = (0..side * side)
+            .map(|i| {
+                let (x, y) = ((i % side) / scale, (i / side) / scale);
+                if x >= 4 && y >= 4 && self.dark(x - 4, y - 4) {
+                    0
+                } else {
+                    255
+                }
+            })
+            .collect();
+        (side, pixels)
+    }
+
     /// Reads the symbol back as a phone would: rendered to pixels (4 per module, quiet zone)
     /// and decoded by an independent decoder. Used by the settings screen's "Test scan".
     pub fn scan(&self) -> Result<String, String> {
-        const SCALE: usize = 4;
-        let side = (self.width + 8) * SCALE;
-        let pixel = |x: usize, y: usize| {
-            let (mx, my) = (x / SCALE, y / SCALE);
-            let dark = mx >= 4 && my >= 4 && self.dark(mx - 4, my - 4);
-            if dark { 0 } else { 255 }
-        };
-        let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, pixel);
+        let (side, pixels) = self.greyscale(4);
+        let mut image =
+            rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| pixels[y * side + x]);
         let grids = image.detect_grids();
         let grid = grids
             .first()

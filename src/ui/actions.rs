@@ -9,7 +9,6 @@ use super::{CONFIRM_GUARD_SECS, Command, Kiosk, Payment, Screen, refund};
 use crate::domain::claim;
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::order::{Cart, ReceiptNo, TenderKind, tip_percent};
-use crate::domain::qr::QrMatrix;
 use crate::domain::queue::TicketState;
 use crate::service::{PosError, RefundRequest, SaleRequest};
 
@@ -145,13 +144,7 @@ impl Kiosk {
         let qr = match method {
             TenderKind::Qr => {
                 let payment = self.pos.payment_qr(total, &checkout)?;
-                let matrix = QrMatrix::encode(&payment.payload, payment.mode).map_err(|e| {
-                    PosError::Payment(crate::domain::payment::PaymentError::Field {
-                        field: "payload",
-                        rule: e.to_string(),
-                    })
-                })?;
-                Some((matrix, payment.caption))
+                Some((payment.matrix()?, payment.caption))
             }
             TenderKind::Cash | TenderKind::Card => None,
         };
@@ -246,13 +239,7 @@ impl Kiosk {
         if *method == TenderKind::Qr {
             let due = Money::new(total.minor + tip.minor, total.currency);
             let payment = self.pos.payment_qr(due, checkout)?;
-            let matrix = QrMatrix::encode(&payment.payload, payment.mode).map_err(|e| {
-                PosError::Payment(crate::domain::payment::PaymentError::Field {
-                    field: "payload",
-                    rule: e.to_string(),
-                })
-            })?;
-            *qr = Some((matrix, payment.caption));
+            *qr = Some((payment.matrix()?, payment.caption));
         }
         Ok(())
     }

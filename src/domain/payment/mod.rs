@@ -96,6 +96,14 @@ pub struct PaymentQr {
     pub caption: String,
 }
 
+impl PaymentQr {
+    /// The QR symbol for the payload, in the mode its standard requires.
+    pub fn matrix(&self) -> Result<super::qr::QrMatrix, PaymentError> {
+        super::qr::QrMatrix::encode(&self.payload, self.mode)
+            .map_err(|e| field("payload", e.to_string()))
+    }
+}
+
 impl PaymentProfile {
     /// Checks the profile's own fields, as the settings screen does before saving.
     pub fn validate(&self) -> Result<(), PaymentError> {
