@@ -337,3 +337,58 @@ fn the_creator_sets_the_payment_profile_and_the_next_qr_sale_uses_it() {
     let shown = cli.json(&["payment", "show", "--json"], 0);
     assert_eq!(shown["payment"]["iban"], "DE44 5001 0517 5407 3249 31");
 }
+
+#[test]
+fn sell_splits_the_tender_and_names_a_bad_part() {
+    let cli = Cli::new();
+    let tote = cli.offer("Tour tote bag");
+    let sold = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &tote,
+            "--qty",
+            "2",
+            "--split",
+            "card=10",
+            "--pay",
+            "cash",
+            "--tendered",
+            "50",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(sold["total_minor"], 3000);
+    assert_eq!(sold["change_minor"], 3000);
+    assert_eq!(
+        sold["tenders"],
+        serde_json::json!([
+            { "method": "card", "tendered_minor": 1000, "change_minor": 0 },
+            { "method": "cash", "tendered_minor": 5000, "change_minor": 3000 },
+        ])
+    );
+    let bad = cli.json(
+        &[
+            "sell", "--offer", &tote, "--split", "cheque=5", "--pay", "cash", "--json",
+        ],
+        1,
+    );
+    assert_eq!(
+        bad["error"],
+        "split: unknown payment method 'cheque': use cash, qr or card"
+    );
+    let whole = cli.json(
+        &[
+            "sell", "--offer", &tote, "--split", "card=15", "--pay", "cash", "--json",
+        ],
+        1,
+    );
+    assert!(
+        whole["error"]
+            .as_str()
+            .unwrap()
+            .contains("leaves nothing to pay"),
+        "{whole}"
+    );
+}

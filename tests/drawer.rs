@@ -31,6 +31,7 @@ fn expected_cash_and_the_count_at_close() {
             items: vec![(offer_id(pos, "Signed tour poster"), 1)],
             tender,
             tendered,
+            parts: Vec::new(),
             expected_total: None,
             terminal_ref: None,
             tip: None,

@@ -85,7 +85,7 @@ fn cash_shows_change_and_the_tile_counts_down() {
     let Payment::Paid { receipt, .. } = &h.state().payment else {
         panic!("not paid")
     };
-    assert_eq!(receipt.tender.change.to_string(), "€7.50");
+    assert_eq!(receipt.change().to_string(), "€7.50");
     assert!(
         h.query_by_label_contains("Signed tour poster\n€12.50\n24 left")
             .is_some()
@@ -182,9 +182,9 @@ fn a_double_tap_on_pay_does_not_confirm_the_payment() {
     let Payment::Paid { receipt, .. } = &h.state().payment else {
         panic!("not paid")
     };
-    assert_eq!(receipt.tender.reference.as_deref(), Some("TX-4711"));
+    assert_eq!(receipt.tenders[0].reference.as_deref(), Some("TX-4711"));
     let stored = h.state().pos().receipt(&receipt.number).unwrap();
-    assert_eq!(stored.tender.reference.as_deref(), Some("TX-4711"));
+    assert_eq!(stored.tenders[0].reference.as_deref(), Some("TX-4711"));
 }
 
 #[test]
@@ -212,6 +212,7 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         items: vec![(support::offer_id(&k2, "Vinyl test pressing"), 1)],
         tender: TenderKind::Card,
         tendered: None,
+        parts: Vec::new(),
         expected_total: None,
         terminal_ref: None,
         tip: None,
@@ -272,12 +273,9 @@ fn a_creator_refunds_one_unit_with_the_pin_and_its_code_stops_working() {
     type_into(&mut h, "Creator PIN", "2468");
     h.get_by_label("Refund €12.50").click();
     h.run();
-    assert!(
-        h.state()
-            .notice()
-            .unwrap()
-            .starts_with("Refunded €12.50 (K1-R000001): 1 claim code(s) revoked")
-    );
+    assert!(h.state().notice().unwrap().starts_with(
+        "Refunded €12.50 (K1-R000001): give back €12.50 by card; 1 claim code(s) revoked"
+    ));
     let revoked = sold
         .claims
         .iter()
@@ -383,7 +381,7 @@ fn a_tip_changes_the_qr_amount_but_not_the_sale_or_its_vat() {
         (
             receipt.total.minor,
             receipt.tip.minor,
-            receipt.tender.tendered.minor
+            receipt.tenders[0].tendered.minor
         ),
         (500, 50, 550)
     );

@@ -182,3 +182,106 @@ fn bad_fields_exit_1_and_missing_flags_exit_2() {
         Some(2)
     );
 }
+
+/// Reads a PNG's QR code with zbarimg as raw bytes (no charset guessing).
+fn zbarimg(path: &std::path::Path) -> Option<String> {
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw", "-Sbinary"])
+        .arg(path)
+        .output();
+    match out {
+        Ok(out) if out.status.success() => Some(String::from_utf8(out.stdout).unwrap()),
+        Ok(out) => panic!("zbarimg found no code in {}: {out:?}", path.display()),
+        Err(_) => {
+            // CI installs zbar-tools (.ci/run), so there a missing tool is a failure, not a skip.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install zbar-tools"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn every_scheme_round_trips_through_the_png_with_rqrr_and_zbarimg() {
+    let dir = tempfile::tempdir().unwrap();
+    let common = ["--amount", "12.50", "--ref", "ENC-7F3K2Q"];
+    let schemes: [(&str, Vec<&str>); 6] = [
+        (
+            "epc",
+            vec!["--name", "Müller Café", "--iban", "DE89370400440532013000"],
+        ),
+        (
+            "epc",
+            vec![
+                "--name",
+                "Mara Vey Music",
+                "--iban",
+                "DE89370400440532013000",
+                "--bic",
+                "COBADEFFXXX",
+                "--version",
+                "1",
+            ],
+        ),
+        (
+            "pix",
+            vec![
+                "--key",
+                "fulano2019@example.com",
+                "--name",
+                "Fulano de Tal",
+                "--city",
+                "BRASILIA",
+            ],
+        ),
+        (
+            "emv",
+            vec![
+                "--tag",
+                "26",
+                "--guid",
+                "SG.PAYNOW",
+                "--field",
+                "01=2",
+                "--field",
+                "02=201403121W",
+                "--field",
+                "03=0",
+                "--mcc",
+                "0000",
+                "--currency-num",
+                "702",
+                "--country",
+                "SG",
+                "--name",
+                "Café Müller",
+                "--city",
+                "Singapore",
+            ],
+        ),
+        ("upi", vec!["--vpa", "mara@okaxis", "--name", "Mara Vey"]),
+        (
+            "link",
+            vec![
+                "--template",
+                "https://ko-fi.com/maravey?amount={amount}&ref={ref}",
+            ],
+        ),
+    ];
+    for (n, (scheme, fields)) in schemes.iter().enumerate() {
+        let png = dir.path().join(format!("{scheme}-{n}.png"));
+        let mut args = vec!["payload", "--scheme", scheme];
+        args.extend(fields);
+        args.extend(common);
+        args.extend(["--png", png.to_str().unwrap()]);
+        let out = encore(&args);
+        assert_eq!(out.status.code(), Some(0), "{scheme}: {out:?}");
+        let payload = stdout(&out);
+        assert_eq!(decode_png(&png), payload, "{scheme}: rqrr");
+        if let Some(read) = zbarimg(&png) {
+            assert_eq!(read, payload, "{scheme}: zbarimg");
+        }
+    }
+}

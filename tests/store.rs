@@ -85,6 +85,7 @@ fn a_failed_sale_leaves_nothing_behind() {
         items: vec![(shoutout, 1), (poster, 2)],
         tender: TenderKind::Cash,
         tendered: Some(Money::new(100, Currency::Eur)),
+        parts: Vec::new(),
         expected_total: None,
         terminal_ref: None,
         tip: None,
@@ -100,6 +101,7 @@ fn a_failed_sale_leaves_nothing_behind() {
     // The receipt counter did not move either: the next sale is K1-000001.
     let ok = SaleRequest {
         tendered: None,
+        parts: Vec::new(),
         ..req
     };
     assert_eq!(pos.sell(&ok).unwrap().number.to_string(), "K1-000001");
@@ -118,6 +120,7 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
             items: vec![(item, 1)],
             tender: TenderKind::Card,
             tendered: None,
+            parts: Vec::new(),
             expected_total: None,
             terminal_ref: None,
             tip: None,
@@ -158,6 +161,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         items: vec![(poster, 25)],
         tender: TenderKind::Qr,
         tendered: None,
+        parts: Vec::new(),
         expected_total: Some(Money::new(25 * 1250, Currency::Eur)),
         terminal_ref: None,
         tip: None,
@@ -219,6 +223,7 @@ fn a_changed_price_is_refused_rather_than_charged_differently() {
         items: vec![(offer_id(&pos, "Tour tote bag"), 1)],
         tender: TenderKind::Qr,
         tendered: None,
+        parts: Vec::new(),
         expected_total: Some(Money::new(1400, Currency::Eur)),
         terminal_ref: None,
         tip: None,

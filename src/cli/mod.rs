@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::domain::money::parse_amount;
+use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::order::{ReceiptNo, TenderKind};
 use crate::pdf::receipt_pdf;
 use crate::service::{Pos, PosError, SaleRequest};
@@ -71,6 +71,10 @@ pub enum Command {
         /// A tip on top of the total, e.g. 2 or 1.50 (no VAT).
         #[arg(long)]
         tip: Option<String>,
+        /// Split tender: a part paid another way first, as METHOD=AMOUNT (e.g. card=10);
+        /// repeatable. `--pay` then pays what is left.
+        #[arg(long, value_name = "METHOD=AMOUNT")]
+        split: Vec<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -215,13 +219,18 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
             tendered,
             terminal_ref,
             tip,
+            split,
             ..
         } => sell(
             pos,
-            (*offer, *qty),
-            *pay,
-            (tendered.as_deref(), tip.as_deref()),
-            terminal_ref.as_deref(),
+            &SellInput {
+                item: (*offer, *qty),
+                pay: *pay,
+                tendered: tendered.as_deref(),
+                tip: tip.as_deref(),
+                terminal_ref: terminal_ref.as_deref(),
+                split,
+            },
         )?,
         Command::Receipt { number, output } => receipt(pos, number, output)?,
         Command::Refund {
@@ -279,37 +288,61 @@ fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done(Value::Array(value), text))
 }
 
-fn sell(
-    pos: &mut Pos,
-    (offer, qty): (i64, u32),
+/// The `encore sell` flags.
+struct SellInput<'a> {
+    item: (i64, u32),
     pay: TenderKind,
-    (tendered, tip): (Option<&str>, Option<&str>),
-    terminal_ref: Option<&str>,
-) -> anyhow::Result<Outcome> {
-    let tip = match tip.map(|t| parse_amount(t, pos.event().currency)) {
-        Some(Err(e)) => {
-            let reason = format!("tip: {e}");
-            return Ok(Outcome::Refused(json!({ "error": reason }), reason));
-        }
-        Some(Ok(m)) => Some(m),
-        None => None,
-    };
-    let tendered = match tendered.map(|t| parse_amount(t, pos.event().currency)) {
-        Some(Err(e)) => {
-            let reason = format!("tendered: {e}");
-            return Ok(Outcome::Refused(json!({ "error": reason }), reason));
-        }
-        Some(Ok(m)) => Some(m),
-        None => None,
+    tendered: Option<&'a str>,
+    tip: Option<&'a str>,
+    terminal_ref: Option<&'a str>,
+    split: &'a [String],
+}
+
+/// Parses an optional amount flag; the error names the flag.
+fn amount_flag(
+    flag: &str,
+    value: Option<&str>,
+    currency: Currency,
+) -> Result<Option<Money>, String> {
+    value
+        .map(|v| parse_amount(v, currency).map_err(|e| format!("{flag}: {e}")))
+        .transpose()
+}
+
+/// Parses `--split METHOD=AMOUNT`.
+fn split_part(value: &str, currency: Currency) -> Result<(TenderKind, Money), String> {
+    let (kind, amount) = value
+        .split_once('=')
+        .ok_or_else(|| format!("split: '{value}' should look like card=10.00"))?;
+    let kind: TenderKind = kind.trim().parse().map_err(|e| format!("split: {e}"))?;
+    let amount = parse_amount(amount, currency).map_err(|e| format!("split: {e}"))?;
+    Ok((kind, amount))
+}
+
+fn sell(pos: &mut Pos, input: &SellInput<'_>) -> anyhow::Result<Outcome> {
+    let currency = pos.event().currency;
+    let parsed = amount_flag("tip", input.tip, currency).and_then(|tip| {
+        let tendered = amount_flag("tendered", input.tendered, currency)?;
+        let parts = input
+            .split
+            .iter()
+            .map(|v| split_part(v, currency))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((tip, tendered, parts))
+    });
+    let (tip, tendered, parts) = match parsed {
+        Ok(p) => p,
+        Err(reason) => return Ok(Outcome::Refused(json!({ "error": reason }), reason)),
     };
     let checkout = pos.start_checkout()?;
     let req = SaleRequest {
         checkout,
-        items: vec![(offer, qty)],
-        tender: pay,
+        items: vec![input.item],
+        tender: input.pay,
         tendered,
+        parts,
         expected_total: None,
-        terminal_ref: terminal_ref.map(str::to_string),
+        terminal_ref: input.terminal_ref.map(str::to_string),
         tip,
     };
     let r = match pos.sell(&req) {
@@ -318,13 +351,22 @@ fn sell(
     };
     let claims: Vec<&str> = r.claims.iter().map(|c| c.code.as_str()).collect();
     let tickets: Vec<&str> = r.tickets.iter().map(|t| t.label.as_str()).collect();
+    let tenders: Vec<Value> = r
+        .tenders
+        .iter()
+        .map(|t| json!({ "method": t.kind.name(), "tendered_minor": t.tendered.minor, "change_minor": t.change.minor }))
+        .collect();
     let value = json!({
         "receipt": r.number.to_string(), "total_minor": r.total.minor, "currency": r.total.currency.code(),
-        "change_minor": r.tender.change.minor, "tip_minor": r.tip.minor, "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
+        "change_minor": r.change().minor, "tip_minor": r.tip.minor, "tenders": tenders,
+        "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
     });
     let mut text = format!(
-        "paid {} — receipt {}, change {}",
-        r.total, r.number, r.tender.change
+        "paid {} by {} — receipt {}, change {}",
+        r.total,
+        r.methods().to_lowercase(),
+        r.number,
+        r.change()
     );
     for t in &r.tickets {
         text.push_str(&format!("\nticket {} — {}", t.label, t.title));

@@ -59,16 +59,27 @@ pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: 
         pin: pin.to_string(),
     };
     match pos.refund(&req) {
-        Ok(r) => Outcome::Done(
-            json!({
-                "refund": r.number, "receipt": r.original.to_string(), "amount_minor": r.amount.minor,
-                "currency": r.amount.currency.code(), "revoked_claims": r.revoked_claims,
-            }),
-            format!(
-                "refund {}: {} back for receipt {}, {} claim code(s) revoked",
-                r.number, r.amount, r.original, r.revoked_claims
-            ),
-        ),
+        Ok(r) => {
+            let back: Vec<_> = r
+                .back
+                .iter()
+                .map(|(kind, m)| json!({ "method": kind.name(), "amount_minor": m.minor }))
+                .collect();
+            Outcome::Done(
+                json!({
+                    "refund": r.number, "receipt": r.original.to_string(), "amount_minor": r.amount.minor,
+                    "currency": r.amount.currency.code(), "back": back, "revoked_claims": r.revoked_claims,
+                }),
+                format!(
+                    "refund {}: {} back ({}) for receipt {}, {} claim code(s) revoked",
+                    r.number,
+                    r.amount,
+                    r.back_text(),
+                    r.original,
+                    r.revoked_claims
+                ),
+            )
+        }
         Err(e) => refused(e.to_string()),
     }
 }

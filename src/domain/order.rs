@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Offer, VatRate};
-use super::money::{Currency, Money};
+use super::money::{Currency, Money, parse_amount};
 
 /// One line of a basket: an offer's title, price and VAT frozen at the moment of sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,7 +202,7 @@ pub struct Tender {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TenderError {
     /// A negative or implausible tip.
-    #[error("tip: {tip} is not a tip this order can take")]
+    #[error("tip: {tip} is not a tip this order can take (at most ten times the total)")]
     Tip {
         /// The tip asked for.
         tip: Money,
@@ -215,6 +215,9 @@ pub enum TenderError {
         /// What is owed.
         total: Money,
     },
+    /// A split part that is zero, negative, or leaves nothing for the last method.
+    #[error("split: {0}")]
+    Split(String),
     /// Cash in another currency.
     #[error("tendered amount is in {got}, the order is in {want}")]
     Currency {
@@ -233,6 +236,36 @@ fn no_tip() -> Money {
 pub fn tip_percent(total: Money, percent: u32) -> Money {
     let minor = (i128::from(total.minor) * i128::from(percent) + 50) / 100;
     Money::new(i64::try_from(minor).unwrap_or(0), total.currency)
+}
+
+/// Checks a tip against the order total: not negative, and no more than ten times the total
+/// (or 1,000.00 in the order's currency on small orders): a guard against a mistyped amount.
+pub fn check_tip(tip: Money, total: Money) -> Result<(), TenderError> {
+    let scale = 10_i64.pow(total.currency.minor_digits());
+    let most = total.minor.saturating_mul(10).max(1000 * scale);
+    if tip.currency != total.currency || !(0..=most).contains(&tip.minor) {
+        return Err(TenderError::Tip { tip });
+    }
+    Ok(())
+}
+
+/// A tip typed by the helper: an amount ("2.50") or a percentage of the total ("12%").
+pub fn parse_tip(input: &str, total: Money) -> Result<Money, String> {
+    let input = input.trim();
+    let tip = match input.strip_suffix('%') {
+        Some(percent) => {
+            let percent: u32 = percent
+                .trim()
+                .parse()
+                .ok()
+                .filter(|p| *p <= 100)
+                .ok_or_else(|| format!("tip: '{input}' is not a percentage from 0% to 100%"))?;
+            tip_percent(total, percent)
+        }
+        None => parse_amount(input, total.currency).map_err(|e| format!("tip: {e}"))?,
+    };
+    check_tip(tip, total).map_err(|e| e.to_string())?;
+    Ok(tip)
 }
 
 /// Settles `total` with one tender. Cash may exceed the total and gives change; QR and card pay
@@ -261,6 +294,80 @@ pub fn settle(
         change: Money::new(tendered.minor - total.minor, total.currency),
         reference: None,
     })
+}
+
+/// Settles `total` in parts (split tender): each of `parts` pays exactly its amount, and the last
+/// method pays what is left (cash may give change on that rest). The parts together must leave
+/// something for the last method, so a split never records a zero tender.
+pub fn settle_split(
+    total: Money,
+    parts: &[(TenderKind, Money)],
+    last: TenderKind,
+    last_tendered: Option<Money>,
+) -> Result<Vec<Tender>, TenderError> {
+    let mut tenders = Vec::with_capacity(parts.len() + 1);
+    let mut left = total.minor;
+    for &(kind, amount) in parts {
+        if amount.currency != total.currency {
+            return Err(TenderError::Currency {
+                want: total.currency,
+                got: amount.currency,
+            });
+        }
+        if amount.minor <= 0 {
+            return Err(TenderError::Split(format!(
+                "a part must be more than {}",
+                Money::new(0, total.currency)
+            )));
+        }
+        if amount.minor >= left {
+            return Err(TenderError::Split(format!(
+                "{amount} by {} leaves nothing to pay; take the whole {} by one method",
+                kind.label().to_lowercase(),
+                Money::new(left, total.currency)
+            )));
+        }
+        left -= amount.minor;
+        tenders.push(Tender {
+            kind,
+            tendered: amount,
+            change: Money::new(0, total.currency),
+            reference: None,
+        });
+    }
+    tenders.push(settle(
+        Money::new(left, total.currency),
+        last,
+        last_tendered,
+    )?);
+    Ok(tenders)
+}
+
+/// How a refund of `amount` goes back over an order's tenders, after `before` was refunded
+/// already: cash first, up to the cash that stayed in the drawer, then the other methods in the
+/// order they were taken. Allocating the running total keeps several partial refunds consistent.
+pub fn refund_routes(tenders: &[Tender], before: Money, amount: Money) -> Vec<(TenderKind, Money)> {
+    let mut order: Vec<&Tender> = tenders
+        .iter()
+        .filter(|t| t.kind == TenderKind::Cash)
+        .collect();
+    order.extend(tenders.iter().filter(|t| t.kind != TenderKind::Cash));
+    let (mut start, end) = (before.minor, before.minor + amount.minor);
+    let mut floor = 0;
+    let mut out: Vec<(TenderKind, Money)> = Vec::new();
+    for t in order {
+        let ceil = floor + (t.tendered.minor - t.change.minor);
+        let share = end.min(ceil) - start.max(floor);
+        if share > 0 {
+            match out.iter_mut().find(|(k, _)| *k == t.kind) {
+                Some((_, m)) => m.minor += share,
+                None => out.push((t.kind, Money::new(share, amount.currency))),
+            }
+            start += share;
+        }
+        floor = ceil;
+    }
+    out
 }
 
 /// A receipt number, gap-free per station: `K1-000042` (also in JSON).
@@ -350,14 +457,38 @@ pub struct Receipt {
     /// Tip on top of the total: not a sale, no VAT.
     #[serde(default = "no_tip")]
     pub tip: Money,
-    /// How it was paid.
-    pub tender: Tender,
+    /// How it was paid: one tender, or several for a split.
+    pub tenders: Vec<Tender>,
     /// The reference the fan's transfer carries.
     pub payment_ref: String,
     /// Claim codes, one per claimable unit.
     pub claims: Vec<IssuedClaim>,
     /// Queue tickets for gigs.
     pub tickets: Vec<IssuedTicket>,
+}
+
+impl Receipt {
+    /// Cash given back (only the last tender of a split can give change).
+    pub fn change(&self) -> Money {
+        Money::new(
+            self.tenders.iter().map(|t| t.change.minor).sum(),
+            self.total.currency,
+        )
+    }
+
+    /// The methods, as the receipt and the kiosk name them: "Card + Cash".
+    pub fn methods(&self) -> String {
+        methods_label(self.tenders.iter().map(|t| t.kind))
+    }
+}
+
+/// Tender kinds joined for display: "Card + Cash".
+pub fn methods_label(kinds: impl IntoIterator<Item = TenderKind>) -> String {
+    kinds
+        .into_iter()
+        .map(TenderKind::label)
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 /// A line in the list of recent orders.
@@ -371,8 +502,8 @@ pub struct OrderSummary {
     pub paid_at: Timestamp,
     /// Total.
     pub total: Money,
-    /// Tender kind.
-    pub tender: TenderKind,
+    /// Tender kinds, in the order taken (several for a split).
+    pub tenders: Vec<TenderKind>,
     /// Titles joined for display.
     pub summary: String,
 }
@@ -446,6 +577,108 @@ mod tests {
         ));
         let qr = settle(total, TenderKind::Qr, None).unwrap();
         assert_eq!((qr.tendered, qr.change.minor), (total, 0));
+    }
+
+    #[test]
+    fn split_parts_pay_exactly_and_the_last_method_pays_the_rest() {
+        let eur = |m| Money::new(m, Currency::Eur);
+        let t = settle_split(
+            eur(3000),
+            &[(TenderKind::Card, eur(1000))],
+            TenderKind::Cash,
+            Some(eur(2500)),
+        )
+        .unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].kind, t[0].tendered, t[0].change),
+            (TenderKind::Card, eur(1000), eur(0))
+        );
+        assert_eq!(
+            (t[1].kind, t[1].tendered, t[1].change),
+            (TenderKind::Cash, eur(2500), eur(500))
+        );
+        // A part as large as the total leaves nothing for the last method.
+        let whole = settle_split(
+            eur(3000),
+            &[(TenderKind::Cash, eur(3000))],
+            TenderKind::Card,
+            None,
+        );
+        assert!(matches!(whole, Err(TenderError::Split(m)) if m.contains("leaves nothing")));
+        let zero = settle_split(
+            eur(3000),
+            &[(TenderKind::Cash, eur(0))],
+            TenderKind::Card,
+            None,
+        );
+        assert!(matches!(zero, Err(TenderError::Split(_))));
+        // Cash short on the rest is refused with what is owed on the rest.
+        let short = settle_split(
+            eur(3000),
+            &[(TenderKind::Card, eur(1000))],
+            TenderKind::Cash,
+            Some(eur(1500)),
+        );
+        assert!(matches!(short, Err(TenderError::TooLittle { total, .. }) if total == eur(2000)));
+        let gbp = settle_split(
+            eur(3000),
+            &[(TenderKind::Card, Money::new(100, Currency::Gbp))],
+            TenderKind::Cash,
+            None,
+        );
+        assert!(matches!(gbp, Err(TenderError::Currency { .. })));
+    }
+
+    #[test]
+    fn refunds_go_back_cash_first_and_partial_refunds_add_up() {
+        let eur = |m| Money::new(m, Currency::Eur);
+        let tenders = settle_split(
+            eur(3000),
+            &[(TenderKind::Card, eur(1000))],
+            TenderKind::Cash,
+            Some(eur(2500)),
+        )
+        .unwrap();
+        // Cash kept in the drawer: 2500 − 500 change = 2000.
+        assert_eq!(
+            refund_routes(&tenders, eur(0), eur(3000)),
+            vec![(TenderKind::Cash, eur(2000)), (TenderKind::Card, eur(1000))]
+        );
+        assert_eq!(
+            refund_routes(&tenders, eur(0), eur(1500)),
+            vec![(TenderKind::Cash, eur(1500))]
+        );
+        assert_eq!(
+            refund_routes(&tenders, eur(1500), eur(1500)),
+            vec![(TenderKind::Cash, eur(500)), (TenderKind::Card, eur(1000))]
+        );
+        let card_only = settle(eur(999), TenderKind::Card, None).unwrap();
+        assert_eq!(
+            refund_routes(&[card_only], eur(0), eur(999)),
+            vec![(TenderKind::Card, eur(999))]
+        );
+    }
+
+    #[test]
+    fn typed_tips_are_amounts_or_percentages_within_reason() {
+        let total = Money::new(2000, Currency::Eur);
+        assert_eq!(parse_tip("2.50", total), Ok(Money::new(250, Currency::Eur)));
+        assert_eq!(
+            parse_tip(" 12% ", total),
+            Ok(Money::new(240, Currency::Eur))
+        );
+        assert_eq!(parse_tip("0", total), Ok(Money::new(0, Currency::Eur)));
+        assert!(parse_tip("150%", total).unwrap_err().contains("0% to 100%"));
+        assert!(parse_tip("-1", total).unwrap_err().starts_with("tip:"));
+        assert!(parse_tip("abc", total).unwrap_err().starts_with("tip:"));
+        assert!(
+            parse_tip("1000.01", total)
+                .unwrap_err()
+                .contains("at most ten times")
+        );
+        let yen = Money::new(500, Currency::Jpy);
+        assert_eq!(parse_tip("100", yen), Ok(Money::new(100, Currency::Jpy)));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::money::Money;
-use super::order::{Line, ReceiptNo};
+use super::order::{Line, ReceiptNo, TenderKind};
 
 /// An order line with how much of it was refunded before.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,10 +100,26 @@ pub struct Refund {
     pub lines: Vec<Line>,
     /// Money given back.
     pub amount: Money,
+    /// How it goes back: cash from the drawer first, then the other methods the fan paid with.
+    pub back: Vec<(TenderKind, Money)>,
     /// Why.
     pub reason: String,
     /// Claim codes revoked by this refund.
     pub revoked_claims: u32,
+}
+
+impl Refund {
+    /// How the money goes back, for the helper: "€20.00 cash + €10.00 by card".
+    pub fn back_text(&self) -> String {
+        self.back
+            .iter()
+            .map(|(kind, m)| match kind {
+                TenderKind::Cash => format!("{m} cash"),
+                other => format!("{m} by {}", other.label().to_lowercase()),
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
 }
 
 #[cfg(test)]

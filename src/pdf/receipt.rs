@@ -93,18 +93,19 @@ fn totals(c: &mut Canvas<'_>, r: &Receipt) {
         );
     }
     c.advance(Mm(1.0));
-    let t = &r.tender;
-    c.left_right(
-        &format!("Paid by {}", t.kind.label()),
-        &t.tendered.to_string(),
-        BODY,
-        Weight::Regular,
-    );
-    if t.kind == TenderKind::Cash {
-        c.left_right("Change", &t.change.to_string(), BODY, Weight::Regular);
-    }
-    if let Some(reference) = &t.reference {
-        c.left_right("Terminal reference", reference, BODY, Weight::Regular);
+    for t in &r.tenders {
+        c.left_right(
+            &format!("Paid by {}", t.kind.label()),
+            &t.tendered.to_string(),
+            BODY,
+            Weight::Regular,
+        );
+        if t.kind == TenderKind::Cash && t.change.minor > 0 {
+            c.left_right("Change", &t.change.to_string(), BODY, Weight::Regular);
+        }
+        if let Some(reference) = &t.reference {
+            c.left_right("Terminal reference", reference, BODY, Weight::Regular);
+        }
     }
     c.left_right("Payment reference", &r.payment_ref, BODY, Weight::Regular);
 }
@@ -173,6 +174,13 @@ pub fn refund_pdf(
     }
     c.rule();
     c.left_right("REFUNDED", &r.amount.to_string(), TITLE, Weight::Bold);
+    for (kind, amount) in &r.back {
+        let how = match kind {
+            TenderKind::Cash => "Cash back".to_string(),
+            other => format!("Back by {}", other.label().to_lowercase()),
+        };
+        c.left_right(&how, &amount.to_string(), BODY, Weight::Regular);
+    }
     if !r.reason.is_empty() {
         c.text(&format!("Reason: {}", r.reason), SMALL, Weight::Regular);
     }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Pos, PosError, PosResult};
 use crate::domain::money::Money;
-use crate::domain::order::{Line, ReceiptNo};
+use crate::domain::order::{Line, ReceiptNo, refund_routes};
 use crate::domain::payment::PaymentProfile;
 use crate::domain::refund::{self, Refund, RefundableLine};
 use crate::store::orders::{self, OrderKey};
@@ -147,6 +147,8 @@ impl Pos {
             .collect();
         let plan = refund::plan(&refundable, req.lines.as_deref())?;
         let amount = Money::new(plan.iter().map(|(_, l)| l.amount().minor).sum(), currency);
+        let before = refunds::refunded_amount(&tx, &order.order_id)?;
+        let back = refund_routes(&order.tenders, Money::new(before, currency), amount);
         let mut revoked = 0;
         for (_, line) in &plan {
             let (count, unredeemed) =
@@ -180,6 +182,7 @@ impl Pos {
             refunded_at: now,
             lines: plan.into_iter().map(|(_, l): (u32, Line)| l).collect(),
             amount,
+            back,
             reason: reason.to_string(),
             revoked_claims: revoked,
         })

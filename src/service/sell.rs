@@ -11,8 +11,8 @@ use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, Tender, TenderError,
-    TenderKind, settle, vat_breakdown,
+    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, Tender, TenderKind,
+    check_tip, settle_split, vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
@@ -39,10 +39,13 @@ pub struct SaleRequest {
     pub checkout: Checkout,
     /// `(offer id, quantity)` pairs.
     pub items: Vec<(i64, u32)>,
-    /// Method.
+    /// Method (for a split: the method that pays what the parts leave).
     pub tender: TenderKind,
     /// Cash handed over (cash only).
     pub tendered: Option<Money>,
+    /// Split tender: parts already taken by other methods, each exactly its amount; empty for
+    /// the usual one-method sale.
+    pub parts: Vec<(TenderKind, Money)>,
     /// The total the fan was shown and charged; the sale is refused if prices changed since.
     pub expected_total: Option<Money>,
     /// The card terminal's transaction reference (card only, optional).
@@ -188,21 +191,19 @@ impl Pos {
             });
         }
         let tip = req.tip.unwrap_or(Money::new(0, currency));
-        if tip.currency != currency
-            || !(0..=total.minor.saturating_mul(10).max(100_000)).contains(&tip.minor)
-        {
-            return Err(PosError::Tender(TenderError::Tip { tip }));
-        }
+        check_tip(tip, total)?;
         let due = Money::new(total.minor + tip.minor, currency);
-        let mut tender = settle(due, req.tender, req.tendered)?;
-        tender.reference = req
-            .terminal_ref
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
-            .map(|r| r.chars().take(40).collect());
+        let mut tenders = settle_split(due, &req.parts, req.tender, req.tendered)?;
+        if let Some(last) = tenders.last_mut() {
+            last.reference = req
+                .terminal_ref
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
+                .map(|r| r.chars().take(40).collect());
+        }
         let (number, claims, tickets) =
-            issuer.record(&tx, req, &sold, &lines, (total, tip, &tender), now)?;
+            issuer.record(&tx, req, &sold, &lines, (total, tip, &tenders), now)?;
         tx.commit()?;
         // Built from what was written (a test checks it equals the stored receipt).
         let stored = StoredReceipt {
@@ -213,7 +214,7 @@ impl Pos {
             lines,
             total,
             tip,
-            tender,
+            tenders,
             claims,
             tickets,
         };
@@ -283,14 +284,14 @@ struct Issuer<'a> {
 }
 
 impl Issuer<'_> {
-    /// Writes the order, its lines and tender, the claims and tickets, and the audit entry.
+    /// Writes the order, its lines and tenders, the claims and tickets, and the audit entry.
     fn record(
         &self,
         tx: &store::Conn,
         req: &SaleRequest,
         sold: &[(Offer, u32)],
         lines: &[Line],
-        (total, tip, tender): (Money, Money, &Tender),
+        (total, tip, tenders): (Money, Money, &[Tender]),
         now: Timestamp,
     ) -> PosResult<(ReceiptNo, Vec<IssuedClaim>, Vec<IssuedTicket>)> {
         let seq = events::take_receipt_seq(tx, self.station_id)?;
@@ -305,7 +306,7 @@ impl Issuer<'_> {
             tip,
             paid_at: now,
         };
-        orders::insert(tx, &order, lines, tender)?;
+        orders::insert(tx, &order, lines, tenders)?;
         let (mut claims, mut tickets) = (Vec::new(), Vec::new());
         for (offer, qty) in sold {
             self.issue_claims(tx, offer, *qty, order_id, now, (&mut claims, &mut tickets))?;
@@ -316,7 +317,8 @@ impl Issuer<'_> {
         };
         let detail = json!({
             "order": order_id, "total_minor": total.minor, "tip_minor": tip.minor, "currency": total.currency.code(),
-            "tender": req.tender.name(), "payment_ref": req.checkout.payment_ref, "lines": req.items,
+            "tenders": tenders.iter().map(|t| json!({ "kind": t.kind.name(), "minor": t.tendered.minor - t.change.minor })).collect::<Vec<_>>(),
+            "payment_ref": req.checkout.payment_ref, "lines": req.items,
         });
         audit::append(tx, now, self.station, "sale", &number.to_string(), &detail)?;
         Ok((number, claims, tickets))
@@ -391,7 +393,7 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
         lines: s.lines,
         total: s.total,
         tip: s.tip,
-        tender: s.tender,
+        tenders: s.tenders,
         payment_ref: s.payment_ref,
         claims: s.claims,
         tickets: s.tickets,

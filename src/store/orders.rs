@@ -30,12 +30,12 @@ pub struct NewOrder<'a> {
     pub paid_at: Timestamp,
 }
 
-/// Writes the order row, its lines and its tender.
+/// Writes the order row, its lines and its tenders (several for a split), in the order taken.
 pub fn insert(
     conn: &Connection,
     order: &NewOrder<'_>,
     lines: &[Line],
-    tender: &Tender,
+    tenders: &[Tender],
 ) -> StoreResult<()> {
     conn.prepare_cached("INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at, tip_minor)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
@@ -65,8 +65,16 @@ pub fn insert(
             l.qty
         ])?;
     }
-    conn.prepare_cached("INSERT INTO tenders (order_id, kind, tendered_minor, change_minor, reference) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![order.id, tender.kind.name(), tender.tendered.minor, tender.change.minor, tender.reference],
-    )?;
+    let mut tender_stmt = conn.prepare_cached("INSERT INTO tenders (order_id, kind, tendered_minor, change_minor, reference) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for t in tenders {
+        tender_stmt.execute(params![
+            order.id,
+            t.kind.name(),
+            t.tendered.minor,
+            t.change.minor,
+            t.reference
+        ])?;
+    }
     Ok(())
 }
 
@@ -86,8 +94,8 @@ pub struct StoredReceipt {
     pub total: Money,
     /// Tip on top of the total.
     pub tip: Money,
-    /// Tender.
-    pub tender: Tender,
+    /// Tenders in the order taken.
+    pub tenders: Vec<Tender>,
     /// Claims with offer titles.
     pub claims: Vec<IssuedClaim>,
     /// Tickets with gig titles.
@@ -144,7 +152,7 @@ pub fn load(
     let paid_at = Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?;
     Ok(Some(StoredReceipt {
         lines: lines(conn, &order_id, currency)?,
-        tender: tender(conn, &order_id, currency)?,
+        tenders: tenders(conn, &order_id, currency)?,
         claims: claims(conn, &order_id)?,
         tickets: tickets(conn, &order_id)?,
         number: ReceiptNo { station, seq },
@@ -172,21 +180,28 @@ fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<V
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn tender(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Tender> {
-    let (kind, tendered, change, reference): (String, i64, i64, Option<String>) = conn
-        .prepare_cached(
-            "SELECT kind, tendered_minor, change_minor, reference FROM tenders WHERE order_id = ?1",
-        )?
-        .query_row([order_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", &kind))?;
-    Ok(Tender {
-        kind,
-        tendered: Money::new(tendered, currency),
-        change: Money::new(change, currency),
-        reference,
+fn tenders(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Vec<Tender>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, tendered_minor, change_minor, reference FROM tenders WHERE order_id = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([order_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (kind, tendered, change, reference) = row?;
+        Ok(Tender {
+            kind: kind.parse().map_err(|_| corrupt("tender kind", &kind))?,
+            tendered: Money::new(tendered, currency),
+            change: Money::new(change, currency),
+            reference,
+        })
     })
+    .collect()
 }
 
 fn claims(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedClaim>> {
@@ -229,9 +244,10 @@ pub fn recent(
     currency: Currency,
 ) -> StoreResult<Vec<OrderSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor, t.kind,
+        "SELECT o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor,
+                (SELECT group_concat(t.kind, ',') FROM (SELECT kind FROM tenders WHERE order_id = o.id ORDER BY rowid) t),
                 (SELECT group_concat(l.qty || '× ' || l.title, ', ') FROM order_lines l WHERE l.order_id = o.id)
-         FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
+         FROM orders o JOIN stations s ON s.id = o.station_id
          WHERE o.event_id = ?1 ORDER BY o.rowid DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![event_id, limit], |r| {
@@ -241,18 +257,22 @@ pub fn recent(
             r.get::<_, u32>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, i64>(4)?,
-            r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(5)?,
             r.get::<_, Option<String>>(6)?,
         ))
     })?;
     rows.map(|row| {
-        let (order_id, station, seq, paid_at, total, kind, summary) = row?;
+        let (order_id, station, seq, paid_at, total, kinds, summary) = row?;
+        let kinds = kinds.unwrap_or_default();
         Ok(OrderSummary {
             order_id,
             number: ReceiptNo { station, seq },
             paid_at: Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?,
             total: Money::new(total, currency),
-            tender: kind.parse().map_err(|_| corrupt("tender kind", &kind))?,
+            tenders: kinds
+                .split(',')
+                .map(|k| k.parse().map_err(|_| corrupt("tender kind", k)))
+                .collect::<StoreResult<_>>()?,
             summary: summary.unwrap_or_default(),
         })
     })
@@ -266,8 +286,8 @@ pub fn payment_ref_taken(conn: &Connection, payment_ref: &str) -> StoreResult<bo
         .query_row([payment_ref], |r| r.get(0))?)
 }
 
-/// Orders of the event paid with `kind` as `(receipt, payment_ref, total)`, oldest first,
-/// leaving out orders refunded in full.
+/// Orders of the event paid (in whole or in part) with `kind`, as `(receipt, payment_ref,
+/// amount paid that way)`, oldest first, leaving out orders refunded in full.
 pub fn paid_with(
     conn: &Connection,
     event_id: i64,
@@ -275,11 +295,11 @@ pub fn paid_with(
     currency: Currency,
 ) -> StoreResult<Vec<(ReceiptNo, String, Money)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.code, o.receipt_seq, o.payment_ref, o.total_minor + o.tip_minor
+        "SELECT s.code, o.receipt_seq, o.payment_ref, sum(t.tendered_minor - t.change_minor)
          FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
          WHERE o.event_id = ?1 AND t.kind = ?2
            AND o.total_minor > COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)
-         ORDER BY o.rowid",
+         GROUP BY o.id ORDER BY o.rowid",
     )?;
     let rows = stmt.query_map(params![event_id, kind.name()], |r| {
         Ok((

@@ -15,6 +15,13 @@ pub fn refunded_per_line(conn: &Connection, order_id: &str) -> StoreResult<Vec<(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Money refunded on an order so far, in minor units.
+pub fn refunded_amount(conn: &Connection, order_id: &str) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(sum(amount_minor), 0) FROM refunds WHERE order_id = ?1")?
+        .query_row([order_id], |r| r.get(0))?)
+}
+
 /// A refund as written.
 pub struct NewRefund<'a> {
     /// Order refunded.

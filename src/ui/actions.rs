@@ -4,11 +4,12 @@
 use std::path::Path;
 
 use super::drawer::DrawerOp;
+use super::sell::TillInputs;
 use super::widgets::Tone;
 use super::{CONFIRM_GUARD_SECS, Command, Kiosk, Payment, Screen, refund};
 use crate::domain::claim;
 use crate::domain::money::{Money, parse_amount};
-use crate::domain::order::{Cart, ReceiptNo, TenderKind, tip_percent};
+use crate::domain::order::{Cart, ReceiptNo, TenderKind, parse_tip, tip_percent};
 use crate::domain::queue::TicketState;
 use crate::service::{PosError, RefundRequest, SaleRequest};
 
@@ -44,7 +45,7 @@ impl Kiosk {
                     self.notice = Some((Tone::Bad, e.to_string()));
                 }
                 self.payment = Payment::None;
-                self.cash_input.clear();
+                self.till = TillInputs::default();
                 Ok(())
             }
             Command::CallNext(lane) => self.pos.call_next(lane).map(|called| {
@@ -94,7 +95,22 @@ impl Kiosk {
             }
             Command::SavePayment => self.save_payment(),
             Command::Drawer(op) => self.drawer_op(op),
-            Command::SetTip(percent) => self.set_tip(percent),
+            Command::SetTip(percent) => {
+                let tip = self.payment_total().map(|t| tip_percent(t, percent));
+                self.change_payment(|_, tip_now, _| {
+                    if let Some(tip) = tip {
+                        *tip_now = tip;
+                    }
+                })
+            }
+            Command::CustomTip => self.custom_tip(),
+            Command::MatchStatement => self.match_statement(),
+            Command::AddPart(kind) => self.add_part(kind),
+            Command::RemovePart(at) => self.change_payment(|_, _, parts| {
+                if at < parts.len() {
+                    parts.remove(at);
+                }
+            }),
         };
         if let Err(e) = result {
             self.notice = Some((Tone::Bad, e.to_string()));
@@ -148,12 +164,12 @@ impl Kiosk {
             }
             TenderKind::Cash | TenderKind::Card => None,
         };
-        self.cash_input.clear();
-        self.card_ref.clear();
+        self.till = TillInputs::default();
         self.payment = Payment::Pending {
             checkout,
             total,
             tip: Money::new(0, total.currency),
+            parts: Vec::new(),
             method,
             qr,
             held_until,
@@ -168,6 +184,7 @@ impl Kiosk {
             checkout,
             total,
             tip,
+            parts,
             method,
             started_at,
             ..
@@ -178,8 +195,8 @@ impl Kiosk {
         if self.frame_time - started_at < CONFIRM_GUARD_SECS {
             return Ok(());
         }
-        let tendered = if *method == TenderKind::Cash && !self.cash_input.trim().is_empty() {
-            match parse_amount(&self.cash_input, total.currency) {
+        let tendered = if *method == TenderKind::Cash && !self.till.cash.trim().is_empty() {
+            match parse_amount(&self.till.cash, total.currency) {
                 Ok(m) => Some(m),
                 Err(e) => {
                     self.notice = Some((Tone::Bad, format!("Cash given: {e}")));
@@ -200,8 +217,9 @@ impl Kiosk {
             items,
             tender: *method,
             tendered,
+            parts: parts.clone(),
             expected_total: Some(*total),
-            terminal_ref: Some(self.card_ref.clone()),
+            terminal_ref: Some(self.till.card_ref.clone()),
             tip: Some(*tip),
         };
         let receipt = self.pos.sell(&req)?;
@@ -218,30 +236,104 @@ impl Kiosk {
             receipt: Box::new(receipt),
             claim_qrs,
         };
-        self.cash_input.clear();
+        self.till = TillInputs::default();
         Ok(())
     }
 
-    /// Changes the tip; a QR payment gets a new code for the new amount.
-    fn set_tip(&mut self, percent: u32) -> Result<(), PosError> {
+    /// The basket total of the payment in progress.
+    fn payment_total(&self) -> Option<Money> {
+        match &self.payment {
+            Payment::Pending { total, .. } => Some(*total),
+            _ => None,
+        }
+    }
+
+    /// Changes the tip or the split parts of the payment in progress; a QR payment gets a new
+    /// code for what is now due by QR.
+    fn change_payment(
+        &mut self,
+        change: impl FnOnce(Money, &mut Money, &mut Vec<(TenderKind, Money)>),
+    ) -> Result<(), PosError> {
         let Payment::Pending {
-            checkout,
-            total,
-            tip,
-            method,
-            qr,
-            ..
+            total, tip, parts, ..
         } = &mut self.payment
         else {
             return Ok(());
         };
-        *tip = tip_percent(*total, percent);
-        if *method == TenderKind::Qr {
-            let due = Money::new(total.minor + tip.minor, total.currency);
+        change(*total, tip, parts);
+        let Some(due) = self.payment.due() else {
+            return Ok(());
+        };
+        if let Payment::Pending {
+            method: TenderKind::Qr,
+            checkout,
+            qr,
+            ..
+        } = &mut self.payment
+        {
             let payment = self.pos.payment_qr(due, checkout)?;
             *qr = Some((payment.matrix()?, payment.caption));
         }
         Ok(())
+    }
+
+    /// Matches the statement file of the Receipts form to the QR orders.
+    fn match_statement(&mut self) -> Result<(), PosError> {
+        match self.statement.credits(self.pos.event().currency) {
+            Ok(credits) => {
+                self.statement.result = Some(self.pos.reconcile(&credits)?);
+                self.notice = None;
+            }
+            Err(problem) => {
+                self.statement.result = None;
+                self.notice = Some((Tone::Bad, problem));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the tip to the typed amount.
+    fn custom_tip(&mut self) -> Result<(), PosError> {
+        let Some(total) = self.payment_total() else {
+            return Ok(());
+        };
+        match parse_tip(&self.till.tip, total) {
+            Ok(tip) => {
+                self.till.tip.clear();
+                self.change_payment(|_, tip_now, _| *tip_now = tip)
+            }
+            Err(problem) => {
+                self.notice = Some((Tone::Bad, problem));
+                Ok(())
+            }
+        }
+    }
+
+    /// Records the typed amount as a split part paid by `kind`; the payment's method takes the rest.
+    fn add_part(&mut self, kind: TenderKind) -> Result<(), PosError> {
+        let Some(due) = self.payment.due() else {
+            return Ok(());
+        };
+        let amount = match parse_amount(&self.till.part, due.currency) {
+            Ok(a) if a.minor > 0 && a.minor < due.minor => a,
+            Ok(_) => {
+                self.notice = Some((
+                    Tone::Bad,
+                    format!(
+                        "Split amount: give an amount between {} and {due}, the rest is paid the other way",
+                        Money::new(0, due.currency)
+                    ),
+                ));
+                return Ok(());
+            }
+            Err(e) => {
+                self.notice = Some((Tone::Bad, format!("Split amount: {e}")));
+                return Ok(());
+            }
+        };
+        self.till.part.clear();
+        self.notice = None;
+        self.change_payment(|_, _, parts| parts.push((kind, amount)))
     }
 
     fn drawer_op(&mut self, op: DrawerOp) -> Result<(), PosError> {
@@ -325,8 +417,11 @@ impl Kiosk {
                             std::fs::write(&path, bytes).map_err(|e| e.to_string())
                         });
                 let text = format!(
-                    "Refunded {} ({}): {} claim code(s) revoked",
-                    done.amount, done.number, done.revoked_claims
+                    "Refunded {} ({}): give back {}; {} claim code(s) revoked",
+                    done.amount,
+                    done.number,
+                    done.back_text(),
+                    done.revoked_claims
                 );
                 self.notice = Some(match saved {
                     Ok(()) => (

@@ -11,6 +11,7 @@ mod refund;
 mod scanner;
 mod sell;
 mod settings;
+mod statement;
 pub mod theme;
 mod widgets;
 
@@ -115,14 +116,26 @@ pub enum Command {
     Drawer(drawer::DrawerOp),
     /// Set the tip to this percent of the total (0 = no tip).
     SetTip(u32),
+    /// Set the tip to the amount typed in the tip field.
+    CustomTip,
+    /// Split tender: record the amount typed in the split field as paid by this method.
+    AddPart(TenderKind),
+    /// Take back a split part (by its position).
+    RemovePart(usize),
+    /// Read the statement file named in the Receipts screen's form and match it to QR orders.
+    MatchStatement,
 }
 
 impl Payment {
-    /// What the fan pays now: the total plus any tip.
+    /// What the fan pays by the payment's method now: the total plus any tip, less the split
+    /// parts already taken another way.
     pub fn due(&self) -> Option<Money> {
         match self {
-            Payment::Pending { total, tip, .. } => {
-                Some(Money::new(total.minor + tip.minor, total.currency))
+            Payment::Pending {
+                total, tip, parts, ..
+            } => {
+                let taken: i64 = parts.iter().map(|p| p.1.minor).sum();
+                Some(Money::new(total.minor + tip.minor - taken, total.currency))
             }
             _ => None,
         }
@@ -146,6 +159,8 @@ pub enum Payment {
         qr: Option<(QrMatrix, String)>,
         /// Tip on top of the total (0 unless the fan chose one).
         tip: Money,
+        /// Split tender: parts taken by other methods, each exactly its amount.
+        parts: Vec<(TenderKind, Money)>,
         /// Until when the basket's units are reserved.
         held_until: jiff::Timestamp,
         /// Frame time the payment started; confirming is ignored just after, so a double tap
@@ -175,8 +190,7 @@ pub struct Kiosk {
     pub cart: Cart,
     /// The payment in progress.
     pub payment: Payment,
-    cash_input: String,
-    card_ref: String,
+    till: sell::TillInputs,
     redeem_input: String,
     redeem_result: Option<(Tone, String)>,
     notice: Option<(Tone, String)>,
@@ -185,6 +199,7 @@ pub struct Kiosk {
     fan_window: bool,
     frame_time: f64,
     refund: Option<refund::RefundDraft>,
+    statement: statement::StatementDraft,
     settings: settings::SettingsDraft,
     drawer: Option<crate::domain::drawer::DrawerReport>,
     drawer_amount: String,
@@ -204,8 +219,7 @@ impl Kiosk {
             refreshed_at: None,
             cart: Cart::default(),
             payment: Payment::None,
-            cash_input: String::new(),
-            card_ref: String::new(),
+            till: sell::TillInputs::default(),
             redeem_input: String::new(),
             redeem_result: None,
             notice: None,
@@ -213,6 +227,7 @@ impl Kiosk {
             scanner: ScanDetector::default(),
             fan_window: false,
             frame_time: 0.0,
+            statement: statement::StatementDraft::default(),
             refund: None,
             settings: settings::SettingsDraft::of(None),
             drawer: None,
@@ -310,7 +325,12 @@ impl Kiosk {
                 )
             });
         });
-        for draft in [&mut self.cash_input, &mut self.redeem_input] {
+        for draft in [
+            &mut self.till.cash,
+            &mut self.till.part,
+            &mut self.till.tip,
+            &mut self.redeem_input,
+        ] {
             let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
             if let Some(kept) = draft
                 .strip_suffix(code.as_str())
@@ -371,7 +391,7 @@ impl Kiosk {
                     &self.cart,
                     &self.payment,
                     now,
-                    (&mut self.cash_input, &mut self.card_ref),
+                    &mut self.till,
                 ),
                 Screen::Queue => queue::queue_ui(ui, &self.lanes),
                 Screen::Redeem => {
@@ -398,8 +418,15 @@ impl Kiosk {
                 Screen::Receipts => match &mut self.refund {
                     Some(draft) => refund::refund_ui(ui, draft),
                     None => {
+                        let mut commands = statement::statement_ui(ui, &mut self.statement);
                         let tz = &self.pos.event().time_zone;
-                        orders::orders_ui(ui, &self.recent, tz, self.exported.as_deref())
+                        commands.extend(orders::orders_ui(
+                            ui,
+                            &self.recent,
+                            tz,
+                            self.exported.as_deref(),
+                        ));
+                        commands
                     }
                 },
             };

@@ -40,7 +40,11 @@ pub fn orders_ui(
                     for order in recent {
                         ui.label(RichText::new(order.number.to_string()).strong());
                         ui.label(local_time(order.paid_at, time_zone));
-                        ui.label(format!("{} · {}", order.total, order.tender.label()));
+                        ui.label(format!(
+                            "{} · {}",
+                            order.total,
+                            crate::domain::order::methods_label(order.tenders.iter().copied())
+                        ));
                         if widgets::button(ui, format!("PDF {}", order.number), 150.0) {
                             commands.push(Command::ExportReceipt(order.number.clone()));
                         }

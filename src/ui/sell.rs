@@ -16,6 +16,19 @@ const TILE_W: f32 = 210.0;
 const TILE_H: f32 = 128.0;
 const PANEL_W: f32 = 390.0;
 
+/// What the helper is typing at the till; cleared for each payment.
+#[derive(Debug, Default)]
+pub struct TillInputs {
+    /// Cash handed over.
+    pub cash: String,
+    /// Card terminal reference.
+    pub card_ref: String,
+    /// Split tender: the amount of the next part.
+    pub part: String,
+    /// A custom tip: amount or percentage.
+    pub tip: String,
+}
+
 /// Draws the Sell screen.
 pub fn sell_ui(
     ui: &mut egui::Ui,
@@ -23,7 +36,7 @@ pub fn sell_ui(
     cart: &Cart,
     payment: &Payment,
     now: Timestamp,
-    (cash_input, card_ref): (&mut String, &mut String),
+    till: &mut TillInputs,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::right("basket")
@@ -31,7 +44,7 @@ pub fn sell_ui(
         .show(ui, |ui| {
             // The buttons stay in one place whatever the basket holds: the helper's hand learns them.
             egui::Panel::bottom("basket_actions").show(ui, |ui| {
-                commands.extend(actions_ui(ui, cart, payment, cash_input));
+                commands.extend(actions_ui(ui, cart, payment, &till.cash));
             });
             egui::ScrollArea::vertical()
                 .id_salt("basket_scroll")
@@ -40,22 +53,18 @@ pub fn sell_ui(
                     Payment::Pending {
                         total,
                         tip,
+                        parts,
                         method,
                         qr,
                         checkout,
                         held_until,
                         ..
                     } => {
+                        let due = payment.due().unwrap_or(*total);
                         hold_ui(ui, *held_until, now);
-                        commands.extend(tip_ui(ui, *total, *tip));
-                        pending_ui(
-                            ui,
-                            Money::new(total.minor + tip.minor, total.currency),
-                            *method,
-                            qr.as_ref(),
-                            &checkout.payment_ref,
-                            (cash_input, card_ref),
-                        );
+                        commands.extend(tip_ui(ui, *total, *tip, &mut till.tip));
+                        pending_ui(ui, due, *method, qr.as_ref(), &checkout.payment_ref, till);
+                        commands.extend(split_ui(ui, *method, parts, &mut till.part));
                     }
                     Payment::Paid { receipt, claim_qrs } => paid_ui(ui, receipt, claim_qrs),
                 });
@@ -163,12 +172,17 @@ fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
     commands
 }
 
-/// Tip buttons: none or a share of the total, kept apart from the sale and its VAT.
-fn tip_ui(ui: &mut egui::Ui, total: Money, tip: Money) -> Vec<Command> {
+/// Tip buttons: none or a share of the total, or a typed amount or percentage; kept apart
+/// from the sale and its VAT.
+fn tip_ui(ui: &mut egui::Ui, total: Money, tip: Money, typed: &mut String) -> Vec<Command> {
     let mut commands = Vec::new();
-    ui.horizontal(|ui| {
+    let presets = [0, 10, 15, 20];
+    let preset = presets
+        .iter()
+        .any(|p| tip == crate::domain::order::tip_percent(total, *p));
+    ui.horizontal_wrapped(|ui| {
         ui.label("Tip");
-        for percent in [0, 10, 15, 20] {
+        for percent in presets {
             let chosen = tip == crate::domain::order::tip_percent(total, percent);
             let label = if percent == 0 {
                 "No tip".to_string()
@@ -182,10 +196,82 @@ fn tip_ui(ui: &mut egui::Ui, total: Money, tip: Money) -> Vec<Command> {
                 commands.push(Command::SetTip(percent));
             }
         }
+        let label = ui.label("or");
+        let field = egui::TextEdit::singleline(typed).hint_text(if preset {
+            "2.50 / 12%".to_string()
+        } else {
+            tip.plain()
+        });
+        let response = ui
+            .add_sized([90.0, TOUCH], field)
+            .labelled_by(label.id)
+            .on_hover_text("An amount (2.50) or a percentage (12%)");
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui
+            .add_enabled(
+                !typed.trim().is_empty(),
+                egui::Button::new("Set tip").min_size(vec2(64.0, TOUCH)),
+            )
+            .clicked()
+            || entered)
+            && !typed.trim().is_empty()
+        {
+            commands.push(Command::CustomTip);
+        }
     });
     if tip.minor > 0 {
         ui.label(format!("{total} + tip {tip}"));
     }
+    commands
+}
+
+/// Split tender: take part of the amount another way (cash or card); the payment's own method
+/// takes what is left. Parts already taken are listed with a button to take them back.
+fn split_ui(
+    ui: &mut egui::Ui,
+    method: TenderKind,
+    parts: &[(TenderKind, Money)],
+    typed: &mut String,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.separator();
+    for (at, (kind, amount)) in parts.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!("{amount} paid by {}", kind.label().to_lowercase())).strong(),
+            );
+            if ui
+                .add(egui::Button::new("Undo").min_size(vec2(64.0, TOUCH)))
+                .accessible_name(format!(
+                    "Undo the {} part of {amount}",
+                    kind.label().to_lowercase()
+                ))
+                .clicked()
+            {
+                commands.push(Command::RemovePart(at));
+            }
+        });
+    }
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Split: part paid by");
+        let field = egui::TextEdit::singleline(typed).hint_text("amount");
+        ui.add_sized([80.0, TOUCH], field).labelled_by(label.id);
+        for kind in [TenderKind::Cash, TenderKind::Card] {
+            if kind == method {
+                continue;
+            }
+            let ready = !typed.trim().is_empty();
+            if ui
+                .add_enabled(
+                    ready,
+                    egui::Button::new(kind.label()).min_size(vec2(64.0, TOUCH)),
+                )
+                .clicked()
+            {
+                commands.push(Command::AddPart(kind));
+            }
+        }
+    });
     commands
 }
 
@@ -265,7 +351,7 @@ fn pending_ui(
     method: TenderKind,
     qr: Option<&(crate::domain::qr::QrMatrix, String)>,
     payment_ref: &str,
-    (cash_input, card_ref): (&mut String, &mut String),
+    till: &mut TillInputs,
 ) {
     match method {
         TenderKind::Qr => {
@@ -284,14 +370,14 @@ fn pending_ui(
         }
         TenderKind::Cash => {
             ui.heading(format!("Cash — {total} due"));
-            cash_ui(ui, total, cash_input);
+            cash_ui(ui, total, &mut till.cash);
         }
         TenderKind::Card => {
             ui.heading(format!("Charge {total} on the card terminal"));
             ui.label("Tap Card approved when the terminal says so.");
             ui.horizontal(|ui| {
                 let label = ui.label("Terminal reference");
-                let field = egui::TextEdit::singleline(card_ref)
+                let field = egui::TextEdit::singleline(&mut till.card_ref)
                     .hint_text("optional")
                     .char_limit(40);
                 ui.add_sized([180.0, TOUCH], field).labelled_by(label.id);
@@ -356,12 +442,11 @@ fn paid_ui(
     ui.label(format!(
         "Receipt {} · {}",
         receipt.number,
-        receipt.tender.kind.label()
+        receipt.methods()
     ));
-    if receipt.tender.change.minor > 0 {
-        ui.label(
-            RichText::new(format!("Change {}", receipt.tender.change)).font(theme::bold(30.0)),
-        );
+    let change = receipt.change();
+    if change.minor > 0 {
+        ui.label(RichText::new(format!("Change {change}")).font(theme::bold(30.0)));
     }
     for ticket in &receipt.tickets {
         ui.label(RichText::new(format!("Ticket {}", ticket.label)).font(theme::bold(40.0)));

@@ -68,6 +68,7 @@ pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt
         items,
         tender,
         tendered: None,
+        parts: Vec::new(),
         expected_total: None,
         terminal_ref: None,
         tip: None,
@@ -135,6 +136,9 @@ pub fn type_into(
 ) {
     use egui_kittest::kittest::Queryable as _;
     h.get_by_label(label).focus();
+    h.run();
+    // Select what is there, so the text replaces it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.run();
     h.get_by_label(label).type_text(text);
     h.run();
