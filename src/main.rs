@@ -21,9 +21,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // Payload work needs no database.
-    if let Some(Command::Payload(payload)) = &args.command {
-        return cli::payload::run(payload);
+    // Payload work and offline claim checks need no database.
+    if let Some(done) = args.command.as_ref().and_then(cli::run_without_db) {
+        return done;
     }
     let db = match args.db.clone() {
         Some(path) => path,
@@ -40,6 +40,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?;
     }
     let mut pos = Pos::open(store, &args.station, clock)?;
+    pos.set_helper(&args.helper);
     match &args.command {
         Some(command) => cli::run(&mut pos, command),
         None => {

@@ -96,8 +96,8 @@ fn every_claim_qr_decodes_back_to_its_code() {
     let receipt = sample_receipt(&db);
     assert_eq!(
         receipt.claims.len(),
-        3,
-        "one per gig unit and per drop unit, none for items"
+        2,
+        "one per gig unit, one per drop line (for all its units), none for items"
     );
     let pdf = receipt_pdf(&receipt).unwrap();
     assert!(pdf.starts_with(b"%PDF"));

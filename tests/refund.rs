@@ -31,12 +31,13 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
         &[("5-minute meet & greet", 1), ("Signed tour poster", 2)],
         TenderKind::Qr,
     );
-    let (gig_code, poster_a, poster_b) = (
-        r.claims[0].code.clone(),
-        r.claims[1].code.clone(),
-        r.claims[2].code.clone(),
-    );
-    pos.redeem_claim(&poster_a).unwrap();
+    // One code per gig session; the two posters share one code for two units.
+    assert_eq!(r.claims.len(), 2);
+    let (gig_code, posters) = (r.claims[0].code.clone(), r.claims[1].code.clone());
+    assert_eq!(r.claims[1].title, "2× Signed tour poster");
+    let held = pos.redeem_claim(&posters, 1).unwrap();
+    assert!(held.held, "a drop unit is held for the fan first");
+    pos.hand_over(held.id).unwrap();
     assert_eq!(pos.queue().unwrap()[1].waiting.len(), 1);
 
     // Wrong PIN: nothing happens.
@@ -44,31 +45,31 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
     assert_eq!(err.to_string(), "wrong creator PIN");
     assert!(pos.check_claim(&gig_code).is_ok());
 
-    // One poster: the unredeemed one is revoked first and goes back on sale.
+    // One poster: the unit not handed over is revoked and goes back on sale; the code is done.
     let poster = offer_id(&pos, "Signed tour poster");
     let one = pos
         .refund(&request(&r.number, Some(vec![(poster, 1)]), PIN))
         .unwrap();
     assert_eq!(
-        (one.number.as_str(), one.amount.minor, one.revoked_claims),
+        (one.number.as_str(), one.amount.minor, one.revoked_units),
         ("K1-R000001", 1250, 1)
     );
     assert!(matches!(
-        pos.check_claim(&poster_b),
+        pos.check_claim(&posters),
         Err(PosError::Revoked { .. })
     ));
     assert!(matches!(
-        pos.redeem_claim(&poster_b),
+        pos.redeem_claim(&posters, 1),
         Err(PosError::Revoked { .. })
     ));
     assert_eq!(remaining(&pos, "Signed tour poster"), Some(24));
 
     // The rest: the gig's ticket leaves the queue; the handed-over poster stays out of stock.
     let rest = pos.refund(&request(&r.number, None, PIN)).unwrap();
-    assert_eq!((rest.amount.minor, rest.revoked_claims), (2500 + 1250, 2));
+    assert_eq!((rest.amount.minor, rest.revoked_units), (2500 + 1250, 1));
     assert!(pos.queue().unwrap()[1].waiting.is_empty());
     assert!(matches!(
-        pos.redeem_claim(&gig_code),
+        pos.redeem_claim(&gig_code, 1),
         Err(PosError::Revoked { .. })
     ));
     assert_eq!(remaining(&pos, "Signed tour poster"), Some(24));

@@ -26,15 +26,23 @@ pub struct Args {
     /// Start the kiosk full screen.
     #[arg(long)]
     pub fullscreen: bool,
+    /// Helper's name, recorded with redemptions and queue moves.
+    #[arg(long, global = true, env = "ENCORE_HELPER", default_value = "")]
+    pub helper: String,
     /// What to do; without a command the kiosk opens.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+mod claim;
 mod drawer;
 pub mod payload;
+mod queue;
 mod reconcile;
 mod refund;
+
+pub use claim::ClaimAction;
+pub use queue::QueueAction;
 
 pub use payload::PayloadArgs;
 
@@ -93,6 +101,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ClaimAction,
     },
+    /// Run the queue: list, next, start, serve, noshow, requeue, undo, priority, stats.
+    Queue {
+        /// What to do.
+        #[command(subcommand)]
+        action: QueueAction,
+    },
     /// Refund a receipt (creator PIN): money back, its claim codes revoked, tickets cancelled.
     Refund {
         /// Receipt number, e.g. K1-000001.
@@ -135,27 +149,6 @@ pub enum Command {
     },
 }
 
-/// Claim subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ClaimAction {
-    /// Exit 0 when the code is valid and not redeemed yet.
-    Verify {
-        /// The code (case, spaces and dashes do not matter).
-        code: String,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Redeem the code now; exit 1 if it is invalid or was redeemed before.
-    Redeem {
-        /// The code.
-        code: String,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 /// The outcome of a command: what to print and how to exit.
 enum Outcome {
     Done(Value, String),
@@ -177,19 +170,41 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
             Command::Offers { json: true }
                 | Command::Sell { json: true, .. }
                 | Command::Refund { json: true, .. }
-                | Command::Claim {
-                    action: ClaimAction::Verify { json: true, .. }
-                        | ClaimAction::Redeem { json: true, .. }
-                }
-        );
-    if let Command::Payload(args) = command {
-        return payload::run(args);
+        )
+        || matches!(command, Command::Claim { action } if action.json())
+        || matches!(command, Command::Queue { action } if action.json());
+    if let Some(done) = run_without_db(command) {
+        return done;
     }
     // Any failure, a database error included, still answers with one JSON value and exit 1.
     let outcome = outcome_of(pos, command).unwrap_or_else(|e| {
         let reason = format!("{e:#}");
         Outcome::Refused(json!({ "error": reason }), reason)
     });
+    Ok(print(outcome, json))
+}
+
+/// Commands that need no database: `payload`, and `claim verify --pubkey`.
+pub fn run_without_db(command: &Command) -> Option<anyhow::Result<ExitCode>> {
+    match command {
+        Command::Payload(args) => Some(payload::run(args)),
+        Command::Claim {
+            action:
+                ClaimAction::Verify {
+                    code,
+                    pubkey: Some(file),
+                    json,
+                },
+        } => Some(Ok(print(
+            claim::verify_offline(file, code, jiff::Timestamp::now()),
+            *json,
+        ))),
+        _ => None,
+    }
+}
+
+/// Prints an outcome (one JSON value with `json`) and gives the exit code.
+fn print(outcome: Outcome, json: bool) -> ExitCode {
     let (value, text, code) = match outcome {
         Outcome::Done(v, t) => (v, t, ExitCode::SUCCESS),
         Outcome::Refused(v, t) => {
@@ -202,7 +217,7 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
     } else if code == ExitCode::SUCCESS {
         println!("{text}");
     }
-    Ok(code)
+    code
 }
 
 fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
@@ -244,12 +259,8 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         Command::Reconcile(args) => reconcile::run(pos, args)?,
         Command::Payment { action } => refund::payment(pos, action),
         Command::Drawer { action, .. } => drawer::run(pos, action),
-        Command::Claim {
-            action: ClaimAction::Verify { code, .. },
-        } => verify(pos, code),
-        Command::Claim {
-            action: ClaimAction::Redeem { code, .. },
-        } => redeem(pos, code),
+        Command::Claim { action } => claim::run(pos, action)?,
+        Command::Queue { action } => queue::run(pos, action)?,
     })
 }
 
@@ -402,45 +413,4 @@ fn receipt(pos: &Pos, number: &str, output: &PathBuf) -> anyhow::Result<Outcome>
         json!({ "receipt": r.number.to_string(), "file": output }),
         text,
     ))
-}
-
-fn verify(pos: &Pos, code: &str) -> Outcome {
-    match pos.check_claim(code) {
-        Ok(s) => match &s.redeemed {
-            None => Outcome::Done(
-                json!({ "valid": true, "code": s.code, "title": s.title, "quantity": s.quantity, "redeemed": null }),
-                format!("valid: {} × {} (not redeemed yet)", s.quantity, s.title),
-            ),
-            Some(r) => {
-                let reason = format!(
-                    "already redeemed at {} on station {} ({})",
-                    r.at, r.station, r.title
-                );
-                Outcome::Refused(
-                    json!({ "valid": true, "code": s.code, "title": s.title, "redeemed": r, "error": reason }),
-                    reason,
-                )
-            }
-        },
-        Err(e) => {
-            let reason = e.to_string();
-            Outcome::Refused(json!({ "valid": false, "error": reason }), reason)
-        }
-    }
-}
-
-fn redeem(pos: &mut Pos, code: &str) -> Outcome {
-    match pos.redeem_claim(code) {
-        Ok(r) => Outcome::Done(
-            json!({ "redeemed": true, "title": r.title, "quantity": r.quantity, "at": r.at, "station": r.station }),
-            format!(
-                "redeemed: {} × {} at {} on {}",
-                r.quantity, r.title, r.at, r.station
-            ),
-        ),
-        Err(e) => {
-            let reason = e.to_string();
-            Outcome::Refused(json!({ "redeemed": false, "error": reason }), reason)
-        }
-    }
 }

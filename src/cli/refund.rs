@@ -68,15 +68,15 @@ pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: 
             Outcome::Done(
                 json!({
                     "refund": r.number, "receipt": r.original.to_string(), "amount_minor": r.amount.minor,
-                    "currency": r.amount.currency.code(), "back": back, "revoked_claims": r.revoked_claims,
+                    "currency": r.amount.currency.code(), "back": back, "revoked_units": r.revoked_units,
                 }),
                 format!(
-                    "refund {}: {} back ({}) for receipt {}, {} claim code(s) revoked",
+                    "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
                     r.number,
                     r.amount,
                     r.back_text(),
                     r.original,
-                    r.revoked_claims
+                    r.revoked_units
                 ),
             )
         }

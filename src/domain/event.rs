@@ -24,6 +24,10 @@ pub struct Event {
     pub payment: Option<PaymentProfile>,
     /// How long units stay reserved while a fan pays.
     pub hold_secs: u32,
+    /// How many hours a claim code stays valid after the sale.
+    pub claim_valid_hours: u32,
+    /// How the queue runs.
+    pub queue: super::queue::QueueRules,
 }
 
 /// `2026-11-21 21:05 CET` in the event's zone; falls back to UTC for an unknown zone name.

@@ -130,6 +130,25 @@ impl QrMatrix {
     }
 }
 
+/// Reads every QR code in a photo or screenshot (PNG or JPEG bytes).
+pub fn scan_image(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let image = image::load_from_memory(bytes)
+        .map_err(|e| format!("not a PNG or JPEG image we can read ({e})"))?
+        .into_luma8();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| image.as_raw()[y * w + x]);
+    let texts: Vec<String> = prepared
+        .detect_grids()
+        .iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect();
+    if texts.is_empty() {
+        return Err("no readable QR code in the image: photograph it straight and sharp".into());
+    }
+    Ok(texts)
+}
+
 /// The smallest version holding `data` as one segment pushed by `push`.
 fn single_segment(
     data: &[u8],

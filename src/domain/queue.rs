@@ -12,6 +12,8 @@ pub enum TicketState {
     Waiting,
     /// Called to the table.
     Called,
+    /// At the table now.
+    Serving,
     /// Served.
     Done,
     /// Called but did not come.
@@ -26,6 +28,7 @@ impl TicketState {
         match self {
             TicketState::Waiting => "waiting",
             TicketState::Called => "called",
+            TicketState::Serving => "serving",
             TicketState::Done => "done",
             TicketState::NoShow => "no_show",
             TicketState::Cancelled => "cancelled",
@@ -37,6 +40,7 @@ impl TicketState {
         [
             TicketState::Waiting,
             TicketState::Called,
+            TicketState::Serving,
             TicketState::Done,
             TicketState::NoShow,
             TicketState::Cancelled,
@@ -45,15 +49,144 @@ impl TicketState {
         .find(|t| t.name() == s)
     }
 
-    /// Whether a move from `self` to `next` is allowed.
+    /// Whether a move from `self` to `next` is allowed (re-queueing a no-show is
+    /// NoShow → Waiting, once; a refund cancels from any open state).
     pub fn can_become(self, next: TicketState) -> bool {
+        use TicketState::*;
         matches!(
             (self, next),
-            (TicketState::Waiting, TicketState::Called)
-                | (TicketState::Called, TicketState::Done)
-                | (TicketState::Called, TicketState::NoShow)
+            (Waiting, Called)
+                | (Called, Serving)
+                | (Called | Serving, Done)
+                | (Called, NoShow)
+                | (NoShow, Waiting)
+                | (Waiting | Called | Serving, Cancelled)
         )
     }
+
+    /// Still in the queue (waiting, called or at the table).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            TicketState::Waiting | TicketState::Called | TicketState::Serving
+        )
+    }
+}
+
+/// The event's queue settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRules {
+    /// At most one priority ticket is called for every this many regular ones.
+    pub fairness: u32,
+    /// Seconds after the call before a ticket may be marked no-show.
+    pub grace_secs: u32,
+    /// How many places back a re-queued no-show goes.
+    pub requeue_places: u32,
+}
+
+impl Default for QueueRules {
+    fn default() -> Self {
+        QueueRules {
+            fairness: 3,
+            grace_secs: 120,
+            requeue_places: 3,
+        }
+    }
+}
+
+/// Which waiting ticket to call next. `waiting` is in service order with each ticket's priority
+/// flag; `recent_calls` are the lane's earlier calls, newest first, as priority flags. A priority
+/// ticket goes first unless fewer than `fairness` regular tickets were called since the last
+/// priority one while regular tickets wait; with only one kind waiting, the first of it goes.
+pub fn pick_next(waiting: &[(i64, bool)], recent_calls: &[bool], fairness: u32) -> Option<i64> {
+    let first_priority = waiting.iter().find(|t| t.1).map(|t| t.0);
+    let first_regular = waiting.iter().find(|t| !t.1).map(|t| t.0);
+    let regulars_since = recent_calls.iter().take_while(|p| !**p).count();
+    let priority_seen = recent_calls.iter().any(|p| *p);
+    let priority_due = !priority_seen || regulars_since >= fairness as usize;
+    match (first_priority, first_regular) {
+        (Some(p), Some(_)) if priority_due => Some(p),
+        (_, Some(r)) => Some(r),
+        (Some(p), None) => Some(p),
+        (None, None) => None,
+    }
+}
+
+/// The queue position for a re-queued ticket: `places` behind the first waiting ticket (or last
+/// when fewer wait). `waiting` holds the positions of the lane's waiting tickets in order.
+pub fn requeue_position(waiting: &[i64], places: u32) -> i64 {
+    let places = places as usize;
+    match (waiting.get(places.saturating_sub(1)), waiting.get(places)) {
+        _ if places == 0 => waiting.first().map_or(0, |p| p - 1),
+        (Some(before), Some(after)) if after - before > 1 => before + (after - before) / 2,
+        (Some(before), Some(_)) => *before,
+        _ => waiting.last().map_or(0, |p| p + 1024),
+    }
+}
+
+/// Wait for a ticket bought now (or at `ahead` places back), as a range of minutes: the lane's
+/// session length is the planned duration blended with the median of `observed` service times
+/// (seconds, the last 20 served): each observation weighs as much as the plan, up to 20 to 1.
+/// The range spreads ±20 % around the middle, and at least one minute.
+pub fn wait_range(
+    ahead: usize,
+    planned_mins: u32,
+    observed_secs: &[u32],
+    in_service: usize,
+) -> (u32, u32) {
+    let planned = f64::from(planned_mins.max(1)) * 60.0;
+    let session = match median(observed_secs) {
+        Some(m) => {
+            let n = observed_secs.len().min(20) as f64;
+            (planned + n * f64::from(m)) / (1.0 + n)
+        }
+        None => planned,
+    };
+    // Someone at the table is half done on average.
+    let secs = session * (ahead as f64 + 0.5 * in_service as f64);
+    let mid = secs / 60.0;
+    let low = (mid * 0.8).floor() as u32;
+    let high = ((mid * 1.2).ceil() as u32).max(low + 1);
+    (low, high)
+}
+
+/// The median of `values`, or None when empty.
+pub fn median(values: &[u32]) -> Option<u32> {
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    match v.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(v[n / 2]),
+        n => Some((v[n / 2 - 1] + v[n / 2]) / 2),
+    }
+}
+
+/// "about 10–14 min", or "now" when nobody is ahead.
+pub fn wait_text((low, high): (u32, u32)) -> String {
+    if high <= 1 {
+        "now".to_string()
+    } else {
+        format!("about {low}–{high} min")
+    }
+}
+
+/// Queue figures for one lane and hour (the hour the ticket was paid, local time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LaneHourStats {
+    /// Lane letter.
+    pub lane: char,
+    /// Local hour, `2026-11-21 21:00`.
+    pub hour: String,
+    /// Tickets paid in that hour.
+    pub tickets: u32,
+    /// Served.
+    pub served: u32,
+    /// Marked no-show (and not served after a re-queue).
+    pub no_shows: u32,
+    /// Median seconds from payment to the call.
+    pub median_wait_secs: Option<u32>,
+    /// Median seconds from the call to done.
+    pub median_service_secs: Option<u32>,
 }
 
 /// A ticket's label: lane letter and number, `A-007`.
@@ -84,12 +217,12 @@ pub struct Ticket {
     pub state: TicketState,
     /// Planned gig length.
     pub duration_mins: u32,
-}
-
-/// Minutes until the ticket at `position` (0 = next) is likely called, given the tickets ahead
-/// and whoever is being served now. For now: everyone ahead takes the planned duration.
-pub fn wait_estimate_mins(ahead_durations: &[u32], in_service_mins: u32) -> u32 {
-    in_service_mins + ahead_durations.iter().sum::<u32>()
+    /// A priority ticket (loyalty or priority add-on).
+    pub priority: bool,
+    /// Re-queued once after a no-show.
+    pub requeued: bool,
+    /// When it was called, unix seconds.
+    pub called_at: Option<i64>,
 }
 
 /// The lane letter for the n-th gig (0 → A … 25 → Z, then wraps with a digit: A1 is not needed
@@ -131,16 +264,55 @@ mod tests {
         assert!(!Waiting.can_become(Done));
         assert!(!Done.can_become(Called));
         assert!(!NoShow.can_become(Done));
-        for s in [Waiting, Called, Done, NoShow, Cancelled] {
+        assert!(NoShow.can_become(Waiting) && Serving.can_become(Done));
+        assert!(!Done.can_become(Cancelled) && !Serving.can_become(NoShow));
+        for s in [Waiting, Called, Serving, Done, NoShow, Cancelled] {
             assert_eq!(TicketState::from_name(s.name()), Some(s));
         }
     }
 
     #[test]
-    fn wait_is_position_times_duration() {
-        assert_eq!(wait_estimate_mins(&[5, 5, 5], 0), 15);
-        assert_eq!(wait_estimate_mins(&[], 5), 5);
-        assert_eq!(lane_letter(0), 'A');
+    fn fairness_calls_one_priority_per_n_regulars() {
+        // Tickets 1..=6 regular, 10..=12 priority, all waiting.
+        let mut waiting: Vec<(i64, bool)> = (1..=6).map(|i| (i, false)).collect();
+        waiting.extend((10..=12).map(|i| (i, true)));
+        let mut calls: Vec<bool> = Vec::new();
+        let mut order = Vec::new();
+        while let Some(id) = pick_next(&waiting, &calls, 3) {
+            let priority = waiting.iter().find(|t| t.0 == id).unwrap().1;
+            waiting.retain(|t| t.0 != id);
+            calls.insert(0, priority);
+            order.push(id);
+        }
+        // First priority at once, then three regulars between priorities; the rest when no
+        // regular is waiting.
+        assert_eq!(order, [10, 1, 2, 3, 11, 4, 5, 6, 12]);
+        assert_eq!(pick_next(&[], &[], 3), None);
+    }
+
+    #[test]
+    fn requeue_goes_k_places_back() {
+        let waiting = [1024, 2048, 3072, 4096];
+        assert_eq!(requeue_position(&waiting, 3), 3584);
+        assert_eq!(requeue_position(&waiting, 9), 4096 + 1024);
+        assert_eq!(requeue_position(&[], 3), 0);
+        assert_eq!(requeue_position(&waiting, 0), 1023);
+        // No room between two adjacent positions: ties break by ticket number.
+        assert_eq!(requeue_position(&[5, 6], 1), 5);
+    }
+
+    #[test]
+    fn wait_ranges_blend_plan_and_observation() {
+        // Nobody ahead, nobody at the table: now.
+        assert_eq!(wait_text(wait_range(0, 5, &[], 0)), "now");
+        // Three ahead of 5 minutes, no observations: 15 min ± 20 %.
+        assert_eq!(wait_range(3, 5, &[], 0), (12, 18));
+        // Twenty observed sessions of 3 minutes pull a 5-minute plan to about 3.1 minutes.
+        let (low, high) = wait_range(3, 5, &[180; 20], 0);
+        assert_eq!((low, high), (7, 12));
+        assert_eq!(wait_text((low, high)), "about 7–12 min");
+        assert_eq!(median(&[5, 1, 3]), Some(3));
+        assert_eq!(median(&[4, 2]), Some(3));
         assert_eq!(lane_letter(2), 'C');
     }
 }

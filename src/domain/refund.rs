@@ -104,8 +104,8 @@ pub struct Refund {
     pub back: Vec<(TenderKind, Money)>,
     /// Why.
     pub reason: String,
-    /// Claim codes revoked by this refund.
-    pub revoked_claims: u32,
+    /// Claim units revoked by this refund (never handed over; their codes no longer cover them).
+    pub revoked_units: u32,
 }
 
 impl Refund {

@@ -184,11 +184,11 @@ pub fn refund_pdf(
     if !r.reason.is_empty() {
         c.text(&format!("Reason: {}", r.reason), SMALL, Weight::Regular);
     }
-    if r.revoked_claims > 0 {
+    if r.revoked_units > 0 {
         c.text(
             &format!(
-                "{} claim code(s) revoked: they no longer work.",
-                r.revoked_claims
+                "{} unit(s) revoked: their claim codes no longer cover them.",
+                r.revoked_units
             ),
             SMALL,
             Weight::Regular,

@@ -1,115 +1,344 @@
-//! Checking and redeeming claim codes. Redemption is exactly once: the store's primary key holds
-//! even when two stations redeem the same code at the same moment.
+//! Checking and redeeming claim codes. The checks run in a fixed order, each with its own
+//! message: format → known key → signature → this event → revoked → expired → used up. A code
+//! for several units is redeemed a unit at a time; a drop unit is first held for the fan, then
+//! handed over; any redemption can be undone for ten seconds. Every step is audit-logged.
 
+use ed25519_dalek::SigningKey;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
 
 use super::{Pos, PosError, PosResult};
-use crate::domain::claim;
+use crate::domain::claim::{self, MAX_KEY_ID};
 use crate::domain::event::local_clock;
-use crate::store::{audit, claims};
+use crate::store::claims::{self, ClaimRecord, LogFilter, RedemptionRow};
+use crate::store::{audit, events};
 
-/// What a valid code is for and whether it was used.
+/// How long a redemption or hand-over can be taken back.
+pub const UNDO_SECS: i64 = 10;
+
+/// What a valid code is for and what is left of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimStatus {
     /// The canonical code.
     pub code: String,
     /// Offer title.
     pub title: String,
-    /// Units.
+    /// Units the code was issued for.
     pub quantity: u32,
-    /// When and where it was redeemed, if it was.
-    pub redeemed: Option<Redeemed>,
+    /// Units still to redeem.
+    pub units_left: u32,
+    /// Local time the code stops working, if it has an end.
+    pub valid_until: Option<String>,
+    /// Live redemptions so far.
+    pub redemptions: Vec<Redeemed>,
 }
 
-/// A redemption: local time and station.
+/// A redemption: what, how many, when, where and by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Redeemed {
+    /// Redemption id (for hand-over and undo).
+    pub id: i64,
     /// Local wall-clock time with the event's zone.
     pub at: String,
     /// Station code.
     pub station: String,
+    /// Helper's name, if set.
+    pub helper: String,
     /// Offer title.
     pub title: String,
-    /// Units handed over.
-    pub quantity: u32,
+    /// Units taken by this redemption.
+    pub units: u32,
+    /// Units of the code left after it.
+    pub units_left: u32,
+    /// Held for the fan, waiting for "Handed over" (drops).
+    pub held: bool,
+}
+
+/// A line of the redemption log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLine {
+    /// Redemption id.
+    pub id: i64,
+    /// Code.
+    pub code: String,
+    /// Offer title.
+    pub title: String,
+    /// Units.
+    pub units: u32,
+    /// What happened, in words: "held", "handed over 21:04:10", "undone 21:04:12".
+    pub status: String,
+    /// Local time of the redemption.
+    pub at: String,
+    /// Station code.
+    pub station: String,
+    /// Helper.
+    pub helper: String,
 }
 
 impl Pos {
-    /// Verifies signature and event, then looks the code up. Changes nothing.
+    /// Runs every check and looks the code up. Changes nothing.
     pub fn check_claim(&self, input: &str) -> PosResult<ClaimStatus> {
         let code = self.verified_code(input)?;
         let record = claims::find(self.store.conn(), &code)?.ok_or(PosError::UnknownClaim)?;
-        if let Some(at) = record.revoked {
-            return Err(PosError::Revoked {
-                at: local_clock(at, &self.event.time_zone),
-                title: record.title,
-            });
-        }
-        let redeemed = record.redeemed.map(|(at, station)| Redeemed {
-            at: local_clock(at, &self.event.time_zone),
-            station,
-            title: record.title.clone(),
-            quantity: record.quantity,
-        });
-        Ok(ClaimStatus {
-            code,
-            title: record.title,
-            quantity: record.quantity,
-            redeemed,
-        })
+        check_usable(&record, self.now(), &self.event.time_zone, false)?;
+        Ok(self.status_of(code, &record))
     }
 
-    /// Redeems a code once. A second attempt says when and where it was redeemed.
-    pub fn redeem_claim(&mut self, input: &str) -> PosResult<Redeemed> {
+    /// Redeems `units` of a code (1 unless a code for several is redeemed at once). Drop units are
+    /// held for the fan until [`Pos::hand_over`]. A code with nothing left says when, where and by
+    /// whom it was used.
+    pub fn redeem_claim(&mut self, input: &str, units: u32) -> PosResult<Redeemed> {
         let code = self.verified_code(input)?;
         let now = self.now();
-        let tz = self.event.time_zone.clone();
-        let station = self.station.clone();
+        let (station, helper, tz) = (
+            self.station.clone(),
+            self.helper.clone(),
+            self.event.time_zone.clone(),
+        );
         let tx = self.store.immediate()?;
         let record = claims::find(&tx, &code)?.ok_or(PosError::UnknownClaim)?;
-        if let Some(at) = record.revoked {
-            return Err(PosError::Revoked {
-                at: local_clock(at, &tz),
+        check_usable(&record, now, &tz, true)?;
+        let left = record.units_left();
+        if units == 0 || units > left {
+            return Err(PosError::TooManyUnits {
+                left,
                 title: record.title,
             });
         }
-        if let Some((at, by)) = record.redeemed {
-            return Err(PosError::AlreadyRedeemed {
-                at: local_clock(at, &tz),
-                station: by,
-                title: record.title,
-            });
-        }
-        if !claims::redeem(&tx, record.id, now, &station)? {
-            return Err(PosError::AlreadyRedeemed {
-                at: "just now".into(),
-                station: "another station".into(),
-                title: record.title,
-            });
-        }
+        let new = claims::NewRedemption {
+            claim_id: record.id,
+            units,
+            held: record.is_drop,
+            at: now,
+            station: &station,
+            helper: &helper,
+        };
+        let id = claims::redeem(&tx, &new)?;
+        let action = if record.is_drop {
+            "redeem.hold"
+        } else {
+            "redeem"
+        };
         audit::append(
             &tx,
             now,
             &station,
-            "redeem",
+            action,
             &code,
-            &json!({ "claim": record.id, "title": record.title }),
+            &json!({ "redemption": id, "claim": record.id, "title": record.title, "units": units, "helper": helper }),
         )?;
         tx.commit()?;
         Ok(Redeemed {
+            id,
             at: local_clock(now, &tz),
             station,
+            helper,
             title: record.title,
-            quantity: record.quantity,
+            units,
+            units_left: left - units,
+            held: record.is_drop,
         })
     }
 
+    /// Second step of a drop hand-over: the held units went to the fan.
+    pub fn hand_over(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
+        let now = self.now();
+        let (station, helper) = (self.station.clone(), self.helper.clone());
+        let tx = self.store.immediate()?;
+        if !claims::hand_over(&tx, redemption_id, now)? {
+            return Err(PosError::NotHeld);
+        }
+        let row = one_redemption(&tx, redemption_id)?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "redeem.hand_over",
+            &row.code,
+            &json!({ "redemption": redemption_id, "units": row.units, "helper": helper }),
+        )?;
+        tx.commit()?;
+        Ok(self.redeemed_of(&row, 0))
+    }
+
+    /// Takes a redemption (or its hand-over) back within [`UNDO_SECS`]: the units are the fan's
+    /// to claim again.
+    pub fn undo_redemption(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
+        let now = self.now();
+        let (station, helper) = (self.station.clone(), self.helper.clone());
+        let tx = self.store.immediate()?;
+        let row = one_redemption(&tx, redemption_id)?;
+        let last_step = row.handed_at.unwrap_or(row.at).max(row.at);
+        if row.undone_at.is_some()
+            || now.duration_since(last_step) > SignedDuration::from_secs(UNDO_SECS)
+        {
+            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+        }
+        claims::undo(&tx, redemption_id, now)?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "redeem.undo",
+            &row.code,
+            &json!({ "redemption": redemption_id, "units": row.units, "helper": helper }),
+        )?;
+        tx.commit()?;
+        Ok(self.redeemed_of(&row, 0))
+    }
+
+    /// The redemption log: by code fragment or offer title, since an instant, newest first.
+    pub fn redemption_log(&self, text: &str, since: Option<Timestamp>) -> PosResult<Vec<LogLine>> {
+        let filter = LogFilter::Search {
+            event_id: self.event.id,
+            text,
+            since,
+            limit: 200,
+        };
+        let tz = &self.event.time_zone;
+        Ok(claims::log(self.store.conn(), &filter)?
+            .into_iter()
+            .map(|r| LogLine {
+                status: match (r.undone_at, r.handed_at, r.held) {
+                    (Some(t), _, _) => format!("undone {}", local_clock(t, tz)),
+                    (None, _, true) => "held for the fan".to_string(),
+                    (None, Some(t), false) => format!("handed over {}", local_clock(t, tz)),
+                    (None, None, false) => "redeemed".to_string(),
+                },
+                id: r.id,
+                code: r.code,
+                title: r.title,
+                units: r.units,
+                at: local_clock(r.at, tz),
+                station: r.station,
+                helper: r.helper,
+            })
+            .collect())
+    }
+
+    /// Signs new claim codes with a fresh key from now on; codes signed before still verify.
+    pub fn rotate_claim_key(&mut self) -> PosResult<u8> {
+        let now = self.now();
+        let (event_id, station) = (self.event.id, self.station.clone());
+        let tx = self.store.immediate()?;
+        let (current, _) = events::current_key(&tx, event_id)?;
+        if current >= MAX_KEY_ID {
+            return Err(PosError::KeysExhausted);
+        }
+        let next = current + 1;
+        let secret: [u8; 32] = rand::random();
+        events::add_key(&tx, event_id, next, &secret, now.as_second())?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "claim.rotate_key",
+            &next.to_string(),
+            &json!({}),
+        )?;
+        tx.commit()?;
+        self.key = (next, SigningKey::from_bytes(&secret));
+        self.load_keys()?;
+        Ok(next)
+    }
+
+    /// The public keys of the open event as `(key id, key, retired)`.
+    pub fn public_keys(&self) -> Vec<(u8, [u8; 32], bool)> {
+        self.keys
+            .iter()
+            .filter(|k| k.0 == self.event.id)
+            .map(|k| (k.1, k.2.to_bytes(), k.3))
+            .collect()
+    }
+
+    /// Format, key, signature and event; the canonical code.
     fn verified_code(&self, input: &str) -> PosResult<String> {
-        let body = claim::verify(input, &self.key.verifying_key())?;
+        let body = claim::verify_with(input, |event, key_id| {
+            self.keys
+                .iter()
+                .find(|k| k.0 == i64::from(event) && k.1 == key_id)
+                .map(|k| k.2)
+        })?;
         if i64::from(body.event) != self.event.id {
             return Err(PosError::OtherEvent);
         }
         Ok(claim::normalize(input)?)
     }
+
+    fn status_of(&self, code: String, record: &ClaimRecord) -> ClaimStatus {
+        let mut left = record.quantity.saturating_sub(record.revoked_units);
+        let redemptions = record
+            .redemptions
+            .iter()
+            .map(|r| {
+                left = left.saturating_sub(r.units);
+                self.redeemed_of(r, left)
+            })
+            .collect();
+        ClaimStatus {
+            code,
+            title: record.title.clone(),
+            quantity: record.quantity,
+            units_left: record.units_left(),
+            valid_until: record
+                .valid_until
+                .map(|t| crate::domain::event::local_time(t, &self.event.time_zone)),
+            redemptions,
+        }
+    }
+
+    fn redeemed_of(&self, r: &RedemptionRow, units_left: u32) -> Redeemed {
+        Redeemed {
+            id: r.id,
+            at: local_clock(r.at, &self.event.time_zone),
+            station: r.station.clone(),
+            helper: r.helper.clone(),
+            title: r.title.clone(),
+            units: r.units,
+            units_left,
+            held: r.held && r.undone_at.is_none(),
+        }
+    }
+}
+
+/// Revoked → expired → used up (the last only when redeeming).
+fn check_usable(record: &ClaimRecord, now: Timestamp, tz: &str, redeeming: bool) -> PosResult<()> {
+    if let Some(at) = record.revoked {
+        return Err(PosError::Revoked {
+            at: local_clock(at, tz),
+            title: record.title.clone(),
+        });
+    }
+    if let Some(end) = record.valid_until
+        && now >= end
+    {
+        return Err(PosError::Expired {
+            at: crate::domain::event::local_time(end, tz),
+            title: record.title.clone(),
+        });
+    }
+    if redeeming
+        && record.units_left() == 0
+        && let Some(last) = record.redemptions.last()
+    {
+        return Err(PosError::AlreadyRedeemed {
+            at: local_clock(last.at, tz),
+            station: last.station.clone(),
+            by: if last.helper.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", last.helper)
+            },
+            title: record.title.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn one_redemption(conn: &crate::store::Conn, id: i64) -> PosResult<RedemptionRow> {
+    claims::log(conn, &LogFilter::Id(id))?
+        .into_iter()
+        .next()
+        .ok_or(PosError::NotHeld)
 }

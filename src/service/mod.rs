@@ -10,10 +10,10 @@ mod sell;
 
 use std::sync::Arc;
 
-use ed25519_dalek::SigningKey;
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
 
-pub use claims::{ClaimStatus, Redeemed};
+pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
 pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};
 pub use sell::{Checkout, SaleRequest};
@@ -136,16 +136,46 @@ pub enum PosError {
     /// The PIN did not match, or none is set.
     #[error("{0}")]
     Pin(String),
-    /// Redeemed before.
-    #[error("already redeemed at {at} on station {station} ({title})")]
+    /// Every unit was redeemed before.
+    #[error("already redeemed at {at} on station {station}{by} ({title})")]
     AlreadyRedeemed {
-        /// Local time of the first redemption.
+        /// Local time of the last redemption.
         at: String,
         /// Station that redeemed it.
         station: String,
+        /// " by Sam" when the helper's name was set, else empty.
+        by: String,
         /// What it was for.
         title: String,
     },
+    /// Past its validity end.
+    #[error("this claim code expired at {at} ({title})")]
+    Expired {
+        /// Local end of validity.
+        at: String,
+        /// What it was for.
+        title: String,
+    },
+    /// More units than the code has left.
+    #[error("units: this code has {left} left ({title})")]
+    TooManyUnits {
+        /// Units left.
+        left: u32,
+        /// What it is for.
+        title: String,
+    },
+    /// Hand-over of something not held.
+    #[error("nothing is held for this fan: it was handed over or undone already")]
+    NotHeld,
+    /// Undo asked too late.
+    #[error("too late to undo: a step can be undone for {secs} seconds")]
+    UndoTooLate {
+        /// The window.
+        secs: i64,
+    },
+    /// Sixteen keys used.
+    #[error("this event has rotated its claim key 15 times already; start a new event")]
+    KeysExhausted,
     /// Ticket not in this event.
     #[error("there is no ticket {0}")]
     UnknownTicket(i64),
@@ -160,6 +190,23 @@ pub enum PosError {
     /// No such receipt.
     #[error("no receipt {0} at this event")]
     NoReceipt(String),
+    /// No ticket with this label.
+    #[error("there is no ticket {0}")]
+    NoTicket(String),
+    /// No-show asked before the grace time is over.
+    #[error("{label} was called just now: no-show is possible in {secs} s (grace time)")]
+    GraceTime {
+        /// Ticket label.
+        label: String,
+        /// Seconds to go.
+        secs: i64,
+    },
+    /// A second re-queue.
+    #[error("{0} was re-queued once already")]
+    RequeuedOnce(String),
+    /// A setting out of range.
+    #[error("{0}")]
+    Setting(String),
 }
 
 /// Shorthand for service results.
@@ -169,7 +216,12 @@ pub type PosResult<T> = Result<T, PosError>;
 pub struct Pos {
     store: Store,
     event: Event,
-    key: SigningKey,
+    /// The key new codes are signed with: `(key id, key)`.
+    key: (u8, SigningKey),
+    /// Every known verifying key: `(event id, key id, key, retired)`.
+    keys: Vec<(i64, u8, VerifyingKey, bool)>,
+    /// The helper's name at this station, recorded with redemptions and queue moves.
+    helper: String,
     station_id: i64,
     station: String,
     station_no: u8,
@@ -183,17 +235,46 @@ impl Pos {
         let event = store::events::open_event(store.conn())?.ok_or(PosError::NoEvent)?;
         let tx = store.immediate()?;
         let station_id = store::events::ensure_station(&tx, event.id, &station)?;
-        let key = SigningKey::from_bytes(&store::events::signing_key(&tx, event.id)?);
+        let (key_id, secret) = store::events::current_key(&tx, event.id)?;
         tx.commit()?;
-        Ok(Pos {
+        let mut pos = Pos {
             store,
             event,
-            key,
+            key: (key_id, SigningKey::from_bytes(&secret)),
+            keys: Vec::new(),
+            helper: String::new(),
             station_id,
             station,
             station_no,
             clock,
-        })
+        };
+        pos.load_keys()?;
+        Ok(pos)
+    }
+
+    fn load_keys(&mut self) -> PosResult<()> {
+        self.keys = store::events::all_keys(self.store.conn())?
+            .into_iter()
+            .map(|(event, id, secret, retired)| {
+                (
+                    event,
+                    id,
+                    SigningKey::from_bytes(&secret).verifying_key(),
+                    retired,
+                )
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// Sets the helper's name recorded with this station's redemptions and queue moves.
+    pub fn set_helper(&mut self, name: &str) {
+        self.helper = name.trim().chars().take(40).collect();
+    }
+
+    /// The helper's name at this station (empty when not set).
+    pub fn helper(&self) -> &str {
+        &self.helper
     }
 
     /// Seeds the demo event when asked (`always`) or when no event is open yet (first start).
@@ -218,11 +299,6 @@ impl Pos {
     /// The current instant.
     pub fn now(&self) -> Timestamp {
         (self.clock)()
-    }
-
-    /// The event's public key, for verifying codes elsewhere.
-    pub fn public_key(&self) -> [u8; 32] {
-        self.key.verifying_key().to_bytes()
     }
 
     /// The catalogue with remaining units.

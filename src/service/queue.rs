@@ -1,14 +1,23 @@
-//! Running the queue: call next, served, no-show. Each move is one transaction with an audit entry.
+//! Running the queue: call next (with the priority fairness rule), serving, served, no-show
+//! after the grace time, one re-queue, undo for ten seconds, wait ranges and statistics. Each move
+//! is one immediate transaction with an audit entry, so two stations never call the same ticket.
 
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Pos, PosError, PosResult};
+use super::{Pos, PosError, PosResult, UNDO_SECS};
 use crate::domain::catalogue::OfferKind;
-use crate::domain::queue::{Ticket, TicketLabel, TicketState, wait_estimate_mins};
-use crate::store::{audit, tickets};
+use crate::domain::event::local_time;
+use crate::domain::queue::{
+    LaneHourStats, QueueRules, Ticket, TicketLabel, TicketState, median, pick_next,
+    requeue_position, wait_range,
+};
+use crate::store::{audit, events, tickets};
 
-/// One lane as the Queue screen shows it.
+/// One lane as the Queue screen and the now-serving board show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LaneView {
     /// Lane letter.
@@ -17,105 +26,284 @@ pub struct LaneView {
     pub title: String,
     /// Planned length of one session.
     pub duration_mins: u32,
-    /// Called tickets, oldest first.
+    /// At the table now.
+    pub serving: Vec<Ticket>,
+    /// Called, on their way to the table, oldest call first.
     pub called: Vec<Ticket>,
-    /// Waiting tickets in service order, each with its wait estimate in minutes.
-    pub waiting: Vec<(Ticket, u32)>,
+    /// No-shows that can still be re-queued.
+    pub no_shows: Vec<Ticket>,
+    /// Waiting tickets in call order (fairness applied), each with its wait range in minutes.
+    pub waiting: Vec<(Ticket, (u32, u32))>,
+    /// Wait range for a ticket bought now.
+    pub wait_now: (u32, u32),
 }
 
 impl Pos {
-    /// Every gig lane with its called and waiting tickets and wait estimates.
+    /// Every gig lane with its tickets and wait ranges.
     pub fn queue(&self) -> PosResult<Vec<LaneView>> {
-        let open = tickets::open_tickets(self.store.conn(), self.event.id)?;
-        let lanes = self
-            .offers()?
-            .into_iter()
-            .filter_map(|o| match (o.kind, o.lane) {
-                (OfferKind::Gig { duration_mins, .. }, Some(lane)) => {
-                    Some((lane, o.title, duration_mins))
-                }
-                _ => None,
+        let conn = self.store.conn();
+        let open = tickets::open_tickets(conn, self.event.id)?;
+        let fairness = self.event.queue.fairness;
+        let mut views = Vec::new();
+        for offer in self.offers()? {
+            let (OfferKind::Gig { duration_mins, .. }, Some(lane)) = (offer.kind, offer.lane)
+            else {
+                continue;
+            };
+            let in_lane: Vec<&Ticket> = open.iter().filter(|t| t.label.lane == lane).collect();
+            let pick = |state| -> Vec<Ticket> {
+                in_lane
+                    .iter()
+                    .filter(|t| t.state == state)
+                    .map(|t| (*t).clone())
+                    .collect()
+            };
+            let (serving, called) = (pick(TicketState::Serving), pick(TicketState::Called));
+            let no_shows = pick(TicketState::NoShow);
+            // Call order: replay the fairness rule over the waiting tickets.
+            let mut left: Vec<(i64, bool)> = in_lane
+                .iter()
+                .filter(|t| t.state == TicketState::Waiting)
+                .map(|t| (t.id, t.priority))
+                .collect();
+            let mut calls = tickets::recent_calls(conn, self.event.id, lane)?;
+            let observed = tickets::recent_service_secs(conn, self.event.id, lane)?;
+            let at_table = serving.len() + called.len();
+            let mut waiting = Vec::new();
+            while let Some(id) = pick_next(&left, &calls, fairness) {
+                let Some(t) = in_lane.iter().find(|t| t.id == id) else {
+                    break;
+                };
+                let range = wait_range(waiting.len(), duration_mins, &observed, at_table);
+                waiting.push(((*t).clone(), range));
+                left.retain(|w| w.0 != id);
+                calls.insert(0, t.priority);
+            }
+            let wait_now = wait_range(waiting.len(), duration_mins, &observed, at_table);
+            views.push(LaneView {
+                lane,
+                title: offer.title,
+                duration_mins,
+                serving,
+                called,
+                no_shows,
+                waiting,
+                wait_now,
             });
-        Ok(lanes
-            .map(|(lane, title, duration_mins)| {
-                let in_lane = open.iter().filter(|t| t.label.lane == lane);
-                let called: Vec<Ticket> = in_lane
-                    .clone()
-                    .filter(|t| t.state == TicketState::Called)
-                    .cloned()
-                    .collect();
-                let in_service = called.iter().map(|t| t.duration_mins).sum();
-                let mut ahead = Vec::new();
-                let waiting = in_lane
-                    .filter(|t| t.state == TicketState::Waiting)
-                    .map(|t| {
-                        let wait = wait_estimate_mins(&ahead, in_service);
-                        ahead.push(t.duration_mins);
-                        (t.clone(), wait)
-                    })
-                    .collect();
-                LaneView {
-                    lane,
-                    title,
-                    duration_mins,
-                    called,
-                    waiting,
-                }
-            })
-            .collect())
+        }
+        Ok(views)
     }
 
-    /// Calls the first waiting ticket of `lane`; None when nobody is waiting.
+    /// Calls the next ticket of `lane` by the fairness rule; None when nobody is waiting.
     pub fn call_next(&mut self, lane: char) -> PosResult<Option<TicketLabel>> {
         let now = self.now();
-        let (event_id, station) = (self.event.id, self.station.clone());
+        let (event_id, fairness) = (self.event.id, self.event.queue.fairness);
+        let (station, helper) = (self.station.clone(), self.helper.clone());
         let tx = self.store.immediate()?;
-        let Some(id) = tickets::first_waiting(&tx, event_id, lane)? else {
+        let waiting: Vec<(i64, bool)> = tickets::waiting(&tx, event_id, lane)?
+            .into_iter()
+            .map(|(id, priority, _)| (id, priority))
+            .collect();
+        let calls = tickets::recent_calls(&tx, event_id, lane)?;
+        let Some(id) = pick_next(&waiting, &calls, fairness) else {
             return Ok(None);
         };
-        let (label, _) =
-            tickets::state_of(&tx, event_id, id)?.ok_or(PosError::UnknownTicket(id))?;
-        tickets::transition(&tx, id, TicketState::Waiting, TicketState::Called, now)?;
+        let t = tickets::by_id(&tx, event_id, id)?.ok_or(PosError::UnknownTicket(id))?;
+        tickets::transition(
+            &tx,
+            id,
+            (TicketState::Waiting, TicketState::Called),
+            now,
+            &helper,
+        )?;
+        let detail = json!({ "ticket": id, "priority": t.priority, "helper": helper });
         audit::append(
             &tx,
             now,
             &station,
             "queue.call",
-            &label.to_string(),
-            &json!({ "ticket": id }),
+            &t.label.to_string(),
+            &detail,
         )?;
         tx.commit()?;
-        Ok(Some(label))
+        Ok(Some(t.label))
     }
 
-    /// Marks a called ticket served or no-show.
-    pub fn finish_ticket(
-        &mut self,
-        ticket_id: i64,
-        outcome: TicketState,
-    ) -> PosResult<TicketLabel> {
+    /// Moves a ticket: Serving (at the table), Done (served), NoShow (after the grace time) or
+    /// Waiting (re-queue a no-show, once, some places back).
+    pub fn move_ticket(&mut self, ticket_id: i64, to: TicketState) -> PosResult<TicketLabel> {
         let now = self.now();
-        let (event_id, station) = (self.event.id, self.station.clone());
+        let (event_id, rules) = (self.event.id, self.event.queue);
+        let (station, helper) = (self.station.clone(), self.helper.clone());
         let tx = self.store.immediate()?;
-        let (label, state) = tickets::state_of(&tx, event_id, ticket_id)?
-            .ok_or(PosError::UnknownTicket(ticket_id))?;
-        if !state.can_become(outcome) || !tickets::transition(&tx, ticket_id, state, outcome, now)?
-        {
-            return Err(PosError::TicketMoved {
-                label: label.to_string(),
-                state: state.name(),
-            });
+        let t =
+            tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
+        let moved = |state: TicketState| PosError::TicketMoved {
+            label: t.label.to_string(),
+            state: state.name(),
+        };
+        if !t.state.can_become(to) || to == TicketState::Cancelled {
+            return Err(moved(t.state));
         }
-        let action = format!("queue.{}", outcome.name());
+        if to == TicketState::NoShow {
+            let ready_at = t.called_at.unwrap_or(0) + i64::from(rules.grace_secs);
+            if now.as_second() < ready_at {
+                return Err(PosError::GraceTime {
+                    label: t.label.to_string(),
+                    secs: ready_at - now.as_second(),
+                });
+            }
+        }
+        let done = if to == TicketState::Waiting {
+            if t.requeued {
+                return Err(PosError::RequeuedOnce(t.label.to_string()));
+            }
+            let places: Vec<i64> = tickets::waiting(&tx, event_id, t.label.lane)?
+                .into_iter()
+                .map(|w| w.2)
+                .collect();
+            let pos = requeue_position(&places, rules.requeue_places);
+            tickets::requeue(&tx, ticket_id, pos, now, &helper)?
+        } else {
+            tickets::transition(&tx, ticket_id, (t.state, to), now, &helper)?
+        };
+        if !done {
+            return Err(moved(t.state));
+        }
+        let action = match to {
+            TicketState::Waiting => "queue.requeue".to_string(),
+            other => format!("queue.{}", other.name()),
+        };
+        let detail = json!({ "ticket": ticket_id, "from": t.state.name(), "helper": helper });
+        audit::append(&tx, now, &station, &action, &t.label.to_string(), &detail)?;
+        tx.commit()?;
+        Ok(t.label)
+    }
+
+    /// Takes a ticket's last move back within ten seconds.
+    pub fn undo_ticket(&mut self, ticket_id: i64) -> PosResult<TicketLabel> {
+        let now = self.now();
+        let event_id = self.event.id;
+        let (station, helper) = (self.station.clone(), self.helper.clone());
+        let tx = self.store.immediate()?;
+        let t =
+            tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
+        let Some((prev, at)) = tickets::last_move(&tx, ticket_id)? else {
+            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+        };
+        if now.as_second() - at > UNDO_SECS || !tickets::undo(&tx, ticket_id, t.state, prev)? {
+            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+        }
+        let detail = json!({ "ticket": ticket_id, "from": t.state.name(), "to": prev.name(), "helper": helper });
         audit::append(
             &tx,
             now,
             &station,
-            &action,
-            &label.to_string(),
-            &json!({ "ticket": ticket_id }),
+            "queue.undo",
+            &t.label.to_string(),
+            &detail,
         )?;
         tx.commit()?;
-        Ok(label)
+        Ok(t.label)
+    }
+
+    /// Makes a ticket a priority ticket (loyalty member at the table) or takes that back.
+    pub fn set_priority(&mut self, ticket_id: i64, priority: bool) -> PosResult<TicketLabel> {
+        let now = self.now();
+        let event_id = self.event.id;
+        let station = self.station.clone();
+        let tx = self.store.immediate()?;
+        let t =
+            tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
+        tickets::set_priority(&tx, ticket_id, priority)?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "queue.priority",
+            &t.label.to_string(),
+            &json!({ "priority": priority }),
+        )?;
+        tx.commit()?;
+        Ok(t.label)
+    }
+
+    /// A ticket by its label (`B-012`, any case).
+    pub fn ticket(&self, label: &str) -> PosResult<Ticket> {
+        let parsed = parse_label(label)?;
+        tickets::by_label(self.store.conn(), self.event.id, &parsed)?
+            .ok_or_else(|| PosError::NoTicket(label.trim().to_uppercase()))
+    }
+
+    /// Every ticket of the event (for `encore queue list --all` and tests).
+    pub fn all_tickets(&self) -> PosResult<Vec<Ticket>> {
+        Ok(tickets::all_tickets(self.store.conn(), self.event.id)?)
+    }
+
+    /// Wait (paid → called), service (called → done) and no-shows per lane and local hour.
+    pub fn queue_stats(&self) -> PosResult<Vec<LaneHourStats>> {
+        let rows = tickets::timings(self.store.conn(), self.event.id)?;
+        let tz = &self.event.time_zone;
+        let mut groups: BTreeMap<(char, String), Vec<_>> = BTreeMap::new();
+        for row in rows {
+            let hour = Timestamp::from_second(row.1 - row.1.rem_euclid(3600))
+                .map(|t| local_time(t, tz))
+                .unwrap_or_default();
+            groups.entry((row.0, hour)).or_default().push(row);
+        }
+        let secs = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+        Ok(groups
+            .into_iter()
+            .map(|((lane, hour), rows)| {
+                let waits: Vec<u32> = rows
+                    .iter()
+                    .filter_map(|r| r.2.map(|c| secs(c - r.1)))
+                    .collect();
+                let services: Vec<u32> = rows
+                    .iter()
+                    .filter(|r| r.4 == TicketState::Done)
+                    .filter_map(|r| Some(secs(r.3? - r.2?)))
+                    .collect();
+                let count = |s: TicketState| rows.iter().filter(|r| r.4 == s).count() as u32;
+                LaneHourStats {
+                    lane,
+                    hour,
+                    tickets: rows.len() as u32,
+                    served: count(TicketState::Done),
+                    no_shows: count(TicketState::NoShow),
+                    median_wait_secs: median(&waits),
+                    median_service_secs: median(&services),
+                }
+            })
+            .collect())
+    }
+
+    /// Changes the queue rules of the event (fairness, grace time, re-queue places).
+    pub fn set_queue_rules(&mut self, rules: QueueRules) -> PosResult<()> {
+        if rules.fairness == 0 {
+            return Err(PosError::Setting(
+                "fairness: must be 1 or more regular tickets per priority ticket".into(),
+            ));
+        }
+        let now = self.now();
+        let (event_id, station) = (self.event.id, self.station.clone());
+        let tx = self.store.immediate()?;
+        events::set_queue_rules(&tx, event_id, &rules)?;
+        audit::append(&tx, now, &station, "queue.rules", "event", &json!(rules))?;
+        tx.commit()?;
+        self.event.queue = rules;
+        Ok(())
+    }
+}
+
+/// Parses a ticket label: a lane letter, a dash (optional) and a number: `B-012`, `b12`.
+fn parse_label(label: &str) -> PosResult<TicketLabel> {
+    let s = label.trim().to_uppercase();
+    let mut chars = s.chars();
+    let lane = chars.next().filter(char::is_ascii_uppercase);
+    let number = chars.as_str().trim_start_matches('-').parse::<u32>().ok();
+    match (lane, number) {
+        (Some(lane), Some(number)) => Ok(TicketLabel { lane, number }),
+        _ => Err(PosError::NoTicket(format!("{s} (tickets look like B-012)"))),
     }
 }

@@ -184,7 +184,7 @@ impl Pos {
             amount,
             back,
             reason: reason.to_string(),
-            revoked_claims: revoked,
+            revoked_units: revoked,
         })
     }
 }

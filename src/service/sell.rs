@@ -1,7 +1,7 @@
 //! Checkout and sale: the whole sale commits in one immediate transaction.
 
 use ed25519_dalek::SigningKey;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -154,9 +154,15 @@ impl Pos {
             ..
         } = self;
         let (event_id, currency) = (event.id, event.currency);
+        let valid_until = now
+            .saturating_add(SignedDuration::from_hours(i64::from(
+                event.claim_valid_hours,
+            )))
+            .unwrap_or(now);
         let issuer = Issuer {
             event_id,
             key,
+            valid_until,
             station_id: *station_id,
             station_no: *station_no,
             station,
@@ -277,7 +283,8 @@ impl Pos {
 /// What claim issuing needs to know about this seat.
 struct Issuer<'a> {
     event_id: i64,
-    key: &'a SigningKey,
+    key: &'a (u8, SigningKey),
+    valid_until: Timestamp,
     station_id: i64,
     station_no: u8,
     station: &'a str,
@@ -337,7 +344,12 @@ impl Issuer<'_> {
         if !offer.kind.is_claimable() {
             return Ok(());
         }
-        for _ in 0..qty {
+        // A gig gets a code (and a queue ticket) per unit, one fan per session; other claimable
+        // units share one code for the quantity, redeemed a unit at a time.
+        let gig = matches!(offer.kind, OfferKind::Gig { .. });
+        let (codes, units) = if gig { (qty, 1) } else { (1, qty) };
+        let valid_until = claim::valid_until_hour(self.valid_until);
+        for _ in 0..codes {
             let serial = events::take_claim_serial(tx, self.station_id)?;
             if serial > MAX_SERIAL {
                 return Err(PosError::ClaimField {
@@ -347,25 +359,34 @@ impl Issuer<'_> {
             }
             let body = ClaimBody {
                 version: FORMAT_VERSION,
+                key_id: self.key.0,
                 event: id_u16("event", self.event_id)?,
                 station: self.station_no,
                 serial,
                 offer: id_u16("offer", offer.id)?,
-                quantity: 1,
+                quantity: u8::try_from(units)
+                    .map_err(|_| PosError::BadQuantity { max: MAX_QTY })?,
+                valid_until: Some(valid_until),
             };
-            let code = claim::issue(body, self.key);
+            let code = claim::issue(body, &self.key.1);
             let new = claims::NewClaim {
                 code: &code,
                 order_id,
                 offer_id: offer.id,
                 station_id: self.station_id,
                 serial,
-                quantity: 1,
+                quantity: units,
+                key_id: self.key.0,
+                valid_until: body.expires_at(),
             };
             let claim_id = claims::insert(tx, &new)?;
             claims_out.push(IssuedClaim {
                 code: code.clone(),
-                title: offer.title.clone(),
+                title: if units > 1 {
+                    format!("{units}× {}", offer.title)
+                } else {
+                    offer.title.clone()
+                },
             });
             if let (OfferKind::Gig { .. }, Some(lane)) = (&offer.kind, offer.lane) {
                 let label =

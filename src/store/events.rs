@@ -6,6 +6,7 @@ use super::{StoreResult, corrupt};
 use crate::domain::event::Event;
 use crate::domain::money::Currency;
 use crate::domain::payment::PaymentProfile;
+use crate::domain::queue::QueueRules;
 
 /// What a new event is made of.
 pub struct NewEvent<'a> {
@@ -38,15 +39,88 @@ pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
     conn.prepare_cached("INSERT INTO events (name, venue, time_zone, currency, payment_profile, signing_key, is_open, is_demo, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, NOT EXISTS (SELECT 1 FROM events WHERE is_open = 1), ?7, ?8)")?.execute(params![e.name, e.venue, e.time_zone, e.currency.code(), payment, &e.signing_key[..], e.is_demo, e.created_at],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO claim_keys (event_id, key_id, signing_key, created_at) VALUES (?1, 0, ?2, ?3)",
+    )?
+    .execute(params![id, &e.signing_key[..], e.created_at])?;
+    Ok(id)
+}
+
+/// The event's newest claim key: `(key id, secret)`; new codes are signed with it.
+pub fn current_key(conn: &Connection, event_id: i64) -> StoreResult<(u8, [u8; 32])> {
+    let (id, bytes): (u8, Vec<u8>) = conn
+        .prepare_cached(
+            "SELECT key_id, signing_key FROM claim_keys WHERE event_id = ?1 ORDER BY key_id DESC LIMIT 1",
+        )?
+        .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let secret = bytes
+        .try_into()
+        .map_err(|_| corrupt("signing key of event", event_id))?;
+    Ok((id, secret))
+}
+
+/// A claim key: `(event id, key id, secret, retired)`.
+pub type KeyRow = (i64, u8, [u8; 32], bool);
+
+/// Every claim key of every event: codes signed with a retired key still verify.
+pub fn all_keys(conn: &Connection) -> StoreResult<Vec<KeyRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT event_id, key_id, signing_key, retired_at IS NOT NULL FROM claim_keys ORDER BY event_id, key_id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, u8>(1)?,
+            r.get::<_, Vec<u8>>(2)?,
+            r.get::<_, bool>(3)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (event, id, bytes, retired) = row?;
+        let secret: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| corrupt("signing key of event", event))?;
+        Ok((event, id, secret, retired))
+    })
+    .collect()
+}
+
+/// Adds key `key_id` and retires the older ones.
+pub fn add_key(
+    conn: &Connection,
+    event_id: i64,
+    key_id: u8,
+    secret: &[u8; 32],
+    at: i64,
+) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE claim_keys SET retired_at = ?2 WHERE event_id = ?1 AND retired_at IS NULL",
+    )?
+    .execute(params![event_id, at])?;
+    conn.prepare_cached(
+        "INSERT INTO claim_keys (event_id, key_id, signing_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![event_id, key_id, &secret[..], at])?;
+    Ok(())
+}
+
+/// Sets the queue rules of the event.
+pub fn set_queue_rules(conn: &Connection, event_id: i64, rules: &QueueRules) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE events SET queue_fairness = ?2, queue_grace_secs = ?3, queue_requeue_places = ?4 WHERE id = ?1",
+    )?
+    .execute(params![event_id, rules.fairness, rules.grace_secs, rules.requeue_places])?;
+    Ok(())
 }
 
 /// The event open at the kiosk, if any.
 pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
     let row = conn
         .prepare_cached(
-            "SELECT id, name, venue, time_zone, currency, payment_profile, hold_secs FROM events
-             WHERE is_open = 1 ORDER BY id DESC LIMIT 1",
+            "SELECT id, name, venue, time_zone, currency, payment_profile, hold_secs,
+                    claim_valid_hours, queue_fairness, queue_grace_secs, queue_requeue_places
+             FROM events WHERE is_open = 1 ORDER BY id DESC LIMIT 1",
         )?
         .query_row([], |r| {
             Ok((
@@ -57,10 +131,28 @@ pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, u32>(6)?,
+                (
+                    r.get::<_, u32>(7)?,
+                    QueueRules {
+                        fairness: r.get(8)?,
+                        grace_secs: r.get(9)?,
+                        requeue_places: r.get(10)?,
+                    },
+                ),
             ))
         })
         .optional()?;
-    let Some((id, name, venue, time_zone, currency, payment, hold_secs)) = row else {
+    let Some((
+        id,
+        name,
+        venue,
+        time_zone,
+        currency,
+        payment,
+        hold_secs,
+        (claim_valid_hours, queue),
+    )) = row
+    else {
         return Ok(None);
     };
     let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
@@ -70,6 +162,8 @@ pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
     };
     Ok(Some(Event {
         hold_secs,
+        claim_valid_hours,
+        queue,
         id,
         name,
         venue,
@@ -84,16 +178,6 @@ pub fn has_demo(conn: &Connection) -> StoreResult<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE is_demo = 1)")?
         .query_row([], |r| r.get(0))?)
-}
-
-/// The event's secret signing key.
-pub fn signing_key(conn: &Connection, event_id: i64) -> StoreResult<[u8; 32]> {
-    let bytes: Vec<u8> = conn
-        .prepare_cached("SELECT signing_key FROM events WHERE id = ?1")?
-        .query_row([event_id], |r| r.get(0))?;
-    bytes
-        .try_into()
-        .map_err(|_| corrupt("signing key of event", event_id))
 }
 
 /// The station row id for `code` at this event, created on first use.

@@ -206,7 +206,8 @@ fn tenders(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult
 
 fn claims(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedClaim>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.code, o.title FROM claims c JOIN offers o ON o.id = c.offer_id WHERE c.order_id = ?1 ORDER BY c.id",
+        "SELECT c.code, CASE WHEN c.quantity > 1 THEN c.quantity || '× ' || o.title ELSE o.title END
+         FROM claims c JOIN offers o ON o.id = c.offer_id WHERE c.order_id = ?1 ORDER BY c.id",
     )?;
     let rows = stmt.query_map([order_id], |r| {
         Ok(IssuedClaim {

@@ -70,8 +70,9 @@ pub fn take_seq(conn: &Connection, station_id: i64) -> StoreResult<u32> {
         .query_row([station_id], |r| r.get(0))?)
 }
 
-/// Revokes `qty` live claims of the order for this offer, unredeemed ones first, and cancels
-/// their queue tickets. Returns how many of the revoked claims had not been redeemed.
+/// Revokes `qty` units of an order's claims for one offer: units not redeemed yet first (their
+/// codes stop working for those units; a code with nothing left is revoked outright) and cancels
+/// the queue tickets of revoked gig codes. Returns `(codes touched, units never handed over)`.
 pub fn revoke_claims(
     conn: &Connection,
     order_id: &str,
@@ -79,29 +80,39 @@ pub fn revoke_claims(
     qty: u32,
     at: Timestamp,
 ) -> StoreResult<(u32, u32)> {
-    let ids: Vec<(i64, bool)> = conn
+    let claims: Vec<(i64, u32)> = conn
         .prepare_cached(
-            "SELECT c.id, EXISTS (SELECT 1 FROM redemptions r WHERE r.claim_id = c.id)
+            "SELECT c.id, c.quantity - c.revoked_units - COALESCE((SELECT sum(r.units) FROM redemptions r
+                        WHERE r.claim_id = c.id AND r.undone_at IS NULL), 0) AS left
              FROM claims c WHERE c.order_id = ?1 AND c.offer_id = ?2 AND c.revoked_at IS NULL
-             ORDER BY 2, c.id DESC LIMIT ?3",
+             ORDER BY left DESC, c.id DESC",
         )?
-        .query_map(params![order_id, offer_id, qty], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
+        .query_map(params![order_id, offer_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let mut revoke = conn.prepare_cached("UPDATE claims SET revoked_at = ?2 WHERE id = ?1")?;
-    let mut cancel = conn.prepare_cached(
-        "UPDATE tickets SET state = 'cancelled', finished_at = ?2 WHERE claim_id = ?1 AND state IN ('waiting', 'called')",
+    let mut take_units = conn.prepare_cached(
+        "UPDATE claims SET revoked_units = revoked_units + ?2,
+                revoked_at = CASE WHEN ?3 THEN ?4 ELSE revoked_at END WHERE id = ?1",
     )?;
-    for (id, _) in &ids {
-        revoke.execute(params![id, at.as_second()])?;
-        cancel.execute(params![id, at.as_second()])?;
+    let mut cancel = conn.prepare_cached(
+        "UPDATE tickets SET state = 'cancelled', finished_at = ?2
+         WHERE claim_id = ?1 AND state IN ('waiting', 'called', 'serving')",
+    )?;
+    let (mut need, mut touched, mut unredeemed) = (qty, 0, 0);
+    for (id, left) in claims {
+        let take = need.min(left);
+        if take == 0 {
+            continue;
+        }
+        let none_left = take == left;
+        take_units.execute(params![id, take, none_left, at.as_second()])?;
+        if none_left {
+            cancel.execute(params![id, at.as_second()])?;
+        }
+        need -= take;
+        unredeemed += take;
+        touched += 1;
     }
-    let unredeemed = ids.iter().filter(|(_, redeemed)| !redeemed).count();
-    Ok((
-        u32::try_from(ids.len()).unwrap_or(0),
-        u32::try_from(unredeemed).unwrap_or(0),
-    ))
+    Ok((touched, unredeemed))
 }
 
 /// Stores the PIN hash of a role at the event.

@@ -6,6 +6,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{StoreResult, corrupt};
 use crate::domain::queue::{Ticket, TicketLabel, TicketState};
 
+/// Spacing of queue positions, leaving room to re-queue between two tickets.
+const POS_STEP: i64 = 1024;
+
 /// Issues the next ticket in `lane` (numbers follow commit order, so payment order is service order).
 pub fn issue(
     conn: &Connection,
@@ -21,9 +24,14 @@ pub fn issue(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE event_id = ?1 AND lane = ?2",
         )?
         .query_row(params![event_id, lane.to_string()], |r| r.get(0))?;
+    let pos: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(MAX(queue_pos), 0) FROM tickets WHERE event_id = ?1 AND lane = ?2",
+        )?
+        .query_row(params![event_id, lane.to_string()], |r| r.get(0))?;
     conn.prepare_cached(
-        "INSERT INTO tickets (event_id, lane, number, offer_id, order_id, claim_id, state, paid_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7)",
+        "INSERT INTO tickets (event_id, lane, number, offer_id, order_id, claim_id, state, paid_at, queue_pos)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8)",
     )?
     .execute(params![
         event_id,
@@ -32,95 +40,244 @@ pub fn issue(
         offer_id,
         order_id,
         claim_id,
-        paid_at.as_second()
+        paid_at.as_second(),
+        pos + POS_STEP
     ])?;
     Ok(TicketLabel { lane, number })
 }
 
-/// Tickets of the event that are waiting or called, in lane and payment order.
-pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.lane, t.number, o.title, t.state, COALESCE(o.duration_mins, 0)
-         FROM tickets t JOIN offers o ON o.id = t.offer_id
-         WHERE t.event_id = ?1 AND t.state IN ('waiting', 'called')
-         ORDER BY t.lane, t.number",
-    )?;
-    let rows = stmt.query_map([event_id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, u32>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, u32>(5)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, lane, number, title, state, duration_mins) = row?;
-        Ok(Ticket {
-            id,
+const TICKET_SELECT: &str =
+    "SELECT t.id, t.lane, t.number, o.title, t.state, COALESCE(o.duration_mins, 0),
+        t.priority, t.requeued, t.called_at
+     FROM tickets t JOIN offers o ON o.id = t.offer_id";
+
+fn ticket_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Ticket, String, String)> {
+    Ok((
+        Ticket {
+            id: r.get(0)?,
             label: TicketLabel {
-                lane: lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?,
-                number,
+                lane: 'A',
+                number: r.get(2)?,
             },
-            title,
-            state: TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?,
-            duration_mins,
-        })
-    })
-    .collect()
+            title: r.get(3)?,
+            state: TicketState::Waiting,
+            duration_mins: r.get(5)?,
+            priority: r.get(6)?,
+            requeued: r.get(7)?,
+            called_at: r.get(8)?,
+        },
+        r.get(1)?,
+        r.get(4)?,
+    ))
 }
 
-/// The first waiting ticket in `lane`, by number.
-pub fn first_waiting(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Option<i64>> {
-    Ok(conn.prepare_cached("SELECT id FROM tickets WHERE event_id = ?1 AND lane = ?2 AND state = 'waiting' ORDER BY number LIMIT 1")?.query_row(params![event_id, lane.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?)
+fn finish(row: (Ticket, String, String)) -> StoreResult<Ticket> {
+    let (mut t, lane, state) = row;
+    t.label.lane = lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?;
+    t.state = TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?;
+    Ok(t)
 }
 
-/// A ticket's label and state.
-pub fn state_of(
+/// Tickets of the event still in the queue (waiting, called, serving) and no-shows that can
+/// still be re-queued, in lane and service order.
+pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{TICKET_SELECT} WHERE t.event_id = ?1
+           AND (t.state IN ('waiting', 'called', 'serving') OR (t.state = 'no_show' AND t.requeued = 0))
+         ORDER BY t.lane, t.queue_pos, t.number"
+    ))?;
+    let rows = stmt.query_map([event_id], ticket_of)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
+/// Every ticket of the event, by lane and number.
+pub fn all_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{TICKET_SELECT} WHERE t.event_id = ?1 ORDER BY t.lane, t.number"
+    ))?;
+    let rows = stmt.query_map([event_id], ticket_of)?;
+    rows.map(|r| finish(r?)).collect()
+}
+
+/// One ticket of the event by label.
+pub fn by_label(
     conn: &Connection,
     event_id: i64,
-    ticket_id: i64,
-) -> StoreResult<Option<(TicketLabel, TicketState)>> {
+    label: &TicketLabel,
+) -> StoreResult<Option<Ticket>> {
     let row = conn
-        .prepare_cached("SELECT lane, number, state FROM tickets WHERE event_id = ?1 AND id = ?2")?
-        .query_row(params![event_id, ticket_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, u32>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })
+        .prepare_cached(&format!(
+            "{TICKET_SELECT} WHERE t.event_id = ?1 AND t.lane = ?2 AND t.number = ?3"
+        ))?
+        .query_row(
+            params![event_id, label.lane.to_string(), label.number],
+            ticket_of,
+        )
         .optional()?;
-    row.map(|(lane, number, state)| {
-        let lane = lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?;
-        let state =
-            TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?;
-        Ok((TicketLabel { lane, number }, state))
-    })
-    .transpose()
+    row.map(finish).transpose()
 }
 
-/// Moves a ticket from `from` to `to`; false when it was not in `from` (another station moved it).
+/// One ticket of the event by id.
+pub fn by_id(conn: &Connection, event_id: i64, ticket_id: i64) -> StoreResult<Option<Ticket>> {
+    let row = conn
+        .prepare_cached(&format!(
+            "{TICKET_SELECT} WHERE t.event_id = ?1 AND t.id = ?2"
+        ))?
+        .query_row(params![event_id, ticket_id], ticket_of)
+        .optional()?;
+    row.map(finish).transpose()
+}
+
+/// Waiting tickets of a lane in service order: `(id, priority, queue position)`.
+pub fn waiting(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<(i64, bool, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, priority, queue_pos FROM tickets
+         WHERE event_id = ?1 AND lane = ?2 AND state = 'waiting' ORDER BY queue_pos, number",
+    )?;
+    let rows = stmt.query_map(params![event_id, lane.to_string()], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The priority flags of the lane's calls, newest first (for the fairness rule).
+pub fn recent_calls(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<bool>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT priority FROM tickets WHERE event_id = ?1 AND lane = ?2 AND called_at IS NOT NULL
+         ORDER BY called_at DESC, id DESC LIMIT 64",
+    )?;
+    let rows = stmt.query_map(params![event_id, lane.to_string()], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Seconds from call to done of the lane's last 20 served tickets.
+pub fn recent_service_secs(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT finished_at - called_at FROM tickets
+         WHERE event_id = ?1 AND lane = ?2 AND state = 'done' AND called_at IS NOT NULL
+         ORDER BY finished_at DESC LIMIT 20",
+    )?;
+    let rows = stmt.query_map(params![event_id, lane.to_string()], |r| r.get::<_, i64>(0))?;
+    rows.map(|r| Ok(u32::try_from(r?.max(0)).unwrap_or(u32::MAX)))
+        .collect()
+}
+
+/// Moves a ticket from `from` to `to`, remembering the move for undo; false when it was not in
+/// `from` (another station moved it).
 pub fn transition(
     conn: &Connection,
     ticket_id: i64,
-    from: TicketState,
-    to: TicketState,
+    (from, to): (TicketState, TicketState),
     at: Timestamp,
+    by: &str,
 ) -> StoreResult<bool> {
-    let time_col = if to == TicketState::Called {
-        "called_at"
-    } else {
-        "finished_at"
+    let time_col = match to {
+        TicketState::Called => "called_at",
+        TicketState::Serving => "serving_at",
+        TicketState::Waiting => "moved_at",
+        _ => "finished_at",
     };
     let changed = conn
         .prepare_cached(&format!(
-            "UPDATE tickets SET state = ?3, {time_col} = ?4 WHERE id = ?1 AND state = ?2"
+            "UPDATE tickets SET state = ?3, {time_col} = ?4, prev_state = ?2, moved_at = ?4, moved_by = ?5
+             WHERE id = ?1 AND state = ?2"
         ))?
-        .execute(params![ticket_id, from.name(), to.name(), at.as_second()])?;
+        .execute(params![ticket_id, from.name(), to.name(), at.as_second(), by])?;
     Ok(changed == 1)
+}
+
+/// Puts a no-show back in the queue at `queue_pos`, once.
+pub fn requeue(
+    conn: &Connection,
+    ticket_id: i64,
+    queue_pos: i64,
+    at: Timestamp,
+    by: &str,
+) -> StoreResult<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE tickets SET state = 'waiting', requeued = 1, queue_pos = ?2, called_at = NULL,
+                    finished_at = NULL, prev_state = 'no_show', moved_at = ?3, moved_by = ?4
+             WHERE id = ?1 AND state = 'no_show' AND requeued = 0",
+        )?
+        .execute(params![ticket_id, queue_pos, at.as_second(), by])?;
+    Ok(changed == 1)
+}
+
+/// Marks a ticket priority or not.
+pub fn set_priority(conn: &Connection, ticket_id: i64, priority: bool) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE tickets SET priority = ?2 WHERE id = ?1")?
+        .execute(params![ticket_id, priority])?
+        == 1)
+}
+
+/// The last move of a ticket: `(previous state, when)`, if it can be undone.
+pub fn last_move(conn: &Connection, ticket_id: i64) -> StoreResult<Option<(TicketState, i64)>> {
+    let row: Option<(Option<String>, Option<i64>)> = conn
+        .prepare_cached("SELECT prev_state, moved_at FROM tickets WHERE id = ?1")?
+        .query_row([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match row {
+        Some((Some(prev), Some(at))) => {
+            let prev =
+                TicketState::from_name(&prev).ok_or_else(|| corrupt("ticket state", &prev))?;
+            Ok(Some((prev, at)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Undoes the last move: back to `prev` (the time of the undone step cleared); one step only.
+pub fn undo(
+    conn: &Connection,
+    ticket_id: i64,
+    current: TicketState,
+    prev: TicketState,
+) -> StoreResult<bool> {
+    let clear = match current {
+        TicketState::Called => ", called_at = NULL",
+        TicketState::Serving => ", serving_at = NULL",
+        TicketState::Done | TicketState::NoShow => ", finished_at = NULL",
+        // An undone re-queue goes back to no-show and may be re-queued again.
+        TicketState::Waiting => ", requeued = 0",
+        TicketState::Cancelled => "",
+    };
+    let changed = conn
+        .prepare_cached(&format!(
+            "UPDATE tickets SET state = ?3, prev_state = NULL, moved_at = NULL{clear}
+             WHERE id = ?1 AND state = ?2 AND prev_state = ?3"
+        ))?
+        .execute(params![ticket_id, current.name(), prev.name()])?;
+    Ok(changed == 1)
+}
+
+/// One ticket's timing: `(lane, paid_at, called_at, finished_at, state)`.
+pub type Timing = (char, i64, Option<i64>, Option<i64>, TicketState);
+
+/// Raw figures for queue statistics.
+pub fn timings(conn: &Connection, event_id: i64) -> StoreResult<Vec<Timing>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lane, paid_at, called_at, finished_at, state FROM tickets WHERE event_id = ?1 ORDER BY lane, paid_at",
+    )?;
+    let rows = stmt.query_map([event_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (lane, paid, called, finished, state) = row?;
+        Ok((
+            lane.chars().next().ok_or_else(|| corrupt("lane", &lane))?,
+            paid,
+            called,
+            finished,
+            TicketState::from_name(&state).ok_or_else(|| corrupt("ticket state", &state))?,
+        ))
+    })
+    .collect()
 }

@@ -48,22 +48,53 @@ impl Kiosk {
                 self.till = TillInputs::default();
                 Ok(())
             }
-            Command::CallNext(lane) => self.pos.call_next(lane).map(|called| {
-                self.notice = Some(match called {
-                    Some(label) => (Tone::Good, format!("Calling {label}")),
-                    None => (Tone::Info, format!("Nobody is waiting in lane {lane}")),
-                });
-            }),
-            Command::Finish(id, outcome) => self.pos.finish_ticket(id, outcome).map(|label| {
-                let word = if outcome == TicketState::Done {
-                    "served"
-                } else {
-                    "marked no-show"
+            Command::CallNext(lane) => self.call_next(lane),
+            Command::MoveTicket(id, to) => self.pos.move_ticket(id, to).map(|label| {
+                let word = match to {
+                    TicketState::Serving => "at the table",
+                    TicketState::Done => "served",
+                    TicketState::NoShow => "marked no-show",
+                    TicketState::Waiting => "back in the queue",
+                    _ => "moved",
                 };
-                self.notice = Some((Tone::Good, format!("{label} {word}")));
+                self.remember_move(id, format!("{label} {word}"));
             }),
+            Command::UndoTicket(id) => self.pos.undo_ticket(id).map(|label| {
+                self.last_move = None;
+                self.notice = Some((Tone::Good, format!("Undone: {label} is back where it was")));
+            }),
+            Command::SetPriority(id, on) => self.pos.set_priority(id, on).map(|label| {
+                let word = if on { "priority" } else { "regular" };
+                self.notice = Some((Tone::Good, format!("{label} is {word} now")));
+            }),
+            Command::SelectLane(lane) => {
+                self.lane = lane;
+                Ok(())
+            }
             Command::Redeem(code) => {
-                self.redeem(&code);
+                self.redeem(&code, false);
+                Ok(())
+            }
+            Command::RedeemMore(code) => {
+                self.redeem(&code, true);
+                Ok(())
+            }
+            Command::HandOver(id) => {
+                let done = self.pos.hand_over(id);
+                self.after_redemption_step(done, "Handed over");
+                Ok(())
+            }
+            Command::UndoRedemption(id) => {
+                let done = self.pos.undo_redemption(id);
+                self.after_redemption_step(done, "Undone");
+                Ok(())
+            }
+            Command::ReadImage => {
+                self.read_image();
+                Ok(())
+            }
+            Command::ToggleBoard => {
+                self.board = !self.board;
                 Ok(())
             }
             Command::ExportReceipt(number) => self.export(&number),
@@ -417,11 +448,11 @@ impl Kiosk {
                             std::fs::write(&path, bytes).map_err(|e| e.to_string())
                         });
                 let text = format!(
-                    "Refunded {} ({}): give back {}; {} claim code(s) revoked",
+                    "Refunded {} ({}): give back {}; {} claim unit(s) revoked",
                     done.amount,
                     done.number,
                     done.back_text(),
-                    done.revoked_claims
+                    done.revoked_units
                 );
                 self.notice = Some(match saved {
                     Ok(()) => (
@@ -440,16 +471,86 @@ impl Kiosk {
         }
     }
 
-    fn redeem(&mut self, input: &str) {
-        let result = self.pos.redeem_claim(input);
-        self.redeem_result = Some(match result {
-            Ok(r) => (
-                Tone::Good,
-                format!("Redeemed: {} × {}", r.quantity, r.title),
-            ),
-            Err(e) => (Tone::Bad, e.to_string()),
+    /// Redeems one unit; `more` keeps the code in the field's place (One more unit).
+    fn redeem(&mut self, input: &str, more: bool) {
+        let result = self.pos.redeem_claim(input, 1);
+        let desk = &mut self.redeem;
+        match result {
+            Ok(r) => {
+                let step = if r.held { " — held for the fan" } else { "" };
+                desk.result = Some((
+                    Tone::Good,
+                    format!("Redeemed: {} × {}{step}", r.units, r.title),
+                ));
+                let code =
+                    crate::domain::claim::normalize(input).unwrap_or_else(|_| input.to_string());
+                desk.last = Some((r, code, self.pos.now()));
+            }
+            Err(e) => {
+                desk.result = Some((Tone::Bad, e.to_string()));
+                if !more {
+                    desk.last = None;
+                }
+            }
+        }
+        desk.input.clear();
+    }
+
+    fn after_redemption_step(
+        &mut self,
+        done: Result<crate::service::Redeemed, PosError>,
+        word: &str,
+    ) {
+        let desk = &mut self.redeem;
+        match done {
+            Ok(r) => {
+                desk.result = Some((Tone::Good, format!("{word}: {} × {}", r.units, r.title)));
+                desk.last = None;
+            }
+            Err(e) => desk.result = Some((Tone::Bad, e.to_string())),
+        }
+    }
+
+    /// Decodes the QR code in a photo or screenshot and redeems it.
+    fn read_image(&mut self) {
+        let path = self.redeem.image_path.trim().to_string();
+        let decoded = std::fs::read(&path)
+            .map_err(|e| format!("Photo: cannot read {path}: {e}"))
+            .and_then(|bytes| {
+                crate::domain::qr::scan_image(&bytes).map_err(|e| format!("Photo: {e}"))
+            });
+        match decoded {
+            Ok(texts) => match texts.into_iter().find(|t| claim::looks_like_code(t)) {
+                Some(code) => self.redeem(&code, false),
+                None => {
+                    self.redeem.result = Some((
+                        Tone::Bad,
+                        "Photo: the QR code in it is not a claim code".into(),
+                    ));
+                }
+            },
+            Err(e) => self.redeem.result = Some((Tone::Bad, e)),
+        }
+    }
+
+    fn call_next(&mut self, lane: char) -> Result<(), PosError> {
+        match self.pos.call_next(lane)? {
+            Some(label) => {
+                let id = self.pos.ticket(&label.to_string())?.id;
+                self.remember_move(id, format!("Calling {label}"));
+            }
+            None => self.notice = Some((Tone::Info, format!("Nobody is waiting in lane {lane}"))),
+        }
+        Ok(())
+    }
+
+    fn remember_move(&mut self, ticket_id: i64, text: String) {
+        self.notice = Some((Tone::Good, text.clone()));
+        self.last_move = Some(super::queue::LastMove {
+            ticket_id,
+            text,
+            at: self.pos.now(),
         });
-        self.redeem_input.clear();
     }
 
     fn export(&mut self, number: &ReceiptNo) -> Result<(), PosError> {

@@ -2,6 +2,7 @@
 //! service after the views are drawn. No view touches the store.
 
 mod actions;
+mod board;
 mod drawer;
 mod fan;
 mod orders;
@@ -92,8 +93,24 @@ pub enum Command {
     NextFan,
     /// Call the next ticket of a lane.
     CallNext(char),
-    /// Mark a called ticket served or no-show.
-    Finish(i64, TicketState),
+    /// Move a ticket: at the table, served, no-show, or re-queued (Waiting).
+    MoveTicket(i64, TicketState),
+    /// Take a ticket's last move back (within ten seconds).
+    UndoTicket(i64),
+    /// Make a waiting ticket priority or regular.
+    SetPriority(i64, bool),
+    /// The lane the queue shortcuts act on.
+    SelectLane(char),
+    /// Hand held drop units to the fan (second step of a drop redemption).
+    HandOver(i64),
+    /// Take a redemption back (within ten seconds).
+    UndoRedemption(i64),
+    /// Redeem one more unit of the last code.
+    RedeemMore(String),
+    /// Read a claim code from the image file named in the Redeem screen's field.
+    ReadImage,
+    /// Show or hide the now-serving board.
+    ToggleBoard,
     /// Redeem a typed or scanned claim code.
     Redeem(String),
     /// Write a receipt PDF.
@@ -191,8 +208,11 @@ pub struct Kiosk {
     /// The payment in progress.
     pub payment: Payment,
     till: sell::TillInputs,
-    redeem_input: String,
-    redeem_result: Option<(Tone, String)>,
+    redeem: redeem::RedeemDesk,
+    /// The lane the queue shortcuts act on, and this station's last queue move.
+    lane: char,
+    last_move: Option<queue::LastMove>,
+    board: bool,
     notice: Option<(Tone, String)>,
     exported: Option<PathBuf>,
     scanner: ScanDetector,
@@ -220,8 +240,10 @@ impl Kiosk {
             cart: Cart::default(),
             payment: Payment::None,
             till: sell::TillInputs::default(),
-            redeem_input: String::new(),
-            redeem_result: None,
+            redeem: redeem::RedeemDesk::default(),
+            lane: 'A',
+            last_move: None,
+            board: false,
             notice: None,
             exported: None,
             scanner: ScanDetector::default(),
@@ -256,6 +278,10 @@ impl Kiosk {
             self.lanes = self.pos.queue()?;
             self.recent = self.pos.recent_orders(50)?;
             self.drawer = self.pos.drawer_status()?;
+            if self.screen == Screen::Redeem {
+                let since = self.redeem.since.start(self.pos.now());
+                self.redeem.log = self.pos.redemption_log(&self.redeem.search, since)?;
+            }
             Ok(())
         })();
         if let Err(e) = result {
@@ -276,6 +302,9 @@ impl Kiosk {
         commands.extend(self.screen_ui(ui));
         if self.fan_window {
             commands.extend(self.fan_window_ui(ui));
+        }
+        if self.board {
+            commands.extend(self.board_window_ui(ui));
         }
         let changed = !commands.is_empty();
         for command in commands {
@@ -329,7 +358,8 @@ impl Kiosk {
             &mut self.till.cash,
             &mut self.till.part,
             &mut self.till.tip,
-            &mut self.redeem_input,
+            &mut self.redeem.input,
+            &mut self.redeem.search,
         ] {
             let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
             if let Some(kept) = draft
@@ -365,6 +395,10 @@ impl Kiosk {
                     if widgets::button(ui, fan_label, 0.0) {
                         commands.push(Command::ToggleFanWindow);
                     }
+                    let board_label = if self.board { "Close board" } else { "Board" };
+                    if widgets::button(ui, board_label, 0.0) {
+                        commands.push(Command::ToggleBoard);
+                    }
                     let event = self.pos.event();
                     ui.label(local_time(self.pos.now(), &event.time_zone));
                     // On a 1024 px screen the event name gives way (truncated) before the tabs do.
@@ -393,10 +427,14 @@ impl Kiosk {
                     now,
                     &mut self.till,
                 ),
-                Screen::Queue => queue::queue_ui(ui, &self.lanes),
-                Screen::Redeem => {
-                    redeem::redeem_ui(ui, &mut self.redeem_input, self.redeem_result.as_ref())
-                }
+                Screen::Queue => queue::queue_ui(
+                    ui,
+                    &self.lanes,
+                    (self.lane, self.last_move.as_ref()),
+                    now,
+                    self.pos.event().queue.grace_secs,
+                ),
+                Screen::Redeem => redeem::redeem_ui(ui, &mut self.redeem, now),
                 Screen::Settings => {
                     let (pos, draft) = (&self.pos, &mut self.settings);
                     let (status, amount, reason) = (
@@ -432,6 +470,29 @@ impl Kiosk {
             };
         });
         commands
+    }
+
+    fn board_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let builder = egui::ViewportBuilder::default()
+            .with_title("Encore — now serving")
+            .with_inner_size([1280.0, 720.0]);
+        let id = egui::ViewportId::from_hash_of("now_serving_board");
+        let event_name = self.pos.event().name.clone();
+        let lanes = &self.lanes;
+        let closed = ui.ctx().show_viewport_immediate(id, builder, |ui, class| {
+            if class == egui::ViewportClass::EmbeddedWindow {
+                board::board_ui(ui, &event_name, lanes);
+            } else {
+                egui::CentralPanel::default()
+                    .show(ui, |ui| board::board_ui(ui, &event_name, lanes));
+            }
+            ui.input(|i| i.viewport().close_requested())
+        });
+        if closed {
+            vec![Command::ToggleBoard]
+        } else {
+            Vec::new()
+        }
     }
 
     fn fan_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {

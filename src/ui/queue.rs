@@ -1,50 +1,175 @@
-//! The Queue screen: one column per lane with who is called, who waits, and how long.
+//! The Queue screen: one column per lane — who is at the table, who is called, who waits and
+//! for how long — run with big buttons or one hand on the keyboard: N next, S served,
+//! X no-show, U undo (on the selected lane).
 
-use egui::RichText;
+use egui::{Key, RichText};
+use jiff::Timestamp;
 
 use super::Command;
 use super::theme;
 use super::widgets;
-use crate::domain::queue::TicketState;
-use crate::service::LaneView;
+use crate::domain::catalogue::countdown;
+use crate::domain::queue::{Ticket, TicketState, wait_text};
+use crate::service::{LaneView, UNDO_SECS};
 
-/// Draws the lanes side by side.
-pub fn queue_ui(ui: &mut egui::Ui, lanes: &[LaneView]) -> Vec<Command> {
+/// The helper's last queue move, undoable for ten seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastMove {
+    /// Ticket id.
+    pub ticket_id: i64,
+    /// What it said: "A-003 served".
+    pub text: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// Draws the lanes side by side; `selected` is the lane the keyboard shortcuts act on.
+pub fn queue_ui(
+    ui: &mut egui::Ui,
+    lanes: &[LaneView],
+    (selected, last): (char, Option<&LastMove>),
+    now: Timestamp,
+    grace_secs: u32,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     if lanes.is_empty() {
         ui.label("No gigs at this event, so no queue.");
         return commands;
     }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Keys: N next · S served · X no-show · U undo").weak());
+        if let Some(last) = last {
+            let left = UNDO_SECS - now.as_second().saturating_sub(last.at.as_second());
+            if left > 0 && widgets::button(ui, format!("Undo {} ({left} s)", last.text), 220.0) {
+                commands.push(Command::UndoTicket(last.ticket_id));
+            }
+        }
+    });
+    let selected = lanes
+        .iter()
+        .find(|l| l.lane == selected)
+        .unwrap_or(&lanes[0]);
+    commands.extend(shortcuts(ui, selected, last, now, grace_secs));
     ui.columns(lanes.len(), |columns| {
         for (ui, lane) in columns.iter_mut().zip(lanes) {
-            commands.extend(lane_ui(ui, lane));
+            commands.extend(lane_ui(
+                ui,
+                lane,
+                lane.lane == selected.lane,
+                now,
+                grace_secs,
+            ));
         }
     });
     commands
 }
 
-fn lane_ui(ui: &mut egui::Ui, lane: &LaneView) -> Vec<Command> {
+/// N, S, X and U on the selected lane, unless a text field has the keyboard.
+fn shortcuts(
+    ui: &egui::Ui,
+    lane: &LaneView,
+    last: Option<&LastMove>,
+    now: Timestamp,
+    grace_secs: u32,
+) -> Vec<Command> {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return Vec::new();
+    }
+    let pressed = |key| ui.input(|i| i.key_pressed(key) && i.modifiers.is_none());
+    let at_table = lane.serving.first().or(lane.called.first());
     let mut commands = Vec::new();
-    ui.label(RichText::new(format!("Lane {}", lane.lane)).font(theme::bold(24.0)));
+    if pressed(Key::N) && !lane.waiting.is_empty() {
+        commands.push(Command::CallNext(lane.lane));
+    }
+    if pressed(Key::S)
+        && let Some(t) = at_table
+    {
+        commands.push(Command::MoveTicket(t.id, TicketState::Done));
+    }
+    if pressed(Key::X)
+        && let Some(t) = lane.called.first()
+        && grace_left(t, now, grace_secs) == 0
+    {
+        commands.push(Command::MoveTicket(t.id, TicketState::NoShow));
+    }
+    if pressed(Key::U)
+        && let Some(last) = last
+    {
+        commands.push(Command::UndoTicket(last.ticket_id));
+    }
+    commands
+}
+
+/// Seconds until a called ticket may be marked no-show.
+fn grace_left(t: &Ticket, now: Timestamp, grace_secs: u32) -> i64 {
+    let ready = t.called_at.unwrap_or(0) + i64::from(grace_secs);
+    (ready - now.as_second()).max(0)
+}
+
+fn lane_ui(
+    ui: &mut egui::Ui,
+    lane: &LaneView,
+    selected: bool,
+    now: Timestamp,
+    grace_secs: u32,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let header = egui::Button::selectable(
+        selected,
+        RichText::new(format!("Lane {}", lane.lane)).font(theme::bold(24.0)),
+    );
+    if ui.add(header).clicked() {
+        commands.push(Command::SelectLane(lane.lane));
+    }
     ui.label(format!("{} · {} min", lane.title, lane.duration_mins));
+    ui.label(format!("A ticket bought now: {}", wait_text(lane.wait_now)));
     let call = format!("Call next {}", lane.lane);
     if widgets::wide_button(ui, RichText::new(call).size(22.0), !lane.waiting.is_empty()) {
         commands.push(Command::CallNext(lane.lane));
     }
+    let half = |ui: &egui::Ui| (ui.available_width() - ui.spacing().item_spacing.x) / 2.0;
+    for ticket in &lane.serving {
+        ui.separator();
+        ui.label(
+            RichText::new(format!("At the table: {}", ticket.label))
+                .font(theme::bold(28.0))
+                .color(theme::GOOD),
+        );
+        if widgets::wide_button(ui, format!("Served {}", ticket.label), true) {
+            commands.push(Command::MoveTicket(ticket.id, TicketState::Done));
+        }
+    }
     for ticket in &lane.called {
         ui.separator();
         ui.label(
-            RichText::new(format!("Now: {}", ticket.label))
-                .font(theme::bold(30.0))
-                .color(theme::GOOD),
+            RichText::new(format!("Called: {}", ticket.label))
+                .font(theme::bold(28.0))
+                .color(theme::WAIT),
         );
         ui.horizontal(|ui| {
-            let half = (ui.available_width() - ui.spacing().item_spacing.x) / 2.0;
-            if widgets::button(ui, format!("Served {}", ticket.label), half) {
-                commands.push(Command::Finish(ticket.id, TicketState::Done));
+            let w = half(ui);
+            if widgets::button(ui, format!("At table {}", ticket.label), w) {
+                commands.push(Command::MoveTicket(ticket.id, TicketState::Serving));
             }
-            if widgets::button(ui, format!("No-show {}", ticket.label), half) {
-                commands.push(Command::Finish(ticket.id, TicketState::NoShow));
+            if widgets::button(ui, format!("Served {}", ticket.label), w) {
+                commands.push(Command::MoveTicket(ticket.id, TicketState::Done));
+            }
+        });
+        let wait = grace_left(ticket, now, grace_secs);
+        let label = if wait > 0 {
+            format!("No-show {} in {}", ticket.label, countdown(wait))
+        } else {
+            format!("No-show {}", ticket.label)
+        };
+        if widgets::wide_button(ui, label, wait == 0) {
+            commands.push(Command::MoveTicket(ticket.id, TicketState::NoShow));
+        }
+    }
+    for ticket in &lane.no_shows {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("{} no-show", ticket.label)).color(theme::BAD));
+            if widgets::button(ui, format!("Re-queue {}", ticket.label), 150.0) {
+                commands.push(Command::MoveTicket(ticket.id, TicketState::Waiting));
             }
         });
     }
@@ -53,10 +178,22 @@ fn lane_ui(ui: &mut egui::Ui, lane: &LaneView) -> Vec<Command> {
     egui::ScrollArea::vertical()
         .id_salt(("lane", lane.lane))
         .show(ui, |ui| {
-            for (ticket, wait_mins) in &lane.waiting {
+            for (ticket, range) in &lane.waiting {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(ticket.label.to_string()).font(theme::bold(22.0)));
-                    ui.label(format!("about {wait_mins} min"));
+                    let toggle = egui::Button::selectable(ticket.priority, "Priority");
+                    if ui
+                        .add(toggle)
+                        .accessible_name(format!("Priority {}", ticket.label))
+                        .on_hover_text(
+                            "Priority (loyalty member): called ahead, one per few regular tickets",
+                        )
+                        .clicked()
+                    {
+                        commands.push(Command::SetPriority(ticket.id, !ticket.priority));
+                    }
+                    let requeued = if ticket.requeued { " · re-queued" } else { "" };
+                    ui.label(format!("{}{requeued}", wait_text(*range)));
                 });
             }
         });
