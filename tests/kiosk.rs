@@ -49,7 +49,10 @@ fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
         h.query_by_label("A-001").is_some(),
         "the ticket waits in lane A"
     );
-    assert!(h.query_by_label("now").is_some(), "first in line, nobody at the table");
+    assert!(
+        h.query_by_label("now").is_some(),
+        "first in line, nobody at the table"
+    );
     h.get_by_label("Call next A").click();
     h.run();
     assert!(h.query_by_label("Called: A-001").is_some());

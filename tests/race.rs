@@ -64,3 +64,83 @@ fn two_processes_never_oversell_a_drop() {
         .unwrap();
     assert_eq!((orders, claims), (25, 25));
 }
+
+#[test]
+fn two_processes_calling_next_never_call_the_same_ticket() {
+    let db = TestDb::new();
+    let clock = support::TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    support::sell(
+        &mut pos,
+        &[("60-second shoutout", 20)],
+        encore::domain::order::TenderKind::Card,
+    );
+    drop(pos);
+    let bin = env!("CARGO_BIN_EXE_encore");
+    let dbp = db.path.to_str().unwrap();
+    // Each station calls until the lane is empty (exit 1), printing every label it got.
+    let children: Vec<_> = ["K1", "K2"]
+        .iter()
+        .map(|station| {
+            let script = format!(
+                "while {bin} --db {dbp} --station {station} queue next --lane A; do :; done 2>/dev/null"
+            );
+            Command::new("sh").arg("-c").arg(script).stdout(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    let mut called: Vec<String> = children
+        .into_iter()
+        .flat_map(|c| {
+            String::from_utf8(c.wait_with_output().unwrap().stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    called.sort();
+    let expected: Vec<String> = (1..=20).map(|n| format!("A-{n:03}")).collect();
+    assert_eq!(called, expected, "every ticket called exactly once");
+}
+
+#[test]
+fn two_processes_redeeming_the_same_code_at_once_only_one_succeeds() {
+    let db = TestDb::new();
+    let clock = support::TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let sold = support::sell(
+        &mut pos,
+        &[("60-second shoutout", 12)],
+        encore::domain::order::TenderKind::Card,
+    );
+    drop(pos);
+    let bin = env!("CARGO_BIN_EXE_encore");
+    let dbp = db.path.to_str().unwrap();
+    for claim in &sold.claims {
+        let children: Vec<_> = ["K1", "K2"]
+            .iter()
+            .map(|station| {
+                Command::new(bin)
+                    .args([
+                        "--db",
+                        dbp,
+                        "--station",
+                        station,
+                        "claim",
+                        "redeem",
+                        &claim.code,
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let ok = children
+            .into_iter()
+            .map(|mut c| c.wait().unwrap().success())
+            .filter(|s| *s)
+            .count();
+        assert_eq!(ok, 1, "exactly one station redeems {}", claim.code);
+    }
+}

@@ -54,4 +54,41 @@ mod tests {
             .unwrap();
         assert_eq!(problems, 0);
     }
+
+    #[test]
+    fn version_1_data_survives_the_move_to_version_2() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO events (id, name, venue, time_zone, currency, signing_key, is_open, created_at)
+                 VALUES (1, 'E', 'V', 'UTC', 'EUR', zeroblob(32), 1, 0);
+             INSERT INTO stations (id, event_id, code) VALUES (1, 1, 'K1');
+             INSERT INTO offers (id, event_id, title, kind, price_minor, vat_bp, lane) VALUES (1, 1, 'Gig', 'gig', 500, 1900, 'A');
+             INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at)
+                 VALUES ('o1', 1, 1, 1, 'ENC-1', 500, 'EUR', 100);
+             INSERT INTO claims (id, code, order_id, offer_id, station_id, serial, quantity) VALUES (1, 'C1', 'o1', 1, 1, 1, 1);
+             INSERT INTO redemptions (claim_id, redeemed_at, station) VALUES (1, 200, 'K1');
+             INSERT INTO tickets (event_id, lane, number, offer_id, order_id, claim_id, state, paid_at, called_at)
+                 VALUES (1, 'A', 1, 1, 'o1', 1, 'called', 100, 150);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (i64, String, i64, i64) = conn
+            .query_row(
+                "SELECT r.units, r.state, r.handed_at, (SELECT count(*) FROM claim_keys WHERE event_id = 1)
+                 FROM redemptions r",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (1, "handed".into(), 200, 1));
+        let ticket: (String, i64, i64) = conn
+            .query_row("SELECT state, queue_pos, call_seq FROM tickets", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(ticket, ("called".into(), 1024, 1));
+    }
 }

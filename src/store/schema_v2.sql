@@ -54,6 +54,7 @@ CREATE TABLE tickets_v2 (
     state       TEXT NOT NULL CHECK (state IN ('waiting', 'called', 'serving', 'done', 'no_show', 'cancelled')),
     paid_at     INTEGER NOT NULL,
     called_at   INTEGER,
+    call_seq    INTEGER,                      -- order of calls in the event, for the fairness rule
     serving_at  INTEGER,
     finished_at INTEGER,
     priority    INTEGER NOT NULL DEFAULT 0,
@@ -65,9 +66,9 @@ CREATE TABLE tickets_v2 (
     UNIQUE (event_id, lane, number)
 );
 INSERT INTO tickets_v2 (id, event_id, lane, number, offer_id, order_id, claim_id, state, paid_at,
-                        called_at, finished_at, queue_pos)
+                        called_at, call_seq, finished_at, queue_pos)
     SELECT id, event_id, lane, number, offer_id, order_id, claim_id, state, paid_at,
-           called_at, finished_at, number * 1024
+           called_at, CASE WHEN called_at IS NOT NULL THEN id END, finished_at, number * 1024
     FROM tickets;
 DROP TABLE tickets;
 ALTER TABLE tickets_v2 RENAME TO tickets;

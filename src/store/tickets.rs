@@ -143,8 +143,8 @@ pub fn waiting(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<
 /// The priority flags of the lane's calls, newest first (for the fairness rule).
 pub fn recent_calls(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<bool>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT priority FROM tickets WHERE event_id = ?1 AND lane = ?2 AND called_at IS NOT NULL
-         ORDER BY called_at DESC, id DESC LIMIT 64",
+        "SELECT priority FROM tickets WHERE event_id = ?1 AND lane = ?2 AND call_seq IS NOT NULL
+         ORDER BY call_seq DESC LIMIT 64",
     )?;
     let rows = stmt.query_map(params![event_id, lane.to_string()], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -172,7 +172,9 @@ pub fn transition(
     by: &str,
 ) -> StoreResult<bool> {
     let time_col = match to {
-        TicketState::Called => "called_at",
+        TicketState::Called => {
+            "call_seq = (SELECT COALESCE(MAX(call_seq), 0) + 1 FROM tickets), called_at"
+        }
         TicketState::Serving => "serving_at",
         TicketState::Waiting => "moved_at",
         _ => "finished_at",
@@ -236,7 +238,7 @@ pub fn undo(
     prev: TicketState,
 ) -> StoreResult<bool> {
     let clear = match current {
-        TicketState::Called => ", called_at = NULL",
+        TicketState::Called => ", called_at = NULL, call_seq = NULL",
         TicketState::Serving => ", serving_at = NULL",
         TicketState::Done | TicketState::NoShow => ", finished_at = NULL",
         // An undone re-queue goes back to no-show and may be re-queued again.

@@ -1,0 +1,230 @@
+//! Claim codes at the service: the verification order, partial redemption, the drop hand-over,
+//! undo, the log, key rotation, and reading a code from a photo.
+
+mod support;
+
+use ed25519_dalek::SigningKey;
+use encore::domain::claim::{self, ClaimBody, FORMAT_VERSION};
+use encore::domain::order::TenderKind;
+use encore::domain::qr::{QrMatrix, QrMode, scan_image};
+use encore::service::{PosError, RefundRequest};
+use encore::store::events::{NewEvent, insert};
+use support::{TestClock, TestDb, offer_id, sell};
+
+fn body(event: u16, key_id: u8) -> ClaimBody {
+    ClaimBody {
+        version: FORMAT_VERSION,
+        key_id,
+        event,
+        station: 1,
+        serial: 999,
+        offer: 1,
+        quantity: 1,
+        valid_until: Some(u16::MAX),
+    }
+}
+
+#[test]
+fn each_check_has_its_own_message_in_the_documented_order() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let pos = db.demo_pos(&clock);
+    let event = u16::try_from(pos.event().id).unwrap();
+    // A second event in the same file, with a key we know.
+    let other_key = [7u8; 32];
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let other = insert(
+        &conn,
+        &NewEvent {
+            name: "Another night",
+            venue: "Elsewhere",
+            time_zone: "Europe/Berlin",
+            currency: encore::domain::money::Currency::Eur,
+            payment: None,
+            signing_key: other_key,
+            is_demo: false,
+            created_at: 0,
+        },
+    )
+    .unwrap();
+    drop(conn);
+    // Reopened, the station knows the other event's key too.
+    let mut pos = db.demo_pos(&clock);
+    let stranger = SigningKey::from_bytes(&[9u8; 32]);
+    let check =
+        |pos: &encore::service::Pos, code: &str| pos.check_claim(code).unwrap_err().to_string();
+
+    // 1 format
+    assert_eq!(
+        check(&pos, "HELLO"),
+        "not a claim code: expected 122 characters"
+    );
+    // 2 known key
+    let unknown_key = claim::issue(body(event, 5), &stranger);
+    assert!(check(&pos, &unknown_key).starts_with("unknown signing key 5"));
+    // 3 signature
+    let forged = claim::issue(body(event, 0), &stranger);
+    assert_eq!(
+        check(&pos, &forged),
+        "invalid claim code: the signature does not match (forged or mistyped)"
+    );
+    // 4 this event
+    let elsewhere = claim::issue(
+        body(u16::try_from(other).unwrap(), 0),
+        &SigningKey::from_bytes(&other_key),
+    );
+    assert_eq!(
+        check(&pos, &elsewhere),
+        "invalid claim code: it belongs to another event"
+    );
+
+    // 5 revoked, 6 expired, 7 used: a code both revoked and expired says revoked; a code both
+    // expired and used says expired.
+    let sold = sell(
+        &mut pos,
+        &[("60-second shoutout", 2), ("5-minute meet & greet", 1)],
+        TenderKind::Card,
+    );
+    let (first, second, greet) = (
+        &sold.claims[0].code,
+        &sold.claims[1].code,
+        &sold.claims[2].code,
+    );
+    pos.set_helper("Sam");
+    pos.redeem_claim(first, 1).unwrap();
+    let used = pos.redeem_claim(first, 1).unwrap_err().to_string();
+    assert_eq!(
+        used,
+        "already redeemed at 21:00:00 on station K1 by Sam (60-second shoutout)"
+    );
+    let refund = RefundRequest {
+        receipt: sold.number.clone(),
+        lines: Some(vec![(offer_id(&pos, "5-minute meet & greet"), 1)]),
+        reason: "changed mind".into(),
+        pin: "2468".into(),
+    };
+    pos.refund(&refund).unwrap();
+    clock.advance_secs(49 * 3600);
+    assert!(check(&pos, greet).starts_with("this claim code was refunded and revoked at 21:00:00"));
+    assert!(check(&pos, second).starts_with("this claim code expired at 2026-11-23 21:00"));
+    let err = pos.redeem_claim(first, 1).unwrap_err();
+    assert!(matches!(err, PosError::Expired { .. }), "{err}");
+}
+
+#[test]
+fn a_code_for_three_units_is_redeemed_one_at_a_time_and_each_step_can_be_undone() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let sold = sell(&mut pos, &[("Signed tour poster", 3)], TenderKind::Cash);
+    let code = &sold.claims[0].code;
+    assert_eq!(sold.claims[0].title, "3× Signed tour poster");
+    assert_eq!(pos.check_claim(code).unwrap().units_left, 3);
+
+    // A drop: held for the fan, then handed over.
+    let first = pos.redeem_claim(code, 1).unwrap();
+    assert!(first.held);
+    assert_eq!(first.units_left, 2);
+    let handed = pos.hand_over(first.id).unwrap();
+    assert!(!handed.held);
+    assert!(matches!(pos.hand_over(first.id), Err(PosError::NotHeld)));
+
+    // Two more at once would leave none; asking for three is refused with what is left.
+    let too_many = pos.redeem_claim(code, 3).unwrap_err().to_string();
+    assert_eq!(too_many, "units: this code has 2 left (Signed tour poster)");
+    let second = pos.redeem_claim(code, 1).unwrap();
+    // A mistaken tap: undone within ten seconds, the unit is the fan's again.
+    clock.advance_secs(5);
+    pos.undo_redemption(second.id).unwrap();
+    assert_eq!(pos.check_claim(code).unwrap().units_left, 2);
+    let third = pos.redeem_claim(code, 2).unwrap();
+    assert_eq!(third.units_left, 0);
+    clock.advance_secs(11);
+    assert_eq!(
+        pos.undo_redemption(third.id).unwrap_err().to_string(),
+        "too late to undo: a step can be undone for 10 seconds"
+    );
+    assert!(matches!(
+        pos.redeem_claim(code, 1),
+        Err(PosError::AlreadyRedeemed { .. })
+    ));
+
+    // The log shows every step, newest first, and finds the code by a fragment.
+    let log = pos.redemption_log(&code[10..16], None).unwrap();
+    let statuses: Vec<(u32, &str)> = log.iter().map(|l| (l.units, l.status.as_str())).collect();
+    assert_eq!(
+        statuses,
+        [
+            (2, "held for the fan"),
+            (1, "undone 21:00:05"),
+            (1, "handed over 21:00:00"),
+        ]
+    );
+    assert_eq!(pos.redemption_log("poster", None).unwrap().len(), 3);
+    assert!(pos.redemption_log("shoutout", None).unwrap().is_empty());
+    let later = jiff::Timestamp::from_second(support::T0 + 3).unwrap();
+    assert_eq!(pos.redemption_log("", Some(later)).unwrap().len(), 1);
+}
+
+#[test]
+fn rotating_the_key_keeps_old_codes_working_and_signs_new_ones_with_the_new_key() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let old = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Cash).claims[0]
+        .code
+        .clone();
+    assert_eq!(pos.rotate_claim_key().unwrap(), 1);
+    let new = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Cash).claims[0]
+        .code
+        .clone();
+    let keys = pos.public_keys();
+    assert_eq!(keys.len(), 2);
+    assert!(keys[0].2 && !keys[1].2, "key 0 retired, key 1 current");
+    let vk = |i: usize| ed25519_dalek::VerifyingKey::from_bytes(&keys[i].1).unwrap();
+    assert_eq!(claim::verify(&old, &vk(0)).unwrap().key_id, 0);
+    assert_eq!(claim::verify(&new, &vk(1)).unwrap().key_id, 1);
+    assert!(claim::verify(&new, &vk(0)).is_err());
+    // Another process opening the same file knows both keys.
+    let mut k2 = db.pos_at("K2", &clock);
+    k2.redeem_claim(&old, 1).unwrap();
+    k2.redeem_claim(&new, 1).unwrap();
+}
+
+#[test]
+fn a_photo_of_a_code_is_read_from_png_and_jpeg() {
+    let db = TestDb::new();
+    let mut pos = db.demo_pos(&TestClock::new());
+    let code = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Cash).claims[0]
+        .code
+        .clone();
+    let matrix = QrMatrix::encode(&code, QrMode::Alphanumeric).unwrap();
+    let (side, pixels) = matrix.greyscale(6);
+    let img = image::GrayImage::from_raw(side as u32, side as u32, pixels).unwrap();
+    // A phone photo: larger, on a grey background, saved as JPEG.
+    let mut photo =
+        image::GrayImage::from_pixel(side as u32 + 200, side as u32 + 160, image::Luma([170]));
+    image::imageops::overlay(&mut photo, &img, 90, 70);
+    for (format, source) in [
+        (image::ImageFormat::Png, &img),
+        (image::ImageFormat::Jpeg, &photo),
+    ] {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        source.write_to(&mut bytes, format).unwrap();
+        let read = scan_image(bytes.get_ref()).unwrap();
+        assert_eq!(read, [code.clone()], "{format:?}");
+    }
+    assert!(
+        scan_image(b"not an image")
+            .unwrap_err()
+            .contains("not a PNG or JPEG")
+    );
+    let blank = image::GrayImage::from_pixel(50, 50, image::Luma([255]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    blank.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    assert!(
+        scan_image(bytes.get_ref())
+            .unwrap_err()
+            .contains("no readable QR code")
+    );
+}
