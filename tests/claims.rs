@@ -212,7 +212,7 @@ fn a_photo_of_a_code_is_read_from_png_and_jpeg() {
         let mut bytes = std::io::Cursor::new(Vec::new());
         source.write_to(&mut bytes, format).unwrap();
         let read = scan_image(bytes.get_ref()).unwrap();
-        assert_eq!(read, [code.clone()], "{format:?}");
+        assert_eq!(read, std::slice::from_ref(&code), "{format:?}");
     }
     assert!(
         scan_image(b"not an image")
@@ -227,4 +227,74 @@ fn a_photo_of_a_code_is_read_from_png_and_jpeg() {
             .unwrap_err()
             .contains("no readable QR code")
     );
+}
+
+/// One million tries: random strings and every single-character change of real codes. Run it
+/// with `cargo test --release --test claims -- --ignored --nocapture`.
+#[test]
+#[ignore = "long: cargo test --release --test claims -- --ignored --nocapture"]
+fn a_million_random_and_mutated_codes_are_all_refused() {
+    use rand::{Rng, SeedableRng};
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let key = SigningKey::from_bytes(&[42u8; 32]);
+    let vk = key.verifying_key();
+    let keys = |event: u16, id: u8| (event == 1 && id == 0).then_some(vk);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20_261_121);
+    let started = std::time::Instant::now();
+    let (mut tried, mut accepted, mut malformed) = (0u64, 0u64, 0u64);
+    let mut check = |s: &str, tried: &mut u64| {
+        *tried += 1;
+        match claim::verify_with(s, keys) {
+            Ok(_) => accepted += 1,
+            Err(claim::ClaimError::Malformed(_)) => malformed += 1,
+            Err(_) => {}
+        }
+    };
+    // Single-character changes of real codes: every position, every other symbol.
+    let mut serial = 0;
+    while tried < 500_000 {
+        serial += 1;
+        let code = claim::issue(
+            ClaimBody {
+                serial,
+                quantity: rng.gen_range(1..=5),
+                ..body(1, 0)
+            },
+            &key,
+        );
+        assert!(claim::verify_with(&code, keys).is_ok());
+        let bytes = code.as_bytes();
+        for i in 0..bytes.len() {
+            for &c in ALPHABET {
+                if c != bytes[i] {
+                    let mut m = bytes.to_vec();
+                    m[i] = c;
+                    check(std::str::from_utf8(&m).unwrap(), &mut tried);
+                }
+            }
+        }
+    }
+    // Random strings: right-length codes from the alphabet, and noise of any length.
+    while tried < 1_000_000 {
+        let len = if rng.gen_bool(0.7) {
+            122
+        } else {
+            rng.gen_range(0..200)
+        };
+        let s: String = (0..len)
+            .map(|_| {
+                if rng.gen_bool(0.95) {
+                    ALPHABET[rng.gen_range(0..ALPHABET.len())] as char
+                } else {
+                    rng.r#gen::<char>()
+                }
+            })
+            .collect();
+        check(&s, &mut tried);
+    }
+    println!(
+        "{tried} codes tried ({malformed} refused as malformed), {accepted} accepted, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(accepted, 0);
 }

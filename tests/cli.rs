@@ -392,3 +392,139 @@ fn sell_splits_the_tender_and_names_a_bad_part() {
         "{whole}"
     );
 }
+
+#[test]
+fn claim_pubkey_lets_another_machine_verify_a_code_without_the_database() {
+    let cli = Cli::new();
+    let sold = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("60-second shoutout"),
+            "--pay",
+            "cash",
+            "--json",
+        ],
+        0,
+    );
+    let code = sold["claims"][0].as_str().unwrap().to_string();
+    let keys = cli.db.dir.path().join("keys.json");
+    cli.json(&["claim", "pubkey", "-o", keys.to_str().unwrap()], 0);
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(&keys).unwrap()).unwrap();
+    assert_eq!(file["format"], "encore-claim-keys/1");
+    assert_eq!(file["keys"][0]["public_key"].as_str().unwrap().len(), 64);
+
+    // No --db at all: the key file is everything this check has.
+    let offline = |code: &str| {
+        Command::new(env!("CARGO_BIN_EXE_encore"))
+            .args([
+                "claim",
+                "verify",
+                "--pubkey",
+                keys.to_str().unwrap(),
+                code,
+                "--json",
+            ])
+            .env("XDG_DATA_HOME", cli.db.dir.path().join("nowhere"))
+            .output()
+            .unwrap()
+    };
+    let ok = offline(&code);
+    assert_eq!(ok.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["title"], "60-second shoutout");
+    assert_eq!(v["redemption"], "unknown");
+    assert!(
+        !cli.db.dir.path().join("nowhere").exists(),
+        "no database was created"
+    );
+    let mut forged: Vec<char> = code.chars().collect();
+    forged[100] = if forged[100] == 'A' { 'B' } else { 'A' };
+    let bad = offline(&forged.into_iter().collect::<String>());
+    assert_eq!(bad.status.code(), Some(1));
+
+    // Redeem once, then the second attempt names when, where and who.
+    let first = cli.run(&["--helper", "Sam", "claim", "redeem", &code]);
+    assert_eq!(first.status.code(), Some(0));
+    let again = cli.json(&["claim", "redeem", &code, "--json"], 1);
+    assert!(
+        again["error"]
+            .as_str()
+            .unwrap()
+            .contains("on station K1 by Sam"),
+        "{again}"
+    );
+    let log = cli.json(&["claim", "log", &code[..8], "--json"], 0);
+    assert_eq!(log[0]["helper"], "Sam");
+
+    // After a key rotation the old key file no longer knows new codes.
+    assert_eq!(cli.run(&["claim", "rotate-key"]).status.code(), Some(0));
+    let newer = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &cli.offer("60-second shoutout"),
+            "--pay",
+            "cash",
+            "--json",
+        ],
+        0,
+    );
+    let out = offline(newer["claims"][0].as_str().unwrap());
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown signing key 1"),
+        "{v}"
+    );
+}
+
+#[test]
+fn queue_commands_run_a_lane_from_the_shell() {
+    let cli = Cli::new();
+    let gig = cli.offer("60-second shoutout");
+    cli.json(
+        &[
+            "sell", "--offer", &gig, "--qty", "3", "--pay", "card", "--json",
+        ],
+        0,
+    );
+    let list = cli.json(&["queue", "list", "--lane", "a", "--json"], 0);
+    assert_eq!(list[0]["waiting"].as_array().unwrap().len(), 3);
+    let next = cli.json(&["queue", "next", "--lane", "A", "--json"], 0);
+    assert_eq!(next["ticket"], "A-001");
+    assert_eq!(cli.run(&["queue", "start", "A-001"]).status.code(), Some(0));
+    assert_eq!(cli.run(&["queue", "serve", "a1"]).status.code(), Some(0));
+    assert_eq!(cli.run(&["queue", "undo", "A-001"]).status.code(), Some(0));
+    assert_eq!(cli.run(&["queue", "serve", "A-001"]).status.code(), Some(0));
+    cli.json(&["queue", "next", "--lane", "A", "--json"], 0);
+    let early = cli.run(&["queue", "noshow", "A-002"]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("grace time"));
+    assert_eq!(
+        cli.run(&["queue", "priority", "A-003"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        cli.run(&["queue", "requeue", "A-003"]).status.code(),
+        Some(1)
+    );
+    cli.json(&["queue", "next", "--lane", "A", "--json"], 0);
+    let empty = cli.json(&["queue", "next", "--lane", "A", "--json"], 1);
+    assert_eq!(empty["error"], "nobody is waiting in lane A");
+    let stats = cli.json(&["queue", "stats", "--json"], 0);
+    let a = stats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["lane"] == "A")
+        .unwrap();
+    assert_eq!(
+        (a["tickets"].as_u64(), a["served"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(cli.run(&["queue", "serve", "Z-9"]).status.code(), Some(1));
+}

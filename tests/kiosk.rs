@@ -392,3 +392,122 @@ fn a_tip_changes_the_qr_amount_but_not_the_sale_or_its_vat() {
         "no VAT on the tip"
     );
 }
+
+#[test]
+fn the_helper_runs_the_queue_with_keys_and_undoes_a_slip() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("60-second shoutout", 3)], TenderKind::Card);
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Queue").click();
+    h.run();
+    h.key_press(egui::Key::N);
+    h.run();
+    assert!(h.query_by_label("Called: A-001").is_some());
+    // X before the grace time does nothing; the button says how long.
+    h.key_press(egui::Key::X);
+    h.run();
+    assert!(h.query_by_label_contains("No-show A-001 in").is_some());
+    h.key_press(egui::Key::S);
+    h.run();
+    assert_eq!(h.state().notice(), Some("A-001 served"));
+    // Oops: U takes it back.
+    h.key_press(egui::Key::U);
+    h.run();
+    assert!(h.query_by_label("Called: A-001").is_some());
+    h.get_by_label("At table A-001").click();
+    h.run();
+    assert!(h.query_by_label("At the table: A-001").is_some());
+    h.get_by_label("Served A-001").click();
+    h.run();
+    // Lane B is selected by its header; N now calls there (nobody waits in B).
+    h.get_by_label("Lane B").click();
+    h.run();
+    h.key_press(egui::Key::N);
+    h.run();
+    assert!(h.query_by_label("Called: A-002").is_none());
+    h.get_by_label("Priority A-003").click();
+    h.run();
+    assert_eq!(h.state().notice(), Some("A-003 is priority now"));
+    // The board, for fans: now serving, next, and the wait for a ticket bought now.
+    h.get_by_label("Board").click();
+    h.run();
+    assert!(h.query_all_by_label("Now serving").count() >= 1);
+    assert_eq!(
+        h.query_all_by_label_contains("Buy now:").count(),
+        3,
+        "one per lane"
+    );
+}
+
+#[test]
+fn a_drop_code_for_two_is_held_handed_over_one_unit_at_a_time_and_logged() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let code = sell(&mut pos, &[("Signed tour poster", 2)], TenderKind::Card).claims[0]
+        .code
+        .clone();
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Redeem").click();
+    h.run();
+    type_into(&mut h, "Claim code", &code);
+    h.get_by_label("Redeem code").click();
+    h.run();
+    assert!(
+        h.query_by_label("Redeemed: 1 × Signed tour poster — held for the fan")
+            .is_some()
+    );
+    assert!(h.query_by_label("1 left on this code").is_some());
+    h.get_by_label("Handed over").click();
+    h.run();
+    assert!(
+        h.query_by_label("Handed over: 1 × Signed tour poster")
+            .is_some()
+    );
+    // The second unit: scanned again, then undone by mistake-catcher.
+    type_into(&mut h, "Claim code", &code);
+    h.get_by_label("Redeem code").click();
+    h.run();
+    h.get_by_label_contains("Undo (").click();
+    h.run();
+    assert!(h.query_by_label("Undone: 1 × Signed tour poster").is_some());
+    wait(&mut h, 1.1);
+    type_into(&mut h, "Search", &code[..6]);
+    wait(&mut h, 1.1);
+    assert!(h.query_by_label_contains("undone").is_some());
+    assert!(h.query_by_label_contains("handed over").is_some());
+}
+
+#[test]
+fn a_screenshot_of_a_claim_code_is_read_and_redeemed() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let code = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Card).claims[0]
+        .code
+        .clone();
+    let (side, pixels) = encore::domain::claim::qr_matrix(&code)
+        .unwrap()
+        .greyscale(5);
+    let png = db.dir.path().join("screenshot.png");
+    image::GrayImage::from_raw(side as u32, side as u32, pixels)
+        .unwrap()
+        .save(&png)
+        .unwrap();
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Redeem").click();
+    h.run();
+    type_into(
+        &mut h,
+        "Photo or screenshot (PNG/JPEG)",
+        png.to_str().unwrap(),
+    );
+    h.get_by_label("Read image").click();
+    h.run();
+    assert!(
+        h.query_by_label("Redeemed: 1 × 60-second shoutout")
+            .is_some()
+    );
+}

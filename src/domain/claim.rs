@@ -385,6 +385,26 @@ mod tests {
         fn verify_never_panics_and_never_accepts_noise(input in "\\PC{0,200}") {
             proptest::prop_assert!(verify(&input, &key(1).verifying_key()).is_err());
         }
+
+        #[test]
+        fn no_single_character_mutation_of_any_code_is_accepted(
+            serial in 0u32..=MAX_SERIAL,
+            quantity in 1u8..=255,
+            hour in proptest::num::u16::ANY,
+            at in 0usize..122,
+            with in 0usize..32,
+        ) {
+            let b = ClaimBody { serial, quantity, valid_until: Some(hour), ..body() };
+            let code = issue(b, &key(1));
+            let vk = key(1).verifying_key();
+            proptest::prop_assert_eq!(verify(&code, &vk), Ok(b));
+            let symbol = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"[with];
+            let mut m = code.clone().into_bytes();
+            proptest::prop_assume!(m[at] != symbol);
+            m[at] = symbol;
+            let mutated = String::from_utf8(m).unwrap();
+            proptest::prop_assert!(verify(&mutated, &vk).is_err());
+        }
     }
 
     #[test]
