@@ -76,7 +76,7 @@ fn a_qr_sale_issues_a_claim_and_a_ticket() {
         (Some(2500), Some(0))
     );
     assert_eq!(sale["currency"], "EUR");
-    assert_eq!(sale["tickets"], serde_json::json!(["B-001"]));
+    assert_eq!(sale["tickets"], serde_json::json!(["A-001"]));
     assert_eq!(sale["claims"].as_array().unwrap().len(), 1);
 }
 
@@ -527,4 +527,23 @@ fn queue_commands_run_a_lane_from_the_shell() {
         (Some(3), Some(1))
     );
     assert_eq!(cli.run(&["queue", "serve", "Z-9"]).status.code(), Some(1));
+    // The rules: shown to anyone, changed with the creator PIN.
+    let rules = cli.run(&["queue", "rules"]);
+    assert!(String::from_utf8_lossy(&rules.stdout).contains("one priority ticket per 3 regular"));
+    assert_eq!(
+        cli.run(&["queue", "rules", "--grace", "60", "--pin", "1111"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        cli.run(&["queue", "rules", "--grace", "60", "--pin", "2468"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert!(
+        String::from_utf8_lossy(&cli.run(&["queue", "rules"]).stdout)
+            .contains("no-show after 60 s")
+    );
 }

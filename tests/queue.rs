@@ -114,27 +114,27 @@ fn waits_are_ranges_recomputed_from_observed_service_times_and_stats_add_up() {
     let db = TestDb::new();
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
-    // Lane B: 5-minute meet & greet.
+    // Lane A: Mara's 5-minute meet & greets (her shoutouts share the lane; none sold here).
     sell(&mut pos, &[("5-minute meet & greet", 6)], TenderKind::Card);
-    let lane = |pos: &Pos| pos.queue().unwrap()[1].clone();
+    let lane = |pos: &Pos| pos.queue().unwrap()[0].clone();
     assert_eq!(lane(&pos).wait_now, (24, 36), "six ahead × 5 min ± 20 %");
     assert_eq!(lane(&pos).waiting[2].1, (8, 12));
     // The first two take only 2 minutes each: estimates come down.
     for _ in 0..2 {
-        let l = pos.call_next('B').unwrap().unwrap().to_string();
+        let l = pos.call_next('A').unwrap().unwrap().to_string();
         clock.advance_secs(120);
         pos.move_ticket(id(&pos, &l), TicketState::Done).unwrap();
     }
     let view = lane(&pos);
     assert_eq!(view.waiting.len(), 4);
-    // Plan 5 min blended with two observed 2-minute sessions: 3 min a session.
+    // Observed 2 of 5 planned minutes (0.4), blended with the plan: 0.6 × 5 = 3 min a session.
     assert_eq!(view.wait_now, (9, 15), "four ahead × 3 min ± 20 %");
     // One no-show.
-    let l = pos.call_next('B').unwrap().unwrap().to_string();
+    let l = pos.call_next('A').unwrap().unwrap().to_string();
     clock.advance_secs(130);
     pos.move_ticket(id(&pos, &l), TicketState::NoShow).unwrap();
     let stats = pos.queue_stats().unwrap();
-    let b = stats.iter().find(|s| s.lane == 'B').unwrap();
+    let b = stats.iter().find(|s| s.lane == 'A').unwrap();
     assert_eq!(b.hour, "2026-11-21 21:00 CET");
     assert_eq!((b.tickets, b.served, b.no_shows), (6, 2, 1));
     assert_eq!(b.median_service_secs, Some(120));

@@ -173,7 +173,7 @@ fn outside_tools_agree_when_installed() {
         "incl. VAT 7%",
         "Paid by QR transfer",
         &receipt.payment_ref,
-        "B-001",
+        "A-001",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }

@@ -38,7 +38,7 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
     let held = pos.redeem_claim(&posters, 1).unwrap();
     assert!(held.held, "a drop unit is held for the fan first");
     pos.hand_over(held.id).unwrap();
-    assert_eq!(pos.queue().unwrap()[1].waiting.len(), 1);
+    assert_eq!(pos.queue().unwrap()[0].waiting.len(), 1);
 
     // Wrong PIN: nothing happens.
     let err = pos.refund(&request(&r.number, None, "1111")).unwrap_err();
@@ -67,7 +67,7 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
     // The rest: the gig's ticket leaves the queue; the handed-over poster stays out of stock.
     let rest = pos.refund(&request(&r.number, None, PIN)).unwrap();
     assert_eq!((rest.amount.minor, rest.revoked_units), (2500 + 1250, 1));
-    assert!(pos.queue().unwrap()[1].waiting.is_empty());
+    assert!(pos.queue().unwrap()[0].waiting.is_empty());
     assert!(matches!(
         pos.redeem_claim(&gig_code, 1),
         Err(PosError::Revoked { .. })

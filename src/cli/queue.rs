@@ -61,6 +61,24 @@ pub enum QueueAction {
         #[arg(long)]
         off: bool,
     },
+    /// Show the queue rules, or change them (creator PIN).
+    Rules {
+        /// Regular tickets called per priority ticket.
+        #[arg(long)]
+        fairness: Option<u32>,
+        /// Seconds after the call before a no-show.
+        #[arg(long)]
+        grace: Option<u32>,
+        /// Places back for a re-queued no-show.
+        #[arg(long)]
+        requeue: Option<u32>,
+        /// Hours new claim codes stay valid.
+        #[arg(long)]
+        code_hours: Option<u32>,
+        /// Creator PIN (needed to change).
+        #[arg(long)]
+        pin: Option<String>,
+    },
     /// Wait, service time and no-shows per lane and hour.
     Stats {
         /// Only this lane.
@@ -163,6 +181,35 @@ pub fn run(pos: &mut Pos, action: &QueueAction) -> anyhow::Result<Outcome> {
                 ),
                 Err(e) => refused(e.to_string()),
             }
+        }
+        QueueAction::Rules {
+            fairness,
+            grace,
+            requeue,
+            code_hours,
+            pin,
+        } => {
+            let event = pos.event();
+            let mut rules = event.queue;
+            let mut hours = event.claim_valid_hours;
+            let change =
+                fairness.is_some() || grace.is_some() || requeue.is_some() || code_hours.is_some();
+            if change {
+                rules.fairness = fairness.unwrap_or(rules.fairness);
+                rules.grace_secs = grace.unwrap_or(rules.grace_secs);
+                rules.requeue_places = requeue.unwrap_or(rules.requeue_places);
+                hours = code_hours.unwrap_or(hours);
+                if let Err(e) = pos.set_queue_rules(rules, hours, pin.as_deref().unwrap_or("")) {
+                    return Ok(refused(e.to_string()));
+                }
+            }
+            Outcome::Done(
+                json!({ "rules": rules, "claim_valid_hours": hours }),
+                format!(
+                    "one priority ticket per {} regular; no-show after {} s; re-queue {} places back; claim codes valid {} h",
+                    rules.fairness, rules.grace_secs, rules.requeue_places, hours
+                ),
+            )
         }
         QueueAction::Stats { lane, .. } => {
             let stats: Vec<_> = pos

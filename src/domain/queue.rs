@@ -124,27 +124,29 @@ pub fn requeue_position(waiting: &[i64], places: u32) -> i64 {
     }
 }
 
-/// Wait for a ticket bought now (or at `ahead` places back), as a range of minutes: the lane's
-/// session length is the planned duration blended with the median of `observed` service times
-/// (seconds, the last 20 served): each observation weighs as much as the plan, up to 20 to 1.
-/// The range spreads ±20 % around the middle, and at least one minute.
-pub fn wait_range(
-    ahead: usize,
-    planned_mins: u32,
-    observed_secs: &[u32],
-    in_service: usize,
-) -> (u32, u32) {
-    let planned = f64::from(planned_mins.max(1)) * 60.0;
-    let session = match median(observed_secs) {
-        Some(m) => {
-            let n = observed_secs.len().min(20) as f64;
-            (planned + n * f64::from(m)) / (1.0 + n)
-        }
-        None => planned,
+/// Wait for a ticket with `ahead` tickets (their planned minutes) before it and `at_table` being
+/// served, as a range of minutes. The plan is corrected by how long sessions really took: the
+/// median ratio of observed to planned time over `observed` (seconds, planned minutes; the last
+/// 20 served), blended with the plan so each observation weighs as much as the plan. The range
+/// spreads ±20 % around the middle.
+pub fn wait_range(ahead: &[u32], at_table: &[u32], observed: &[(u32, u32)]) -> (u32, u32) {
+    let mut ratios: Vec<f64> = observed
+        .iter()
+        .take(20)
+        .map(|&(secs, planned)| f64::from(secs) / (f64::from(planned.max(1)) * 60.0))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    let ratio = match n {
+        0 => 1.0,
+        _ if n % 2 == 1 => ratios[n / 2],
+        _ => (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0,
     };
+    let blended = (1.0 + n as f64 * ratio) / (1.0 + n as f64);
     // Someone at the table is half done on average.
-    let secs = session * (ahead as f64 + 0.5 * in_service as f64);
-    let mid = secs / 60.0;
+    let planned: f64 = ahead.iter().map(|m| f64::from(*m)).sum::<f64>()
+        + 0.5 * at_table.iter().map(|m| f64::from(*m)).sum::<f64>();
+    let mid = planned * blended;
     let low = (mid * 0.8).floor() as u32;
     let high = ((mid * 1.2).ceil() as u32).max(low + 1);
     (low, high)
@@ -304,12 +306,15 @@ mod tests {
     #[test]
     fn wait_ranges_blend_plan_and_observation() {
         // Nobody ahead, nobody at the table: now.
-        assert_eq!(wait_text(wait_range(0, 5, &[], 0)), "now");
+        assert_eq!(wait_text(wait_range(&[], &[], &[])), "now");
         // Three ahead of 5 minutes, no observations: 15 min ± 20 %.
-        assert_eq!(wait_range(3, 5, &[], 0), (12, 18));
+        assert_eq!(wait_range(&[5, 5, 5], &[], &[]), (12, 18));
         // Twenty observed sessions of 3 minutes pull a 5-minute plan to about 3.1 minutes.
-        let (low, high) = wait_range(3, 5, &[180; 20], 0);
+        let (low, high) = wait_range(&[5, 5, 5], &[], &[(180, 5); 20]);
         assert_eq!((low, high), (7, 12));
+        // A lane with a 1-minute and a 5-minute gig: the ratio works for both.
+        // 8.5 planned minutes (half of the one at the table) × 0.67 = 5.7 min.
+        assert_eq!(wait_range(&[1, 5], &[5], &[(30, 1), (150, 5)]), (4, 7));
         assert_eq!(wait_text((low, high)), "about 7–12 min");
         assert_eq!(median(&[5, 1, 3]), Some(3));
         assert_eq!(median(&[4, 2]), Some(3));

@@ -36,12 +36,14 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             created_at: now.as_second(),
         },
     )?;
-    let mut gigs = 0;
     for (sort, (title, price_minor, vat, kind)) in catalogue(now).into_iter().enumerate() {
-        let lane = matches!(kind, OfferKind::Gig { .. }).then(|| {
-            gigs += 1;
-            lane_letter(gigs - 1)
-        });
+        // One lane per host: Mara runs the shoutouts and the meet & greets in lane A, her
+        // support act Jo the song lessons in lane B.
+        let lane = match (&kind, title) {
+            (OfferKind::Gig { .. }, "15-minute song lesson") => Some(lane_letter(1)),
+            (OfferKind::Gig { .. }, _) => Some(lane_letter(0)),
+            _ => None,
+        };
         let offer = Offer {
             id: 0,
             title: title.into(),

@@ -22,9 +22,9 @@ use crate::store::{audit, events, tickets};
 pub struct LaneView {
     /// Lane letter.
     pub lane: char,
-    /// Gig title.
+    /// Titles of the lane's gigs, joined.
     pub title: String,
-    /// Planned length of one session.
+    /// Planned length of the lane's shortest session.
     pub duration_mins: u32,
     /// At the table now.
     pub serving: Vec<Ticket>,
@@ -39,17 +39,22 @@ pub struct LaneView {
 }
 
 impl Pos {
-    /// Every gig lane with its tickets and wait ranges.
+    /// Every lane with its tickets and wait ranges. A lane belongs to a host: several gigs of the
+    /// same host share its lane (and its line of fans).
     pub fn queue(&self) -> PosResult<Vec<LaneView>> {
         let conn = self.store.conn();
         let open = tickets::open_tickets(conn, self.event.id)?;
         let fairness = self.event.queue.fairness;
-        let mut views = Vec::new();
+        let mut lanes: BTreeMap<char, (Vec<String>, Vec<u32>)> = BTreeMap::new();
         for offer in self.offers()? {
-            let (OfferKind::Gig { duration_mins, .. }, Some(lane)) = (offer.kind, offer.lane)
-            else {
-                continue;
-            };
+            if let (OfferKind::Gig { duration_mins, .. }, Some(lane)) = (offer.kind, offer.lane) {
+                let entry = lanes.entry(lane).or_default();
+                entry.0.push(offer.title);
+                entry.1.push(duration_mins);
+            }
+        }
+        let mut views = Vec::new();
+        for (lane, (titles, durations)) in lanes {
             let in_lane: Vec<&Ticket> = open.iter().filter(|t| t.label.lane == lane).collect();
             let pick = |state| -> Vec<Ticket> {
                 in_lane
@@ -67,23 +72,29 @@ impl Pos {
                 .map(|t| (t.id, t.priority))
                 .collect();
             let mut calls = tickets::recent_calls(conn, self.event.id, lane)?;
-            let observed = tickets::recent_service_secs(conn, self.event.id, lane)?;
-            let at_table = serving.len() + called.len();
+            let observed = tickets::recent_service(conn, self.event.id, lane)?;
+            let at_table: Vec<u32> = serving
+                .iter()
+                .chain(&called)
+                .map(|t| t.duration_mins)
+                .collect();
+            let mut ahead: Vec<u32> = Vec::new();
             let mut waiting = Vec::new();
             while let Some(id) = pick_next(&left, &calls, fairness) {
                 let Some(t) = in_lane.iter().find(|t| t.id == id) else {
                     break;
                 };
-                let range = wait_range(waiting.len(), duration_mins, &observed, at_table);
-                waiting.push(((*t).clone(), range));
+                waiting.push(((*t).clone(), wait_range(&ahead, &at_table, &observed)));
+                ahead.push(t.duration_mins);
                 left.retain(|w| w.0 != id);
                 calls.insert(0, t.priority);
             }
-            let wait_now = wait_range(waiting.len(), duration_mins, &observed, at_table);
+            // A ticket bought now: the lane's typical (shortest) gig waits behind everyone.
+            let wait_now = wait_range(&ahead, &at_table, &observed);
             views.push(LaneView {
                 lane,
-                title: offer.title,
-                duration_mins,
+                title: titles.join(" · "),
+                duration_mins: durations.iter().copied().min().unwrap_or(1),
                 serving,
                 called,
                 no_shows,
@@ -278,20 +289,29 @@ impl Pos {
             .collect())
     }
 
-    /// Changes the queue rules of the event (fairness, grace time, re-queue places).
-    pub fn set_queue_rules(&mut self, rules: QueueRules) -> PosResult<()> {
-        if rules.fairness == 0 {
+    /// Changes the queue rules (fairness, grace time, re-queue places) and how long new claim
+    /// codes stay valid; the creator's PIN is checked first.
+    pub fn set_queue_rules(
+        &mut self,
+        rules: QueueRules,
+        claim_valid_hours: u32,
+        pin: &str,
+    ) -> PosResult<()> {
+        if rules.fairness == 0 || claim_valid_hours == 0 {
             return Err(PosError::Setting(
-                "fairness: must be 1 or more regular tickets per priority ticket".into(),
+                "fairness and code validity must be 1 or more".into(),
             ));
         }
+        self.check_pin(super::Role::Creator, pin)?;
         let now = self.now();
         let (event_id, station) = (self.event.id, self.station.clone());
         let tx = self.store.immediate()?;
-        events::set_queue_rules(&tx, event_id, &rules)?;
-        audit::append(&tx, now, &station, "queue.rules", "event", &json!(rules))?;
+        events::set_queue_rules(&tx, event_id, &rules, claim_valid_hours)?;
+        let detail = json!({ "rules": rules, "claim_valid_hours": claim_valid_hours });
+        audit::append(&tx, now, &station, "queue.rules", "event", &detail)?;
         tx.commit()?;
         self.event.queue = rules;
+        self.event.claim_valid_hours = claim_valid_hours;
         Ok(())
     }
 }

@@ -105,12 +105,24 @@ pub fn add_key(
     Ok(())
 }
 
-/// Sets the queue rules of the event.
-pub fn set_queue_rules(conn: &Connection, event_id: i64, rules: &QueueRules) -> StoreResult<()> {
+/// Sets the queue rules of the event and how long its new claim codes stay valid.
+pub fn set_queue_rules(
+    conn: &Connection,
+    event_id: i64,
+    rules: &QueueRules,
+    claim_valid_hours: u32,
+) -> StoreResult<()> {
     conn.prepare_cached(
-        "UPDATE events SET queue_fairness = ?2, queue_grace_secs = ?3, queue_requeue_places = ?4 WHERE id = ?1",
+        "UPDATE events SET queue_fairness = ?2, queue_grace_secs = ?3, queue_requeue_places = ?4,
+                claim_valid_hours = ?5 WHERE id = ?1",
     )?
-    .execute(params![event_id, rules.fairness, rules.grace_secs, rules.requeue_places])?;
+    .execute(params![
+        event_id,
+        rules.fairness,
+        rules.grace_secs,
+        rules.requeue_places,
+        claim_valid_hours
+    ])?;
     Ok(())
 }
 

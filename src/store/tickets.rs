@@ -150,16 +150,26 @@ pub fn recent_calls(conn: &Connection, event_id: i64, lane: char) -> StoreResult
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Seconds from call to done of the lane's last 20 served tickets.
-pub fn recent_service_secs(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<u32>> {
+/// The lane's last 20 served tickets: `(seconds from call to done, planned minutes)`.
+pub fn recent_service(
+    conn: &Connection,
+    event_id: i64,
+    lane: char,
+) -> StoreResult<Vec<(u32, u32)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT finished_at - called_at FROM tickets
-         WHERE event_id = ?1 AND lane = ?2 AND state = 'done' AND called_at IS NOT NULL
-         ORDER BY finished_at DESC LIMIT 20",
+        "SELECT t.finished_at - t.called_at, COALESCE(o.duration_mins, 1)
+         FROM tickets t JOIN offers o ON o.id = t.offer_id
+         WHERE t.event_id = ?1 AND t.lane = ?2 AND t.state = 'done' AND t.called_at IS NOT NULL
+         ORDER BY t.finished_at DESC LIMIT 20",
     )?;
-    let rows = stmt.query_map(params![event_id, lane.to_string()], |r| r.get::<_, i64>(0))?;
-    rows.map(|r| Ok(u32::try_from(r?.max(0)).unwrap_or(u32::MAX)))
-        .collect()
+    let rows = stmt.query_map(params![event_id, lane.to_string()], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?))
+    })?;
+    rows.map(|r| {
+        let (secs, planned) = r?;
+        Ok((u32::try_from(secs.max(0)).unwrap_or(u32::MAX), planned))
+    })
+    .collect()
 }
 
 /// Moves a ticket from `from` to `to`, remembering the move for undo; false when it was not in

@@ -97,6 +97,29 @@ impl Kiosk {
                 self.board = !self.board;
                 Ok(())
             }
+            Command::SetHelper => {
+                self.pos.set_helper(&self.rules.helper);
+                self.notice = Some(match self.pos.helper() {
+                    "" => (
+                        Tone::Info,
+                        "No helper name: actions show the station only".into(),
+                    ),
+                    name => (Tone::Good, format!("Helper at this station: {name}")),
+                });
+                Ok(())
+            }
+            Command::SaveRules => {
+                let pin = std::mem::take(&mut self.rules.pin);
+                match self.rules.parse() {
+                    Ok((rules, hours)) => self.pos.set_queue_rules(rules, hours, &pin).map(|()| {
+                        self.notice = Some((Tone::Good, "Queue settings saved".into()));
+                    }),
+                    Err(problem) => {
+                        self.notice = Some((Tone::Bad, problem));
+                        Ok(())
+                    }
+                }
+            }
             Command::ExportReceipt(number) => self.export(&number),
             Command::OpenFile(path) => {
                 open_file(&path);

@@ -9,6 +9,7 @@ mod orders;
 mod queue;
 mod redeem;
 mod refund;
+mod rules;
 mod scanner;
 mod sell;
 mod settings;
@@ -111,6 +112,10 @@ pub enum Command {
     ReadImage,
     /// Show or hide the now-serving board.
     ToggleBoard,
+    /// Record the helper's name typed in Settings with this station's actions.
+    SetHelper,
+    /// Save the queue and claim-code settings (checks the creator PIN).
+    SaveRules,
     /// Redeem a typed or scanned claim code.
     Redeem(String),
     /// Write a receipt PDF.
@@ -221,6 +226,7 @@ pub struct Kiosk {
     refund: Option<refund::RefundDraft>,
     statement: statement::StatementDraft,
     settings: settings::SettingsDraft,
+    rules: rules::RulesDraft,
     drawer: Option<crate::domain::drawer::DrawerReport>,
     drawer_amount: String,
     drawer_reason: String,
@@ -249,6 +255,7 @@ impl Kiosk {
             scanner: ScanDetector::default(),
             fan_window: false,
             frame_time: 0.0,
+            rules: rules::RulesDraft::default(),
             statement: statement::StatementDraft::default(),
             refund: None,
             settings: settings::SettingsDraft::of(None),
@@ -257,6 +264,7 @@ impl Kiosk {
             drawer_reason: String::new(),
         };
         kiosk.settings = settings::SettingsDraft::of(kiosk.pos.event().payment.as_ref());
+        kiosk.rules = rules::RulesDraft::of(kiosk.pos.event(), kiosk.pos.helper());
         kiosk.refresh();
         kiosk
     }
@@ -436,7 +444,7 @@ impl Kiosk {
                 ),
                 Screen::Redeem => redeem::redeem_ui(ui, &mut self.redeem, now),
                 Screen::Settings => {
-                    let (pos, draft) = (&self.pos, &mut self.settings);
+                    let (pos, draft, rules) = (&self.pos, &mut self.settings, &mut self.rules);
                     let (status, amount, reason) = (
                         self.drawer.as_ref(),
                         &mut self.drawer_amount,
@@ -449,6 +457,8 @@ impl Kiosk {
                                 settings::settings_ui(ui, pos.event(), pos.station(), draft);
                             ui.separator();
                             commands.extend(drawer::drawer_ui(ui, status, amount, reason));
+                            ui.separator();
+                            commands.extend(rules::rules_ui(ui, rules));
                             commands
                         })
                         .inner
