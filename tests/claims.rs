@@ -298,3 +298,82 @@ fn a_million_random_and_mutated_codes_are_all_refused() {
     );
     assert_eq!(accepted, 0);
 }
+
+fn refund_all(pos: &mut encore::service::Pos, receipt: &encore::domain::order::ReceiptNo) {
+    pos.refund(&RefundRequest {
+        receipt: receipt.clone(),
+        lines: None,
+        reason: "test".into(),
+        pin: "2468".into(),
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_refund_beats_undo_and_hand_over() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    // A gig code redeemed, then refunded at once: the undo may not bring the unit back.
+    let gig = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Card);
+    let used = pos.redeem_claim(&gig.claims[0].code, 1).unwrap();
+    refund_all(&mut pos, &gig.number);
+    assert!(matches!(
+        pos.undo_redemption(used.id),
+        Err(PosError::RefundedSince)
+    ));
+    assert!(pos.redeem_claim(&gig.claims[0].code, 1).is_err());
+
+    // A drop unit held for the fan, then refunded: it cannot be handed over and is back on sale.
+    let before = support::remaining(&pos, "Signed tour poster");
+    let drop = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Card);
+    let held = pos.redeem_claim(&drop.claims[0].code, 1).unwrap();
+    let refund = pos
+        .refund(&RefundRequest {
+            receipt: drop.number.clone(),
+            lines: None,
+            reason: "test".into(),
+            pin: "2468".into(),
+        })
+        .unwrap();
+    assert_eq!(refund.revoked_units, 1, "the held unit is revoked");
+    assert!(matches!(pos.hand_over(held.id), Err(PosError::NotHeld)));
+    assert_eq!(support::remaining(&pos, "Signed tour poster"), before);
+}
+
+#[test]
+fn undoing_a_hand_over_puts_the_unit_back_on_hold() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let drop = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Card);
+    let held = pos.redeem_claim(&drop.claims[0].code, 1).unwrap();
+    clock.advance_secs(30);
+    pos.hand_over(held.id).unwrap();
+    clock.advance_secs(5);
+    let back = pos.undo_redemption(held.id).unwrap();
+    assert!(back.held, "held for the fan again, not free");
+    assert_eq!(pos.check_claim(&drop.claims[0].code).unwrap().units_left, 0);
+    pos.hand_over(held.id).unwrap();
+}
+
+#[test]
+fn a_station_open_before_a_key_rotation_picks_the_new_key_up() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut k1 = db.pos_at("K1", &clock);
+    let mut k2 = db.pos_at("K2", &clock);
+    k1.rotate_claim_key().unwrap();
+    let from_k1 = sell(&mut k1, &[("60-second shoutout", 1)], TenderKind::Card);
+    k2.redeem_claim(&from_k1.claims[0].code, 1).unwrap();
+    // K2 signs its next codes with the new key too.
+    let from_k2 = sell(&mut k2, &[("60-second shoutout", 1)], TenderKind::Card);
+    let keys = k1.public_keys();
+    let newest = ed25519_dalek::VerifyingKey::from_bytes(&keys[1].1).unwrap();
+    assert_eq!(
+        claim::verify(&from_k2.claims[0].code, &newest)
+            .unwrap()
+            .key_id,
+        1
+    );
+}

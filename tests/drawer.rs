@@ -62,3 +62,43 @@ fn expected_cash_and_the_count_at_close() {
     assert_eq!(closed.difference, Some(eur(-50)));
     assert!(pos.drawer_status().unwrap().is_none());
 }
+
+#[test]
+fn refunds_of_a_split_payment_take_only_the_cash_part_from_the_drawer() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    pos.open_drawer(eur(5000)).unwrap();
+    let tote = offer_id(&pos, "Tour tote bag");
+    // €30: €10 cash, €20 on the card.
+    let sold = pos
+        .sell(&SaleRequest {
+            checkout: pos.start_checkout().unwrap(),
+            items: vec![(tote, 2)],
+            tender: TenderKind::Card,
+            tendered: None,
+            parts: vec![(TenderKind::Cash, eur(1000))],
+            expected_total: None,
+            terminal_ref: None,
+            tip: None,
+        })
+        .unwrap();
+    let one = |pos: &mut encore::service::Pos| {
+        pos.refund(&RefundRequest {
+            receipt: sold.number.clone(),
+            lines: Some(vec![(tote, 1)]),
+            reason: "x".into(),
+            pin: "2468".into(),
+        })
+        .unwrap()
+    };
+    // First bag: €10 cash + €5 card; second bag: all €15 on the card.
+    assert_eq!(one(&mut pos).back_text(), "€10.00 cash + €5.00 by card");
+    assert_eq!(one(&mut pos).back_text(), "€15.00 by card");
+    let status = pos.drawer_status().unwrap().unwrap();
+    assert_eq!(
+        (status.cash_sales, status.cash_refunds),
+        (eur(1000), eur(1000))
+    );
+    assert_eq!(status.expected, eur(5000));
+}

@@ -403,18 +403,18 @@ fn the_helper_runs_the_queue_with_keys_and_undoes_a_slip() {
     h.get_by_label("Queue").click();
     h.run();
     h.key_press(egui::Key::N);
-    h.run();
+    wait(&mut h, 0.2);
     assert!(h.query_by_label("Called: A-001").is_some());
     // X before the grace time does nothing; the button says how long.
     h.key_press(egui::Key::X);
-    h.run();
+    wait(&mut h, 0.2);
     assert!(h.query_by_label_contains("No-show A-001 in").is_some());
     h.key_press(egui::Key::S);
-    h.run();
+    wait(&mut h, 0.2);
     assert_eq!(h.state().notice(), Some("A-001 served"));
     // Oops: U takes it back.
     h.key_press(egui::Key::U);
-    h.run();
+    wait(&mut h, 0.2);
     assert!(h.query_by_label("Called: A-001").is_some());
     h.get_by_label("At table A-001").click();
     h.run();
@@ -425,7 +425,7 @@ fn the_helper_runs_the_queue_with_keys_and_undoes_a_slip() {
     h.get_by_label("Lane B").click();
     h.run();
     h.key_press(egui::Key::N);
-    h.run();
+    wait(&mut h, 0.2);
     assert!(h.query_by_label("Called: A-002").is_none());
     h.get_by_label("Priority A-003").click();
     h.run();
@@ -552,5 +552,48 @@ fn the_creator_changes_the_queue_rules_and_a_helper_signs_their_work() {
     assert!(
         h.query_by_label("K1 · Sam").is_some(),
         "the log names the helper"
+    );
+}
+
+#[test]
+fn a_scan_on_the_queue_screen_does_not_fire_the_shortcut_keys_in_the_code() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let sold = sell(&mut pos, &[("60-second shoutout", 2)], TenderKind::Card);
+    // A code with N, S or X in it, as a scanner types it: a key press and a character per frame.
+    let code = sold
+        .claims
+        .iter()
+        .map(|c| c.code.clone())
+        .find(|c| c.contains('N') || c.contains('S') || c.contains('X'))
+        .expect("one of the codes has a shortcut letter");
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Queue").click();
+    h.run();
+    for c in code.chars() {
+        if let Some(key) = egui::Key::from_name(&c.to_string()) {
+            h.event(egui::Event::Key {
+                key,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        h.event(egui::Event::Text(c.to_string()));
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    wait(&mut h, 0.3);
+    assert_eq!(h.state().screen, Screen::Redeem, "the scan was recognised");
+    assert!(
+        h.state()
+            .pos()
+            .all_tickets()
+            .unwrap()
+            .iter()
+            .all(|t| t.state == encore::domain::queue::TicketState::Waiting),
+        "no ticket was called or served by the letters of the code"
     );
 }

@@ -250,3 +250,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn undo_is_for_the_station_that_moved_and_never_revives_a_refunded_ticket() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut k1 = db.pos_at("K1", &clock);
+    let mut k2 = db.pos_at("K2", &clock);
+    let sold = sell(&mut k1, &[("60-second shoutout", 1)], TenderKind::Card);
+    let t = id(&k1, "A-001");
+    k1.call_next('A').unwrap();
+    assert!(
+        matches!(k2.undo_ticket(t), Err(PosError::TicketMoved { .. })),
+        "K2 cannot take back K1's call"
+    );
+    k1.refund(&RefundRequest {
+        receipt: sold.number,
+        lines: None,
+        reason: "x".into(),
+        pin: "2468".into(),
+    })
+    .unwrap();
+    assert!(k1.undo_ticket(t).is_err());
+    assert_eq!(k1.ticket("A-001").unwrap().state, TicketState::Cancelled);
+}

@@ -106,10 +106,10 @@ impl ClaimBody {
 }
 
 /// The valid-until hour for an instant: the whole hour at or after it, so a code is never cut
-/// short; clamped to what the field holds.
-pub fn valid_until_hour(at: Timestamp) -> u16 {
+/// short. None past what the field holds (mid-2032): the format must change before then.
+pub fn valid_until_hour(at: Timestamp) -> Option<u16> {
     let hours = (at.as_second() - HOUR_EPOCH + 3599).div_euclid(3600);
-    u16::try_from(hours.clamp(0, i64::from(u16::MAX))).unwrap_or(u16::MAX)
+    u16::try_from(hours.max(0)).ok()
 }
 
 /// Why a code is not a valid Encore claim code. The variants follow the order of the checks.
@@ -255,9 +255,7 @@ mod tests {
             serial: 42,
             offer: 3,
             quantity: 3,
-            valid_until: Some(valid_until_hour(
-                Timestamp::from_second(1_795_291_200).unwrap(),
-            )),
+            valid_until: valid_until_hour(Timestamp::from_second(1_795_291_200).unwrap()),
         }
     }
 
@@ -307,14 +305,23 @@ mod tests {
     #[test]
     fn valid_until_rounds_up_to_the_hour() {
         let t = Timestamp::from_second(HOUR_EPOCH + 3600 * 10 + 1).unwrap();
-        let h = valid_until_hour(t);
+        let h = valid_until_hour(t).unwrap();
         assert_eq!(h, 11);
         let b = ClaimBody {
             valid_until: Some(h),
             ..body()
         };
         assert_eq!(b.expires_at().unwrap().as_second(), HOUR_EPOCH + 3600 * 11);
-        assert_eq!(valid_until_hour(Timestamp::from_second(0).unwrap()), 0);
+        assert_eq!(
+            valid_until_hour(Timestamp::from_second(0).unwrap()),
+            Some(0)
+        );
+        let far = Timestamp::from_second(HOUR_EPOCH + 3600 * 65_536).unwrap();
+        assert_eq!(
+            valid_until_hour(far),
+            None,
+            "past the field: refused, not clamped"
+        );
     }
 
     #[test]

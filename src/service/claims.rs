@@ -12,7 +12,7 @@ use super::{Pos, PosError, PosResult};
 use crate::domain::claim::{self, MAX_KEY_ID};
 use crate::domain::event::local_clock;
 use crate::store::claims::{self, ClaimRecord, LogFilter, RedemptionRow};
-use crate::store::{audit, events};
+use crate::store::{audit, events, refunds};
 
 /// How long a redemption or hand-over can be taken back.
 pub const UNDO_SECS: i64 = 10;
@@ -89,6 +89,7 @@ impl Pos {
     /// held for the fan until [`Pos::hand_over`]. A code with nothing left says when, where and by
     /// whom it was used.
     pub fn redeem_claim(&mut self, input: &str, units: u32) -> PosResult<Redeemed> {
+        self.refresh_keys()?;
         let code = self.verified_code(input)?;
         let now = self.now();
         let (station, helper, tz) = (
@@ -162,30 +163,51 @@ impl Pos {
         Ok(self.redeemed_of(&row, 0))
     }
 
-    /// Takes a redemption (or its hand-over) back within [`UNDO_SECS`]: the units are the fan's
-    /// to claim again.
+    /// Takes the last step back within [`UNDO_SECS`]: a hand-over goes back to held, any other
+    /// redemption is undone and its units are the fan's to claim again. Nothing a refund touched
+    /// since can be undone.
     pub fn undo_redemption(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
         let now = self.now();
         let (station, helper) = (self.station.clone(), self.helper.clone());
         let tx = self.store.immediate()?;
         let row = one_redemption(&tx, redemption_id)?;
-        let last_step = row.handed_at.unwrap_or(row.at).max(row.at);
+        let hand_over = row.two_step && row.handed_at.is_some();
+        let last_step = if hand_over {
+            row.handed_at.unwrap_or(row.at)
+        } else {
+            row.at
+        };
         if row.undone_at.is_some()
             || now.duration_since(last_step) > SignedDuration::from_secs(UNDO_SECS)
         {
             return Err(PosError::UndoTooLate { secs: UNDO_SECS });
         }
-        claims::undo(&tx, redemption_id, now)?;
+        if refunds::claim_refunded(&tx, row.claim_id)? {
+            return Err(PosError::RefundedSince);
+        }
+        let (done, action) = if hand_over {
+            (
+                claims::undo_hand_over(&tx, redemption_id)?,
+                "redeem.undo_hand_over",
+            )
+        } else {
+            (claims::undo(&tx, redemption_id, now)?, "redeem.undo")
+        };
+        if !done {
+            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+        }
         audit::append(
             &tx,
             now,
             &station,
-            "redeem.undo",
+            action,
             &row.code,
             &json!({ "redemption": redemption_id, "units": row.units, "helper": helper }),
         )?;
         tx.commit()?;
-        Ok(self.redeemed_of(&row, 0))
+        let mut undone = self.redeemed_of(&row, 0);
+        undone.held = hand_over;
+        Ok(undone)
     }
 
     /// The redemption log: by code fragment or offer title, since an instant, newest first.
@@ -241,6 +263,15 @@ impl Pos {
         self.key = (next, SigningKey::from_bytes(&secret));
         self.load_keys()?;
         Ok(next)
+    }
+
+    /// Picks up keys another station added (a rotation) since this one opened.
+    pub fn refresh_keys(&mut self) -> PosResult<()> {
+        let known = events::key_count(self.store.conn())?;
+        if known != self.keys.len() {
+            self.load_keys()?;
+        }
+        Ok(())
     }
 
     /// The public keys of the open event as `(key id, key, retired)`.

@@ -165,8 +165,11 @@ pub enum PosError {
         title: String,
     },
     /// Hand-over of something not held.
-    #[error("nothing is held for this fan: it was handed over or undone already")]
+    #[error("nothing is held for this fan: it was handed over, undone or refunded")]
     NotHeld,
+    /// Undo of a redemption whose code a refund touched since.
+    #[error("this code was refunded since: the redemption stands")]
+    RefundedSince,
     /// Undo asked too late.
     #[error("too late to undo: a step can be undone for {secs} seconds")]
     UndoTooLate {

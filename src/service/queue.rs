@@ -174,9 +174,9 @@ impl Pos {
                 .map(|w| w.2)
                 .collect();
             let pos = requeue_position(&places, rules.requeue_places);
-            tickets::requeue(&tx, ticket_id, pos, now, &helper)?
+            tickets::requeue(&tx, ticket_id, pos, now, &station)?
         } else {
-            tickets::transition(&tx, ticket_id, (t.state, to), now, &helper)?
+            tickets::transition(&tx, ticket_id, (t.state, to), now, &station)?
         };
         if !done {
             return Err(moved(t.state));
@@ -199,9 +199,16 @@ impl Pos {
         let tx = self.store.immediate()?;
         let t =
             tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
-        let Some((prev, at)) = tickets::last_move(&tx, ticket_id)? else {
+        let Some((prev, at, by)) = tickets::last_move(&tx, ticket_id)? else {
             return Err(PosError::UndoTooLate { secs: UNDO_SECS });
         };
+        // Only the station that made the move takes it back: never another helper's work.
+        if by != station {
+            return Err(PosError::TicketMoved {
+                label: t.label.to_string(),
+                state: t.state.name(),
+            });
+        }
         if now.as_second() - at > UNDO_SECS || !tickets::undo(&tx, ticket_id, t.state, prev)? {
             return Err(PosError::UndoTooLate { secs: UNDO_SECS });
         }

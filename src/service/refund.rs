@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Pos, PosError, PosResult};
 use crate::domain::money::Money;
-use crate::domain::order::{Line, ReceiptNo, refund_routes};
+use crate::domain::order::{Line, ReceiptNo, TenderKind, refund_routes};
 use crate::domain::payment::PaymentProfile;
 use crate::domain::refund::{self, Refund, RefundableLine};
 use crate::store::orders::{self, OrderKey};
@@ -151,12 +151,12 @@ impl Pos {
         let back = refund_routes(&order.tenders, Money::new(before, currency), amount);
         let mut revoked = 0;
         for (_, line) in &plan {
-            let (count, unredeemed) =
+            let (_, units) =
                 refunds::revoke_claims(&tx, &order.order_id, line.offer_id, line.qty, now)?;
-            revoked += count;
+            revoked += units;
             // Units never handed over go back on sale; items (no claim) are unlimited anyway.
-            if unredeemed > 0 {
-                offers::give_units(&tx, line.offer_id, unredeemed)?;
+            if units > 0 {
+                offers::give_units(&tx, line.offer_id, units)?;
             }
         }
         let seq = refunds::take_seq(&tx, station_id)?;
@@ -164,6 +164,11 @@ impl Pos {
         let reason = req.reason.trim();
         let new = refunds::NewRefund {
             order_id: &order.order_id,
+            cash_minor: back
+                .iter()
+                .filter(|(kind, _)| *kind == TenderKind::Cash)
+                .map(|(_, m)| m.minor)
+                .sum(),
             station_id,
             seq,
             amount_minor: amount.minor,

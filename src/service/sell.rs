@@ -159,6 +159,12 @@ impl Pos {
                 event.claim_valid_hours,
             )))
             .unwrap_or(now);
+        let tx = store.immediate()?;
+        // Another station may have rotated the key: new codes use the newest.
+        let (key_id, secret) = events::current_key(&tx, event_id)?;
+        if key_id != key.0 {
+            *key = (key_id, SigningKey::from_bytes(&secret));
+        }
         let issuer = Issuer {
             event_id,
             key,
@@ -167,7 +173,6 @@ impl Pos {
             station_no: *station_no,
             station,
         };
-        let tx = store.immediate()?;
         if let Some(done) = orders::load(
             &tx,
             event_id,
@@ -348,7 +353,11 @@ impl Issuer<'_> {
         // units share one code for the quantity, redeemed a unit at a time.
         let gig = matches!(offer.kind, OfferKind::Gig { .. });
         let (codes, units) = if gig { (qty, 1) } else { (1, qty) };
-        let valid_until = claim::valid_until_hour(self.valid_until);
+        let valid_until =
+            claim::valid_until_hour(self.valid_until).ok_or(PosError::ClaimField {
+                what: "claim validity end (hours since 2025)",
+                value: self.valid_until.as_second(),
+            })?;
         for _ in 0..codes {
             let serial = events::take_claim_serial(tx, self.station_id)?;
             if serial > MAX_SERIAL {

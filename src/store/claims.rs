@@ -49,6 +49,10 @@ pub fn insert(conn: &Connection, c: &NewClaim<'_>) -> StoreResult<i64> {
 pub struct RedemptionRow {
     /// Row id.
     pub id: i64,
+    /// Claim row.
+    pub claim_id: i64,
+    /// A drop: held for the fan first, then handed over.
+    pub two_step: bool,
     /// The claim's canonical code.
     pub code: String,
     /// Offer title.
@@ -179,9 +183,21 @@ pub fn hand_over(conn: &Connection, redemption_id: i64, at: Timestamp) -> StoreR
     Ok(conn
         .prepare_cached(
             "UPDATE redemptions SET state = 'handed', handed_at = ?2
-             WHERE id = ?1 AND state = 'held' AND undone_at IS NULL",
+             WHERE id = ?1 AND state = 'held' AND undone_at IS NULL
+               AND (SELECT revoked_at FROM claims WHERE id = claim_id) IS NULL",
         )?
         .execute(params![redemption_id, at.as_second()])?
+        == 1)
+}
+
+/// Takes a hand-over back: the units are held for the fan again.
+pub fn undo_hand_over(conn: &Connection, redemption_id: i64) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE redemptions SET state = 'held', handed_at = NULL
+             WHERE id = ?1 AND state = 'handed' AND undone_at IS NULL",
+        )?
+        .execute([redemption_id])?
         == 1)
 }
 
@@ -218,7 +234,7 @@ pub enum LogFilter<'a> {
 /// Redemptions, undone ones included.
 pub fn log(conn: &Connection, filter: &LogFilter<'_>) -> StoreResult<Vec<RedemptionRow>> {
     let select = "SELECT r.id, c.code, o.title, r.units, r.state = 'held', r.redeemed_at, r.station,
-                         r.helper, r.handed_at, r.undone_at
+                         r.helper, r.handed_at, r.undone_at, r.claim_id, o.kind = 'drop'
                   FROM redemptions r JOIN claims c ON c.id = r.claim_id JOIN offers o ON o.id = c.offer_id";
     let map = |r: &rusqlite::Row<'_>| {
         Ok((
@@ -236,6 +252,7 @@ pub fn log(conn: &Connection, filter: &LogFilter<'_>) -> StoreResult<Vec<Redempt
                 r.get::<_, Option<i64>>(8)?,
                 r.get::<_, Option<i64>>(9)?,
             ),
+            (r.get::<_, i64>(10)?, r.get::<_, bool>(11)?),
         ))
     };
     let rows: Vec<_> = match filter {
@@ -267,9 +284,15 @@ pub fn log(conn: &Connection, filter: &LogFilter<'_>) -> StoreResult<Vec<Redempt
     };
     rows.into_iter()
         .map(
-            |((id, code, title, units, held), (at, station, helper, handed, undone))| {
+            |(
+                (id, code, title, units, held),
+                (at, station, helper, handed, undone),
+                (claim_id, two_step),
+            )| {
                 Ok(RedemptionRow {
                     id,
+                    claim_id,
+                    two_step,
                     code,
                     title,
                     units,

@@ -57,13 +57,7 @@ pub fn figures(
         .query_row(params![station_id, since], |r| r.get(0))?;
     let refunds: i64 = conn
         .prepare_cached(
-            // Refunds go back cash first, up to the cash the order left in the drawer
-            // (domain::order::refund_routes); the rest goes back by the other methods.
-            "SELECT COALESCE(sum(min(r.amount, c.cash)), 0)
-             FROM (SELECT order_id, sum(amount_minor) AS amount FROM refunds
-                   WHERE station_id = ?1 AND refunded_at >= ?2 GROUP BY order_id) r
-             JOIN (SELECT order_id, sum(tendered_minor - change_minor) AS cash FROM tenders
-                   WHERE kind = 'cash' GROUP BY order_id) c ON c.order_id = r.order_id",
+            "SELECT COALESCE(sum(cash_minor), 0) FROM refunds WHERE station_id = ?1 AND refunded_at >= ?2",
         )?
         .query_row(params![station_id, since], |r| r.get(0))?;
     let moves: i64 = conn

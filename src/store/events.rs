@@ -86,6 +86,14 @@ pub fn all_keys(conn: &Connection) -> StoreResult<Vec<KeyRow>> {
     .collect()
 }
 
+/// How many claim keys the file holds (cheap: tells a station a rotation happened).
+pub fn key_count(conn: &Connection) -> StoreResult<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM claim_keys")?
+        .query_row([], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// Adds key `key_id` and retires the older ones.
 pub fn add_key(
     conn: &Connection,

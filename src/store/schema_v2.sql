@@ -21,6 +21,11 @@ ALTER TABLE claims ADD COLUMN key_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE claims ADD COLUMN valid_until INTEGER;    -- unix seconds; NULL for format 1 codes
 ALTER TABLE claims ADD COLUMN revoked_units INTEGER NOT NULL DEFAULT 0;  -- refunded units of a multi-unit code
 
+-- The cash part of each refund (split payments go back cash first), for the drawer.
+ALTER TABLE refunds ADD COLUMN cash_minor INTEGER NOT NULL DEFAULT 0 CHECK (cash_minor >= 0);
+UPDATE refunds SET cash_minor = amount_minor
+    WHERE EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = refunds.order_id AND t.kind = 'cash');
+
 -- A redemption takes some units of a claim (partial redemption); a drop unit is first held for
 -- the fan, then handed over; undone rows stay for the log. Units left = quantity − live units,
 -- checked inside one immediate transaction.

@@ -224,17 +224,20 @@ pub fn set_priority(conn: &Connection, ticket_id: i64, priority: bool) -> StoreR
         == 1)
 }
 
-/// The last move of a ticket: `(previous state, when)`, if it can be undone.
-pub fn last_move(conn: &Connection, ticket_id: i64) -> StoreResult<Option<(TicketState, i64)>> {
-    let row: Option<(Option<String>, Option<i64>)> = conn
-        .prepare_cached("SELECT prev_state, moved_at FROM tickets WHERE id = ?1")?
-        .query_row([ticket_id], |r| Ok((r.get(0)?, r.get(1)?)))
+/// The last move of a ticket: `(previous state, when, by which station)`, if it can be undone.
+pub fn last_move(
+    conn: &Connection,
+    ticket_id: i64,
+) -> StoreResult<Option<(TicketState, i64, String)>> {
+    let row: Option<(Option<String>, Option<i64>, Option<String>)> = conn
+        .prepare_cached("SELECT prev_state, moved_at, moved_by FROM tickets WHERE id = ?1")?
+        .query_row([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     match row {
-        Some((Some(prev), Some(at))) => {
+        Some((Some(prev), Some(at), by)) => {
             let prev =
                 TicketState::from_name(&prev).ok_or_else(|| corrupt("ticket state", &prev))?;
-            Ok(Some((prev, at)))
+            Ok(Some((prev, at, by.unwrap_or_default())))
         }
         _ => Ok(None),
     }
@@ -253,7 +256,8 @@ pub fn undo(
         TicketState::Done | TicketState::NoShow => ", finished_at = NULL",
         // An undone re-queue goes back to no-show and may be re-queued again.
         TicketState::Waiting => ", requeued = 0",
-        TicketState::Cancelled => "",
+        // A refund is not undone from the queue.
+        TicketState::Cancelled => return Ok(false),
     };
     let changed = conn
         .prepare_cached(&format!(

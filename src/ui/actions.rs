@@ -97,6 +97,11 @@ impl Kiosk {
                 self.board = !self.board;
                 Ok(())
             }
+            // Held back in `Kiosk::ui` until no scan follows; applied as the command it wraps.
+            Command::Shortcut(inner) => {
+                self.apply(*inner);
+                Ok(())
+            }
             Command::SetHelper => {
                 self.pos.set_helper(&self.rules.helper);
                 self.notice = Some(match self.pos.helper() {

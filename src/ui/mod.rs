@@ -35,6 +35,8 @@ use widgets::Tone;
 
 /// Seconds between re-reads of the catalogue and queue (other stations sell too).
 const REFRESH_SECS: f64 = 1.0;
+/// A shortcut key waits this long for a scanner burst that would make it part of a code.
+const SHORTCUT_WAIT_SECS: f64 = 0.15;
 /// Taps on a confirm button this soon after the payment started are taken as a double tap.
 const CONFIRM_GUARD_SECS: f64 = 0.8;
 
@@ -116,6 +118,9 @@ pub enum Command {
     SetHelper,
     /// Save the queue and claim-code settings (checks the creator PIN).
     SaveRules,
+    /// A one-key shortcut: applied only if no scanner burst follows it (N, S and X are also
+    /// claim-code characters).
+    Shortcut(Box<Command>),
     /// Redeem a typed or scanned claim code.
     Redeem(String),
     /// Write a receipt PDF.
@@ -217,6 +222,12 @@ pub struct Kiosk {
     /// The lane the queue shortcuts act on, and this station's last queue move.
     lane: char,
     last_move: Option<queue::LastMove>,
+    /// A shortcut waiting to see whether a scanner burst follows: `(command, frame time)`.
+    pending_key: Option<(Command, f64)>,
+    /// Characters typed in this frame.
+    typed_this_frame: usize,
+    /// Frame time of the last typed character (any field, or none).
+    typed_at: f64,
     board: bool,
     notice: Option<(Tone, String)>,
     exported: Option<PathBuf>,
@@ -249,6 +260,9 @@ impl Kiosk {
             redeem: redeem::RedeemDesk::default(),
             lane: 'A',
             last_move: None,
+            pending_key: None,
+            typed_this_frame: 0,
+            typed_at: f64::NEG_INFINITY,
             board: false,
             notice: None,
             exported: None,
@@ -314,6 +328,18 @@ impl Kiosk {
         if self.board {
             commands.extend(self.board_window_ui(ui));
         }
+        let mut commands = self.hold_shortcuts(commands, time);
+        if let Some((command, at)) = self.pending_key.take() {
+            if self.typed_at > at {
+                // More characters came: the key was the start of a scan, not a shortcut.
+            } else if time - at >= SHORTCUT_WAIT_SECS {
+                commands.push(command);
+            } else {
+                self.pending_key = Some((command, at));
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(SHORTCUT_WAIT_SECS));
+            }
+        }
         let changed = !commands.is_empty();
         for command in commands {
             self.apply(command);
@@ -326,12 +352,33 @@ impl Kiosk {
             .request_repaint_after(std::time::Duration::from_secs(1));
     }
 
+    /// Keeps this frame's shortcut for a moment; a second typed character in the same frame
+    /// means a scanner burst, and the shortcut is dropped.
+    fn hold_shortcuts(&mut self, commands: Vec<Command>, time: f64) -> Vec<Command> {
+        let mut kept = Vec::new();
+        for command in commands {
+            match command {
+                Command::Shortcut(inner) if self.typed_this_frame <= 1 => {
+                    self.pending_key = Some((*inner, time));
+                }
+                Command::Shortcut(_) => {}
+                other => kept.push(other),
+            }
+        }
+        kept
+    }
+
     fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
         let events = ui.input(|i| i.events.clone());
         let mut scanned = None;
+        self.typed_this_frame = 0;
         for event in &events {
             match event {
-                egui::Event::Text(text) => self.scanner.text(text, time),
+                egui::Event::Text(text) => {
+                    self.scanner.text(text, time);
+                    self.typed_this_frame += text.chars().count();
+                    self.typed_at = time;
+                }
                 egui::Event::Key {
                     key: Key::Enter,
                     pressed: true,

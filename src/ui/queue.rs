@@ -79,23 +79,32 @@ fn shortcuts(
     let at_table = lane.serving.first().or(lane.called.first());
     let mut commands = Vec::new();
     if pressed(Key::N) && !lane.waiting.is_empty() {
-        commands.push(Command::CallNext(lane.lane));
+        commands.push(Command::Shortcut(Box::new(Command::CallNext(lane.lane))));
     }
     if pressed(Key::S)
         && let Some(t) = at_table
     {
-        commands.push(Command::MoveTicket(t.id, TicketState::Done));
+        commands.push(Command::Shortcut(Box::new(Command::MoveTicket(
+            t.id,
+            TicketState::Done,
+        ))));
     }
     if pressed(Key::X)
         && let Some(t) = lane.called.first()
         && grace_left(t, now, grace_secs) == 0
     {
-        commands.push(Command::MoveTicket(t.id, TicketState::NoShow));
+        commands.push(Command::Shortcut(Box::new(Command::MoveTicket(
+            t.id,
+            TicketState::NoShow,
+        ))));
     }
     if pressed(Key::U)
         && let Some(last) = last
+        && now.as_second() - last.at.as_second() <= UNDO_SECS
     {
-        commands.push(Command::UndoTicket(last.ticket_id));
+        commands.push(Command::Shortcut(Box::new(Command::UndoTicket(
+            last.ticket_id,
+        ))));
     }
     commands
 }
