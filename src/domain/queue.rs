@@ -113,14 +113,15 @@ pub fn pick_next(waiting: &[(i64, bool)], recent_calls: &[bool], fairness: u32) 
 }
 
 /// The queue position for a re-queued ticket: `places` behind the first waiting ticket (or last
-/// when fewer wait). `waiting` holds the positions of the lane's waiting tickets in order.
-pub fn requeue_position(waiting: &[i64], places: u32) -> i64 {
+/// when fewer wait). `waiting` holds the positions of the lane's waiting tickets in order. None
+/// when two neighbours left no room between them: spread the positions out and ask again.
+pub fn requeue_position(waiting: &[i64], places: u32) -> Option<i64> {
     let places = places as usize;
     match (waiting.get(places.saturating_sub(1)), waiting.get(places)) {
-        _ if places == 0 => waiting.first().map_or(0, |p| p - 1),
-        (Some(before), Some(after)) if after - before > 1 => before + (after - before) / 2,
-        (Some(before), Some(_)) => *before,
-        _ => waiting.last().map_or(0, |p| p + 1024),
+        _ if places == 0 => Some(waiting.first().map_or(0, |p| p - 1)),
+        (Some(before), Some(after)) if after - before > 1 => Some(before + (after - before) / 2),
+        (Some(_), Some(_)) => None,
+        _ => Some(waiting.last().map_or(0, |p| p + 1024)),
     }
 }
 
@@ -295,12 +296,12 @@ mod tests {
     #[test]
     fn requeue_goes_k_places_back() {
         let waiting = [1024, 2048, 3072, 4096];
-        assert_eq!(requeue_position(&waiting, 3), 3584);
-        assert_eq!(requeue_position(&waiting, 9), 4096 + 1024);
-        assert_eq!(requeue_position(&[], 3), 0);
-        assert_eq!(requeue_position(&waiting, 0), 1023);
-        // No room between two adjacent positions: ties break by ticket number.
-        assert_eq!(requeue_position(&[5, 6], 1), 5);
+        assert_eq!(requeue_position(&waiting, 3), Some(3584));
+        assert_eq!(requeue_position(&waiting, 9), Some(4096 + 1024));
+        assert_eq!(requeue_position(&[], 3), Some(0));
+        assert_eq!(requeue_position(&waiting, 0), Some(1023));
+        // No room between two adjacent positions: spread them out first.
+        assert_eq!(requeue_position(&[5, 6], 1), None);
     }
 
     #[test]

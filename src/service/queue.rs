@@ -169,11 +169,19 @@ impl Pos {
             if t.requeued {
                 return Err(PosError::RequeuedOnce(t.label.to_string()));
             }
-            let places: Vec<i64> = tickets::waiting(&tx, event_id, t.label.lane)?
-                .into_iter()
-                .map(|w| w.2)
-                .collect();
-            let pos = requeue_position(&places, rules.requeue_places);
+            let places = |tx: &crate::store::Conn| -> PosResult<Vec<i64>> {
+                Ok(tickets::waiting(tx, event_id, t.label.lane)?
+                    .into_iter()
+                    .map(|w| w.2)
+                    .collect())
+            };
+            let pos = match requeue_position(&places(&tx)?, rules.requeue_places) {
+                Some(pos) => pos,
+                None => {
+                    tickets::spread(&tx, event_id, t.label.lane)?;
+                    requeue_position(&places(&tx)?, rules.requeue_places).unwrap_or(0)
+                }
+            };
             tickets::requeue(&tx, ticket_id, pos, now, &station)?
         } else {
             tickets::transition(&tx, ticket_id, (t.state, to), now, &station)?

@@ -198,6 +198,19 @@ pub fn transition(
     Ok(changed == 1)
 }
 
+/// Spreads the waiting tickets of a lane 1024 positions apart, keeping their order.
+pub fn spread(conn: &Connection, event_id: i64, lane: char) -> StoreResult<()> {
+    let ids: Vec<i64> = waiting(conn, event_id, lane)?
+        .into_iter()
+        .map(|w| w.0)
+        .collect();
+    let mut stmt = conn.prepare_cached("UPDATE tickets SET queue_pos = ?2 WHERE id = ?1")?;
+    for (i, id) in ids.iter().enumerate() {
+        stmt.execute(params![id, (i as i64 + 1) * POS_STEP])?;
+    }
+    Ok(())
+}
+
 /// Puts a no-show back in the queue at `queue_pos`, once.
 pub fn requeue(
     conn: &Connection,
