@@ -466,6 +466,15 @@ fn a_drop_code_for_two_is_held_handed_over_one_unit_at_a_time_and_logged() {
         h.query_by_label("Handed over: 1 × Signed tour poster")
             .is_some()
     );
+    // A slip: the hand-over is taken back (held again), then made for real.
+    h.get_by_label_contains("Undo (").click();
+    h.run();
+    assert!(
+        h.query_by_label("Back on hold: 1 × Signed tour poster")
+            .is_some()
+    );
+    h.get_by_label("Handed over").click();
+    h.run();
     // The second unit: scanned again, then undone by mistake-catcher.
     type_into(&mut h, "Claim code", &code);
     h.get_by_label("Redeem code").click();

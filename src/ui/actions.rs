@@ -81,12 +81,33 @@ impl Kiosk {
             }
             Command::HandOver(id) => {
                 let done = self.pos.hand_over(id);
+                let before = self.redeem.last.take();
                 self.after_redemption_step(done, "Handed over");
+                // The rest of the code stays at hand (One more unit), and the hand-over can be
+                // undone for ten seconds.
+                if let (Some((mut r, code, _)), Some((Tone::Good, _))) =
+                    (before, &self.redeem.result)
+                {
+                    r.held = false;
+                    self.redeem.last = Some((r, code, self.pos.now()));
+                }
                 Ok(())
             }
             Command::UndoRedemption(id) => {
                 let done = self.pos.undo_redemption(id);
-                self.after_redemption_step(done, "Undone");
+                let before = self.redeem.last.take();
+                let back_on_hold = matches!(&done, Ok(r) if r.held);
+                let word = if back_on_hold {
+                    "Back on hold"
+                } else {
+                    "Undone"
+                };
+                self.after_redemption_step(done, word);
+                // An undone hand-over leaves the unit held: Handed over is offered again.
+                if back_on_hold && let Some((mut r, code, at)) = before {
+                    r.held = true;
+                    self.redeem.last = Some((r, code, at));
+                }
                 Ok(())
             }
             Command::ReadImage => {

@@ -42,11 +42,20 @@ pub fn board_ui(ui: &mut egui::Ui, event_name: &str, lanes: &[LaneView]) {
                 );
                 ui.add_space(12.0);
                 ui.label(RichText::new("Next").size(26.0));
-                for (t, _) in lane.waiting.iter().take(5) {
-                    ui.label(RichText::new(t.label.to_string()).font(theme::bold(44.0)));
-                }
-                if lane.waiting.is_empty() {
+                let next: Vec<String> = lane
+                    .waiting
+                    .iter()
+                    .take(5)
+                    .map(|(t, _)| t.label.to_string())
+                    .collect();
+                if next.is_empty() {
                     ui.label(RichText::new("nobody waiting").size(28.0));
+                } else {
+                    // Wraps onto a second line in a narrow column, so five always fit.
+                    ui.add(
+                        egui::Label::new(RichText::new(next.join("   ")).font(theme::bold(40.0)))
+                            .wrap(),
+                    );
                 }
                 ui.add_space(16.0);
                 ui.label(

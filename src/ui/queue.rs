@@ -130,7 +130,7 @@ fn lane_ui(
     if ui.add(header).clicked() {
         commands.push(Command::SelectLane(lane.lane));
     }
-    ui.label(format!("{} · {} min", lane.title, lane.duration_mins));
+    ui.add(egui::Label::new(RichText::new(&lane.title).weak()).truncate());
     ui.label(format!("A ticket bought now: {}", wait_text(lane.wait_now)));
     let call = format!("Call next {}", lane.lane);
     if widgets::wide_button(ui, RichText::new(call).size(22.0), !lane.waiting.is_empty()) {
@@ -144,6 +144,7 @@ fn lane_ui(
                 .font(theme::bold(28.0))
                 .color(theme::GOOD),
         );
+        ui.label(&ticket.title);
         if widgets::wide_button(ui, format!("Served {}", ticket.label), true) {
             commands.push(Command::MoveTicket(ticket.id, TicketState::Done));
         }
@@ -155,6 +156,7 @@ fn lane_ui(
                 .font(theme::bold(28.0))
                 .color(theme::WAIT),
         );
+        ui.label(&ticket.title);
         ui.horizontal(|ui| {
             let w = half(ui);
             if widgets::button(ui, format!("At table {}", ticket.label), w) {
@@ -190,7 +192,12 @@ fn lane_ui(
             for (ticket, range) in &lane.waiting {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(ticket.label.to_string()).font(theme::bold(22.0)));
-                    let toggle = egui::Button::selectable(ticket.priority, "Priority");
+                    // A priority ticket shows a lit badge; a regular one a small framed button.
+                    let toggle = if ticket.priority {
+                        egui::Button::selectable(true, "Priority")
+                    } else {
+                        egui::Button::new(RichText::new("Make priority").weak().size(14.0))
+                    };
                     if ui
                         .add(toggle)
                         .accessible_name(format!("Priority {}", ticket.label))
@@ -203,6 +210,7 @@ fn lane_ui(
                     }
                     let requeued = if ticket.requeued { " · re-queued" } else { "" };
                     ui.label(format!("{}{requeued}", wait_text(*range)));
+                    ui.add(egui::Label::new(RichText::new(&ticket.title).weak()).truncate());
                 });
             }
         });

@@ -167,16 +167,13 @@ fn log_ui(ui: &mut egui::Ui, desk: &mut RedeemDesk) {
                     for l in &desk.log {
                         ui.label(&l.at);
                         ui.label(format!("{} × {}", l.units, l.title));
-                        ui.label(
-                            RichText::new(
-                                crate::domain::claim::grouped(&l.code)
-                                    .chars()
-                                    .take(14)
-                                    .collect::<String>()
-                                    + "…",
-                            )
-                            .monospace(),
-                        );
+                        // The end of a code is its signature: what tells codes apart.
+                        let tail: String = l
+                            .code
+                            .chars()
+                            .skip(l.code.len().saturating_sub(8))
+                            .collect();
+                        ui.label(RichText::new(format!("…{tail}")).monospace());
                         ui.label(if l.helper.is_empty() {
                             l.station.clone()
                         } else {
