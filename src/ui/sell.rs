@@ -198,12 +198,12 @@ fn tip_ui(ui: &mut egui::Ui, total: Money, tip: Money, typed: &mut String) -> Ve
         }
         let label = ui.label("or");
         let field = egui::TextEdit::singleline(typed).hint_text(if preset {
-            "2.50 / 12%".to_string()
+            "2.50/12%".to_string()
         } else {
             tip.plain()
         });
         let response = ui
-            .add_sized([90.0, TOUCH], field)
+            .add_sized([110.0, TOUCH], field)
             .labelled_by(label.id)
             .on_hover_text("An amount (2.50) or a percentage (12%)");
         let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -254,8 +254,8 @@ fn split_ui(
     }
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Split: part paid by");
-        let field = egui::TextEdit::singleline(typed).hint_text("amount");
-        ui.add_sized([80.0, TOUCH], field).labelled_by(label.id);
+        let field = egui::TextEdit::singleline(typed).hint_text("10.00");
+        ui.add_sized([100.0, TOUCH], field).labelled_by(label.id);
         for kind in [TenderKind::Cash, TenderKind::Card] {
             if kind == method {
                 continue;
