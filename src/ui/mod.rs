@@ -530,20 +530,10 @@ impl Kiosk {
     }
 
     fn board_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let builder = egui::ViewportBuilder::default()
-            .with_title("Encore — now serving")
-            .with_inner_size([1280.0, 720.0]);
-        let id = egui::ViewportId::from_hash_of("now_serving_board");
         let event_name = self.pos.event().name.clone();
         let lanes = &self.lanes;
-        let closed = ui.ctx().show_viewport_immediate(id, builder, |ui, class| {
-            if class == egui::ViewportClass::EmbeddedWindow {
-                board::board_ui(ui, &event_name, lanes);
-            } else {
-                egui::CentralPanel::default()
-                    .show(ui, |ui| board::board_ui(ui, &event_name, lanes));
-            }
-            ui.input(|i| i.viewport().close_requested())
+        let closed = second_window(ui, "Encore — now serving", [1280.0, 720.0], |ui| {
+            board::board_ui(ui, &event_name, lanes);
         });
         if closed {
             vec![Command::ToggleBoard]
@@ -553,19 +543,10 @@ impl Kiosk {
     }
 
     fn fan_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let builder = egui::ViewportBuilder::default()
-            .with_title("Encore — for fans")
-            .with_inner_size([800.0, 700.0]);
-        let id = egui::ViewportId::from_hash_of("fan_screen");
         let event_name = self.pos.event().name.clone();
         let payment = &self.payment;
-        let closed = ui.ctx().show_viewport_immediate(id, builder, |ui, class| {
-            if class == egui::ViewportClass::EmbeddedWindow {
-                fan::fan_ui(ui, &event_name, payment);
-            } else {
-                egui::CentralPanel::default().show(ui, |ui| fan::fan_ui(ui, &event_name, payment));
-            }
-            ui.input(|i| i.viewport().close_requested())
+        let closed = second_window(ui, "Encore — for fans", [800.0, 700.0], |ui| {
+            fan::fan_ui(ui, &event_name, payment);
         });
         if closed {
             vec![Command::ToggleFanWindow]
@@ -573,6 +554,28 @@ impl Kiosk {
             Vec::new()
         }
     }
+}
+
+/// A fan-facing window (a second viewport, or an embedded window where there is none); true
+/// when its close button was pressed.
+fn second_window(
+    ui: &mut egui::Ui,
+    title: &str,
+    size: [f32; 2],
+    mut draw: impl FnMut(&mut egui::Ui),
+) -> bool {
+    let builder = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_inner_size(size);
+    let id = egui::ViewportId::from_hash_of(title);
+    ui.ctx().show_viewport_immediate(id, builder, |ui, class| {
+        if class == egui::ViewportClass::EmbeddedWindow {
+            draw(ui);
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| draw(ui));
+        }
+        ui.input(|i| i.viewport().close_requested())
+    })
 }
 
 impl eframe::App for Kiosk {
