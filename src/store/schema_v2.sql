@@ -78,5 +78,4 @@ INSERT INTO tickets_v2 (id, event_id, lane, number, offer_id, order_id, claim_id
 DROP TABLE tickets;
 ALTER TABLE tickets_v2 RENAME TO tickets;
 CREATE INDEX tickets_order ON tickets (order_id);
-CREATE INDEX tickets_lane ON tickets (event_id, lane, state, queue_pos);
 CREATE INDEX tickets_pos ON tickets (event_id, lane, queue_pos);
