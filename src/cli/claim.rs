@@ -125,6 +125,7 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> anyhow::Result<Outcome> {
         ClaimAction::Verify { code, .. } => match pos.check_claim(code) {
             Ok(s) if s.units_left > 0 => Outcome::Done(
                 json!({ "valid": true, "code": s.code, "title": s.title, "quantity": s.quantity,
+                        "redeemed": s.redemptions.last(),
                         "units_left": s.units_left, "valid_until": s.valid_until, "redemptions": s.redemptions }),
                 format!(
                     "valid: {} of {} × {} left",
@@ -148,7 +149,8 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> anyhow::Result<Outcome> {
                     None => format!("nothing left on this code ({})", s.title),
                 };
                 Outcome::Refused(
-                    json!({ "valid": true, "code": s.code, "title": s.title, "units_left": 0, "redemptions": s.redemptions, "error": reason }),
+                    json!({ "valid": true, "code": s.code, "title": s.title, "units_left": 0,
+                            "redeemed": s.redemptions.last(), "redemptions": s.redemptions, "error": reason }),
                     reason,
                 )
             }
@@ -165,7 +167,8 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> anyhow::Result<Outcome> {
                     String::new()
                 };
                 Outcome::Done(
-                    json!({ "redeemed": true, "id": r.id, "title": r.title, "units": r.units, "units_left": r.units_left,
+                    json!({ "redeemed": true, "id": r.id, "title": r.title, "quantity": r.units, "units": r.units,
+                            "units_left": r.units_left,
                             "held": r.held, "at": r.at, "station": r.station, "helper": r.helper }),
                     format!(
                         "redeemed: {} × {} at {} on {} ({} left){step}",

@@ -68,7 +68,9 @@ pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: 
             Outcome::Done(
                 json!({
                     "refund": r.number, "receipt": r.original.to_string(), "amount_minor": r.amount.minor,
-                    "currency": r.amount.currency.code(), "back": back, "revoked_units": r.revoked_units,
+                    "currency": r.amount.currency.code(), "back": back,
+                    // revoked_claims: the name scripts know (one unit per code before multi-unit codes).
+                    "revoked_claims": r.revoked_units, "revoked_units": r.revoked_units,
                 }),
                 format!(
                     "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
