@@ -42,6 +42,7 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
         },
         remaining: Some(100_000_000),
         held: 0,
+        grants_priority: false,
         lane: Some('A'),
     };
     let offer_id = offers::insert(&tx, event_id, &gig, 0).unwrap();

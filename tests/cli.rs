@@ -54,11 +54,11 @@ fn demo_is_idempotent_and_offers_follow_the_contract() {
     assert_eq!(cli.run(&["demo"]).status.code(), Some(0));
     let offers = cli.json(&["offers", "--json"], 0);
     let offers = offers.as_array().unwrap();
-    assert_eq!(offers.len(), 7, "one demo, not two");
+    assert_eq!(offers.len(), 8, "one demo, not two");
     let kinds: Vec<&str> = offers.iter().map(|o| o["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "gig").count(), 3);
     assert_eq!(kinds.iter().filter(|k| **k == "drop").count(), 2);
-    assert_eq!(kinds.iter().filter(|k| **k == "item").count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == "item").count(), 3);
     for o in offers {
         assert!(o["id"].is_i64() && o["price_minor"].is_i64() && o["currency"] == "EUR");
         assert!(o["available"].is_null() == (o["kind"] == "item"));

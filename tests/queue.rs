@@ -274,3 +274,49 @@ fn undo_is_for_the_station_that_moved_and_never_revives_a_refunded_ticket() {
     assert!(k1.undo_ticket(t).is_err());
     assert_eq!(k1.ticket("A-001").unwrap().state, TicketState::Cancelled);
 }
+
+#[test]
+fn a_priority_add_on_bought_with_a_gig_makes_its_ticket_priority() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("60-second shoutout", 2)], TenderKind::Card);
+    let fan = sell(
+        &mut pos,
+        &[("60-second shoutout", 2), ("Priority place (add-on)", 1)],
+        TenderKind::Card,
+    );
+    assert_eq!(fan.tickets.len(), 2);
+    let flags: Vec<(String, bool)> = pos
+        .all_tickets()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.label.to_string(), t.priority))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("A-001".to_string(), false),
+            ("A-002".to_string(), false),
+            ("A-003".to_string(), true),
+            ("A-004".to_string(), false)
+        ]
+    );
+    // First call: the priority ticket, then the fairness rule takes over.
+    assert_eq!(pos.call_next('A').unwrap().unwrap().to_string(), "A-003");
+    // Without a gig in the basket the add-on is refused, and nothing is sold.
+    let err = encore::service::SaleRequest {
+        checkout: pos.start_checkout().unwrap(),
+        items: vec![(support::offer_id(&pos, "Priority place (add-on)"), 1)],
+        tender: TenderKind::Card,
+        tendered: None,
+        parts: Vec::new(),
+        expected_total: None,
+        terminal_ref: None,
+        tip: None,
+    };
+    assert_eq!(
+        pos.sell(&err).unwrap_err().to_string(),
+        "Priority place (add-on): one per gig ticket, and this basket has 0"
+    );
+}

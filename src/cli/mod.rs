@@ -279,6 +279,7 @@ fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
             json!({
                 "id": o.id, "title": o.title, "kind": o.kind.name(), "price_minor": o.price.minor,
                 "currency": o.price.currency.code(), "available": o.remaining,
+                "lane": o.lane.map(String::from), "grants_priority": o.grants_priority,
             })
         })
         .collect();

@@ -92,6 +92,9 @@ pub struct Offer {
     /// Units reserved by payments in progress (already not in `remaining`).
     #[serde(default)]
     pub held: u32,
+    /// A priority add-on: each unit makes one gig ticket of the same order a priority ticket.
+    #[serde(default)]
+    pub grants_priority: bool,
 }
 
 /// What a tile says about whether an offer can be sold right now.
@@ -181,6 +184,7 @@ mod tests {
             remaining: Some(remaining),
             lane: None,
             held: 0,
+            grants_priority: false,
         }
     }
 

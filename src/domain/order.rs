@@ -716,6 +716,7 @@ mod tests {
             kind: super::super::catalogue::OfferKind::Item,
             remaining: None,
             held: 0,
+            grants_priority: false,
             lane: None,
         };
         let mut cart = Cart::default();

@@ -15,6 +15,8 @@ const STANDARD: VatRate = VatRate(1900);
 const REDUCED: VatRate = VatRate(700);
 /// The demo event's creator PIN (refunds, PIN changes).
 pub const DEMO_CREATOR_PIN: &str = "2468";
+/// The demo's priority add-on: bought with a gig, its ticket is called ahead (fairly).
+const PRIORITY_ADDON: &str = "Priority place (add-on)";
 
 /// Adds the demo event (and makes it the open one) unless a demo exists. True when added now.
 pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
@@ -51,6 +53,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             vat,
             remaining: kind.initial_units(),
             held: 0,
+            grants_priority: title == PRIORITY_ADDON,
             kind,
             lane,
         };
@@ -137,5 +140,6 @@ fn catalogue(now: Timestamp) -> Vec<(&'static str, i64, VatRate, OfferKind)> {
         ),
         ("Signed postcard", 300, REDUCED, OfferKind::Item),
         ("Tour tote bag", 1500, STANDARD, OfferKind::Item),
+        (PRIORITY_ADDON, 300, STANDARD, OfferKind::Item),
     ]
 }

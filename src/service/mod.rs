@@ -207,6 +207,14 @@ pub enum PosError {
     /// A second re-queue.
     #[error("{0} was re-queued once already")]
     RequeuedOnce(String),
+    /// More priority add-ons than gig tickets in the basket.
+    #[error("{title}: one per gig ticket, and this basket has {gigs}")]
+    AddOnWithoutGig {
+        /// Add-on title.
+        title: String,
+        /// Gig tickets in the basket.
+        gigs: u32,
+    },
     /// A setting out of range.
     #[error("{0}")]
     Setting(String),

@@ -192,6 +192,7 @@ impl Pos {
                 qty: *qty,
             })
             .collect();
+        check_priority_addons(&sold)?;
         let total = Money::new(lines.iter().map(|l| l.amount().minor).sum(), currency);
         if let Some(expected) = req.expected_total
             && expected != total
@@ -322,6 +323,14 @@ impl Issuer<'_> {
         let (mut claims, mut tickets) = (Vec::new(), Vec::new());
         for (offer, qty) in sold {
             self.issue_claims(tx, offer, *qty, order_id, now, (&mut claims, &mut tickets))?;
+        }
+        let priority: u32 = sold
+            .iter()
+            .filter(|(o, _)| o.grants_priority)
+            .map(|(_, q)| q)
+            .sum();
+        if priority > 0 {
+            tickets::prioritize_order(tx, order_id, priority)?;
         }
         let number = ReceiptNo {
             station: self.station.to_string(),
@@ -464,6 +473,23 @@ fn take_units_for(
         }
     }
     Ok(sold)
+}
+
+/// A priority add-on goes with a gig ticket of the same order: one per ticket at most.
+fn check_priority_addons(sold: &[(Offer, u32)]) -> PosResult<()> {
+    let count =
+        |f: fn(&Offer) -> bool| -> u32 { sold.iter().filter(|(o, _)| f(o)).map(|(_, q)| q).sum() };
+    let addons = count(|o| o.grants_priority);
+    let gigs = count(|o| matches!(o.kind, OfferKind::Gig { .. }) && o.lane.is_some());
+    if addons > gigs {
+        let title = sold
+            .iter()
+            .find(|(o, _)| o.grants_priority)
+            .map(|(o, _)| o.title.clone())
+            .unwrap_or_default();
+        return Err(PosError::AddOnWithoutGig { title, gigs });
+    }
+    Ok(())
 }
 
 fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()> {

@@ -10,7 +10,7 @@ use crate::domain::money::{Currency, Money};
 const COLUMNS: &str =
     "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
     close_at, per_fan_limit, remaining, lane,
-    (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id)";
+    (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id), grants_priority";
 
 /// Inserts an offer with all its units remaining; returns its id.
 pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> StoreResult<i64> {
@@ -42,8 +42,8 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
         OfferKind::Item => (None, None, None, None, None, None),
     };
     conn.prepare_cached("INSERT INTO offers (event_id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock,
-             go_live_at, close_at, per_fan_limit, remaining, lane, sort)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")?.execute(params![
+             go_live_at, close_at, per_fan_limit, remaining, lane, sort, grants_priority)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")?.execute(params![
             event_id,
             offer.title,
             offer.kind.name(),
@@ -57,7 +57,8 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
             limit,
             offer.kind.initial_units(),
             offer.lane.map(String::from),
-            sort
+            sort,
+            offer.grants_priority
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -135,6 +136,7 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
         remaining: r.get(11)?,
         lane: lane.and_then(|l| l.chars().next()),
         held: r.get(13)?,
+        grants_priority: r.get(14)?,
     })
 }
 

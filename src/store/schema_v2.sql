@@ -21,6 +21,9 @@ ALTER TABLE claims ADD COLUMN key_id INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE claims ADD COLUMN valid_until INTEGER;    -- unix seconds; NULL for format 1 codes
 ALTER TABLE claims ADD COLUMN revoked_units INTEGER NOT NULL DEFAULT 0;  -- refunded units of a multi-unit code
 
+-- An add-on that makes a gig ticket of the same order a priority ticket (one per unit).
+ALTER TABLE offers ADD COLUMN grants_priority INTEGER NOT NULL DEFAULT 0;
+
 -- The cash part of each refund (split payments go back cash first), for the drawer.
 ALTER TABLE refunds ADD COLUMN cash_minor INTEGER NOT NULL DEFAULT 0 CHECK (cash_minor >= 0);
 UPDATE refunds SET cash_minor = amount_minor

@@ -229,6 +229,16 @@ pub fn requeue(
     Ok(changed == 1)
 }
 
+/// Makes the first `n` tickets of an order priority tickets (a priority add-on bought with them).
+pub fn prioritize_order(conn: &Connection, order_id: &str, n: u32) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE tickets SET priority = 1
+         WHERE id IN (SELECT id FROM tickets WHERE order_id = ?1 ORDER BY id LIMIT ?2)",
+    )?
+    .execute(params![order_id, n])?;
+    Ok(())
+}
+
 /// Marks a ticket priority or not.
 pub fn set_priority(conn: &Connection, ticket_id: i64, priority: bool) -> StoreResult<bool> {
     Ok(conn

@@ -92,6 +92,9 @@ fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -
             for offer in row {
                 let availability = offer.availability(now);
                 let status = match (availability, offer.held) {
+                    (Availability::Unlimited, _) if offer.grants_priority => {
+                        "add to a gig: called ahead".to_string()
+                    }
                     (Availability::Unlimited, _) => offer.kind.name().to_string(),
                     (Availability::SoldOut, held) if held > 0 => format!("{held} held for payment"),
                     (other, 0) => other.tile_text(),
