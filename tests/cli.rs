@@ -547,3 +547,146 @@ fn queue_commands_run_a_lane_from_the_shell() {
             .contains("no-show after 60 s")
     );
 }
+
+#[test]
+fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
+    let cli = Cli::new();
+    let dir = cli.db.dir.path();
+    let json_file = dir.join("catalogue.json");
+    let csv_file = dir.join("catalogue.csv");
+    assert_eq!(
+        cli.run(&["catalogue", "export", "-o", json_file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        cli.run(&[
+            "catalogue",
+            "export",
+            "--format",
+            "csv",
+            "-o",
+            csv_file.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    for file in [&json_file, &csv_file] {
+        // An empty event in a new file.
+        let empty = dir.join(format!(
+            "empty-{}.db",
+            file.extension().unwrap().to_str().unwrap()
+        ));
+        let mut store = encore::store::Store::open(&empty).unwrap();
+        let tx = store.immediate().unwrap();
+        encore::store::events::insert(
+            &tx,
+            &encore::store::events::NewEvent {
+                name: "New pop-up",
+                venue: "Somewhere",
+                time_zone: "Europe/Berlin",
+                currency: encore::domain::money::Currency::Eur,
+                payment: None,
+                signing_key: [3; 32],
+                is_demo: false,
+                created_at: 0,
+            },
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        drop(store);
+        let run = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_encore"))
+                .arg("--db")
+                .arg(&empty)
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let dry = run(&[
+            "catalogue",
+            "import",
+            file.to_str().unwrap(),
+            "--dry-run",
+            "--json",
+        ]);
+        let dry: Value = serde_json::from_slice(&dry.stdout).unwrap();
+        assert_eq!(
+            (dry["valid"].as_u64(), dry["imported"].as_u64()),
+            (Some(8), Some(0))
+        );
+        let done = run(&["catalogue", "import", file.to_str().unwrap(), "--json"]);
+        assert_eq!(done.status.code(), Some(0));
+        let again = run(&["catalogue", "export"]);
+        assert_eq!(
+            String::from_utf8(again.stdout).unwrap().trim(),
+            std::fs::read_to_string(&json_file).unwrap().trim(),
+            "the same catalogue from {}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn a_catalogue_with_bad_rows_names_each_line_and_imports_nothing() {
+    let cli = Cli::new();
+    let file = cli.db.dir.path().join("bad.csv");
+    std::fs::write(
+        &file,
+        "title,kind,price,vat,duration_mins,capacity,lane\n\
+         Sticker,item,2.00,19,,,\n\
+         Endless gig,gig,9.00,19,600,10,C\n\
+         ,item,1.00,7,,,\n\
+         Mug,item,abc,19,,,\n",
+    )
+    .unwrap();
+    let before = cli.json(&["offers", "--json"], 0).as_array().unwrap().len();
+    let out = cli.json(
+        &["catalogue", "import", file.to_str().unwrap(), "--json"],
+        1,
+    );
+    let lines: Vec<(u64, String)> = out["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[0],
+        (3, "duration_mins: a gig lasts 1 to 240 minutes".to_string())
+    );
+    assert_eq!(
+        lines[1],
+        (4, "title: 1 to 80 characters (has 0)".to_string())
+    );
+    assert_eq!(lines[2].0, 5);
+    assert!(lines[2].1.starts_with("price: "), "{}", lines[2].1);
+    assert_eq!(
+        cli.json(&["offers", "--json"], 0).as_array().unwrap().len(),
+        before
+    );
+    // --skip-bad takes the good row.
+    let out = cli.json(
+        &[
+            "catalogue",
+            "import",
+            file.to_str().unwrap(),
+            "--skip-bad",
+            "--json",
+        ],
+        0,
+    );
+    assert_eq!(out["imported"], 1);
+    assert_eq!(
+        cli.json(&["offers", "--json"], 0).as_array().unwrap().len(),
+        before + 1
+    );
+}

@@ -1,6 +1,7 @@
 //! The `encore` command line: clap subcommands over the same service the kiosk uses.
 //! Exit 0 on success, 1 on a refused operation (with the reason), 2 on bad usage.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +35,7 @@ pub struct Args {
     pub command: Option<Command>,
 }
 
+mod catalogue;
 mod claim;
 mod drawer;
 pub mod payload;
@@ -41,6 +43,7 @@ mod queue;
 mod reconcile;
 mod refund;
 
+pub use catalogue::CatalogueAction;
 pub use claim::ClaimAction;
 pub use queue::QueueAction;
 
@@ -100,6 +103,12 @@ pub enum Command {
         /// What to do with the code.
         #[command(subcommand)]
         action: ClaimAction,
+    },
+    /// Export the catalogue (JSON or CSV), or import one after checking every row.
+    Catalogue {
+        /// What to do.
+        #[command(subcommand)]
+        action: CatalogueAction,
     },
     /// Run the queue: list, next, start, serve, noshow, requeue, undo, priority, stats.
     Queue {
@@ -172,7 +181,8 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
                 | Command::Refund { json: true, .. }
         )
         || matches!(command, Command::Claim { action } if action.json())
-        || matches!(command, Command::Queue { action } if action.json());
+        || matches!(command, Command::Queue { action } if action.json())
+        || matches!(command, Command::Catalogue { action } if action.json());
     if let Some(done) = run_without_db(command) {
         return done;
     }
@@ -212,11 +222,15 @@ fn print(outcome: Outcome, json: bool) -> ExitCode {
             (v, t, ExitCode::from(1))
         }
     };
-    if json {
-        println!("{value}");
+    // A closed pipe (`encore … | head`) is not an error worth a panic.
+    let mut out = std::io::stdout().lock();
+    let _ = if json {
+        writeln!(out, "{value}")
     } else if code == ExitCode::SUCCESS {
-        println!("{text}");
-    }
+        writeln!(out, "{text}")
+    } else {
+        Ok(())
+    };
     code
 }
 
@@ -261,6 +275,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         Command::Drawer { action, .. } => drawer::run(pos, action),
         Command::Claim { action } => claim::run(pos, action)?,
         Command::Queue { action } => queue::run(pos, action)?,
+        Command::Catalogue { action } => catalogue::run(pos, action)?,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Pure domain logic: no egui, no SQL, no clock reads, no I/O. Time comes in as an argument.
 
 pub mod catalogue;
+pub mod catalogue_file;
 pub mod claim;
 pub mod drawer;
 pub mod event;

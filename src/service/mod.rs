@@ -1,6 +1,7 @@
 //! The use-cases. `Pos` owns the store; each state change is ONE immediate transaction that also
 //! appends to the audit log, and returns domain values. The kiosk, the CLI and the tests call this.
 
+mod catalogue;
 mod claims;
 mod demo;
 mod drawer;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
 
+pub use catalogue::ImportReport;
 pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
 pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};

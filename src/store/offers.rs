@@ -140,6 +140,13 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
     })
 }
 
+/// The sort position after the event's last offer.
+pub fn next_sort(conn: &Connection, event_id: i64) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(sort), -1) + 1 FROM offers WHERE event_id = ?1")?
+        .query_row([event_id], |r| r.get(0))?)
+}
+
 /// Gives `qty` units back (a hold released or not used); unlimited offers stay unlimited.
 pub fn give_units(conn: &Connection, offer_id: i64, qty: u32) -> StoreResult<()> {
     conn.prepare_cached("UPDATE offers SET remaining = remaining + ?2 WHERE id = ?1")?

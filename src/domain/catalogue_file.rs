@@ -1,0 +1,470 @@
+//! The catalogue as a file: one flat row per offer, the same in JSON (with a versioned envelope)
+//! and CSV (with a header), so a creator can edit it in a spreadsheet and syndicate it elsewhere.
+//! Every row is checked field by field before anything is imported.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{Offer, OfferKind, VatRate};
+use super::money::{Currency, Money, parse_amount};
+
+/// The format name written into every JSON export.
+pub const FORMAT: &str = "encore-catalogue/1";
+/// Highest price of one unit, in major units: a guard against a mistyped price.
+const MAX_PRICE_MAJOR: i64 = 100_000;
+/// Highest VAT rate accepted, in basis points.
+const MAX_VAT_BP: u32 = 3_000;
+
+/// One offer as a row: plain text and numbers a spreadsheet keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferRow {
+    /// 1–80 characters.
+    pub title: String,
+    /// gig, drop or item.
+    pub kind: String,
+    /// Unit price including VAT, e.g. "12.50".
+    pub price: String,
+    /// VAT rate in percent, e.g. "19" or "7.5".
+    pub vat: String,
+    /// Gigs: minutes per session, 1–240.
+    #[serde(default)]
+    pub duration_mins: Option<u32>,
+    /// Gigs: sessions for sale.
+    #[serde(default)]
+    pub capacity: Option<u32>,
+    /// Drops: units.
+    #[serde(default)]
+    pub stock: Option<u32>,
+    /// Drops: go-live instant, RFC 3339 (`2026-11-21T21:00:00+01:00`).
+    #[serde(default)]
+    pub go_live: Option<String>,
+    /// Drops: close instant, after go-live.
+    #[serde(default)]
+    pub close: Option<String>,
+    /// Drops: most units per fan.
+    #[serde(default)]
+    pub per_fan_limit: Option<u32>,
+    /// Gigs: queue lane letter (the host's lane).
+    #[serde(default)]
+    pub lane: Option<String>,
+    /// A priority add-on (goes with a gig ticket).
+    #[serde(default)]
+    pub priority_addon: bool,
+}
+
+/// A JSON export: the format, the currency of every price, and the rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueFile {
+    /// [`FORMAT`].
+    pub format: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Offers in catalogue order.
+    pub offers: Vec<OfferRow>,
+}
+
+/// A row that cannot be imported: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// Line in the file (CSV: the header is line 1) or position in the JSON list (from 1).
+    pub line: usize,
+    /// "price: …", naming the field and the rule.
+    pub reason: String,
+}
+
+impl OfferRow {
+    /// The row of an offer, for export.
+    pub fn of(offer: &Offer) -> OfferRow {
+        let mut row = OfferRow {
+            title: offer.title.clone(),
+            kind: offer.kind.name().to_string(),
+            price: offer.price.plain(),
+            vat: vat_text(offer.vat),
+            lane: offer.lane.map(String::from),
+            priority_addon: offer.grants_priority,
+            ..OfferRow::default()
+        };
+        match &offer.kind {
+            OfferKind::Gig {
+                duration_mins,
+                capacity,
+            } => {
+                row.duration_mins = Some(*duration_mins);
+                row.capacity = Some(*capacity);
+            }
+            OfferKind::Drop {
+                stock,
+                go_live,
+                close,
+                per_fan_limit,
+            } => {
+                row.stock = Some(*stock);
+                row.go_live = Some(go_live.to_string());
+                row.close = close.map(|c| c.to_string());
+                row.per_fan_limit = *per_fan_limit;
+            }
+            OfferKind::Item => {}
+        }
+        row
+    }
+
+    /// The offer this row describes, or the first field that breaks its rule.
+    pub fn to_offer(&self, currency: Currency) -> Result<Offer, String> {
+        let title = self.title.trim();
+        let chars = title.chars().count();
+        if !(1..=80).contains(&chars) {
+            return Err(format!("title: 1 to 80 characters (has {chars})"));
+        }
+        let price = parse_amount(&self.price, currency).map_err(|e| format!("price: {e}"))?;
+        let most = Money::new(
+            MAX_PRICE_MAJOR * 10_i64.pow(currency.minor_digits()),
+            currency,
+        );
+        if price.minor > most.minor {
+            return Err(format!("price: at most {most}"));
+        }
+        let vat = parse_vat(&self.vat)?;
+        let only = |field: &str, set: bool, kinds: &str| -> Result<(), String> {
+            if set {
+                Err(format!(
+                    "{field}: only {kinds} have one (this is a {})",
+                    self.kind
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
+            "gig" => {
+                only("stock", self.stock.is_some(), "drops")?;
+                only("go_live", self.go_live.is_some(), "drops")?;
+                let duration_mins = self
+                    .duration_mins
+                    .filter(|d| (1..=240).contains(d))
+                    .ok_or("duration_mins: a gig lasts 1 to 240 minutes")?;
+                let capacity = self
+                    .capacity
+                    .filter(|c| (1..=100_000).contains(c))
+                    .ok_or("capacity: 1 to 100000 sessions")?;
+                OfferKind::Gig {
+                    duration_mins,
+                    capacity,
+                }
+            }
+            "drop" => {
+                only("duration_mins", self.duration_mins.is_some(), "gigs")?;
+                let stock = self
+                    .stock
+                    .ok_or("stock: a drop needs its number of units (0 or more)")?;
+                let go_live = instant("go_live", self.go_live.as_deref())?
+                    .ok_or("go_live: a drop needs its go-live time")?;
+                let close = instant("close", self.close.as_deref())?;
+                if close.is_some_and(|c| c <= go_live) {
+                    return Err("close: must be after go_live".into());
+                }
+                if self.per_fan_limit == Some(0) {
+                    return Err("per_fan_limit: 1 or more, or empty for no limit".into());
+                }
+                OfferKind::Drop {
+                    stock,
+                    go_live,
+                    close,
+                    per_fan_limit: self.per_fan_limit,
+                }
+            }
+            "item" => {
+                only("duration_mins", self.duration_mins.is_some(), "gigs")?;
+                only("stock", self.stock.is_some(), "drops")?;
+                OfferKind::Item
+            }
+            other => return Err(format!("kind: gig, drop or item (not '{other}')")),
+        };
+        let lane = match (&kind, self.lane.as_deref().map(str::trim)) {
+            (OfferKind::Gig { .. }, None | Some("")) => Some('A'),
+            (OfferKind::Gig { .. }, Some(l)) => {
+                let mut chars = l.chars();
+                match (chars.next().map(|c| c.to_ascii_uppercase()), chars.next()) {
+                    (Some(c @ 'A'..='Z'), None) => Some(c),
+                    _ => return Err(format!("lane: one letter A to Z (not '{l}')")),
+                }
+            }
+            (_, None | Some("")) => None,
+            (_, Some(_)) => return Err("lane: only gigs have a queue lane".into()),
+        };
+        if self.priority_addon && !matches!(kind, OfferKind::Item) {
+            return Err("priority_addon: only an item can be a priority add-on".into());
+        }
+        Ok(Offer {
+            id: 0,
+            title: title.to_string(),
+            price,
+            vat,
+            remaining: kind.initial_units(),
+            kind,
+            lane,
+            held: 0,
+            grants_priority: self.priority_addon,
+        })
+    }
+}
+
+fn vat_text(vat: VatRate) -> String {
+    let label = vat.label();
+    label.trim_end_matches('%').to_string()
+}
+
+/// "19", "7.5", "19%" → basis points.
+fn parse_vat(text: &str) -> Result<VatRate, String> {
+    let t = text.trim().trim_end_matches('%').trim();
+    let bad = || format!("vat: a percentage from 0 to 30 with at most two decimals (not '{text}')");
+    let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !(whole.chars().chain(frac.chars())).all(|c| c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let whole: u32 = whole.parse().map_err(|_| bad())?;
+    let frac: u32 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    let bp = whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or_else(bad)?;
+    if bp > MAX_VAT_BP {
+        return Err(bad());
+    }
+    Ok(VatRate(bp))
+}
+
+fn instant(field: &str, text: Option<&str>) -> Result<Option<Timestamp>, String> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse::<Timestamp>().map(Some).map_err(|_| {
+            format!("{field}: a date and time with its offset, like 2026-11-21T21:00:00+01:00 (not '{t}')")
+        }),
+    }
+}
+
+/// Reads a JSON export; rows are numbered from 1 in list order.
+pub fn from_json(text: &str, currency: Currency) -> Result<Vec<(usize, OfferRow)>, String> {
+    let file: CatalogueFile =
+        serde_json::from_str(text).map_err(|e| format!("not an Encore catalogue file: {e}"))?;
+    if file.format != FORMAT {
+        return Err(format!(
+            "format: this Encore reads {FORMAT} (the file says '{}')",
+            file.format
+        ));
+    }
+    if !file.currency.eq_ignore_ascii_case(currency.code()) {
+        return Err(format!(
+            "currency: the file's prices are in {}, this event sells in {}",
+            file.currency,
+            currency.code()
+        ));
+    }
+    Ok(file
+        .offers
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .collect())
+}
+
+/// A row of a file with its line number, or why that line cannot be read.
+pub type NumberedRow = (usize, Result<OfferRow, String>);
+
+/// Reads CSV with a header row; each row carries its line number, or why it cannot be read.
+pub fn from_csv(text: &str) -> Result<Vec<NumberedRow>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    reader
+        .headers()
+        .map_err(|e| format!("not a CSV file with a header row: {e}"))?;
+    Ok(reader
+        .deserialize::<OfferRow>()
+        .enumerate()
+        .map(|(i, row)| {
+            let line = i + 2;
+            (line, row.map_err(|e| format!("cannot read the row: {e}")))
+        })
+        .collect())
+}
+
+/// Writes a JSON export.
+pub fn to_json(offers: &[Offer], currency: Currency) -> String {
+    let file = CatalogueFile {
+        format: FORMAT.into(),
+        currency: currency.code().into(),
+        offers: offers.iter().map(OfferRow::of).collect(),
+    };
+    serde_json::to_string_pretty(&file).unwrap_or_default()
+}
+
+/// Writes CSV with a header row.
+pub fn to_csv(offers: &[Offer]) -> Result<String, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for offer in offers {
+        writer
+            .serialize(OfferRow::of(offer))
+            .map_err(|e| e.to_string())?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gig() -> OfferRow {
+        OfferRow {
+            title: "60-second shoutout".into(),
+            kind: "gig".into(),
+            price: "5.00".into(),
+            vat: "19".into(),
+            duration_mins: Some(1),
+            capacity: Some(120),
+            lane: Some("a".into()),
+            ..OfferRow::default()
+        }
+    }
+
+    #[test]
+    fn a_good_row_becomes_an_offer_and_back() {
+        let offer = gig().to_offer(Currency::Eur).unwrap();
+        assert_eq!(offer.price, Money::new(500, Currency::Eur));
+        assert_eq!((offer.vat, offer.lane), (VatRate(1900), Some('A')));
+        let back = OfferRow::of(&offer);
+        assert_eq!(back.to_offer(Currency::Eur).unwrap(), offer);
+        assert_eq!(parse_vat("7.5").unwrap(), VatRate(750));
+        assert_eq!(parse_vat("7,25%").unwrap(), VatRate(725));
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_its_rule() {
+        let cases: Vec<(OfferRow, &str)> = vec![
+            (
+                OfferRow {
+                    title: " ".into(),
+                    ..gig()
+                },
+                "title: 1 to 80 characters (has 0)",
+            ),
+            (
+                OfferRow {
+                    title: "x".repeat(81),
+                    ..gig()
+                },
+                "title: 1 to 80 characters (has 81)",
+            ),
+            (
+                OfferRow {
+                    price: "100000.01".into(),
+                    ..gig()
+                },
+                "price: at most €100000.00",
+            ),
+            (
+                OfferRow {
+                    vat: "31".into(),
+                    ..gig()
+                },
+                "vat: a percentage from 0 to 30",
+            ),
+            (
+                OfferRow {
+                    duration_mins: Some(241),
+                    ..gig()
+                },
+                "duration_mins: a gig lasts 1 to 240 minutes",
+            ),
+            (
+                OfferRow {
+                    stock: Some(3),
+                    ..gig()
+                },
+                "stock: only drops have one (this is a gig)",
+            ),
+            (
+                OfferRow {
+                    lane: Some("AB".into()),
+                    ..gig()
+                },
+                "lane: one letter A to Z (not 'AB')",
+            ),
+            (
+                OfferRow {
+                    kind: "raffle".into(),
+                    ..gig()
+                },
+                "kind: gig, drop or item (not 'raffle')",
+            ),
+        ];
+        for (row, want) in cases {
+            let got = row.to_offer(Currency::Eur).unwrap_err();
+            assert!(got.starts_with(want), "{got} / {want}");
+        }
+        let drop = OfferRow {
+            kind: "drop".into(),
+            duration_mins: None,
+            capacity: None,
+            lane: None,
+            stock: Some(5),
+            go_live: Some("2026-11-21T21:00:00+01:00".into()),
+            close: Some("2026-11-21T20:00:00+01:00".into()),
+            ..gig()
+        };
+        assert_eq!(
+            drop.to_offer(Currency::Eur).unwrap_err(),
+            "close: must be after go_live"
+        );
+        let no_go_live = OfferRow {
+            go_live: None,
+            close: None,
+            ..drop.clone()
+        };
+        assert_eq!(
+            no_go_live.to_offer(Currency::Eur).unwrap_err(),
+            "go_live: a drop needs its go-live time"
+        );
+        let bad_time = OfferRow {
+            go_live: Some("tonight".into()),
+            ..drop
+        };
+        assert!(
+            bad_time
+                .to_offer(Currency::Eur)
+                .unwrap_err()
+                .starts_with("go_live: a date and time")
+        );
+    }
+
+    #[test]
+    fn csv_rows_carry_their_line_numbers() {
+        let offers = vec![gig().to_offer(Currency::Eur).unwrap()];
+        let csv = to_csv(&offers).unwrap();
+        assert!(csv.starts_with("title,kind,price,vat,duration_mins"));
+        let rows = from_csv(&csv).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].0, 2);
+        assert_eq!(
+            rows[0].1.as_ref().unwrap().to_offer(Currency::Eur).unwrap(),
+            offers[0]
+        );
+        let bad =
+            from_csv("title,kind,price,vat\nPoster,item,12.50,19\nMug,item,x,19,extra\n").unwrap();
+        assert!(bad[0].1.is_ok());
+        assert_eq!(bad[1].0, 3);
+        let json = to_json(&offers, Currency::Eur);
+        assert_eq!(
+            from_json(&json, Currency::Eur).unwrap()[0].1,
+            OfferRow::of(&offers[0])
+        );
+        assert!(
+            from_json(&json, Currency::Gbp)
+                .unwrap_err()
+                .starts_with("currency:")
+        );
+    }
+}
