@@ -305,18 +305,13 @@ fn a_priority_add_on_bought_with_a_gig_makes_its_ticket_priority() {
     // First call: the priority ticket, then the fairness rule takes over.
     assert_eq!(pos.call_next('A').unwrap().unwrap().to_string(), "A-003");
     // Without a gig in the basket the add-on is refused, and nothing is sold.
-    let err = encore::service::SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(support::offer_id(&pos, "Priority place (add-on)"), 1)],
-        tender: TenderKind::Card,
-        tendered: None,
-        parts: Vec::new(),
-        expected_total: None,
-        terminal_ref: None,
-        tip: None,
-    };
+    let alone = support::try_sell(
+        &mut pos,
+        &[("Priority place (add-on)", 1)],
+        TenderKind::Card,
+    );
     assert_eq!(
-        pos.sell(&err).unwrap_err().to_string(),
+        alone.unwrap_err().to_string(),
         "Priority place (add-on): one per gig ticket, and this basket has 0"
     );
 }

@@ -59,12 +59,21 @@ impl TestDb {
 
 /// A complete sale through the service, as the kiosk makes it.
 pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt {
+    try_sell(pos, items, tender).unwrap()
+}
+
+/// A sale that may be refused.
+pub fn try_sell(
+    pos: &mut Pos,
+    items: &[(&str, u32)],
+    tender: TenderKind,
+) -> Result<Receipt, encore::service::PosError> {
     let items = items
         .iter()
         .map(|(title, qty)| (offer_id(pos, title), *qty))
         .collect();
     let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
+        checkout: pos.start_checkout()?,
         items,
         tender,
         tendered: None,
@@ -73,7 +82,7 @@ pub fn sell(pos: &mut Pos, items: &[(&str, u32)], tender: TenderKind) -> Receipt
         terminal_ref: None,
         tip: None,
     };
-    pos.sell(&req).unwrap()
+    pos.sell(&req)
 }
 
 /// The id of the demo offer with this title.
