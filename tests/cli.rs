@@ -36,6 +36,12 @@ impl Cli {
         serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{args:?}: not one JSON value ({e})"))
     }
+    /// A paid sale of one unit of the demo offer with this title, as JSON.
+    fn sell(&self, title: &str, pay: &str) -> Value {
+        let offer = self.offer(title);
+        self.json(&["sell", "--offer", &offer, "--pay", pay, "--json"], 0)
+    }
+
     fn offer(&self, title: &str) -> String {
         let offers = self.json(&["offers", "--json"], 0);
         offers
@@ -165,17 +171,7 @@ fn cash_gives_change_and_sold_out_or_early_drops_are_refused() {
 #[test]
 fn a_claim_redeems_once_and_a_changed_character_is_invalid() {
     let cli = Cli::new();
-    let sale = cli.json(
-        &[
-            "sell",
-            "--offer",
-            &cli.offer("60-second shoutout"),
-            "--pay",
-            "card",
-            "--json",
-        ],
-        0,
-    );
+    let sale = cli.sell("60-second shoutout", "card");
     let code = sale["claims"][0].as_str().unwrap().to_string();
     let valid = cli.json(&["claim", "verify", &code, "--json"], 0);
     assert_eq!(
@@ -216,17 +212,7 @@ fn a_claim_redeems_once_and_a_changed_character_is_invalid() {
 #[test]
 fn receipts_export_and_bad_usage_exits_2() {
     let cli = Cli::new();
-    cli.json(
-        &[
-            "sell",
-            "--offer",
-            &cli.offer("Signed postcard"),
-            "--pay",
-            "card",
-            "--json",
-        ],
-        0,
-    );
+    cli.sell("Signed postcard", "card");
     let pdf = cli.db.dir.path().join("latest.pdf");
     assert_eq!(
         cli.run(&["receipt", "latest", "-o", pdf.to_str().unwrap()])
@@ -249,28 +235,8 @@ fn receipts_export_and_bad_usage_exits_2() {
 #[test]
 fn reconcile_matches_a_camt053_statement_to_qr_orders() {
     let cli = Cli::new();
-    let paid = cli.json(
-        &[
-            "sell",
-            "--offer",
-            &cli.offer("Signed tour poster"),
-            "--pay",
-            "qr",
-            "--json",
-        ],
-        0,
-    );
-    let unpaid = cli.json(
-        &[
-            "sell",
-            "--offer",
-            &cli.offer("Tour tote bag"),
-            "--pay",
-            "qr",
-            "--json",
-        ],
-        0,
-    );
+    let paid = cli.sell("Signed tour poster", "qr");
+    let unpaid = cli.sell("Tour tote bag", "qr");
     let reference = paid["payment_ref"].as_str().unwrap();
     let xml = format!(
         r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
@@ -396,17 +362,7 @@ fn sell_splits_the_tender_and_names_a_bad_part() {
 #[test]
 fn claim_pubkey_lets_another_machine_verify_a_code_without_the_database() {
     let cli = Cli::new();
-    let sold = cli.json(
-        &[
-            "sell",
-            "--offer",
-            &cli.offer("60-second shoutout"),
-            "--pay",
-            "cash",
-            "--json",
-        ],
-        0,
-    );
+    let sold = cli.sell("60-second shoutout", "cash");
     let code = sold["claims"][0].as_str().unwrap().to_string();
     let keys = cli.db.dir.path().join("keys.json");
     cli.json(&["claim", "pubkey", "-o", keys.to_str().unwrap()], 0);
@@ -459,17 +415,7 @@ fn claim_pubkey_lets_another_machine_verify_a_code_without_the_database() {
 
     // After a key rotation the old key file no longer knows new codes.
     assert_eq!(cli.run(&["claim", "rotate-key"]).status.code(), Some(0));
-    let newer = cli.json(
-        &[
-            "sell",
-            "--offer",
-            &cli.offer("60-second shoutout"),
-            "--pay",
-            "cash",
-            "--json",
-        ],
-        0,
-    );
+    let newer = cli.sell("60-second shoutout", "cash");
     let out = offline(newer["claims"][0].as_str().unwrap());
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

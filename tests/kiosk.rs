@@ -326,13 +326,6 @@ fn the_drawer_opens_takes_cash_out_and_closes_with_a_count() {
     let mut h = kiosk_harness(db.demo_pos(&TestClock::new()), (1280.0, 800.0));
     h.get_by_label("Settings").click();
     h.run();
-    let type_into =
-        |h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>, label: &str, text: &str| {
-            h.get_by_label(label).focus();
-            h.run();
-            h.get_by_label(label).type_text(text);
-            h.run();
-        };
     type_into(&mut h, "Drawer amount", "100");
     h.get_by_label("Open drawer").click();
     h.run();
