@@ -43,6 +43,10 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
         remaining: Some(100_000_000),
         held: 0,
         grants_priority: false,
+        look: Default::default(),
+        variant_of: None,
+        cost: 0,
+        archived: false,
         lane: Some('A'),
     };
     let offer_id = offers::insert(&tx, event_id, &gig, 0).unwrap();
@@ -80,6 +84,8 @@ fn durable_writes(c: &mut Criterion) {
                 expected_total: None,
                 terminal_ref: None,
                 tip: None,
+                bundles: Vec::new(),
+                priced_at: None,
             };
             black_box(pos.sell(&req).unwrap())
         })
@@ -99,6 +105,8 @@ fn receipt(c: &mut Criterion) {
         expected_total: None,
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();

@@ -60,9 +60,9 @@ fn demo_is_idempotent_and_offers_follow_the_contract() {
     assert_eq!(cli.run(&["demo"]).status.code(), Some(0));
     let offers = cli.json(&["offers", "--json"], 0);
     let offers = offers.as_array().unwrap();
-    assert_eq!(offers.len(), 8, "one demo, not two");
+    assert_eq!(offers.len(), 9, "one demo, not two");
     let kinds: Vec<&str> = offers.iter().map(|o| o["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "gig").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "gig").count(), 4);
     assert_eq!(kinds.iter().filter(|k| **k == "drop").count(), 2);
     assert_eq!(kinds.iter().filter(|k| **k == "item").count(), 3);
     for o in offers {
@@ -561,7 +561,7 @@ fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
         let dry: Value = serde_json::from_slice(&dry.stdout).unwrap();
         assert_eq!(
             (dry["valid"].as_u64(), dry["imported"].as_u64()),
-            (Some(8), Some(0))
+            (Some(9), Some(0))
         );
         let done = run(&["catalogue", "import", file.to_str().unwrap(), "--json"]);
         assert_eq!(done.status.code(), Some(0));

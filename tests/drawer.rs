@@ -35,6 +35,8 @@ fn expected_cash_and_the_count_at_close() {
             expected_total: None,
             terminal_ref: None,
             tip: None,
+            bundles: Vec::new(),
+            priced_at: None,
         };
         pos.sell(&req).unwrap()
     };
@@ -81,6 +83,8 @@ fn refunds_of_a_split_payment_take_only_the_cash_part_from_the_drawer() {
             expected_total: None,
             terminal_ref: None,
             tip: None,
+            bundles: Vec::new(),
+            priced_at: None,
         })
         .unwrap();
     let one = |pos: &mut encore::service::Pos| {

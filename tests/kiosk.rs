@@ -219,6 +219,8 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         expected_total: None,
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     assert_eq!(
         k2.sell(&other).unwrap_err().to_string(),

@@ -89,6 +89,8 @@ fn a_failed_sale_leaves_nothing_behind() {
         expected_total: None,
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     assert!(matches!(pos.sell(&req), Err(PosError::Tender(_))));
     let after = sale_rows(&db);
@@ -124,6 +126,8 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
             expected_total: None,
             terminal_ref: None,
             tip: None,
+            bundles: Vec::new(),
+            priced_at: None,
         };
         let first = pos.sell(&req).unwrap();
         let retried = pos.sell(&req).unwrap();
@@ -165,6 +169,8 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         expected_total: Some(Money::new(25 * 1250, Currency::Eur)),
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     // Another station cannot sell held units.
     let other = req(k2.start_checkout().unwrap());
@@ -228,6 +234,8 @@ fn a_changed_price_is_refused_rather_than_charged_differently() {
         expected_total: Some(Money::new(1400, Currency::Eur)),
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     let err = pos.sell(&req).unwrap_err().to_string();
     assert_eq!(

@@ -32,6 +32,8 @@ fn a_split_sale_is_stored_with_each_part_and_refunds_go_back_cash_first() {
         expected_total: None,
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     let receipt = pos.sell(&req).unwrap();
     let kinds: Vec<_> = receipt.tenders.iter().map(|t| t.kind).collect();
@@ -101,6 +103,8 @@ fn the_qr_part_of_a_split_is_what_reconciliation_expects() {
         expected_total: None,
         terminal_ref: None,
         tip: Some(eur(300)),
+        bundles: Vec::new(),
+        priced_at: None,
     };
     let receipt = pos.sell(&req).unwrap();
     assert_eq!(

@@ -295,6 +295,7 @@ fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
                 "id": o.id, "title": o.title, "kind": o.kind.name(), "price_minor": o.price.minor,
                 "currency": o.price.currency.code(), "available": o.remaining,
                 "lane": o.lane.map(String::from), "grants_priority": o.grants_priority,
+                "archived": o.archived, "variant_of": o.variant_of, "cost_minor": o.cost,
             })
         })
         .collect();
@@ -371,6 +372,8 @@ fn sell(pos: &mut Pos, input: &SellInput<'_>) -> anyhow::Result<Outcome> {
         expected_total: None,
         terminal_ref: input.terminal_ref.map(str::to_string),
         tip,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     let r = match pos.sell(&req) {
         Ok(r) => r,

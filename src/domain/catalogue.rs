@@ -95,6 +95,102 @@ pub struct Offer {
     /// A priority add-on: each unit makes one gig ticket of the same order a priority ticket.
     #[serde(default)]
     pub grants_priority: bool,
+    /// Emoji and colour of the tile.
+    #[serde(default)]
+    pub look: TileLook,
+    /// The offer this one is a variant of (a 30-minute version of a 15-minute gig).
+    #[serde(default)]
+    pub variant_of: Option<i64>,
+    /// What one unit costs the creator (materials, printing), in minor units: for margins.
+    #[serde(default)]
+    pub cost: i64,
+    /// Archived offers are off the Sell screen; their orders stay as they were.
+    #[serde(default)]
+    pub archived: bool,
+}
+
+/// How a tile looks, so a helper finds it at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TileLook {
+    /// One emoji (or none).
+    pub emoji: String,
+    /// `0xRRGGBB`, or None for the theme's colour.
+    pub colour: Option<u32>,
+}
+
+/// The colours the editor offers for tiles: distinct on a bright screen and for common colour
+/// blindness (Okabe–Ito palette).
+pub const TILE_COLOURS: [(&str, u32); 7] = [
+    ("Orange", 0xE69F00),
+    ("Sky", 0x56B4E9),
+    ("Green", 0x009E73),
+    ("Yellow", 0xF0E442),
+    ("Blue", 0x0072B2),
+    ("Red", 0xD55E00),
+    ("Pink", 0xCC79A7),
+];
+
+impl TileLook {
+    /// Checks the look: at most one emoji-sized grapheme (8 characters), a 24-bit colour.
+    pub fn check(&self) -> Result<(), String> {
+        if self.emoji.chars().count() > 8 || self.emoji.chars().any(char::is_alphanumeric) {
+            return Err("emoji: one emoji, or leave it empty".into());
+        }
+        if self.colour.is_some_and(|c| c > 0xFF_FFFF) {
+            return Err("colour: a colour like #E69F00".into());
+        }
+        Ok(())
+    }
+}
+
+/// A fixed set of offers sold together at one price; stock, claims and tickets follow the parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// Store id.
+    pub id: i64,
+    /// Tile and receipt title, 1–80 characters.
+    pub title: String,
+    /// What the whole bundle costs.
+    pub price: Money,
+    /// `(offer id, units)` of each part.
+    pub parts: Vec<(i64, u32)>,
+    /// Tile emoji.
+    pub emoji: String,
+    /// Off the Sell screen.
+    pub archived: bool,
+}
+
+impl Bundle {
+    /// A bundle can be sold as often as its scarcest part allows; a part that cannot be sold
+    /// (not live yet, closed, archived, gone) makes the bundle unsellable.
+    pub fn availability(&self, offers: &[Offer], now: Timestamp) -> Availability {
+        let mut most: Option<u32> = None;
+        for (offer_id, qty) in &self.parts {
+            let Some(offer) = offers.iter().find(|o| o.id == *offer_id && !o.archived) else {
+                return Availability::Closed;
+            };
+            match offer.availability(now) {
+                Availability::Unlimited => {}
+                Availability::Left(n) => {
+                    let times = n / (*qty).max(1);
+                    if times == 0 {
+                        return Availability::SoldOut;
+                    }
+                    most = Some(most.map_or(times, |m| m.min(times)));
+                }
+                other => return other,
+            }
+        }
+        most.map_or(Availability::Unlimited, Availability::Left)
+    }
+
+    /// The parts' list prices added up: what the bundle saves against.
+    pub fn list_total(&self, offers: &[Offer]) -> Option<i64> {
+        self.parts.iter().try_fold(0_i64, |sum, (offer_id, qty)| {
+            let offer = offers.iter().find(|o| o.id == *offer_id)?;
+            Some(sum + offer.price.minor * i64::from(*qty))
+        })
+    }
 }
 
 /// What a tile says about whether an offer can be sold right now.
@@ -147,6 +243,9 @@ pub fn countdown(secs: i64) -> String {
 impl Offer {
     /// Whether and how much of this offer can be sold at `now`.
     pub fn availability(&self, now: Timestamp) -> Availability {
+        if self.archived {
+            return Availability::Closed;
+        }
         if let OfferKind::Drop { go_live, close, .. } = &self.kind {
             if now < *go_live {
                 let secs = go_live.as_second() - now.as_second();
@@ -185,7 +284,42 @@ mod tests {
             lane: None,
             held: 0,
             grants_priority: false,
+            look: Default::default(),
+            variant_of: None,
+            cost: 0,
+            archived: false,
         }
+    }
+
+    #[test]
+    fn a_bundle_sells_as_often_as_its_scarcest_part() {
+        let now = Timestamp::from_second(2_000).unwrap();
+        let poster = drop_offer(5, 1_000, None);
+        let mut tote = drop_offer(4, 1_000, None);
+        tote.id = 2;
+        let bundle = Bundle {
+            id: 1,
+            title: "Fan pack".into(),
+            price: Money::new(2000, Currency::Eur),
+            parts: vec![(1, 1), (2, 2)],
+            emoji: String::new(),
+            archived: false,
+        };
+        let offers = vec![poster.clone(), tote.clone()];
+        assert_eq!(bundle.availability(&offers, now), Availability::Left(2));
+        assert_eq!(bundle.list_total(&offers), Some(1250 * 3));
+        tote.remaining = Some(1);
+        assert_eq!(
+            bundle.availability(&[poster.clone(), tote.clone()], now),
+            Availability::SoldOut
+        );
+        tote.archived = true;
+        assert_eq!(
+            bundle.availability(&[poster, tote], now),
+            Availability::Closed
+        );
+        let early = Timestamp::from_second(900).unwrap();
+        assert!(!bundle.availability(&offers, early).can_sell());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Offer, OfferKind, VatRate};
+use super::catalogue::{Offer, OfferKind, TileLook, VatRate};
 use super::money::{Currency, Money, parse_amount};
 
 /// The format name written into every JSON export.
@@ -50,6 +50,15 @@ pub struct OfferRow {
     /// A priority add-on (goes with a gig ticket).
     #[serde(default)]
     pub priority_addon: bool,
+    /// The tile's emoji.
+    #[serde(default)]
+    pub emoji: String,
+    /// The tile's colour, `#RRGGBB`, empty for the theme colour.
+    #[serde(default)]
+    pub colour: String,
+    /// What one unit costs the creator, e.g. "1.20"; empty for nothing.
+    #[serde(default)]
+    pub cost: String,
 }
 
 /// A JSON export: the format, the currency of every price, and the rows.
@@ -82,6 +91,17 @@ impl OfferRow {
             vat: vat_text(offer.vat),
             lane: offer.lane.map(String::from),
             priority_addon: offer.grants_priority,
+            emoji: offer.look.emoji.clone(),
+            colour: offer
+                .look
+                .colour
+                .map(|c| format!("#{c:06X}"))
+                .unwrap_or_default(),
+            cost: if offer.cost > 0 {
+                Money::new(offer.cost, offer.price.currency).plain()
+            } else {
+                String::new()
+            },
             ..OfferRow::default()
         };
         match &offer.kind {
@@ -123,7 +143,7 @@ impl OfferRow {
         if price.minor > most.minor {
             return Err(format!("price: at most {most}"));
         }
-        let vat = parse_vat(&self.vat)?;
+        let vat = parse_vat("vat", &self.vat)?;
         let only = |field: &str, set: bool, kinds: &str| -> Result<(), String> {
             if set {
                 Err(format!(
@@ -194,6 +214,33 @@ impl OfferRow {
         if self.priority_addon && !matches!(kind, OfferKind::Item) {
             return Err("priority_addon: only an item can be a priority add-on".into());
         }
+        let colour = match self.colour.trim().trim_start_matches('#') {
+            "" => None,
+            hex if hex.len() == 6 => Some(
+                u32::from_str_radix(hex, 16)
+                    .map_err(|_| format!("colour: #RRGGBB like #E69F00 (not '{}')", self.colour))?,
+            ),
+            _ => {
+                return Err(format!(
+                    "colour: #RRGGBB like #E69F00 (not '{}')",
+                    self.colour
+                ));
+            }
+        };
+        let look = TileLook {
+            emoji: self.emoji.trim().to_string(),
+            colour,
+        };
+        look.check()?;
+        let cost = match self.cost.trim() {
+            "" => 0,
+            typed => {
+                parse_amount(typed, currency)
+                    .map_err(|e| format!("cost: {e}"))?
+                    .minor
+            }
+        };
+
         Ok(Offer {
             id: 0,
             title: title.to_string(),
@@ -204,6 +251,10 @@ impl OfferRow {
             lane,
             held: 0,
             grants_priority: self.priority_addon,
+            look,
+            variant_of: None,
+            cost,
+            archived: false,
         })
     }
 }
@@ -214,9 +265,23 @@ fn vat_text(vat: VatRate) -> String {
 }
 
 /// "19", "7.5", "19%" → basis points.
-fn parse_vat(text: &str) -> Result<VatRate, String> {
+/// A VAT rate as people type it (`19`, `7.5`, `8.25 %`): 0 to 30 % with at most two decimals;
+/// the error names `field`.
+pub fn parse_vat(field: &str, text: &str) -> Result<VatRate, String> {
+    parse_percent(field, text, MAX_VAT_BP).map(VatRate)
+}
+
+/// A percentage as people type it (`20`, `12.5 %`, `7,25`) in basis points, 0 to `max_bp`,
+/// at most two decimals; the error names `field` and the range.
+pub fn parse_percent(field: &str, text: &str, max_bp: u32) -> Result<u32, String> {
     let t = text.trim().trim_end_matches('%').trim();
-    let bad = || format!("vat: a percentage from 0 to 30 with at most two decimals (not '{text}')");
+    let bad = || {
+        format!(
+            "{field}: a percentage from 0 to {} with at most two decimals (not '{}')",
+            max_bp / 100,
+            text.trim()
+        )
+    };
     let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
     if whole.is_empty()
         || frac.len() > 2
@@ -230,10 +295,10 @@ fn parse_vat(text: &str) -> Result<VatRate, String> {
         .checked_mul(100)
         .and_then(|w| w.checked_add(frac))
         .ok_or_else(bad)?;
-    if bp > MAX_VAT_BP {
+    if bp > max_bp {
         return Err(bad());
     }
-    Ok(VatRate(bp))
+    Ok(bp)
 }
 
 fn instant(field: &str, text: Option<&str>) -> Result<Option<Timestamp>, String> {
@@ -337,8 +402,8 @@ mod tests {
         assert_eq!((offer.vat, offer.lane), (VatRate(1900), Some('A')));
         let back = OfferRow::of(&offer);
         assert_eq!(back.to_offer(Currency::Eur).unwrap(), offer);
-        assert_eq!(parse_vat("7.5").unwrap(), VatRate(750));
-        assert_eq!(parse_vat("7,25%").unwrap(), VatRate(725));
+        assert_eq!(parse_vat("vat", "7.5").unwrap(), VatRate(750));
+        assert_eq!(parse_vat("vat", "7,25%").unwrap(), VatRate(725));
     }
 
     #[test]

@@ -4,8 +4,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use super::catalogue::VatRate;
 use super::money::Currency;
 use super::payment::PaymentProfile;
+use super::pricing::VatMode;
 
 /// One pop-up: everything else hangs off it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +30,183 @@ pub struct Event {
     pub claim_valid_hours: u32,
     /// How the queue runs.
     pub queue: super::queue::QueueRules,
+    /// Whether prices include VAT or tax is added at checkout.
+    pub vat_mode: VatMode,
+    /// The rates the catalogue editor offers.
+    pub vat_rates: Vec<VatRate>,
+    /// Printed above the lines of every receipt (the creator's name, address, tax number).
+    pub receipt_header: String,
+    /// Printed under the totals (a thank-you, social handles).
+    pub receipt_footer: String,
+    /// Terms shown on receipts (refund policy, claim-code rules).
+    pub terms: String,
+}
+
+/// The currencies a creator can pick when setting up an event.
+pub const SETUP_CURRENCIES: [Currency; 5] = [
+    Currency::Eur,
+    Currency::Gbp,
+    Currency::Usd,
+    Currency::Brl,
+    Currency::Inr,
+];
+
+/// An event as the creator types it in the set-up form (or the CLI).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EventSetup {
+    /// Name, 1–80 characters.
+    pub name: String,
+    /// Venue, up to 80 characters.
+    pub venue: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Tax mode.
+    pub vat_mode: VatMode,
+    /// VAT rates as typed: `19, 7` or `8.875`.
+    pub vat_rates: String,
+    /// Receipt header text.
+    pub receipt_header: String,
+    /// Receipt footer text.
+    pub receipt_footer: String,
+    /// Terms on receipts.
+    pub terms: String,
+}
+
+/// The set-up form, checked: what the store writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedSetup {
+    /// Name.
+    pub name: String,
+    /// Venue.
+    pub venue: String,
+    /// Time zone.
+    pub time_zone: String,
+    /// Currency.
+    pub currency: Currency,
+    /// Tax mode.
+    pub vat_mode: VatMode,
+    /// Rates, ascending, no duplicates.
+    pub vat_rates: Vec<VatRate>,
+    /// Receipt header.
+    pub receipt_header: String,
+    /// Receipt footer.
+    pub receipt_footer: String,
+    /// Terms.
+    pub terms: String,
+}
+
+fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, String> {
+    let value = value.trim();
+    let len = value.chars().count();
+    if len < min || len > max {
+        return Err(if min > 0 {
+            format!("{field}: {min} to {max} characters (now {len})")
+        } else {
+            format!("{field}: at most {max} characters (now {len})")
+        });
+    }
+    Ok(value.to_string())
+}
+
+/// An instant typed in the event's local time: `21:30` (on the day of `today` there),
+/// `2026-11-21 21:30`, or RFC 3339 with an offset.
+pub fn parse_local(
+    field: &str,
+    input: &str,
+    time_zone: &str,
+    today: Timestamp,
+) -> Result<Timestamp, String> {
+    let t = input.trim();
+    if let Ok(at) = t.parse::<Timestamp>() {
+        return Ok(at);
+    }
+    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
+    let bad = || format!("{field}: a time like 21:30 or 2026-11-21 21:30 (not '{t}')");
+    let civil = if t.len() <= 5 {
+        let time: jiff::civil::Time = t.parse().map_err(|_| bad())?;
+        today.to_zoned(tz.clone()).date().to_datetime(time)
+    } else {
+        t.replacen(' ', "T", 1)
+            .parse::<jiff::civil::DateTime>()
+            .map_err(|_| bad())?
+    };
+    civil.to_zoned(tz).map(|z| z.timestamp()).map_err(|_| bad())
+}
+
+/// The local form `parse_local` reads back: `2026-11-21 21:30`.
+pub fn local_input(at: Timestamp, time_zone: &str) -> String {
+    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
+    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+impl EventSetup {
+    /// The form showing an existing event.
+    pub fn of(event: &Event) -> EventSetup {
+        EventSetup {
+            name: event.name.clone(),
+            venue: event.venue.clone(),
+            time_zone: event.time_zone.clone(),
+            currency: event.currency.code().to_string(),
+            vat_mode: event.vat_mode,
+            vat_rates: event
+                .vat_rates
+                .iter()
+                .map(|r| r.label().trim_end_matches('%').to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            receipt_header: event.receipt_header.clone(),
+            receipt_footer: event.receipt_footer.clone(),
+            terms: event.terms.clone(),
+        }
+    }
+
+    /// Checks every field; the message names the field and the rule.
+    pub fn check(&self) -> Result<CheckedSetup, String> {
+        let name = text("name", &self.name, 1, 80)?;
+        let venue = text("venue", &self.venue, 0, 80)?;
+        let time_zone = self.time_zone.trim().to_string();
+        if !known_time_zone(&time_zone) {
+            return Err(format!(
+                "time zone '{time_zone}': use an IANA name like Europe/Berlin or America/New_York"
+            ));
+        }
+        let currency = Currency::from_code(self.currency.trim())
+            .filter(|c| SETUP_CURRENCIES.contains(c))
+            .ok_or_else(|| {
+                format!(
+                    "currency '{}': use one of {}",
+                    self.currency.trim(),
+                    SETUP_CURRENCIES.map(|c| c.code()).join(", ")
+                )
+            })?;
+        let mut vat_rates = self
+            .vat_rates
+            .split([',', ';', ' '])
+            .filter(|p| !p.trim().is_empty())
+            .map(|rate| super::catalogue_file::parse_vat(&format!("VAT rate '{rate}'"), rate))
+            .collect::<Result<Vec<_>, _>>()?;
+        vat_rates.sort();
+        vat_rates.dedup();
+        if vat_rates.is_empty() {
+            return Err("VAT rates: at least one rate (0 when no tax applies)".into());
+        }
+        if vat_rates.len() > 6 {
+            return Err("VAT rates: at most 6 rates".into());
+        }
+        Ok(CheckedSetup {
+            name,
+            venue,
+            time_zone,
+            currency,
+            vat_mode: self.vat_mode,
+            vat_rates,
+            receipt_header: text("receipt header", &self.receipt_header, 0, 200)?,
+            receipt_footer: text("receipt footer", &self.receipt_footer, 0, 200)?,
+            terms: text("terms", &self.terms, 0, 600)?,
+        })
+    }
 }
 
 /// `2026-11-21 21:05 CET` in the event's zone; falls back to UTC for an unknown zone name.
@@ -58,5 +237,50 @@ mod tests {
         assert_eq!(local_time(at, "Nowhere/City"), "2026-11-21 20:05 UTC");
         assert_eq!(local_clock(at, "Asia/Kolkata"), "01:35:00");
         assert!(known_time_zone("America/Sao_Paulo"));
+    }
+
+    fn setup() -> EventSetup {
+        EventSetup {
+            name: "Rooftop pop-up".into(),
+            venue: "Dock 4, Hamburg".into(),
+            time_zone: "Europe/Berlin".into(),
+            currency: "EUR".into(),
+            vat_mode: VatMode::Inclusive,
+            vat_rates: "19, 7".into(),
+            ..EventSetup::default()
+        }
+    }
+
+    #[test]
+    fn a_set_up_form_is_checked_field_by_field() {
+        let ok = setup().check().unwrap();
+        assert_eq!(ok.vat_rates, vec![VatRate(700), VatRate(1900)]);
+        assert_eq!(ok.currency, Currency::Eur);
+        let with = |f: fn(&mut EventSetup)| {
+            let mut s = setup();
+            f(&mut s);
+            s.check().unwrap_err()
+        };
+        assert!(with(|s| s.name = "  ".into()).starts_with("name: 1 to 80"));
+        assert!(with(|s| s.time_zone = "Mars/Olympus".into()).starts_with("time zone"));
+        assert!(with(|s| s.currency = "JPY".into()).contains("EUR, GBP, USD, BRL, INR"));
+        assert!(with(|s| s.vat_rates = "19, 45".into()).starts_with("VAT rate '45': a percentage"));
+        assert!(with(|s| s.vat_rates = String::new()).starts_with("VAT rates: at least one"));
+        assert!(with(|s| s.terms = "x".repeat(601)).starts_with("terms: at most 600"));
+    }
+
+    #[test]
+    fn local_times_read_in_the_event_zone() {
+        let today: Timestamp = "2026-11-21T15:00:00Z".parse().unwrap();
+        let at = parse_local("go-live", "21:30", "Europe/Berlin", today).unwrap();
+        assert_eq!(at.to_string(), "2026-11-21T20:30:00Z");
+        let at = parse_local("go-live", "2026-11-22 09:05", "America/New_York", today).unwrap();
+        assert_eq!(at.to_string(), "2026-11-22T14:05:00Z");
+        assert_eq!(local_input(at, "America/New_York"), "2026-11-22 09:05");
+        assert!(
+            parse_local("go-live", "25:00", "UTC", today)
+                .unwrap_err()
+                .starts_with("go-live: a time")
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Pure domain logic: no egui, no SQL, no clock reads, no I/O. Time comes in as an argument.
 
+pub mod basket;
 pub mod catalogue;
 pub mod catalogue_file;
 pub mod claim;
@@ -8,6 +9,7 @@ pub mod event;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod pricing;
 pub mod qr;
 pub mod queue;
 pub mod reconcile;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Offer, VatRate};
 use super::money::{Currency, Money, parse_amount};
+use super::pricing::{self, VatMode};
 
 /// One line of a basket: an offer's title, price and VAT frozen at the moment of sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,15 +23,49 @@ pub struct Line {
     pub vat: VatRate,
     /// Units.
     pub qty: u32,
+    /// Taken off the whole line (a discount window, or the line's share of a bundle's saving).
+    #[serde(default)]
+    pub discount: i64,
+    /// Why the price differs, for the receipt: "Happy hour -20%", "in Fan pack".
+    #[serde(default)]
+    pub note: String,
 }
 
 impl Line {
-    /// Price × quantity.
+    /// A line of `offer` at its list price, no discount.
+    pub fn of(offer: &Offer, qty: u32) -> Line {
+        Line {
+            offer_id: offer.id,
+            title: offer.title.clone(),
+            unit_price: offer.price,
+            vat: offer.vat,
+            qty,
+            discount: 0,
+            note: String::new(),
+        }
+    }
+
+    /// Price × quantity less the discount (in the event's tax mode: with or without VAT).
     pub fn amount(&self) -> Money {
         Money::new(
-            self.unit_price.minor * i64::from(self.qty),
+            self.unit_price.minor * i64::from(self.qty) - self.discount,
             self.unit_price.currency,
         )
+    }
+
+    /// Units `from..from + qty` of this line, with their exact share of the discount: shares
+    /// are cut at running totals, so refunding a line in parts gives back exactly the line.
+    pub fn units(&self, from: u32, qty: u32) -> Line {
+        let cut = |units: u32| {
+            let whole = i128::from(self.discount) * i128::from(units);
+            i64::try_from(whole / i128::from(self.qty.max(1))).unwrap_or(0)
+        };
+        let to = from.saturating_add(qty).min(self.qty);
+        Line {
+            qty: to.saturating_sub(from),
+            discount: cut(to) - cut(from),
+            ..self.clone()
+        }
     }
 }
 
@@ -47,40 +82,16 @@ pub struct VatLine {
     pub net: Money,
 }
 
-/// Splits VAT-inclusive lines per rate. VAT is rounded once per rate (half away from zero), and
-/// net is derived as gross − VAT, so lines, breakdown and total always agree to the minor unit.
-pub fn vat_breakdown(lines: &[Line], currency: Currency) -> Vec<VatLine> {
-    let mut rates: Vec<VatRate> = lines.iter().map(|l| l.vat).collect();
-    rates.sort();
-    rates.dedup();
-    rates
-        .into_iter()
-        .map(|rate| {
-            let gross: i64 = lines
-                .iter()
-                .filter(|l| l.vat == rate)
-                .map(|l| l.amount().minor)
-                .sum();
-            let vat = contained_vat(gross, rate);
-            VatLine {
-                rate,
-                gross: Money::new(gross, currency),
-                vat: Money::new(vat, currency),
-                net: Money::new(gross - vat, currency),
-            }
-        })
-        .collect()
+/// VAT per rate of `lines` in the event's tax mode: VAT is rounded once per rate, so lines,
+/// breakdown and total always agree to the minor unit (see [`pricing::tax_breakdown`]).
+pub fn vat_breakdown(lines: &[Line], mode: VatMode, currency: Currency) -> Vec<VatLine> {
+    let amounts: Vec<(VatRate, i64)> = lines.iter().map(|l| (l.vat, l.amount().minor)).collect();
+    pricing::tax_breakdown(&amounts, mode, currency)
 }
 
-/// VAT contained in a VAT-inclusive amount: gross × r / (10000 + r), rounded half away from zero.
-fn contained_vat(gross_minor: i64, rate: VatRate) -> i64 {
-    let r = i128::from(rate.0);
-    let num = i128::from(gross_minor) * r;
-    let den = 10_000 + r;
-    let q = (2 * num.abs() + den) / (2 * den);
-    let q = if num < 0 { -q } else { q };
-    // The quotient is below |gross_minor|, which already fits in i64.
-    i64::try_from(q).unwrap_or(0)
+/// What the fan pays for `lines`: their sum, plus the tax on top in exclusive mode.
+pub fn lines_total(lines: &[Line], mode: VatMode, currency: Currency) -> Money {
+    pricing::total_of(&vat_breakdown(lines, mode, currency), currency)
 }
 
 /// A basket being built at the Sell screen.
@@ -88,6 +99,8 @@ fn contained_vat(gross_minor: i64, rate: VatRate) -> i64 {
 pub struct Cart {
     /// Lines in the order they were added; one line per offer.
     pub lines: Vec<Line>,
+    /// `(bundle id, count)` in the order added.
+    pub bundles: Vec<(i64, u32)>,
 }
 
 impl Cart {
@@ -97,13 +110,7 @@ impl Cart {
             line.qty += 1;
             return;
         }
-        self.lines.push(Line {
-            offer_id: offer.id,
-            title: offer.title.clone(),
-            unit_price: offer.price,
-            vat: offer.vat,
-            qty: 1,
-        });
+        self.lines.push(Line::of(offer, 1));
     }
 
     /// Removes one unit of the offer; drops the line at zero.
@@ -125,16 +132,28 @@ impl Cart {
 
     /// True when nothing is in the basket.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.lines.is_empty() && self.bundles.is_empty()
     }
 
-    /// The sum of the lines, or None for an empty basket.
-    pub fn total(&self) -> Option<Money> {
-        let currency = self.lines.first()?.unit_price.currency;
-        Some(Money::new(
-            self.lines.iter().map(|l| l.amount().minor).sum(),
-            currency,
-        ))
+    /// `(offer id, units)` of the single offers.
+    pub fn items(&self) -> Vec<(i64, u32)> {
+        self.lines.iter().map(|l| (l.offer_id, l.qty)).collect()
+    }
+
+    /// One more of a bundle.
+    pub fn add_bundle(&mut self, bundle_id: i64) {
+        match self.bundles.iter_mut().find(|b| b.0 == bundle_id) {
+            Some(b) => b.1 += 1,
+            None => self.bundles.push((bundle_id, 1)),
+        }
+    }
+
+    /// One fewer of a bundle.
+    pub fn remove_bundle(&mut self, bundle_id: i64) {
+        if let Some(b) = self.bundles.iter_mut().find(|b| b.0 == bundle_id) {
+            b.1 = b.1.saturating_sub(1);
+        }
+        self.bundles.retain(|b| b.1 > 0);
     }
 }
 
@@ -465,9 +484,29 @@ pub struct Receipt {
     pub claims: Vec<IssuedClaim>,
     /// Queue tickets for gigs.
     pub tickets: Vec<IssuedTicket>,
+    /// Whether the prices include VAT or tax was added on top.
+    #[serde(default)]
+    pub vat_mode: VatMode,
+    /// The creator's header text.
+    #[serde(default)]
+    pub header: String,
+    /// The creator's footer text.
+    #[serde(default)]
+    pub footer: String,
+    /// Terms printed at the end.
+    #[serde(default)]
+    pub terms: String,
 }
 
 impl Receipt {
+    /// What the discounts and bundles took off, in total.
+    pub fn discounts(&self) -> Money {
+        Money::new(
+            self.lines.iter().map(|l| l.discount).sum(),
+            self.total.currency,
+        )
+    }
+
     /// Cash given back (only the last tender of a split can give change).
     pub fn change(&self) -> Money {
         Money::new(
@@ -519,13 +558,39 @@ mod tests {
             unit_price: Money::new(price, Currency::Eur),
             vat: VatRate(vat),
             qty,
+            discount: 0,
+            note: String::new(),
         }
+    }
+
+    #[test]
+    fn a_discount_is_shared_exactly_over_refunded_units() {
+        let l = Line {
+            discount: 100,
+            ..line(500, 1900, 3)
+        };
+        assert_eq!(l.amount().minor, 1400);
+        let parts = [l.units(0, 1), l.units(1, 1), l.units(2, 1)];
+        assert_eq!(parts.iter().map(|p| p.discount).sum::<i64>(), 100);
+        assert_eq!(parts.iter().map(|p| p.amount().minor).sum::<i64>(), 1400);
+        assert_eq!(l.units(1, 5).qty, 2);
+    }
+
+    #[test]
+    fn exclusive_mode_adds_the_tax_on_top() {
+        let lines = [line(1000, 825, 1), line(250, 0, 2)];
+        let total = lines_total(&lines, VatMode::Exclusive, Currency::Usd);
+        assert_eq!(total.minor, 1000 + 83 + 500);
+        assert_eq!(
+            lines_total(&lines, VatMode::Inclusive, Currency::Usd).minor,
+            1500
+        );
     }
 
     #[test]
     fn vat_is_extracted_per_rate() {
         let lines = [line(1250, 1900, 1), line(300, 700, 2), line(500, 1900, 1)];
-        let b = vat_breakdown(&lines, Currency::Eur);
+        let b = vat_breakdown(&lines, VatMode::Inclusive, Currency::Eur);
         assert_eq!(b.len(), 2);
         assert_eq!(b[0].rate, VatRate(700));
         assert_eq!(
@@ -543,7 +608,7 @@ mod tests {
         for price in (1..5_000).step_by(7) {
             for rate in [0, 500, 700, 1900, 2000, 2100, 2500] {
                 let lines = [line(price, rate, 3), line(price + 1, 1900, 1)];
-                let b = vat_breakdown(&lines, Currency::Eur);
+                let b = vat_breakdown(&lines, VatMode::Inclusive, Currency::Eur);
                 let total: i64 = lines.iter().map(|l| l.amount().minor).sum();
                 let sum: i64 = b.iter().map(|v| v.net.minor + v.vat.minor).sum();
                 assert_eq!(sum, total, "price {price} rate {rate}");
@@ -717,16 +782,24 @@ mod tests {
             remaining: None,
             held: 0,
             grants_priority: false,
+            look: Default::default(),
+            variant_of: None,
+            cost: 0,
+            archived: false,
             lane: None,
         };
         let mut cart = Cart::default();
         cart.add(&offer);
         cart.add(&offer);
         assert_eq!(cart.qty_of(7), 2);
-        assert_eq!(cart.total(), Some(Money::new(2500, Currency::Eur)));
+        assert_eq!(cart.items(), vec![(7, 2)]);
+        cart.add_bundle(3);
+        cart.add_bundle(3);
+        cart.remove_bundle(3);
+        assert_eq!(cart.bundles, vec![(3, 1)]);
+        cart.remove_bundle(3);
         cart.remove_one(7);
         cart.remove_one(7);
         assert!(cart.is_empty());
-        assert_eq!(cart.total(), None);
     }
 }

@@ -70,13 +70,7 @@ pub fn plan(
                         left: left(l),
                     });
                 }
-                out.push((
-                    l.line_no,
-                    Line {
-                        qty,
-                        ..l.line.clone()
-                    },
-                ));
+                out.push((l.line_no, l.line.units(l.refunded, qty)));
             }
             out
         }
@@ -137,6 +131,8 @@ mod tests {
                 unit_price: Money::new(500, Currency::Eur),
                 vat: VatRate(1900),
                 qty,
+                discount: 0,
+                note: String::new(),
             },
             refunded,
         }

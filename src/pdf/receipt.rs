@@ -7,7 +7,9 @@ use super::canvas::{Canvas, Weight};
 use super::{PdfError, fonts};
 use crate::domain::claim::{grouped, qr_matrix};
 use crate::domain::event::local_time;
+use crate::domain::money::Money;
 use crate::domain::order::{Receipt, TenderKind};
+use crate::domain::pricing::VatMode;
 use crate::domain::refund::Refund;
 
 const WIDTH: Mm = Mm(80.0);
@@ -28,13 +30,24 @@ pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
     totals(&mut c, r);
     tickets_and_claims(&mut c, r)?;
     c.advance(Mm(2.0));
-    c.centered("Thank you!", BODY, Weight::Bold);
+    if r.footer.trim().is_empty() {
+        c.centered("Thank you!", BODY, Weight::Bold);
+    } else {
+        c.left_right(r.footer.trim(), "", BODY, Weight::Bold);
+    }
+    if !r.terms.trim().is_empty() {
+        c.advance(Mm(1.0));
+        c.left_right(r.terms.trim(), "", SMALL, Weight::Regular);
+    }
     Ok(c.finish(&format!("Receipt {}", r.number)))
 }
 
 fn header(c: &mut Canvas<'_>, r: &Receipt) {
     c.centered(&r.event_name, TITLE, Weight::Bold);
     c.centered(&r.venue, BODY, Weight::Regular);
+    if !r.header.trim().is_empty() {
+        c.left_right(r.header.trim(), "", SMALL, Weight::Regular);
+    }
     c.advance(Mm(1.5));
     c.left_right(
         &format!("Receipt {}", r.number),
@@ -69,20 +82,45 @@ fn lines(c: &mut Canvas<'_>, r: &Receipt) {
                 Weight::Regular,
             );
         }
+        if !l.note.is_empty() {
+            let off = if l.discount > 0 {
+                format!("-{}", Money::new(l.discount, l.unit_price.currency))
+            } else {
+                String::new()
+            };
+            c.columns(&[(Mm(8.0), &l.note)], &off, SMALL, Weight::Regular);
+        }
     }
     c.rule();
 }
 
 fn totals(c: &mut Canvas<'_>, r: &Receipt) {
-    c.left_right("TOTAL", &r.total.to_string(), TITLE, Weight::Bold);
-    for v in &r.vat {
-        let label = format!(
-            "incl. VAT {} on {} (net {})",
-            v.rate.label(),
-            v.gross,
-            v.net
-        );
-        c.left_right(&label, &v.vat.to_string(), SMALL, Weight::Regular);
+    let saving = r.discounts();
+    if saving.minor > 0 {
+        c.left_right("You saved", &saving.to_string(), BODY, Weight::Regular);
+    }
+    match r.vat_mode {
+        VatMode::Inclusive => {
+            c.left_right("TOTAL", &r.total.to_string(), TITLE, Weight::Bold);
+            for v in &r.vat {
+                let label = format!(
+                    "incl. VAT {} on {} (net {})",
+                    v.rate.label(),
+                    v.gross,
+                    v.net
+                );
+                c.left_right(&label, &v.vat.to_string(), SMALL, Weight::Regular);
+            }
+        }
+        VatMode::Exclusive => {
+            let net = Money::new(r.vat.iter().map(|v| v.net.minor).sum(), r.total.currency);
+            c.left_right("Subtotal", &net.to_string(), BODY, Weight::Regular);
+            for v in &r.vat {
+                let label = format!("Tax {} on {}", v.rate.label(), v.net);
+                c.left_right(&label, &v.vat.to_string(), BODY, Weight::Regular);
+            }
+            c.left_right("TOTAL", &r.total.to_string(), TITLE, Weight::Bold);
+        }
     }
     if r.tip.minor > 0 {
         c.left_right(

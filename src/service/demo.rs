@@ -3,12 +3,15 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::PosResult;
-use crate::domain::catalogue::{Offer, OfferKind, VatRate};
+use crate::domain::catalogue::{Bundle, Offer, OfferKind, TileLook, VatRate};
+use crate::domain::event::CheckedSetup;
 use crate::domain::money::{Currency, Money};
+use crate::domain::order::TenderKind;
 use crate::domain::payment::{EpcProfile, PaymentProfile};
+use crate::domain::pricing::{Discount, DiscountOff, Fee, Share, VatMode};
 use crate::domain::queue::lane_letter;
 use crate::store::events::{self, NewEvent};
-use crate::store::{Store, audit, offers, refunds};
+use crate::store::{Store, audit, deals, offers, refunds};
 
 /// German VAT: services and merch at the standard rate, printed matter reduced.
 const STANDARD: VatRate = VatRate(1900);
@@ -38,6 +41,8 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             created_at: now.as_second(),
         },
     )?;
+    events::set_setup(&tx, event_id, &demo_setup())?;
+    let mut ids = Vec::new();
     for (sort, (title, price_minor, vat, kind)) in catalogue(now).into_iter().enumerate() {
         // One lane per host: Mara runs the shoutouts and the meet & greets in lane A, her
         // support act Jo the song lessons in lane B.
@@ -54,16 +59,22 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             remaining: kind.initial_units(),
             held: 0,
             grants_priority: title == PRIORITY_ADDON,
+            look: look(title),
+            variant_of: None,
+            cost: cost(title),
+            archived: false,
             kind,
             lane,
         };
-        offers::insert(
+        let id = offers::insert(
             &tx,
             event_id,
             &offer,
-            i64::try_from(sort).unwrap_or(i64::MAX),
+            i64::try_from(sort * 10).unwrap_or(i64::MAX),
         )?;
+        ids.push((title, id, offer));
     }
+    deals_and_variants(&tx, event_id, now, &ids)?;
     // The demo's creator PIN is printed in the README; a real event sets its own.
     refunds::set_pin(
         &tx,
@@ -81,6 +92,124 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
     )?;
     tx.commit()?;
     Ok(true)
+}
+
+/// The demo's set-up: German VAT included in prices, and receipt texts a creator would print.
+fn demo_setup() -> CheckedSetup {
+    CheckedSetup {
+        name: "Mara Vey — After-show".into(),
+        venue: "Club Lindenhof, Berlin".into(),
+        time_zone: "Europe/Berlin".into(),
+        currency: Currency::Eur,
+        vat_mode: VatMode::Inclusive,
+        vat_rates: vec![REDUCED, STANDARD],
+        receipt_header: "Mara Vey Music · Kastanienallee 12, 10435 Berlin · USt-IdNr. DE000000000"
+            .into(),
+        receipt_footer: "Thank you for staying! Follow @maravey for the next pop-up.".into(),
+        terms: "Claim codes are valid for 48 hours and for one fan each. Refunds at the table \
+                with this receipt while the event runs."
+            .into(),
+    }
+}
+
+fn look(title: &str) -> TileLook {
+    let (emoji, colour) = match title {
+        "60-second shoutout" => ("📣", Some(0xE69F00)),
+        "5-minute meet & greet" => ("👋", Some(0xE69F00)),
+        "15-minute song lesson" => ("🎸", Some(0x56B4E9)),
+        "Signed tour poster" => ("🖼", Some(0xCC79A7)),
+        "Vinyl test pressing" => ("💿", Some(0xCC79A7)),
+        "Signed postcard" => ("✉", Some(0x009E73)),
+        "Tour tote bag" => ("👜", Some(0x009E73)),
+        _ => ("⭐", Some(0xF0E442)),
+    };
+    TileLook {
+        emoji: emoji.into(),
+        colour,
+    }
+}
+
+/// What one unit costs Mara: printing, pressing, the bags.
+fn cost(title: &str) -> i64 {
+    match title {
+        "Signed tour poster" => 210,
+        "Vinyl test pressing" => 900,
+        "Signed postcard" => 40,
+        "Tour tote bag" => 480,
+        _ => 0,
+    }
+}
+
+/// A half-hour song lesson next to the 15-minute one (lane B, 70 % to Jo who teaches them), a
+/// fan pack bundle, a happy hour on postcards, suggestions in the basket and the card fee.
+fn deals_and_variants(
+    tx: &rusqlite::Connection,
+    event_id: i64,
+    now: Timestamp,
+    ids: &[(&str, i64, Offer)],
+) -> PosResult<()> {
+    let id = |title: &str| ids.iter().find(|i| i.0 == title).map(|i| i.1).unwrap_or(0);
+    let lesson = id("15-minute song lesson");
+    let jo = vec![("Jo Lind".to_string(), Share::Percent(7000))];
+    offers::set_splits(tx, lesson, &jo)?;
+    if let Some((_, _, base)) = ids.iter().find(|i| i.1 == lesson) {
+        let longer = Offer {
+            title: "30-minute song lesson".into(),
+            price: Money::new(11_000, Currency::Eur),
+            kind: OfferKind::Gig {
+                duration_mins: 30,
+                capacity: 4,
+            },
+            remaining: Some(4),
+            variant_of: Some(lesson),
+            ..base.clone()
+        };
+        let longer_id = offers::insert(tx, event_id, &longer, 25)?;
+        offers::set_splits(tx, longer_id, &jo)?;
+    }
+    deals::save_bundle(
+        tx,
+        event_id,
+        &Bundle {
+            id: 0,
+            title: "Fan pack: poster + tote".into(),
+            price: Money::new(2400, Currency::Eur),
+            parts: vec![(id("Signed tour poster"), 1), (id("Tour tote bag"), 1)],
+            emoji: "🎁".into(),
+            archived: false,
+        },
+    )?;
+    let at = |mins: i64| {
+        now.saturating_add(SignedDuration::from_mins(mins))
+            .unwrap_or(now)
+    };
+    deals::save_discount(
+        tx,
+        event_id,
+        &Discount {
+            id: 0,
+            name: "Happy hour".into(),
+            off: DiscountOff::Percent(2000),
+            offers: vec![id("Signed postcard")],
+            starts: at(-10),
+            ends: at(110),
+            max_uses: Some(100),
+            used: 0,
+        },
+    )?;
+    for gig in ["60-second shoutout", "5-minute meet & greet"] {
+        offers::set_cross_sells(tx, id(gig), &[id("Signed postcard"), id(PRIORITY_ADDON)])?;
+    }
+    events::set_fee(
+        tx,
+        event_id,
+        TenderKind::Card,
+        &Fee {
+            percent_bp: 139,
+            fixed: 0,
+        },
+    )?;
+    Ok(())
 }
 
 fn catalogue(now: Timestamp) -> Vec<(&'static str, i64, VatRate, OfferKind)> {

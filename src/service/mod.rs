@@ -8,6 +8,7 @@ mod drawer;
 mod queue;
 mod refund;
 mod sell;
+mod setup;
 
 use std::sync::Arc;
 
@@ -18,7 +19,8 @@ pub use catalogue::ImportReport;
 pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
 pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};
-pub use sell::{Checkout, SaleRequest};
+pub use sell::{Checkout, OWNER, SaleRequest};
+pub use setup::{Catalogue, Margin, OfferEdit};
 
 use crate::domain::catalogue::Offer;
 use crate::domain::claim::ClaimError;
@@ -220,6 +222,12 @@ pub enum PosError {
     /// A setting out of range.
     #[error("{0}")]
     Setting(String),
+    /// A basket that cannot be priced.
+    #[error(transparent)]
+    Basket(#[from] crate::domain::basket::BasketError),
+    /// A catalogue or event edit that breaks a rule (names the field).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Shorthand for service results.
@@ -243,26 +251,36 @@ pub struct Pos {
 
 impl Pos {
     /// Opens the service on the event open in `store`, as `station` (e.g. K1).
-    pub fn open(mut store: Store, station: &str, clock: Clock) -> PosResult<Pos> {
+    pub fn open(store: Store, station: &str, clock: Clock) -> PosResult<Pos> {
         let (station, station_no) = parse_station(station)?;
         let event = store::events::open_event(store.conn())?.ok_or(PosError::NoEvent)?;
-        let tx = store.immediate()?;
-        let station_id = store::events::ensure_station(&tx, event.id, &station)?;
-        let (key_id, secret) = store::events::current_key(&tx, event.id)?;
-        tx.commit()?;
         let mut pos = Pos {
             store,
             event,
-            key: (key_id, SigningKey::from_bytes(&secret)),
+            key: (0, SigningKey::from_bytes(&[0; 32])),
             keys: Vec::new(),
             helper: String::new(),
-            station_id,
+            station_id: 0,
             station,
             station_no,
             clock,
         };
-        pos.load_keys()?;
+        pos.reload()?;
         Ok(pos)
+    }
+
+    /// Re-reads the open event (after set-up changes or another event was opened): its station
+    /// row, its newest claim key and every verifying key.
+    fn reload(&mut self) -> PosResult<()> {
+        let event = store::events::open_event(self.store.conn())?.ok_or(PosError::NoEvent)?;
+        let tx = self.store.immediate()?;
+        let station_id = store::events::ensure_station(&tx, event.id, &self.station)?;
+        let (key_id, secret) = store::events::current_key(&tx, event.id)?;
+        tx.commit()?;
+        self.event = event;
+        self.station_id = station_id;
+        self.key = (key_id, SigningKey::from_bytes(&secret));
+        self.load_keys()
     }
 
     fn load_keys(&mut self) -> PosResult<()> {

@@ -7,10 +7,10 @@ use serde_json::json;
 
 use super::{Pos, PosError, PosResult};
 use crate::domain::money::Money;
-use crate::domain::order::{Line, ReceiptNo, TenderKind, refund_routes};
+use crate::domain::order::{Line, ReceiptNo, TenderKind, lines_total, refund_routes};
 use crate::domain::payment::PaymentProfile;
 use crate::domain::refund::{self, Refund, RefundableLine};
-use crate::store::orders::{self, OrderKey};
+use crate::store::orders::{self, OrderKey, StoredReceipt};
 use crate::store::{audit, events, offers, refunds};
 
 /// Who is asking.
@@ -146,8 +146,8 @@ impl Pos {
             })
             .collect();
         let plan = refund::plan(&refundable, req.lines.as_deref())?;
-        let amount = Money::new(plan.iter().map(|(_, l)| l.amount().minor).sum(), currency);
         let before = refunds::refunded_amount(&tx, &order.order_id)?;
+        let amount = refund_amount(&order, &refundable, &plan, before);
         let back = refund_routes(&order.tenders, Money::new(before, currency), amount);
         let mut revoked = 0;
         for (_, line) in &plan {
@@ -192,4 +192,31 @@ impl Pos {
             revoked_units: revoked,
         })
     }
+}
+
+/// What a refund gives back: the planned lines with their tax (exclusive mode adds it, rounded per
+/// rate). Refunding the last units gives back exactly what is left of the total, so refunds in
+/// parts never add up to a cent more or less than the fan paid.
+fn refund_amount(
+    order: &StoredReceipt,
+    refundable: &[RefundableLine],
+    plan: &[(u32, Line)],
+    before: i64,
+) -> Money {
+    let currency = order.total.currency;
+    let left = order.total.minor - before;
+    let everything = refundable.iter().all(|r| {
+        let now: u32 = plan
+            .iter()
+            .filter(|p| p.0 == r.line_no)
+            .map(|p| p.1.qty)
+            .sum();
+        r.refunded + now >= r.line.qty
+    });
+    if everything {
+        return Money::new(left, currency);
+    }
+    let lines: Vec<Line> = plan.iter().map(|(_, l)| l.clone()).collect();
+    let amount = lines_total(&lines, order.vat_mode, currency);
+    Money::new(amount.minor.min(left), currency)
 }

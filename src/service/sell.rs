@@ -6,18 +6,20 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Pos, PosError, PosResult};
+use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
 use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, Line, OrderSummary, Receipt, ReceiptNo, Tender, TenderKind,
-    check_tip, settle_split, vat_breakdown,
+    IssuedClaim, IssuedTicket, OrderSummary, Receipt, ReceiptNo, Tender, TenderKind, check_tip,
+    settle_split, vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
+use crate::domain::pricing::{Share, VatMode};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
-use crate::store::orders::{NewOrder, OrderKey, StoredReceipt};
-use crate::store::{self, audit, claims, events, holds, offers, orders, tickets};
+use crate::store::orders::{LineMeta, NewOrder, OrderKey, StoredReceipt};
+use crate::store::{self, audit, claims, deals, events, holds, offers, orders, tickets};
 
 /// Most units of one offer in one sale: a guard against a stuck key, not a business rule.
 const MAX_QTY: u32 = 99;
@@ -52,6 +54,30 @@ pub struct SaleRequest {
     pub terminal_ref: Option<String>,
     /// A tip on top of the total, kept apart from sales and VAT.
     pub tip: Option<Money>,
+    /// `(bundle id, count)` pairs.
+    pub bundles: Vec<(i64, u32)>,
+    /// When the fan was shown the price (the checkout's start): discount windows are taken as
+    /// they were then, so a window closing while the fan pays never changes what they owe.
+    /// Ignored when older than the event's hold time.
+    pub priced_at: Option<Timestamp>,
+}
+
+impl SaleRequest {
+    /// A plain sale of `items` by one method, nothing else set.
+    pub fn new(checkout: Checkout, items: Vec<(i64, u32)>, tender: TenderKind) -> SaleRequest {
+        SaleRequest {
+            checkout,
+            items,
+            tender,
+            tendered: None,
+            parts: Vec::new(),
+            expected_total: None,
+            terminal_ref: None,
+            tip: None,
+            bundles: Vec::new(),
+            priced_at: None,
+        }
+    }
 }
 
 impl Pos {
@@ -137,10 +163,15 @@ impl Pos {
     /// Sells and records payment in one transaction: order, lines, stock, tender, receipt number,
     /// claim codes, queue tickets and audit entry. Retrying the same checkout returns the same receipt.
     pub fn sell(&mut self, req: &SaleRequest) -> PosResult<Receipt> {
-        if req.items.is_empty() {
+        if req.items.is_empty() && req.bundles.is_empty() {
             return Err(PosError::EmptyCart);
         }
-        if req.items.iter().any(|(_, q)| !(1..=MAX_QTY).contains(q)) {
+        if req
+            .items
+            .iter()
+            .chain(&req.bundles)
+            .any(|(_, q)| !(1..=MAX_QTY).contains(q))
+        {
             return Err(PosError::BadQuantity { max: MAX_QTY });
         }
         let now = self.now();
@@ -158,6 +189,12 @@ impl Pos {
             .saturating_add(SignedDuration::from_hours(i64::from(
                 event.claim_valid_hours,
             )))
+            .unwrap_or(now);
+        let priced_at = req
+            .priced_at
+            .filter(|at| {
+                *at <= now && now.as_second() - at.as_second() <= i64::from(event.hold_secs)
+            })
             .unwrap_or(now);
         let tx = store.immediate()?;
         // Another station may have rotated the key: new codes use the newest.
@@ -181,19 +218,25 @@ impl Pos {
         )? {
             return Ok(receipt_of(event, done));
         }
-        let sold = take_units_for(&tx, event_id, currency, req, now)?;
-        let lines: Vec<Line> = sold
-            .iter()
-            .map(|(o, qty)| Line {
-                offer_id: o.id,
-                title: o.title.clone(),
-                unit_price: o.price,
-                vat: o.vat,
-                qty: *qty,
-            })
-            .collect();
+        let catalogue = offers::list(&tx, event_id, currency)?;
+        let bundles = if req.bundles.is_empty() {
+            Vec::new()
+        } else {
+            deals::bundles(&tx, event_id, currency)?
+        };
+        let discounts = deals::discounts(&tx, event_id)?;
+        let list = PriceList {
+            offers: &catalogue,
+            bundles: &bundles,
+            discounts: &discounts,
+            mode: event.vat_mode,
+            currency,
+        };
+        let priced = basket::quote(list, &req.items, &req.bundles, priced_at)?;
+        let sold = take_units_for(&tx, event_id, currency, &req.checkout, &priced.units(), now)?;
         check_priority_addons(&sold)?;
-        let total = Money::new(lines.iter().map(|l| l.amount().minor).sum(), currency);
+        let lines = priced.receipt_lines();
+        let total = priced.total;
         if let Some(expected) = req.expected_total
             && expected != total
         {
@@ -214,8 +257,25 @@ impl Pos {
                 .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
                 .map(|r| r.chars().take(40).collect());
         }
-        let (number, claims, tickets) =
-            issuer.record(&tx, req, &sold, &lines, (total, tip, &tenders), now)?;
+        let fees = events::fees(&tx, event_id)?;
+        let fee = tenders
+            .iter()
+            .map(|t| {
+                fees.iter()
+                    .find(|f| f.0 == t.kind)
+                    .map_or(0, |f| f.1.on(t.tendered.minor - t.change.minor))
+            })
+            .sum();
+        let sale = Sale {
+            priced: &priced,
+            sold: &sold,
+            total,
+            tip,
+            tenders: &tenders,
+            fee,
+            mode: event.vat_mode,
+        };
+        let (number, claims, tickets) = issuer.record(&tx, req, &sale, now)?;
         tx.commit()?;
         // Built from what was written (a test checks it equals the stored receipt).
         let stored = StoredReceipt {
@@ -229,8 +289,26 @@ impl Pos {
             tenders,
             claims,
             tickets,
+            vat_mode: event.vat_mode,
         };
         Ok(receipt_of(event, stored))
+    }
+
+    /// Prices a basket as a sale now would (the kiosk shows this before the fan pays).
+    pub fn quote(&self, items: &[(i64, u32)], bundles: &[(i64, u32)]) -> PosResult<Quote> {
+        let conn = self.store.conn();
+        let (event_id, currency) = (self.event.id, self.event.currency);
+        let catalogue = offers::list(conn, event_id, currency)?;
+        let bundles_all = deals::bundles(conn, event_id, currency)?;
+        let discounts = deals::discounts(conn, event_id)?;
+        let list = PriceList {
+            offers: &catalogue,
+            bundles: &bundles_all,
+            discounts: &discounts,
+            mode: self.event.vat_mode,
+            currency,
+        };
+        Ok(basket::quote(list, items, bundles, self.now())?)
     }
 
     /// The receipt with this number.
@@ -286,6 +364,20 @@ impl Pos {
     }
 }
 
+/// Who keeps what the collaborators' shares leave, in the splits.
+pub const OWNER: &str = "Creator";
+
+/// A sale's figures, computed before anything is written.
+struct Sale<'a> {
+    priced: &'a Quote,
+    sold: &'a [(Offer, u32)],
+    total: Money,
+    tip: Money,
+    tenders: &'a [Tender],
+    fee: i64,
+    mode: VatMode,
+}
+
 /// What claim issuing needs to know about this seat.
 struct Issuer<'a> {
     event_id: i64,
@@ -297,14 +389,13 @@ struct Issuer<'a> {
 }
 
 impl Issuer<'_> {
-    /// Writes the order, its lines and tenders, the claims and tickets, and the audit entry.
+    /// Writes the order, its lines and tenders, the claims and tickets, the collaborator
+    /// splits and the audit entry.
     fn record(
         &self,
         tx: &store::Conn,
         req: &SaleRequest,
-        sold: &[(Offer, u32)],
-        lines: &[Line],
-        (total, tip, tenders): (Money, Money, &[Tender]),
+        sale: &Sale<'_>,
         now: Timestamp,
     ) -> PosResult<(ReceiptNo, Vec<IssuedClaim>, Vec<IssuedTicket>)> {
         let seq = events::take_receipt_seq(tx, self.station_id)?;
@@ -315,16 +406,52 @@ impl Issuer<'_> {
             station_id: self.station_id,
             receipt_seq: seq,
             payment_ref: &req.checkout.payment_ref,
-            total,
-            tip,
+            total: sale.total,
+            tip: sale.tip,
             paid_at: now,
+            vat_mode: sale.mode,
+            fee: sale.fee,
         };
-        orders::insert(tx, &order, lines, tenders)?;
-        let (mut claims, mut tickets) = (Vec::new(), Vec::new());
-        for (offer, qty) in sold {
-            self.issue_claims(tx, offer, *qty, order_id, now, (&mut claims, &mut tickets))?;
+        let lines = sale.priced.receipt_lines();
+        let meta: Vec<LineMeta> = sale
+            .priced
+            .lines
+            .iter()
+            .map(|l| LineMeta {
+                discount_id: l.discount_id,
+                bundle_id: l.bundle_id,
+                cost: l.cost,
+            })
+            .collect();
+        orders::insert(tx, &order, &lines, &meta, sale.tenders)?;
+        let mut shares: Vec<(i64, Vec<(String, Share)>)> = Vec::new();
+        for line in &lines {
+            if !shares.iter().any(|s| s.0 == line.offer_id) {
+                shares.push((line.offer_id, offers::splits(tx, line.offer_id)?));
+            }
         }
-        let priority: u32 = sold
+        if shares.iter().any(|s| !s.1.is_empty()) {
+            let splits = basket::order_splits(&lines, sale.tip.minor, sale.mode, OWNER, |id| {
+                shares
+                    .iter()
+                    .find(|s| s.0 == id)
+                    .map(|s| s.1.clone())
+                    .unwrap_or_default()
+            });
+            orders::insert_splits(tx, order_id, &splits)?;
+        }
+        let (mut claims, mut tickets) = (Vec::new(), Vec::new());
+        for l in &lines {
+            let offer = sale
+                .sold
+                .iter()
+                .find(|(o, _)| o.id == l.offer_id)
+                .map(|(o, _)| o)
+                .ok_or(PosError::UnknownOffer(l.offer_id))?;
+            self.issue_claims(tx, offer, l.qty, order_id, now, (&mut claims, &mut tickets))?;
+        }
+        let priority: u32 = sale
+            .sold
             .iter()
             .filter(|(o, _)| o.grants_priority)
             .map(|(_, q)| q)
@@ -336,10 +463,12 @@ impl Issuer<'_> {
             station: self.station.to_string(),
             seq,
         };
+        let (total, tip) = (sale.total, sale.tip);
         let detail = json!({
             "order": order_id, "total_minor": total.minor, "tip_minor": tip.minor, "currency": total.currency.code(),
-            "tenders": tenders.iter().map(|t| json!({ "kind": t.kind.name(), "minor": t.tendered.minor - t.change.minor })).collect::<Vec<_>>(),
-            "payment_ref": req.checkout.payment_ref, "lines": req.items,
+            "tenders": sale.tenders.iter().map(|t| json!({ "kind": t.kind.name(), "minor": t.tendered.minor - t.change.minor })).collect::<Vec<_>>(),
+            "payment_ref": req.checkout.payment_ref, "lines": req.items, "bundles": req.bundles,
+            "discount_minor": sale.priced.saving().minor, "fee_minor": sale.fee,
         });
         audit::append(tx, now, self.station, "sale", &number.to_string(), &detail)?;
         Ok((number, claims, tickets))
@@ -422,11 +551,15 @@ impl Issuer<'_> {
 fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
     let currency = event.currency;
     Receipt {
+        header: event.receipt_header.clone(),
+        footer: event.receipt_footer.clone(),
+        terms: event.terms.clone(),
+        vat_mode: s.vat_mode,
         event_name: event.name.clone(),
         venue: event.venue.clone(),
         time_zone: event.time_zone.clone(),
         station: s.number.station.clone(),
-        vat: vat_breakdown(&s.lines, currency),
+        vat: vat_breakdown(&s.lines, s.vat_mode, currency),
         number: s.number,
         paid_at: s.paid_at,
         lines: s.lines,
@@ -439,22 +572,23 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
     }
 }
 
-/// Takes the units of a sale: what this checkout holds is already taken, the rest must still be
-/// free; held units the basket no longer needs go back.
+/// Takes the units of a sale (`units` per offer): what this checkout holds is already taken,
+/// the rest must still be free; held units the basket no longer needs go back.
 fn take_units_for(
     tx: &store::Conn,
     event_id: i64,
     currency: Currency,
-    req: &SaleRequest,
+    checkout: &Checkout,
+    units: &[(i64, u32)],
     now: Timestamp,
 ) -> PosResult<Vec<(Offer, u32)>> {
     holds::release_expired(tx, now)?;
-    let held = holds::take(tx, &req.checkout.order_id)?;
+    let held = holds::take(tx, &checkout.order_id)?;
     let qty_in = |list: &[(i64, u32)], offer_id: i64| -> u32 {
         list.iter().filter(|h| h.0 == offer_id).map(|h| h.1).sum()
     };
-    let mut sold = Vec::with_capacity(req.items.len());
-    for &(offer_id, qty) in &req.items {
+    let mut sold = Vec::with_capacity(units.len());
+    for &(offer_id, qty) in units {
         let offer = offers::get(tx, event_id, offer_id, currency)?
             .ok_or(PosError::UnknownOffer(offer_id))?;
         let missing = qty.saturating_sub(qty_in(&held, offer_id));
@@ -467,7 +601,7 @@ fn take_units_for(
         sold.push((offer, qty));
     }
     for &(offer_id, qty) in &held {
-        let unused = qty.saturating_sub(qty_in(&req.items, offer_id));
+        let unused = qty.saturating_sub(qty_in(units, offer_id));
         if unused > 0 {
             offers::give_units(tx, offer_id, unused)?;
         }

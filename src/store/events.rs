@@ -2,10 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{StoreResult, corrupt};
-use crate::domain::event::Event;
+use super::{StoreError, StoreResult, corrupt};
+use crate::domain::catalogue::VatRate;
+use crate::domain::event::{CheckedSetup, Event};
 use crate::domain::money::Currency;
+use crate::domain::order::TenderKind;
 use crate::domain::payment::PaymentProfile;
+use crate::domain::pricing::{Fee, VatMode};
 use crate::domain::queue::QueueRules;
 
 /// What a new event is made of.
@@ -134,63 +137,195 @@ pub fn set_queue_rules(
     Ok(())
 }
 
-/// The event open at the kiosk, if any.
-pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
-    let row = conn
-        .prepare_cached(
-            "SELECT id, name, venue, time_zone, currency, payment_profile, hold_secs,
-                    claim_valid_hours, queue_fairness, queue_grace_secs, queue_requeue_places
-             FROM events WHERE is_open = 1 ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, u32>(6)?,
-                (
-                    r.get::<_, u32>(7)?,
-                    QueueRules {
-                        fairness: r.get(8)?,
-                        grace_secs: r.get(9)?,
-                        requeue_places: r.get(10)?,
-                    },
-                ),
-            ))
-        })
-        .optional()?;
-    let Some((
-        id,
-        name,
-        venue,
-        time_zone,
-        currency,
-        payment,
-        hold_secs,
-        (claim_valid_hours, queue),
-    )) = row
-    else {
-        return Ok(None);
-    };
+const EVENT_COLUMNS: &str = "id, name, venue, time_zone, currency, payment_profile, hold_secs,
+    claim_valid_hours, queue_fairness, queue_grace_secs, queue_requeue_places,
+    prices_include_vat, vat_rates, receipt_header, receipt_footer, terms";
+
+fn read_event(r: &rusqlite::Row<'_>) -> StoreResult<Event> {
+    let currency: String = r.get(4)?;
     let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
-    let payment = match payment {
+    let payment = match r.get::<_, Option<String>>(5)? {
         Some(json) => Some(serde_json::from_str(&json).map_err(|e| corrupt("payment profile", e))?),
         None => None,
     };
-    Ok(Some(Event {
-        hold_secs,
-        claim_valid_hours,
-        queue,
-        id,
-        name,
-        venue,
-        time_zone,
+    let rates: String = r.get(12)?;
+    let vat_rates = rates
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse()
+                .map(VatRate)
+                .map_err(|_| corrupt("vat_rates", &rates))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    let inclusive: bool = r.get(11)?;
+    Ok(Event {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        venue: r.get(2)?,
+        time_zone: r.get(3)?,
         currency,
         payment,
-    }))
+        hold_secs: r.get(6)?,
+        claim_valid_hours: r.get(7)?,
+        queue: QueueRules {
+            fairness: r.get(8)?,
+            grace_secs: r.get(9)?,
+            requeue_places: r.get(10)?,
+        },
+        vat_mode: if inclusive {
+            VatMode::Inclusive
+        } else {
+            VatMode::Exclusive
+        },
+        vat_rates,
+        receipt_header: r.get(13)?,
+        receipt_footer: r.get(14)?,
+        terms: r.get(15)?,
+    })
+}
+
+/// The event open at the kiosk, if any.
+pub fn open_event(conn: &Connection) -> StoreResult<Option<Event>> {
+    conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE is_open = 1 ORDER BY id DESC LIMIT 1"
+    ))?
+    .query_row([], |r| Ok(read_event(r)))
+    .optional()?
+    .transpose()
+}
+
+/// One event of the list on the Events screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    /// The event.
+    pub event: Event,
+    /// Open at the kiosk now.
+    pub open: bool,
+    /// The demo event.
+    pub demo: bool,
+    /// Orders sold.
+    pub orders: u32,
+    /// Sales total (tips apart), minor units.
+    pub sales_minor: i64,
+    /// When it was created.
+    pub created_at: i64,
+}
+
+/// Every event, newest first, with its sales so far.
+pub fn list(conn: &Connection) -> StoreResult<Vec<EventRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS}, is_open, is_demo, created_at,
+             (SELECT count(*) FROM orders o WHERE o.event_id = events.id),
+             (SELECT COALESCE(sum(total_minor), 0) FROM orders o WHERE o.event_id = events.id)
+         FROM events ORDER BY id DESC"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(read_event(r).map(|event| {
+            Ok::<_, rusqlite::Error>(EventRow {
+                event,
+                open: r.get(16)?,
+                demo: r.get(17)?,
+                created_at: r.get(18)?,
+                orders: r.get(19)?,
+                sales_minor: r.get(20)?,
+            })
+        }))
+    })?;
+    rows.map(|row| row?.and_then(|r| r.map_err(StoreError::from)))
+        .collect()
+}
+
+/// Writes the set-up fields of an event (new events get them right after [`insert`]).
+pub fn set_setup(conn: &Connection, event_id: i64, s: &CheckedSetup) -> StoreResult<()> {
+    let rates = s
+        .vat_rates
+        .iter()
+        .map(|r| r.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    conn.prepare_cached(
+        "UPDATE events SET name = ?2, venue = ?3, time_zone = ?4, currency = ?5,
+             prices_include_vat = ?6, vat_rates = ?7, receipt_header = ?8, receipt_footer = ?9,
+             terms = ?10
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        event_id,
+        s.name,
+        s.venue,
+        s.time_zone,
+        s.currency.code(),
+        s.vat_mode == VatMode::Inclusive,
+        rates,
+        s.receipt_header,
+        s.receipt_footer,
+        s.terms
+    ])?;
+    Ok(())
+}
+
+/// Makes `event_id` the event open at the kiosk; the one open before is closed (it stays
+/// readable). False when there is no such event.
+pub fn open(conn: &Connection, event_id: i64, now: i64) -> StoreResult<bool> {
+    let exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE id = ?1)")?
+        .query_row([event_id], |r| r.get(0))?;
+    if !exists {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "UPDATE events SET is_open = 0, closed_at = ?2 WHERE is_open = 1 AND id <> ?1",
+    )?
+    .execute(params![event_id, now])?;
+    conn.prepare_cached("UPDATE events SET is_open = 1, closed_at = NULL WHERE id = ?1")?
+        .execute([event_id])?;
+    Ok(true)
+}
+
+/// Whether an order was ever sold at the event (its currency is then fixed).
+pub fn has_orders(conn: &Connection, event_id: i64) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM orders WHERE event_id = ?1)")?
+        .query_row([event_id], |r| r.get(0))?)
+}
+
+/// The fee of each tender method at the event (methods without a row cost nothing).
+pub fn fees(conn: &Connection, event_id: i64) -> StoreResult<Vec<(TenderKind, Fee)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, percent_bp, fixed_minor FROM tender_fees WHERE event_id = ?1 ORDER BY kind",
+    )?;
+    let rows = stmt.query_map([event_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, u32>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (kind, percent_bp, fixed) = row?;
+        let kind: TenderKind = kind.parse().map_err(|_| corrupt("fee kind", &kind))?;
+        Ok((kind, Fee { percent_bp, fixed }))
+    })
+    .collect()
+}
+
+/// Sets the fee of one tender method.
+pub fn set_fee(conn: &Connection, event_id: i64, kind: TenderKind, fee: &Fee) -> StoreResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO tender_fees (event_id, kind, percent_bp, fixed_minor) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (event_id, kind) DO UPDATE SET percent_bp = ?3, fixed_minor = ?4",
+    )?
+    .execute(params![event_id, kind.name(), fee.percent_bp, fee.fixed])?;
+    Ok(())
+}
+
+/// The codes of the event's stations, in order of first use.
+pub fn stations(conn: &Connection, event_id: i64) -> StoreResult<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT code FROM stations WHERE event_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([event_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Whether a demo event exists already.

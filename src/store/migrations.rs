@@ -5,7 +5,11 @@ use rusqlite::Connection;
 use super::{StoreError, StoreResult};
 
 /// Each entry upgrades the schema by one version. Never edit a released entry: append a new one.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -5,6 +5,7 @@ mod migrations;
 
 pub mod audit;
 pub mod claims;
+pub mod deals;
 pub mod drawer;
 pub mod events;
 pub mod holds;

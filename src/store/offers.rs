@@ -4,17 +4,28 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{StoreError, StoreResult, corrupt};
-use crate::domain::catalogue::{Offer, OfferKind, VatRate};
+use crate::domain::catalogue::{Offer, OfferKind, TileLook, VatRate};
 use crate::domain::money::{Currency, Money};
+use crate::domain::pricing::Share;
 
 const COLUMNS: &str =
     "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
     close_at, per_fan_limit, remaining, lane,
-    (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id), grants_priority";
+    (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id), grants_priority,
+    emoji, colour, variant_of, cost_minor, archived";
 
-/// Inserts an offer with all its units remaining; returns its id.
-pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> StoreResult<i64> {
-    let (duration, capacity, stock, go_live, close, limit) = match &offer.kind {
+type KindColumns = (
+    Option<u32>,
+    Option<u32>,
+    Option<u32>,
+    Option<i64>,
+    Option<i64>,
+    Option<u32>,
+);
+
+/// Duration, capacity, stock, go-live, close and per-fan limit columns of a kind.
+fn kind_columns(kind: &OfferKind) -> KindColumns {
+    match kind {
         OfferKind::Gig {
             duration_mins,
             capacity,
@@ -40,10 +51,16 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
             *per_fan_limit,
         ),
         OfferKind::Item => (None, None, None, None, None, None),
-    };
+    }
+}
+
+/// Inserts an offer with all its units remaining; returns its id.
+pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> StoreResult<i64> {
+    let (duration, capacity, stock, go_live, close, limit) = kind_columns(&offer.kind);
     conn.prepare_cached("INSERT INTO offers (event_id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock,
-             go_live_at, close_at, per_fan_limit, remaining, lane, sort, grants_priority)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")?.execute(params![
+             go_live_at, close_at, per_fan_limit, remaining, lane, sort, grants_priority,
+             emoji, colour, variant_of, cost_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)")?.execute(params![
             event_id,
             offer.title,
             offer.kind.name(),
@@ -58,10 +75,141 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
             offer.kind.initial_units(),
             offer.lane.map(String::from),
             sort,
-            offer.grants_priority
+            offer.grants_priority,
+            offer.look.emoji,
+            offer.look.colour,
+            offer.variant_of,
+            offer.cost
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Rewrites an offer's catalogue fields. Units already sold stay sold: `remaining` moves by the
+/// change in capacity or stock, and never below 0. Orders keep their own copy of title and price.
+pub fn update(conn: &Connection, event_id: i64, offer: &Offer) -> StoreResult<bool> {
+    let (duration, capacity, stock, go_live, close, limit) = kind_columns(&offer.kind);
+    let changed = conn
+        .prepare_cached(
+            "UPDATE offers SET title = ?3, kind = ?4, price_minor = ?5, vat_bp = ?6,
+                 remaining = CASE
+                     WHEN ?12 IS NULL THEN NULL
+                     ELSE max(0, COALESCE(remaining, 0) + ?12 - COALESCE(capacity, stock, 0)) END,
+                 duration_mins = ?7, capacity = ?8, stock = ?9, go_live_at = ?10, close_at = ?11,
+                 per_fan_limit = ?13, lane = ?14, grants_priority = ?15, emoji = ?16, colour = ?17,
+                 cost_minor = ?18
+             WHERE event_id = ?1 AND id = ?2",
+        )?
+        .execute(params![
+            event_id,
+            offer.id,
+            offer.title,
+            offer.kind.name(),
+            offer.price.minor,
+            offer.vat.0,
+            duration,
+            capacity,
+            stock,
+            go_live,
+            close,
+            offer.kind.initial_units(),
+            limit,
+            offer.lane.map(String::from),
+            offer.grants_priority,
+            offer.look.emoji,
+            offer.look.colour,
+            offer.cost
+        ])?;
+    Ok(changed == 1)
+}
+
+/// Archives or restores an offer.
+pub fn set_archived(
+    conn: &Connection,
+    event_id: i64,
+    offer_id: i64,
+    archived: bool,
+) -> StoreResult<bool> {
+    let changed = conn
+        .prepare_cached("UPDATE offers SET archived = ?3 WHERE event_id = ?1 AND id = ?2")?
+        .execute(params![event_id, offer_id, archived])?;
+    Ok(changed == 1)
+}
+
+/// Writes the catalogue order: `ids` in their new order get sort 0, 1, 2 …
+pub fn reorder(conn: &Connection, event_id: i64, ids: &[i64]) -> StoreResult<()> {
+    let mut stmt =
+        conn.prepare_cached("UPDATE offers SET sort = ?3 WHERE event_id = ?1 AND id = ?2")?;
+    for (sort, id) in ids.iter().enumerate() {
+        stmt.execute(params![
+            event_id,
+            id,
+            i64::try_from(sort).unwrap_or(i64::MAX)
+        ])?;
+    }
+    Ok(())
+}
+
+/// `(offer, suggestion)` pairs of the event: what the basket offers as one-tap additions.
+pub fn cross_sells(conn: &Connection, event_id: i64) -> StoreResult<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.offer_id, c.suggest_id FROM cross_sells c JOIN offers o ON o.id = c.offer_id
+         WHERE o.event_id = ?1 ORDER BY c.offer_id, c.rowid",
+    )?;
+    let rows = stmt.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces an offer's suggestions.
+pub fn set_cross_sells(conn: &Connection, offer_id: i64, suggest: &[i64]) -> StoreResult<()> {
+    conn.prepare_cached("DELETE FROM cross_sells WHERE offer_id = ?1")?
+        .execute([offer_id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO cross_sells (offer_id, suggest_id) VALUES (?1, ?2)",
+    )?;
+    for id in suggest.iter().filter(|id| **id != offer_id) {
+        stmt.execute(params![offer_id, id])?;
+    }
+    Ok(())
+}
+
+/// An offer's collaborator shares.
+pub fn splits(conn: &Connection, offer_id: i64) -> StoreResult<Vec<(String, Share)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT collaborator, percent_bp, fixed_minor FROM offer_splits WHERE offer_id = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([offer_id], |r| {
+        let (name, percent, fixed): (String, Option<u32>, Option<i64>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
+        Ok((name, percent, fixed))
+    })?;
+    rows.map(|row| {
+        let (name, percent, fixed) = row?;
+        let share = match (percent, fixed) {
+            (Some(p), None) => Share::Percent(p),
+            (None, Some(f)) => Share::Fixed(f),
+            _ => return Err(corrupt("offer split", &name)),
+        };
+        Ok((name, share))
+    })
+    .collect()
+}
+
+/// Replaces an offer's collaborator shares.
+pub fn set_splits(conn: &Connection, offer_id: i64, shares: &[(String, Share)]) -> StoreResult<()> {
+    conn.prepare_cached("DELETE FROM offer_splits WHERE offer_id = ?1")?
+        .execute([offer_id])?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO offer_splits (offer_id, collaborator, percent_bp, fixed_minor) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (name, share) in shares {
+        let (percent, fixed) = match share {
+            Share::Percent(p) => (Some(*p), None),
+            Share::Fixed(f) => (None, Some(*f)),
+        };
+        stmt.execute(params![offer_id, name, percent, fixed])?;
+    }
+    Ok(())
 }
 
 /// Every offer of the event, in catalogue order.
@@ -137,6 +285,13 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
         lane: lane.and_then(|l| l.chars().next()),
         held: r.get(13)?,
         grants_priority: r.get(14)?,
+        look: TileLook {
+            emoji: r.get(15)?,
+            colour: r.get(16)?,
+        },
+        variant_of: r.get(17)?,
+        cost: r.get(18)?,
+        archived: r.get(19)?,
     })
 }
 

@@ -9,6 +9,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
     IssuedClaim, IssuedTicket, Line, OrderSummary, ReceiptNo, Tender, TenderKind,
 };
+use crate::domain::pricing::VatMode;
 
 /// An order as written at checkout.
 pub struct NewOrder<'a> {
@@ -28,17 +29,34 @@ pub struct NewOrder<'a> {
     pub tip: Money,
     /// Commit instant.
     pub paid_at: Timestamp,
+    /// Tax mode the total was computed in.
+    pub vat_mode: VatMode,
+    /// What the tender methods cost the creator (estimated from the event's fees).
+    pub fee: i64,
 }
 
-/// Writes the order row, its lines and its tenders (several for a split), in the order taken.
+/// What an order line was sold under, beyond what the receipt shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineMeta {
+    /// The discount window applied.
+    pub discount_id: Option<i64>,
+    /// The bundle the line is part of.
+    pub bundle_id: Option<i64>,
+    /// Cost per unit when sold.
+    pub cost: i64,
+}
+
+/// Writes the order row, its lines (with `meta`, same order) and its tenders (several for a
+/// split), in the order taken.
 pub fn insert(
     conn: &Connection,
     order: &NewOrder<'_>,
     lines: &[Line],
+    meta: &[LineMeta],
     tenders: &[Tender],
 ) -> StoreResult<()> {
-    conn.prepare_cached("INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at, tip_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
+    conn.prepare_cached("INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at, tip_minor, vat_mode, fee_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?.execute(params![
             order.id,
             order.event_id,
             order.station_id,
@@ -47,14 +65,18 @@ pub fn insert(
             order.total.minor,
             order.total.currency.code(),
             order.paid_at.as_second(),
-            order.tip.minor
+            order.tip.minor,
+            order.vat_mode.name(),
+            order.fee
         ],
     )?;
     let mut line_stmt = conn.prepare_cached(
-        "INSERT INTO order_lines (order_id, line_no, offer_id, title, unit_price_minor, vat_bp, qty)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO order_lines (order_id, line_no, offer_id, title, unit_price_minor, vat_bp, qty,
+             discount_minor, note, discount_id, bundle_id, cost_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for (no, l) in lines.iter().enumerate() {
+        let m = meta.get(no).copied().unwrap_or_default();
         line_stmt.execute(params![
             order.id,
             i64::try_from(no).unwrap_or(i64::MAX) + 1,
@@ -62,7 +84,12 @@ pub fn insert(
             l.title,
             l.unit_price.minor,
             l.vat.0,
-            l.qty
+            l.qty,
+            l.discount,
+            l.note,
+            m.discount_id,
+            m.bundle_id,
+            m.cost
         ])?;
     }
     let mut tender_stmt = conn.prepare_cached("INSERT INTO tenders (order_id, kind, tendered_minor, change_minor, reference) VALUES (?1, ?2, ?3, ?4, ?5)")?;
@@ -76,6 +103,83 @@ pub fn insert(
         ])?;
     }
     Ok(())
+}
+
+/// Records who gets what of an order (collaborator splits, the creator last).
+pub fn insert_splits(
+    conn: &Connection,
+    order_id: &str,
+    splits: &[(String, i64)],
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO order_splits (order_id, collaborator, amount_minor) VALUES (?1, ?2, ?3)",
+    )?;
+    for (name, amount) in splits {
+        stmt.execute(params![order_id, name, amount])?;
+    }
+    Ok(())
+}
+
+/// Each collaborator's share of the event's orders so far, largest first.
+pub fn split_totals(conn: &Connection, event_id: i64) -> StoreResult<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.collaborator, sum(s.amount_minor) FROM order_splits s JOIN orders o ON o.id = s.order_id
+         WHERE o.event_id = ?1 GROUP BY s.collaborator ORDER BY 2 DESC, 1",
+    )?;
+    let rows = stmt.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Per offer: units, net line amounts (tax mode of each order applied by the caller), the
+/// order fees shared by line amount, and cost — the raw figures for margins.
+pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferFigures>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.offer_id, l.title, l.unit_price_minor, l.vat_bp, l.qty, l.discount_minor,
+                l.cost_minor, o.vat_mode, o.fee_minor,
+                (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.event_id = ?1
+         ORDER BY l.offer_id",
+    )?;
+    let rows = stmt.query_map([event_id], |r| {
+        Ok(OfferFigures {
+            offer_id: r.get(0)?,
+            title: r.get(1)?,
+            unit_price: r.get(2)?,
+            vat_bp: r.get(3)?,
+            qty: r.get(4)?,
+            discount: r.get(5)?,
+            cost: r.get(6)?,
+            vat_mode: r.get(7)?,
+            order_fee: r.get(8)?,
+            order_lines_sum: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One sold line with its order's fee, for margins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferFigures {
+    /// Offer.
+    pub offer_id: i64,
+    /// Title as sold.
+    pub title: String,
+    /// Unit price as sold.
+    pub unit_price: i64,
+    /// VAT rate as sold.
+    pub vat_bp: u32,
+    /// Units.
+    pub qty: u32,
+    /// Discount on the line.
+    pub discount: i64,
+    /// Cost per unit as sold.
+    pub cost: i64,
+    /// The order's tax mode.
+    pub vat_mode: String,
+    /// The order's tender fees.
+    pub order_fee: i64,
+    /// All line amounts of the order (to share the fee).
+    pub order_lines_sum: i64,
 }
 
 /// The stored parts of one order's receipt.
@@ -100,6 +204,8 @@ pub struct StoredReceipt {
     pub claims: Vec<IssuedClaim>,
     /// Tickets with gig titles.
     pub tickets: Vec<IssuedTicket>,
+    /// Tax mode of the order.
+    pub vat_mode: VatMode,
 }
 
 /// Which order to load.
@@ -120,7 +226,7 @@ pub fn load(
     currency: Currency,
 ) -> StoreResult<Option<StoredReceipt>> {
     let head_sql =
-        "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor, o.tip_minor
+        "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor, o.tip_minor, o.vat_mode
          FROM orders o JOIN stations s ON s.id = o.station_id WHERE o.event_id = ?1";
     let map = |r: &rusqlite::Row<'_>| {
         Ok((
@@ -129,7 +235,11 @@ pub fn load(
             r.get::<_, u32>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, i64>(4)?,
-            (r.get::<_, i64>(5)?, r.get::<_, i64>(6)?),
+            (
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, String>(7)?,
+            ),
         ))
     };
     let head = match key {
@@ -146,9 +256,10 @@ pub fn load(
             .query_row([event_id], map),
     }
     .optional()?;
-    let Some((order_id, station, seq, payment_ref, paid_at, (total, tip))) = head else {
+    let Some((order_id, station, seq, payment_ref, paid_at, (total, tip, mode))) = head else {
         return Ok(None);
     };
+    let vat_mode: VatMode = mode.parse().map_err(|_| corrupt("vat_mode", &mode))?;
     let paid_at = Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?;
     Ok(Some(StoredReceipt {
         lines: lines(conn, &order_id, currency)?,
@@ -161,12 +272,14 @@ pub fn load(
         total: Money::new(total, currency),
         tip: Money::new(tip, currency),
         order_id,
+        vat_mode,
     }))
 }
 
 fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Vec<Line>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT offer_id, title, unit_price_minor, vat_bp, qty FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+        "SELECT offer_id, title, unit_price_minor, vat_bp, qty, discount_minor, note
+         FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
     )?;
     let rows = stmt.query_map([order_id], |r| {
         Ok(Line {
@@ -175,6 +288,8 @@ fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<V
             unit_price: Money::new(r.get(2)?, currency),
             vat: VatRate(r.get(3)?),
             qty: r.get(4)?,
+            discount: r.get(5)?,
+            note: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

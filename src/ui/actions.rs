@@ -29,6 +29,16 @@ impl Kiosk {
                 self.cart.remove_one(id);
                 Ok(())
             }
+            Command::AddBundle(id) => {
+                self.add_bundle(id);
+                Ok(())
+            }
+            Command::RemoveBundle(id) => {
+                self.cart.remove_bundle(id);
+                Ok(())
+            }
+            Command::Editor(op) => self.editor_op(op),
+            Command::Setup(op) => self.setup_op(op),
             Command::ClearCart => {
                 self.cart = Cart::default();
                 Ok(())
@@ -225,18 +235,32 @@ impl Kiosk {
         }
     }
 
+    fn add_bundle(&mut self, id: i64) {
+        match self.payment {
+            Payment::Paid { .. } => {
+                self.cart = Cart::default();
+                self.payment = Payment::None;
+            }
+            Payment::Pending { .. } => return,
+            Payment::None => {}
+        }
+        self.cart.add_bundle(id);
+        if let Err(problem) = self.quote() {
+            self.cart.remove_bundle(id);
+            self.notice = Some((Tone::Bad, problem));
+        } else {
+            self.notice = None;
+        }
+    }
+
     fn start_payment(&mut self, method: TenderKind) -> Result<(), PosError> {
-        let Some(total) = self.cart.total() else {
+        if self.cart.is_empty() {
             return Err(PosError::EmptyCart);
-        };
+        }
+        let quote = self.quote().map_err(PosError::Invalid)?;
+        let total = quote.total;
         let checkout = self.pos.start_checkout()?;
-        let items: Vec<(i64, u32)> = self
-            .cart
-            .lines
-            .iter()
-            .map(|l| (l.offer_id, l.qty))
-            .collect();
-        let held_until = self.pos.hold(&checkout, &items)?;
+        let held_until = self.pos.hold(&checkout, &quote.units())?;
         let qr = match method {
             TenderKind::Qr => {
                 let payment = self.pos.payment_qr(total, &checkout)?;
@@ -254,6 +278,7 @@ impl Kiosk {
             qr,
             held_until,
             started_at: self.frame_time,
+            priced_at: self.pos.now(),
         };
         self.notice = None;
         Ok(())
@@ -267,6 +292,7 @@ impl Kiosk {
             parts,
             method,
             started_at,
+            priced_at,
             ..
         } = &self.payment
         else {
@@ -286,21 +312,17 @@ impl Kiosk {
         } else {
             None
         };
-        let items = self
-            .cart
-            .lines
-            .iter()
-            .map(|l| (l.offer_id, l.qty))
-            .collect();
         let req = SaleRequest {
             checkout: checkout.clone(),
-            items,
+            items: self.cart.items(),
             tender: *method,
             tendered,
             parts: parts.clone(),
             expected_total: Some(*total),
             terminal_ref: Some(self.till.card_ref.clone()),
             tip: Some(*tip),
+            bundles: self.cart.bundles.clone(),
+            priced_at: Some(*priced_at),
         };
         let receipt = self.pos.sell(&req)?;
         let claim_qrs = receipt

@@ -3,8 +3,10 @@
 
 mod actions;
 mod board;
+mod catalogue;
 mod drawer;
 mod fan;
+mod office;
 mod orders;
 mod queue;
 mod redeem;
@@ -13,6 +15,7 @@ mod rules;
 mod scanner;
 mod sell;
 mod settings;
+mod setup;
 mod statement;
 pub mod theme;
 mod widgets;
@@ -21,12 +24,14 @@ use std::path::{Path, PathBuf};
 
 use egui::{Key, RichText};
 
-use crate::domain::catalogue::Offer;
+use crate::domain::basket::{self, PriceList, Quote};
+use crate::domain::catalogue::{Bundle, Offer};
 use crate::domain::claim;
 use crate::domain::event::local_time;
 use crate::domain::money::Money;
 use crate::domain::order::OrderSummary;
 use crate::domain::order::{Cart, Receipt, ReceiptNo, TenderKind};
+use crate::domain::pricing::Discount;
 use crate::domain::qr::QrMatrix;
 use crate::domain::queue::TicketState;
 use crate::service::{Checkout, LaneView, Pos, PosError};
@@ -51,16 +56,22 @@ pub enum Screen {
     Redeem,
     /// Recent orders and receipt export.
     Receipts,
-    /// Event summary and payment settings.
+    /// Offers, bundles and deals: the creator edits, helpers read.
+    Catalogue,
+    /// The event's set-up, other events, fees, margins and splits.
+    Event,
+    /// Payment, drawer and queue settings.
     Settings,
 }
 
 impl Screen {
-    const ALL: [Screen; 5] = [
+    const ALL: [Screen; 7] = [
         Screen::Sell,
         Screen::Queue,
         Screen::Redeem,
         Screen::Receipts,
+        Screen::Catalogue,
+        Screen::Event,
         Screen::Settings,
     ];
 
@@ -70,6 +81,8 @@ impl Screen {
             Screen::Queue => "Queue",
             Screen::Redeem => "Redeem",
             Screen::Receipts => "Receipts",
+            Screen::Catalogue => "Catalogue",
+            Screen::Event => "Event",
             Screen::Settings => "Settings",
         }
     }
@@ -84,6 +97,14 @@ pub enum Command {
     Add(i64),
     /// One unit fewer.
     RemoveOne(i64),
+    /// One more of a bundle in the basket.
+    AddBundle(i64),
+    /// One fewer of a bundle.
+    RemoveBundle(i64),
+    /// A catalogue editor action (creator PIN).
+    Editor(catalogue::EditorOp),
+    /// An event set-up action (creator PIN).
+    Setup(setup::SetupOp),
     /// Empty the basket.
     ClearCart,
     /// Start a payment with this method.
@@ -193,6 +214,8 @@ pub enum Payment {
         /// Frame time the payment started; confirming is ignored just after, so a double tap
         /// on a pay button can never also tap the confirm button that takes its place.
         started_at: f64,
+        /// When the fan was shown the price: the sale prices discount windows as of then.
+        priced_at: jiff::Timestamp,
     },
     /// Committed: the receipt and a QR per claim code.
     Paid {
@@ -210,6 +233,11 @@ pub struct Kiosk {
     /// The screen shown.
     pub screen: Screen,
     offers: Vec<Offer>,
+    bundles: Vec<Bundle>,
+    discounts: Vec<Discount>,
+    cross_sells: Vec<(i64, i64)>,
+    editor: catalogue::EditorDraft,
+    setup: setup::SetupDraft,
     lanes: Vec<LaneView>,
     recent: Vec<OrderSummary>,
     refreshed_at: Option<f64>,
@@ -251,6 +279,11 @@ impl Kiosk {
             receipts_dir,
             screen: Screen::Sell,
             offers: Vec::new(),
+            bundles: Vec::new(),
+            discounts: Vec::new(),
+            cross_sells: Vec::new(),
+            editor: catalogue::EditorDraft::default(),
+            setup: setup::SetupDraft::default(),
             lanes: Vec::new(),
             recent: Vec::new(),
             refreshed_at: None,
@@ -279,8 +312,23 @@ impl Kiosk {
         };
         kiosk.settings = settings::SettingsDraft::of(kiosk.pos.event().payment.as_ref());
         kiosk.rules = rules::RulesDraft::of(kiosk.pos.event(), kiosk.pos.helper());
+        kiosk.setup = setup::SetupDraft::of(kiosk.pos.event());
         kiosk.refresh();
         kiosk
+    }
+
+    /// The basket priced as the sale will price it (same function, same data).
+    fn quote(&self) -> Result<Quote, String> {
+        let event = self.pos.event();
+        let list = PriceList {
+            offers: &self.offers,
+            bundles: &self.bundles,
+            discounts: &self.discounts,
+            mode: event.vat_mode,
+            currency: event.currency,
+        };
+        basket::quote(list, &self.cart.items(), &self.cart.bundles, self.pos.now())
+            .map_err(|e| e.to_string())
     }
 
     /// The service, for tests that check what was committed.
@@ -296,7 +344,25 @@ impl Kiosk {
     fn refresh(&mut self) {
         let result = (|| -> Result<(), PosError> {
             self.pos.release_expired_holds()?;
-            self.offers = self.pos.offers()?;
+            let catalogue = self.pos.catalogue()?;
+            self.offers = catalogue.offers;
+            self.bundles = catalogue.bundles;
+            self.discounts = catalogue.discounts;
+            self.cross_sells = catalogue.cross_sells;
+            if self.screen == Screen::Event {
+                self.setup.events = self.pos.events()?;
+                self.setup.fees = self.pos.fees()?;
+                self.setup.margins = self.pos.margins()?;
+                self.setup.splits = self.pos.split_totals()?;
+                if self
+                    .setup
+                    .fee_text
+                    .iter()
+                    .all(|f| f.0.is_empty() && f.1.is_empty())
+                {
+                    self.setup.show_fees(self.pos.event());
+                }
+            }
             self.lanes = self.pos.queue()?;
             self.recent = self.pos.recent_orders(50)?;
             self.drawer = self.pos.drawer_status()?;
@@ -436,7 +502,7 @@ impl Kiosk {
                         self.screen == screen,
                         RichText::new(screen.title()).size(22.0),
                     )
-                    .min_size(egui::vec2(108.0, theme::TOUCH));
+                    .min_size(egui::vec2(96.0, theme::TOUCH));
                     if ui.add(tab).clicked() {
                         commands.push(Command::Goto(screen));
                     }
@@ -474,14 +540,35 @@ impl Kiosk {
                 widgets::banner(ui, *tone, text, 20.0);
             }
             commands = match self.screen {
-                Screen::Sell => sell::sell_ui(
-                    ui,
-                    &self.offers,
-                    &self.cart,
-                    &self.payment,
-                    now,
-                    &mut self.till,
-                ),
+                Screen::Sell => {
+                    let quote = (!self.cart.is_empty()).then(|| self.quote());
+                    let shelf = sell::Shelf {
+                        offers: &self.offers,
+                        bundles: &self.bundles,
+                        discounts: &self.discounts,
+                        cross_sells: &self.cross_sells,
+                        quote: quote.as_ref(),
+                        mode: self.pos.event().vat_mode,
+                    };
+                    sell::sell_ui(ui, shelf, &self.cart, &self.payment, now, &mut self.till)
+                }
+                Screen::Event => {
+                    let (event, setup) = (self.pos.event(), &mut self.setup);
+                    egui::ScrollArea::vertical()
+                        .id_salt("event_scroll")
+                        .show(ui, |ui| setup::setup_ui(ui, event, setup))
+                        .inner
+                }
+                Screen::Catalogue => {
+                    let catalogue = catalogue::CatalogueView {
+                        offers: &self.offers,
+                        bundles: &self.bundles,
+                        discounts: &self.discounts,
+                        event: self.pos.event(),
+                        now,
+                    };
+                    catalogue::catalogue_ui(ui, catalogue, &mut self.editor)
+                }
                 Screen::Queue => queue::queue_ui(
                     ui,
                     &self.lanes,

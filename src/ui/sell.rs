@@ -7,10 +7,12 @@ use jiff::Timestamp;
 use super::theme::{self, TOUCH};
 use super::widgets::{self, Tone};
 use super::{Command, Payment};
-use crate::domain::catalogue::{Availability, Offer, countdown};
+use crate::domain::basket::Quote;
+use crate::domain::catalogue::{Availability, Bundle, Offer, countdown};
 use crate::domain::claim::grouped;
 use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::order::{Cart, TenderKind};
+use crate::domain::pricing::{Discount, VatMode, best_discount};
 
 const TILE_W: f32 = 210.0;
 const TILE_H: f32 = 128.0;
@@ -29,10 +31,27 @@ pub struct TillInputs {
     pub tip: String,
 }
 
+/// What the Sell screen shows: the catalogue, the deals running, and the basket's price.
+#[derive(Clone, Copy)]
+pub struct Shelf<'a> {
+    /// Offers (archived ones are not shown).
+    pub offers: &'a [Offer],
+    /// Bundles.
+    pub bundles: &'a [Bundle],
+    /// Discount windows.
+    pub discounts: &'a [Discount],
+    /// `(offer, suggestion)` pairs.
+    pub cross_sells: &'a [(i64, i64)],
+    /// The basket priced now (None when empty), or why it cannot be.
+    pub quote: Option<&'a Result<Quote, String>>,
+    /// Tax mode.
+    pub mode: VatMode,
+}
+
 /// Draws the Sell screen.
 pub fn sell_ui(
     ui: &mut egui::Ui,
-    offers: &[Offer],
+    shelf: Shelf<'_>,
     cart: &Cart,
     payment: &Payment,
     now: Timestamp,
@@ -49,7 +68,7 @@ pub fn sell_ui(
             egui::ScrollArea::vertical()
                 .id_salt("basket_scroll")
                 .show(ui, |ui| match payment {
-                    Payment::None => commands.extend(basket_ui(ui, cart)),
+                    Payment::None => commands.extend(basket_ui(ui, shelf, cart)),
                     Payment::Pending {
                         total,
                         tip,
@@ -74,40 +93,62 @@ pub fn sell_ui(
         egui::ScrollArea::vertical()
             .id_salt("tiles_scroll")
             .show(ui, |ui| {
-                commands.extend(tiles_ui(ui, offers, now, locked));
+                commands.extend(tiles_ui(ui, shelf, now, locked));
             });
     });
     commands
 }
 
-fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -> Vec<Command> {
+/// One tile: what it sells, how it reads, whether it can be tapped.
+struct Tile {
+    title: String,
+    price: String,
+    was: Option<String>,
+    status: String,
+    status_color: egui::Color32,
+    colour: Option<u32>,
+    enabled: bool,
+    command: Command,
+}
+
+fn tiles_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, now: Timestamp, locked: bool) -> Vec<Command> {
     let mut commands = Vec::new();
+    let text_color = ui.visuals().text_color();
+    let mut tiles: Vec<Tile> = shelf
+        .offers
+        .iter()
+        .filter(|o| !o.archived)
+        .map(|offer| {
+            let look = widgets::emoji(ui, &offer.look.emoji);
+            offer_tile(offer, look, shelf.discounts, now, text_color)
+        })
+        .collect();
+    tiles.extend(shelf.bundles.iter().filter(|b| !b.archived).map(|b| {
+        bundle_tile(
+            b,
+            widgets::emoji(ui, &b.emoji),
+            shelf.offers,
+            now,
+            text_color,
+        )
+    }));
     let spacing = ui.spacing().item_spacing.x;
     let per_row = ((ui.available_width() + spacing) / (TILE_W + spacing))
         .floor()
         .max(1.0) as usize;
     let tile_w = (ui.available_width() - spacing * (per_row as f32 - 1.0)) / per_row as f32;
-    for row in offers.chunks(per_row) {
+    let panel = ui.visuals().panel_fill;
+    for row in tiles.chunks(per_row) {
         ui.horizontal(|ui| {
-            for offer in row {
-                let availability = offer.availability(now);
-                let status = match (availability, offer.held) {
-                    (Availability::Unlimited, _) if offer.grants_priority => {
-                        "add to a gig: called ahead".to_string()
-                    }
-                    (Availability::Unlimited, _) => offer.kind.name().to_string(),
-                    (Availability::SoldOut, held) if held > 0 => format!("{held} held for payment"),
-                    (other, 0) => other.tile_text(),
-                    (other, held) => format!("{} · {held} held", other.tile_text()),
-                };
-                let tile = egui::Button::new(tile_text(ui, offer, &status, availability))
+            for tile in row {
+                let mut button = egui::Button::new(tile_text(ui, tile))
                     .min_size(vec2(tile_w, TILE_H))
                     .wrap();
-                if ui
-                    .add_enabled(availability.can_sell() && !locked, tile)
-                    .clicked()
-                {
-                    commands.push(Command::Add(offer.id));
+                if let Some(rgb) = tile.colour {
+                    button = button.fill(tint(panel, rgb));
+                }
+                if ui.add_enabled(tile.enabled && !locked, button).clicked() {
+                    commands.push(tile.command.clone());
                 }
             }
         });
@@ -115,62 +156,284 @@ fn tiles_ui(ui: &mut egui::Ui, offers: &[Offer], now: Timestamp, locked: bool) -
     commands
 }
 
-/// Title, price and status on three lines; the status coloured by what it means.
-fn tile_text(
-    ui: &egui::Ui,
+/// The tile colour mixed into the panel, light enough to keep the text readable.
+fn tint(panel: egui::Color32, rgb: u32) -> egui::Color32 {
+    let [_, r, g, b] = rgb.to_be_bytes();
+    let mix = |p: u8, c: u8| ((u16::from(p) * 3 + u16::from(c)) / 4) as u8;
+    egui::Color32::from_rgb(mix(panel.r(), r), mix(panel.g(), g), mix(panel.b(), b))
+}
+
+fn with_emoji(emoji: &str, title: &str) -> String {
+    if emoji.is_empty() {
+        title.to_string()
+    } else {
+        format!("{emoji} {title}")
+    }
+}
+
+fn offer_tile(
     offer: &Offer,
-    status: &str,
-    availability: Availability,
-) -> egui::text::LayoutJob {
-    let text_color = ui.visuals().text_color();
-    let status_color = match availability {
+    emoji: &str,
+    discounts: &[Discount],
+    now: Timestamp,
+    text_color: egui::Color32,
+) -> Tile {
+    let availability = offer.availability(now);
+    let deal = best_discount(discounts, offer.id, offer.price.minor, now);
+    let mut status = match (availability, offer.held) {
+        (Availability::Unlimited, _) if offer.grants_priority => {
+            "add to a gig: called ahead".to_string()
+        }
+        (Availability::Unlimited, _) => offer.kind.name().to_string(),
+        (Availability::SoldOut, held) if held > 0 => format!("{held} held for payment"),
+        (other, 0) => other.tile_text(),
+        (other, held) => format!("{} · {held} held", other.tile_text()),
+    };
+    let mut status_color = match availability {
         Availability::Left(n) if n <= 5 => theme::WAIT,
         Availability::Left(_) | Availability::Unlimited => text_color,
         Availability::OpensIn { .. } => theme::WAIT,
         Availability::SoldOut | Availability::Closed => theme::BAD,
     };
-    let mut job = egui::text::LayoutJob::default();
-    let mut line = |text: &str, font: egui::FontId, color: egui::Color32| {
-        job.append(text, 0.0, egui::TextFormat::simple(font, color));
+    let (price, was) = match deal {
+        Some(d) if availability.can_sell() => {
+            let off = d.unit_off(offer.price.minor);
+            status = format!(
+                "{} {} · ends in {}",
+                d.name,
+                d.label(offer.price.currency),
+                countdown(d.ends_in_secs(now))
+            );
+            status_color = theme::GOOD;
+            (
+                Money::new(offer.price.minor - off, offer.price.currency).to_string(),
+                Some(offer.price.to_string()),
+            )
+        }
+        _ => (offer.price.to_string(), None),
     };
-    line(&format!("{}\n", offer.title), theme::bold(19.0), text_color);
-    line(&format!("{}\n", offer.price), theme::bold(22.0), text_color);
-    line(status, egui::FontId::proportional(17.0), status_color);
+    Tile {
+        title: with_emoji(emoji, &offer.title),
+        price,
+        was,
+        status,
+        status_color,
+        colour: offer.look.colour,
+        enabled: availability.can_sell(),
+        command: Command::Add(offer.id),
+    }
+}
+
+fn bundle_tile(
+    bundle: &Bundle,
+    emoji: &str,
+    offers: &[Offer],
+    now: Timestamp,
+    text_color: egui::Color32,
+) -> Tile {
+    let availability = bundle.availability(offers, now);
+    let list = bundle.list_total(offers).unwrap_or(bundle.price.minor);
+    let saving = Money::new(list - bundle.price.minor, bundle.price.currency);
+    let status = match availability {
+        Availability::Unlimited | Availability::Left(_) if saving.minor > 0 => {
+            format!("bundle · save {saving} {}", availability.tile_text())
+        }
+        Availability::Unlimited | Availability::Left(_) => {
+            format!("bundle {}", availability.tile_text())
+        }
+        other => other.tile_text(),
+    };
+    Tile {
+        title: with_emoji(emoji, &bundle.title),
+        price: bundle.price.to_string(),
+        was: (saving.minor > 0).then(|| Money::new(list, bundle.price.currency).to_string()),
+        status,
+        status_color: if availability.can_sell() {
+            text_color
+        } else {
+            theme::BAD
+        },
+        colour: None,
+        enabled: availability.can_sell(),
+        command: Command::AddBundle(bundle.id),
+    }
+}
+
+/// Title, price (with the list price struck through under a deal) and status on three lines.
+fn tile_text(ui: &egui::Ui, tile: &Tile) -> egui::text::LayoutJob {
+    let text_color = ui.visuals().text_color();
+    let mut job = egui::text::LayoutJob::default();
+    let mut line = |text: &str, font: egui::FontId, color: egui::Color32, strike: bool| {
+        let mut format = egui::TextFormat::simple(font, color);
+        if strike {
+            format.strikethrough = egui::Stroke::new(1.5, color);
+        }
+        job.append(text, 0.0, format);
+    };
+    line(
+        &format!("{}\n", tile.title),
+        theme::bold(19.0),
+        text_color,
+        false,
+    );
+    line(&tile.price, theme::bold(22.0), text_color, false);
+    if let Some(was) = &tile.was {
+        line(
+            &format!("  {was}"),
+            egui::FontId::proportional(17.0),
+            theme::MUTED,
+            true,
+        );
+    }
+    line("\n", egui::FontId::proportional(17.0), text_color, false);
+    line(
+        &tile.status,
+        egui::FontId::proportional(17.0),
+        tile.status_color,
+        false,
+    );
     job
 }
 
-fn basket_ui(ui: &mut egui::Ui, cart: &Cart) -> Vec<Command> {
+fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.heading("Basket");
     if cart.is_empty() {
         ui.label("Tap an offer to start a sale.");
     }
+    let minus = |ui: &mut egui::Ui, name: String| {
+        let button = egui::Button::new(RichText::new("–").size(24.0)).min_size(vec2(TOUCH, TOUCH));
+        ui.add(button).accessible_name(name).clicked()
+    };
+    let quote = match shelf.quote {
+        Some(Ok(q)) => Some(q),
+        Some(Err(problem)) => {
+            widgets::banner(ui, Tone::Bad, problem, 18.0);
+            None
+        }
+        None => None,
+    };
     for line in &cart.lines {
+        let priced: Vec<_> = quote
+            .map(|q| {
+                q.lines
+                    .iter()
+                    .filter(|l| l.bundle_id.is_none() && l.line.offer_id == line.offer_id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let amount = if priced.is_empty() {
+            line.amount()
+        } else {
+            Money::new(
+                priced.iter().map(|l| l.line.amount().minor).sum(),
+                line.unit_price.currency,
+            )
+        };
         ui.horizontal(|ui| {
-            let minus =
-                egui::Button::new(RichText::new("–").size(24.0)).min_size(vec2(TOUCH, TOUCH));
-            if ui
-                .add(minus)
-                .accessible_name(format!("One less {}", line.title))
-                .clicked()
-            {
+            if minus(ui, format!("One less {}", line.title)) {
                 commands.push(Command::RemoveOne(line.offer_id));
             }
             ui.label(format!("{}× {}", line.qty, line.title));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(RichText::new(line.amount().to_string()).strong());
+                ui.label(RichText::new(amount.to_string()).strong());
             });
         });
+        for deal in priced.iter().filter(|l| l.line.discount > 0) {
+            let off = Money::new(deal.line.discount, line.unit_price.currency);
+            ui.label(
+                RichText::new(format!(
+                    "   {} on {}: -{off}",
+                    deal.line.note, deal.line.qty
+                ))
+                .color(theme::GOOD),
+            );
+        }
     }
-    let total = cart.total();
-    if let Some(total) = total {
+    for (bundle_id, count) in &cart.bundles {
+        let Some(bundle) = shelf.bundles.iter().find(|b| b.id == *bundle_id) else {
+            continue;
+        };
+        ui.horizontal(|ui| {
+            if minus(ui, format!("One less {}", bundle.title)) {
+                commands.push(Command::RemoveBundle(bundle.id));
+            }
+            ui.label(format!("{count}× {}", bundle.title));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let amount = Money::new(
+                    bundle.price.minor * i64::from(*count),
+                    bundle.price.currency,
+                );
+                ui.label(RichText::new(amount.to_string()).strong());
+            });
+        });
+        let parts: Vec<String> = bundle
+            .parts
+            .iter()
+            .filter_map(|(id, qty)| {
+                let offer = shelf.offers.iter().find(|o| o.id == *id)?;
+                Some(format!("{}× {}", qty * count, offer.title))
+            })
+            .collect();
+        ui.label(RichText::new(format!("   {}", parts.join(" + "))).color(theme::MUTED));
+    }
+    commands.extend(suggestions_ui(ui, shelf, cart));
+    if let Some(q) = quote {
         ui.separator();
+        if shelf.mode == VatMode::Exclusive {
+            for v in &q.vat {
+                ui.horizontal(|ui| {
+                    ui.label(format!("Tax {}", v.rate.label()));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(v.vat.to_string());
+                    });
+                });
+            }
+        }
+        let saving = q.saving();
+        if saving.minor > 0 {
+            ui.label(RichText::new(format!("The fan saves {saving}")).color(theme::GOOD));
+        }
         ui.horizontal(|ui| {
             ui.label(RichText::new("Total").font(theme::bold(26.0)));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(RichText::new(total.to_string()).font(theme::bold(30.0)));
+                ui.label(RichText::new(q.total.to_string()).font(theme::bold(30.0)));
             });
         });
+    }
+    commands
+}
+
+/// One-tap additions configured for what is in the basket (not already in it, sellable now).
+fn suggestions_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut shown: Vec<i64> = Vec::new();
+    for line in &cart.lines {
+        for (_, suggest) in shelf.cross_sells.iter().filter(|c| c.0 == line.offer_id) {
+            if shown.contains(suggest) || cart.qty_of(*suggest) > 0 {
+                continue;
+            }
+            let Some(offer) = shelf
+                .offers
+                .iter()
+                .find(|o| o.id == *suggest && !o.archived)
+            else {
+                continue;
+            };
+            shown.push(*suggest);
+            let label = format!(
+                "+ {} {}",
+                with_emoji(&offer.look.emoji, &offer.title),
+                offer.price
+            );
+            if ui
+                .add(egui::Button::new(label).min_size(vec2(ui.available_width(), TOUCH)))
+                .on_hover_text("Suggested with what is in the basket")
+                .clicked()
+            {
+                commands.push(Command::Add(offer.id));
+            }
+        }
     }
     commands
 }

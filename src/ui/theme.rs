@@ -11,6 +11,8 @@ pub const GOOD: Color32 = Color32::from_rgb(46, 160, 67);
 /// Refused / invalid.
 pub const BAD: Color32 = Color32::from_rgb(215, 58, 73);
 /// Waiting for something.
+pub const MUTED: Color32 = Color32::from_rgb(128, 128, 128);
+/// Waiting, counting down, few left.
 pub const WAIT: Color32 = Color32::from_rgb(210, 153, 34);
 
 /// Installs the bundled fonts and the kiosk style; call at start-up and in every UI test.
@@ -24,16 +26,26 @@ pub fn install(ctx: &egui::Context) {
         "noto-bold".into(),
         Arc::new(FontData::from_static(crate::fonts::BOLD)),
     );
+    // Tile emoji come from egui's bundled emoji fonts, as fallbacks after Noto Sans.
+    let defaults = FontDefinitions::default();
+    let emoji: Vec<String> = ["NotoEmoji-Regular", "emoji-icon-font"]
+        .into_iter()
+        .filter_map(|name| {
+            let data = defaults.font_data.get(name)?.clone();
+            fonts.font_data.insert(name.into(), data);
+            Some(name.to_string())
+        })
+        .collect();
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
-        fonts
-            .families
-            .entry(family)
-            .or_default()
-            .push("noto".into());
+        let list = fonts.families.entry(family).or_default();
+        list.push("noto".into());
+        list.extend(emoji.iter().cloned());
     }
-    fonts
-        .families
-        .insert(FontFamily::Name("bold".into()), vec!["noto-bold".into()]);
+    fonts.families.insert(FontFamily::Name("bold".into()), {
+        let mut bold = vec!["noto-bold".to_string()];
+        bold.extend(emoji.iter().cloned());
+        bold
+    });
     ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.text_styles = [

@@ -76,3 +76,15 @@ pub fn banner(ui: &mut egui::Ui, tone: Tone, text: &str, size: f32) {
             );
         });
 }
+
+/// The emoji if the kiosk's fonts can draw it, else nothing (a typed emoji may be missing from
+/// the bundled emoji font; a tile never shows a box instead).
+pub fn emoji<'a>(ui: &egui::Ui, emoji: &'a str) -> &'a str {
+    let bare: String = emoji.chars().filter(|c| *c != '\u{fe0f}').collect();
+    let font = egui::FontId::proportional(19.0);
+    if !bare.is_empty() && ui.ctx().fonts_mut(|f| f.has_glyphs(&font, &bare)) {
+        emoji
+    } else {
+        ""
+    }
+}

@@ -81,6 +81,8 @@ pub fn try_sell(
         expected_total: None,
         terminal_ref: None,
         tip: None,
+        bundles: Vec::new(),
+        priced_at: None,
     };
     pos.sell(&req)
 }

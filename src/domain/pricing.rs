@@ -1,0 +1,909 @@
+//! Prices at the moment of sale: VAT modes, discount windows, bundles, collaborator splits, tender
+//! fees and margins.
+//!
+//! Every amount is an integer count of minor units. Each rounding step is explicit, and whenever a
+//! whole is cut into parts the largest-remainder method keeps the parts summing to the whole.
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::VatRate;
+use super::money::{Currency, Money};
+use super::order::VatLine;
+
+/// Basis points in 100 %.
+const FULL_BP: i128 = 10_000;
+/// Longest name a discount or a collaborator may have, in characters.
+const MAX_NAME_CHARS: usize = 40;
+/// Highest tender fee, in basis points (10 %).
+const MAX_FEE_BP: u32 = 1_000;
+
+/// Whether shelf prices include VAT or tax is added on top at checkout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VatMode {
+    /// Prices include VAT; the receipt shows the VAT they contain (EU style).
+    #[default]
+    Inclusive,
+    /// Prices are net; tax is added at checkout (US sales-tax style).
+    Exclusive,
+}
+
+impl VatMode {
+    /// The short name used by the CLI and JSON: inclusive or exclusive.
+    pub fn name(self) -> &'static str {
+        match self {
+            VatMode::Inclusive => "inclusive",
+            VatMode::Exclusive => "exclusive",
+        }
+    }
+
+    /// What the setting means, for the event settings screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            VatMode::Inclusive => "Prices include VAT",
+            VatMode::Exclusive => "Tax added at checkout",
+        }
+    }
+}
+
+impl FromStr for VatMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [VatMode::Inclusive, VatMode::Exclusive]
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| "VAT mode: use inclusive or exclusive".to_string())
+    }
+}
+
+/// Tax per rate for line amounts as charged (after discounts), in the basis `mode` says.
+///
+/// One line per distinct rate, rates ascending; tax is rounded once per rate, half away from zero.
+/// Inclusive: gross is the sum, VAT the part of it that is tax, net = gross − VAT (the same rule
+/// as [`super::order::vat_breakdown`]). Exclusive: net is the sum, VAT = net × rate, gross = net + VAT.
+pub fn tax_breakdown(
+    amounts: &[(VatRate, i64)],
+    mode: VatMode,
+    currency: Currency,
+) -> Vec<VatLine> {
+    let mut sums: BTreeMap<VatRate, i128> = BTreeMap::new();
+    for &(rate, minor) in amounts {
+        *sums.entry(rate).or_default() += i128::from(minor);
+    }
+    sums.into_iter()
+        .map(|(rate, sum)| {
+            let r = i128::from(rate.0);
+            let sum = saturate(sum);
+            let (gross, vat, net) = match mode {
+                VatMode::Inclusive => {
+                    let vat = saturate(div_half_away(i128::from(sum) * r, FULL_BP + r));
+                    (sum, vat, sum - vat)
+                }
+                VatMode::Exclusive => {
+                    let vat = saturate(div_half_away(i128::from(sum) * r, FULL_BP));
+                    (sum.saturating_add(vat), vat, sum)
+                }
+            };
+            VatLine {
+                rate,
+                gross: Money::new(gross, currency),
+                vat: Money::new(vat, currency),
+                net: Money::new(net, currency),
+            }
+        })
+        .collect()
+}
+
+/// What the fan pays: the sum of the breakdown's gross amounts.
+pub fn total_of(breakdown: &[VatLine], currency: Currency) -> Money {
+    let total: i128 = breakdown.iter().map(|l| i128::from(l.gross.minor)).sum();
+    Money::new(saturate(total), currency)
+}
+
+/// How much a discount takes off each unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DiscountOff {
+    /// A share of the unit price in basis points (100 % = 10000).
+    Percent(u32),
+    /// A fixed amount in minor units off each unit.
+    Amount(i64),
+}
+
+/// A time-limited discount on some offers, optionally capped to a number of uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discount {
+    /// Store id.
+    pub id: i64,
+    /// What the creator calls it ("Early bird").
+    pub name: String,
+    /// How much comes off each unit.
+    pub off: DiscountOff,
+    /// The offers it applies to.
+    pub offers: Vec<i64>,
+    /// First instant it applies.
+    pub starts: Timestamp,
+    /// First instant it no longer applies.
+    pub ends: Timestamp,
+    /// Most units it may be used on, None when unlimited.
+    pub max_uses: Option<u32>,
+    /// Units it has been used on so far.
+    pub used: u32,
+}
+
+impl Discount {
+    /// Checks what a creator entered; the message names the field and the rule.
+    pub fn validate(&self, currency: Currency) -> Result<(), String> {
+        if !name_fits(&self.name) {
+            return Err("name: 1 to 40 characters".into());
+        }
+        match self.off {
+            DiscountOff::Percent(bp) if !(1..=10_000).contains(&bp) => {
+                return Err("percent: from 0.01 % to 100 %".into());
+            }
+            DiscountOff::Amount(minor) if !(1..=currency.max_minor()).contains(&minor) => {
+                let max = Money::new(currency.max_minor(), currency);
+                return Err(format!("amount: more than 0 and at most {max}"));
+            }
+            _ => {}
+        }
+        if self.ends <= self.starts {
+            return Err("ends: must be after starts".into());
+        }
+        if self.offers.is_empty() {
+            return Err("offers: choose at least one offer".into());
+        }
+        if self.max_uses == Some(0) {
+            return Err("cap: at least 1 use".into());
+        }
+        Ok(())
+    }
+
+    /// Whether it applies at `now`: inside [starts, ends) with uses left.
+    pub fn is_active(&self, now: Timestamp) -> bool {
+        self.starts <= now && now < self.ends && self.max_uses.is_none_or(|max| self.used < max)
+    }
+
+    /// Minor units off one unit of `unit_price_minor`: percent rounded half up, never more than
+    /// the price, never negative.
+    pub fn unit_off(&self, unit_price_minor: i64) -> i64 {
+        if unit_price_minor <= 0 {
+            return 0;
+        }
+        let off = match self.off {
+            DiscountOff::Percent(bp) => saturate(div_half_away(
+                i128::from(unit_price_minor) * i128::from(bp),
+                FULL_BP,
+            )),
+            DiscountOff::Amount(minor) => minor,
+        };
+        off.max(0).min(unit_price_minor)
+    }
+
+    /// Whole seconds until it ends (at least 1 while it runs), 0 once it has ended.
+    pub fn ends_in_secs(&self, now: Timestamp) -> i64 {
+        if now >= self.ends {
+            return 0;
+        }
+        (self.ends.as_second() - now.as_second()).max(1)
+    }
+
+    /// The badge on a tile: "−20%", "−12.5%", "-€2.00" (with a real minus sign).
+    pub fn label(&self, currency: Currency) -> String {
+        match self.off {
+            DiscountOff::Percent(bp) => format!("-{}", percent_label(bp)),
+            DiscountOff::Amount(minor) => format!("-{}", Money::new(minor, currency)),
+        }
+    }
+}
+
+/// The active discount covering `offer_id` that takes the most off a unit; ties go to the lowest
+/// id. None when no discount takes anything off.
+pub fn best_discount(
+    discounts: &[Discount],
+    offer_id: i64,
+    unit_price_minor: i64,
+    now: Timestamp,
+) -> Option<&Discount> {
+    discounts
+        .iter()
+        .filter(|d| d.is_active(now) && d.offers.contains(&offer_id))
+        .map(|d| (d.unit_off(unit_price_minor), d))
+        .max_by_key(|(off, d)| (*off, Reverse(d.id)))
+        .filter(|(off, _)| *off > 0)
+        .map(|(_, d)| d)
+}
+
+/// Line discounts that sell a bundle's parts for exactly `bundle_price`.
+///
+/// `parts` are (quantity, list unit price). The saving (sum of list amounts − bundle price) is
+/// spread over the parts in proportion to their list amounts by largest remainder, ties to the
+/// earlier part; each discount lies between 0 and its part's list amount.
+pub fn bundle_discounts(
+    bundle_price: i64,
+    parts: &[(u32, i64)],
+    currency: Currency,
+) -> Result<Vec<i64>, String> {
+    let units: u64 = parts.iter().map(|&(qty, _)| u64::from(qty)).sum();
+    if units < 2 {
+        return Err("parts: a bundle needs at least two offers".into());
+    }
+    if parts.iter().any(|&(_, price)| price < 0) {
+        return Err("parts: a part's price must not be negative".into());
+    }
+    if bundle_price < 0 {
+        return Err("price: must not be negative".into());
+    }
+    let amounts: Vec<i128> = parts
+        .iter()
+        .map(|&(qty, price)| i128::from(qty) * i128::from(price))
+        .collect();
+    let sum: i128 = amounts.iter().sum();
+    let max = i128::from(currency.max_minor());
+    if sum > max {
+        let max = Money::new(currency.max_minor(), currency);
+        return Err(format!("parts: together they must cost at most {max}"));
+    }
+    let price = i128::from(bundle_price);
+    if price > sum {
+        let sum = Money::new(saturate(sum), currency);
+        return Err(format!(
+            "price: a bundle must not cost more than its parts bought one by one ({sum})"
+        ));
+    }
+    Ok(largest_remainder(sum - price, &amounts)
+        .into_iter()
+        .map(saturate)
+        .collect())
+}
+
+/// A collaborator's cut of each sale of an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Share {
+    /// A share, in basis points, of what is left after fixed shares.
+    Percent(u32),
+    /// Minor units per unit sold.
+    Fixed(i64),
+}
+
+/// Cuts `amount` (for `units` units) among collaborators and the owner, to the minor unit.
+///
+/// Fixed shares come first (per unit × units, each capped at what is left), then percent shares
+/// of what is left, rounded by largest remainder together with the owner's rest so nothing is
+/// lost. Returns every collaborator in the given order, then the owner. The parts always sum to
+/// `amount`; a negative amount (a refund) is cut like its positive and every part negated. Percent
+/// shares above 100 % in total (refused by [`validate_shares`]) are scaled down to fit.
+pub fn split(
+    amount: i64,
+    units: u32,
+    shares: &[(String, Share)],
+    owner: &str,
+) -> Vec<(String, i64)> {
+    let sign: i128 = if amount < 0 { -1 } else { 1 };
+    let mut left = i128::from(amount).abs();
+    let mut parts = vec![0_i128; shares.len()];
+    for (part, (_, share)) in parts.iter_mut().zip(shares) {
+        if let Share::Fixed(per_unit) = *share {
+            *part = (i128::from(per_unit.max(0)) * i128::from(units)).min(left);
+            left -= *part;
+        }
+    }
+    let percent: Vec<(usize, i128)> = shares
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, share))| match *share {
+            Share::Percent(bp) => Some((i, i128::from(bp))),
+            Share::Fixed(_) => None,
+        })
+        .collect();
+    let given: i128 = percent.iter().map(|&(_, bp)| bp).sum();
+    let mut weights: Vec<i128> = percent.iter().map(|&(_, bp)| bp).collect();
+    weights.push((FULL_BP - given).max(0));
+    let cuts = largest_remainder(left, &weights);
+    for (&(i, _), &cut) in percent.iter().zip(&cuts) {
+        parts[i] = cut;
+        left -= cut;
+    }
+    shares
+        .iter()
+        .zip(parts)
+        .map(|((name, _), part)| (name.clone(), saturate(sign * part)))
+        .chain(std::iter::once((owner.to_string(), saturate(sign * left))))
+        .collect()
+}
+
+/// Checks collaborator shares: names of 1 to 40 characters and each once (ignoring case), fixed
+/// shares 0 or more, percent shares at most 100 % together.
+pub fn validate_shares(shares: &[(String, Share)]) -> Result<(), String> {
+    let mut seen: Vec<String> = Vec::with_capacity(shares.len());
+    let mut percent_bp: u64 = 0;
+    for (name, share) in shares {
+        if !name_fits(name) {
+            return Err("collaborator name: 1 to 40 characters".into());
+        }
+        let name = name.trim();
+        let key = name.to_lowercase();
+        if seen.contains(&key) {
+            return Err(format!(
+                "collaborator name: '{name}' is listed twice; list each collaborator once"
+            ));
+        }
+        seen.push(key);
+        match *share {
+            Share::Percent(bp) => percent_bp += u64::from(bp),
+            Share::Fixed(minor) if minor < 0 => {
+                return Err(format!("fixed share of {name}: 0 or more"));
+            }
+            Share::Fixed(_) => {}
+        }
+    }
+    if percent_bp > 10_000 {
+        let now = percent_label(u32::try_from(percent_bp).unwrap_or(u32::MAX));
+        return Err(format!(
+            "percent shares: at most 100 % together (now {now})"
+        ));
+    }
+    Ok(())
+}
+
+/// What a payment provider keeps from a tender: a percentage plus a fixed amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Fee {
+    /// Share of the amount in basis points.
+    pub percent_bp: u32,
+    /// Minor units per tender.
+    pub fixed: i64,
+}
+
+impl Fee {
+    /// The fee on a tender of `amount` minor units: 0 for nothing paid, else the percentage
+    /// rounded half up plus the fixed part.
+    pub fn on(&self, amount: i64) -> i64 {
+        if amount <= 0 {
+            return 0;
+        }
+        let percent = div_half_away(i128::from(amount) * i128::from(self.percent_bp), FULL_BP);
+        saturate(percent + i128::from(self.fixed))
+    }
+
+    /// Checks what a creator entered; the message names the field and the rule.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.percent_bp > MAX_FEE_BP {
+            return Err("fee percent: at most 10 %".into());
+        }
+        if self.fixed < 0 {
+            return Err("fixed fee: 0 or more".into());
+        }
+        Ok(())
+    }
+}
+
+/// What one offer earned over a period, after tax, fees and cost, and per minute of the creator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferMargin {
+    /// The offer.
+    pub offer_id: i64,
+    /// Units sold.
+    pub units: u32,
+    /// Revenue without VAT, in minor units.
+    pub net_revenue: i64,
+    /// Tender fees attributed to the offer.
+    pub fees: i64,
+    /// Cost of the units sold.
+    pub cost: i64,
+    /// `net_revenue − fees − cost`.
+    pub margin: i64,
+    /// Creator minutes the units took (0 for offers that take no time).
+    pub minutes: u32,
+}
+
+impl OfferMargin {
+    /// Margin per creator minute, rounded half away from zero; None when it took no time.
+    pub fn per_minute(&self) -> Option<i64> {
+        (self.minutes > 0).then(|| {
+            saturate(div_half_away(
+                i128::from(self.margin),
+                i128::from(self.minutes),
+            ))
+        })
+    }
+}
+
+/// Builds an offer's margin from its sales, fees, unit cost and minutes per unit (gigs).
+pub fn margin(
+    offer_id: i64,
+    units: u32,
+    net_revenue: i64,
+    fees: i64,
+    cost_per_unit: i64,
+    minutes_per_unit: Option<u32>,
+) -> OfferMargin {
+    let cost = saturate(i128::from(cost_per_unit) * i128::from(units));
+    let margin = saturate(i128::from(net_revenue) - i128::from(fees) - i128::from(cost));
+    let minutes = minutes_per_unit.map_or(0, |m| m.saturating_mul(units));
+    OfferMargin {
+        offer_id,
+        units,
+        net_revenue,
+        fees,
+        cost,
+        margin,
+        minutes,
+    }
+}
+
+/// Whether a name has 1 to 40 characters once trimmed.
+fn name_fits(name: &str) -> bool {
+    (1..=MAX_NAME_CHARS).contains(&name.trim().chars().count())
+}
+
+/// Basis points as people write a percentage: `20%`, `12.5%`, `0.01%`.
+fn percent_label(bp: u32) -> String {
+    // A VAT rate is a percentage in basis points too; one formatter keeps them alike.
+    VatRate(bp).label()
+}
+
+/// `num / den` rounded half away from zero; `den` must be positive (0 otherwise).
+fn div_half_away(num: i128, den: i128) -> i128 {
+    if den <= 0 {
+        return 0;
+    }
+    let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
+    let (q, r) = (n / d, n % d);
+    // 2r ≥ d without doubling, so no input can overflow.
+    let q = if r >= d - r { q + 1 } else { q };
+    let q = i128::try_from(q).unwrap_or(i128::MAX);
+    if num < 0 { -q } else { q }
+}
+
+/// Clamps to the i64 range; amounts this large are refused long before, this only avoids panics.
+fn saturate(x: i128) -> i64 {
+    i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// Cuts `total` (≥ 0) in proportion to `weights` (≥ 0) so the cuts sum to `total` exactly:
+/// everyone gets the floor of their exact share, and the units still missing go one each to the
+/// largest remainders, ties to the earlier entry. All zero when the weights sum to 0.
+fn largest_remainder(total: i128, weights: &[i128]) -> Vec<i128> {
+    let sum: i128 = weights.iter().sum();
+    if sum <= 0 || total <= 0 {
+        return vec![0; weights.len()];
+    }
+    let mut cuts: Vec<i128> = weights.iter().map(|w| total * w / sum).collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    // A stable sort keeps equal remainders in their given order.
+    order.sort_by_key(|&i| Reverse(total * weights[i] % sum));
+    let missing = total - cuts.iter().sum::<i128>();
+    for &i in order.iter().take(usize::try_from(missing).unwrap_or(0)) {
+        cuts[i] += 1;
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const EUR: Currency = Currency::Eur;
+
+    fn at(second: i64) -> Timestamp {
+        Timestamp::from_second(second).unwrap()
+    }
+
+    fn discount(id: i64, off: DiscountOff) -> Discount {
+        Discount {
+            id,
+            name: "Early bird".into(),
+            off,
+            offers: vec![7],
+            starts: at(1_000),
+            ends: at(2_000),
+            max_uses: None,
+            used: 0,
+        }
+    }
+
+    fn minors(lines: &[VatLine]) -> Vec<(u32, i64, i64, i64)> {
+        lines
+            .iter()
+            .map(|l| (l.rate.0, l.gross.minor, l.vat.minor, l.net.minor))
+            .collect()
+    }
+
+    #[test]
+    fn vat_mode_names_labels_and_parsing() {
+        assert_eq!(VatMode::default(), VatMode::Inclusive);
+        assert_eq!(VatMode::Exclusive.name(), "exclusive");
+        assert_eq!(VatMode::Inclusive.label(), "Prices include VAT");
+        assert_eq!(VatMode::Exclusive.label(), "Tax added at checkout");
+        assert_eq!(" Exclusive ".parse(), Ok(VatMode::Exclusive));
+        assert_eq!(
+            "net".parse::<VatMode>(),
+            Err("VAT mode: use inclusive or exclusive".to_string())
+        );
+        let json = serde_json::to_string(&VatMode::Inclusive).unwrap();
+        assert_eq!(json, "\"inclusive\"");
+    }
+
+    #[test]
+    fn sales_tax_is_added_on_top() {
+        // 8.875 % (New York City) is 887.5 bp, which VatRate cannot hold; 8.88 % rounds the same.
+        let lines = tax_breakdown(&[(VatRate(888), 1_000)], VatMode::Exclusive, Currency::Usd);
+        assert_eq!(minors(&lines), [(888, 1_089, 89, 1_000)]);
+        assert_eq!(total_of(&lines, Currency::Usd).to_string(), "$10.89");
+        let yen = tax_breakdown(&[(VatRate(800), 999)], VatMode::Exclusive, Currency::Jpy);
+        assert_eq!(minors(&yen), [(800, 1_079, 80, 999)]);
+        let refund = tax_breakdown(&[(VatRate(888), -1_000)], VatMode::Exclusive, EUR);
+        assert_eq!(minors(&refund), [(888, -1_089, -89, -1_000)]);
+    }
+
+    #[test]
+    fn inclusive_vat_is_contained_once_per_rate() {
+        let lines = tax_breakdown(&[(VatRate(1900), 297)], VatMode::Inclusive, EUR);
+        assert_eq!(minors(&lines), [(1900, 297, 47, 250)]);
+        let mixed = [
+            (VatRate(1900), 500),
+            (VatRate(700), 300),
+            (VatRate(1900), 250),
+        ];
+        let ours = tax_breakdown(&mixed, VatMode::Inclusive, EUR);
+        assert_eq!(minors(&ours), [(700, 300, 20, 280), (1900, 750, 120, 630)]);
+        assert_eq!(total_of(&ours, EUR).minor, 1_050);
+        assert!(tax_breakdown(&[], VatMode::Exclusive, EUR).is_empty());
+    }
+
+    #[test]
+    fn discounts_take_off_what_they_say() {
+        let twenty = discount(1, DiscountOff::Percent(2_000));
+        assert_eq!(twenty.unit_off(799), 160);
+        assert_eq!(twenty.unit_off(0), 0);
+        assert_eq!(twenty.unit_off(-500), 0);
+        assert_eq!(discount(1, DiscountOff::Percent(250)).unit_off(100), 3);
+        assert_eq!(discount(1, DiscountOff::Percent(10_000)).unit_off(799), 799);
+        assert_eq!(discount(1, DiscountOff::Amount(200)).unit_off(799), 200);
+        assert_eq!(discount(1, DiscountOff::Amount(500)).unit_off(300), 300);
+        assert_eq!(discount(1, DiscountOff::Amount(-5)).unit_off(300), 0);
+        assert_eq!(twenty.label(EUR), "-20%");
+        assert_eq!(
+            discount(1, DiscountOff::Percent(1_250)).label(EUR),
+            "-12.5%"
+        );
+        assert_eq!(discount(1, DiscountOff::Amount(200)).label(EUR), "-€2.00");
+    }
+
+    #[test]
+    fn discount_windows_and_caps() {
+        let mut d = discount(1, DiscountOff::Percent(2_000));
+        assert!(!d.is_active(at(999)));
+        assert!(d.is_active(at(1_000)));
+        assert!(d.is_active(at(1_999)));
+        assert!(!d.is_active(at(2_000)));
+        assert_eq!(d.ends_in_secs(at(1_000)), 1_000);
+        assert_eq!(d.ends_in_secs(at(2_500)), 0);
+        d.max_uses = Some(3);
+        d.used = 2;
+        assert!(d.is_active(at(1_500)));
+        d.used = 3;
+        assert!(!d.is_active(at(1_500)));
+    }
+
+    #[test]
+    fn discount_validation_names_the_field() {
+        let ok = discount(1, DiscountOff::Percent(2_000));
+        assert_eq!(ok.validate(EUR), Ok(()));
+        let check = |change: &dyn Fn(&mut Discount)| {
+            let mut d = ok.clone();
+            change(&mut d);
+            d.validate(EUR).unwrap_err()
+        };
+        assert_eq!(check(&|d| d.name = "  ".into()), "name: 1 to 40 characters");
+        assert_eq!(
+            check(&|d| d.name = "x".repeat(41)),
+            "name: 1 to 40 characters"
+        );
+        let percent = "percent: from 0.01 % to 100 %";
+        assert_eq!(check(&|d| d.off = DiscountOff::Percent(0)), percent);
+        assert_eq!(check(&|d| d.off = DiscountOff::Percent(10_001)), percent);
+        assert_eq!(
+            check(&|d| d.off = DiscountOff::Amount(0)),
+            "amount: more than 0 and at most €999999999.99"
+        );
+        assert_eq!(check(&|d| d.ends = d.starts), "ends: must be after starts");
+        assert_eq!(
+            check(&|d| d.offers.clear()),
+            "offers: choose at least one offer"
+        );
+        assert_eq!(check(&|d| d.max_uses = Some(0)), "cap: at least 1 use");
+    }
+
+    #[test]
+    fn the_best_discount_wins_and_ties_go_to_the_lowest_id() {
+        let mut ended = discount(1, DiscountOff::Percent(9_000));
+        ended.ends = at(1_200);
+        let mut other_offer = discount(2, DiscountOff::Percent(9_000));
+        other_offer.offers = vec![8];
+        let all = [
+            ended,
+            other_offer,
+            discount(5, DiscountOff::Amount(160)),
+            discount(4, DiscountOff::Percent(2_000)),
+            discount(6, DiscountOff::Amount(100)),
+        ];
+        let best = best_discount(&all, 7, 799, at(1_500)).map(|d| d.id);
+        assert_eq!(best, Some(4), "€1.60 off either way; id 4 is lower");
+        assert_eq!(best_discount(&all, 7, 0, at(1_500)), None);
+        assert_eq!(best_discount(&all, 9, 799, at(1_500)), None);
+        assert_eq!(best_discount(&all, 7, 799, at(3_000)), None);
+    }
+
+    #[test]
+    fn bundles_spread_the_saving() {
+        assert_eq!(
+            bundle_discounts(2_000, &[(1, 1_500), (1, 1_000)], EUR),
+            Ok(vec![300, 200])
+        );
+        let three = [(1, 1_000), (1, 1_000), (1, 1_000)];
+        assert_eq!(
+            bundle_discounts(2_000, &three, EUR),
+            Ok(vec![334, 333, 333])
+        );
+        assert_eq!(
+            bundle_discounts(2_500, &[(1, 1_500), (1, 1_000)], EUR),
+            Ok(vec![0, 0])
+        );
+        assert_eq!(bundle_discounts(0, &[(2, 990)], EUR), Ok(vec![1_980]));
+        let need_two = Err("parts: a bundle needs at least two offers".to_string());
+        assert_eq!(bundle_discounts(500, &[], EUR), need_two);
+        assert_eq!(bundle_discounts(500, &[(1, 990), (0, 500)], EUR), need_two);
+        assert_eq!(
+            bundle_discounts(2_600, &[(1, 1_500), (1, 1_000)], EUR),
+            Err(
+                "price: a bundle must not cost more than its parts bought one by one (€25.00)"
+                    .to_string()
+            )
+        );
+        assert!(
+            bundle_discounts(-1, &[(2, 990)], EUR)
+                .unwrap_err()
+                .starts_with("price:")
+        );
+        assert!(
+            bundle_discounts(1, &[(2, -990)], EUR)
+                .unwrap_err()
+                .starts_with("parts:")
+        );
+        let huge = bundle_discounts(1, &[(u32::MAX, i64::MAX)], EUR).unwrap_err();
+        assert!(huge.starts_with("parts: together"), "{huge}");
+    }
+
+    fn shares(list: &[(&str, Share)]) -> Vec<(String, Share)> {
+        list.iter().map(|(n, s)| (n.to_string(), *s)).collect()
+    }
+
+    fn owned(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+        list.iter().map(|(n, a)| (n.to_string(), *a)).collect()
+    }
+
+    #[test]
+    fn splits_add_up_to_the_amount() {
+        let third = shares(&[("Ana", Share::Percent(3_333))]);
+        assert_eq!(
+            split(1_000, 1, &third, "Mara"),
+            owned(&[("Ana", 333), ("Mara", 667)])
+        );
+        assert_eq!(
+            split(-1_000, 1, &third, "Mara"),
+            owned(&[("Ana", -333), ("Mara", -667)])
+        );
+        let three = shares(&[
+            ("Ana", Share::Percent(3_333)),
+            ("Ben", Share::Percent(3_333)),
+            ("Cy", Share::Percent(3_333)),
+        ]);
+        assert_eq!(
+            split(100, 1, &three, "Mara"),
+            owned(&[("Ana", 34), ("Ben", 33), ("Cy", 33), ("Mara", 0)])
+        );
+        let mixed = shares(&[
+            ("Ana", Share::Percent(5_000)),
+            ("Ben", Share::Fixed(150)),
+            ("Cy", Share::Fixed(400)),
+        ]);
+        // Ben 2 × €1.50, Cy capped at the €7.00 left of €10.00, Ana half of nothing.
+        assert_eq!(
+            split(1_000, 2, &mixed, "Mara"),
+            owned(&[("Ana", 0), ("Ben", 300), ("Cy", 700), ("Mara", 0)])
+        );
+        assert_eq!(
+            split(2_000, 2, &mixed, "Mara"),
+            owned(&[("Ana", 450), ("Ben", 300), ("Cy", 800), ("Mara", 450)])
+        );
+        assert_eq!(split(1_000, 1, &[], "Mara"), owned(&[("Mara", 1_000)]));
+    }
+
+    #[test]
+    fn share_validation_names_the_rule() {
+        assert_eq!(
+            validate_shares(&shares(&[("Ana", Share::Percent(10_000))])),
+            Ok(())
+        );
+        let err = |list: &[(&str, Share)]| validate_shares(&shares(list)).unwrap_err();
+        assert_eq!(
+            err(&[("", Share::Fixed(1))]),
+            "collaborator name: 1 to 40 characters"
+        );
+        assert!(err(&[("Ana", Share::Fixed(1)), ("ana ", Share::Fixed(2))]).contains("twice"));
+        assert_eq!(
+            err(&[("Ana", Share::Fixed(-1))]),
+            "fixed share of Ana: 0 or more"
+        );
+        assert_eq!(
+            err(&[
+                ("Ana", Share::Percent(6_000)),
+                ("Ben", Share::Percent(5_000))
+            ]),
+            "percent shares: at most 100 % together (now 110%)"
+        );
+    }
+
+    #[test]
+    fn tender_fees() {
+        let card = Fee {
+            percent_bp: 150,
+            fixed: 25,
+        };
+        assert_eq!(card.on(1_000), 40);
+        assert_eq!(card.on(0), 0);
+        assert_eq!(card.on(-1_000), 0);
+        assert_eq!(
+            Fee {
+                percent_bp: 175,
+                fixed: 0
+            }
+            .on(1_000),
+            18
+        );
+        assert_eq!(
+            Fee {
+                percent_bp: 290,
+                fixed: 0
+            }
+            .on(1_050),
+            30
+        );
+        assert_eq!(card.validate(), Ok(()));
+        let steep = Fee {
+            percent_bp: 1_001,
+            fixed: 0,
+        };
+        assert_eq!(steep.validate(), Err("fee percent: at most 10 %".into()));
+        let negative = Fee {
+            percent_bp: 0,
+            fixed: -1,
+        };
+        assert_eq!(negative.validate(), Err("fixed fee: 0 or more".into()));
+    }
+
+    #[test]
+    fn margins_per_offer_and_minute() {
+        let gig = margin(3, 3, 3_000, 90, 400, Some(5));
+        assert_eq!((gig.cost, gig.margin, gig.minutes), (1_200, 1_710, 15));
+        assert_eq!(gig.per_minute(), Some(114));
+        let item = margin(4, 2, 1_000, 0, 600, None);
+        assert_eq!((item.margin, item.per_minute()), (-200, None));
+        assert_eq!(margin(5, 10, 0, 0, 0, Some(1)).per_minute(), Some(0));
+        assert_eq!(margin(5, 4, 0, 10, 0, Some(1)).per_minute(), Some(-3));
+    }
+
+    fn currency() -> impl Strategy<Value = Currency> {
+        prop::sample::select(Currency::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Lines, breakdown and total agree to the minor unit, and each rate's tax is the exact
+        /// tax rounded to the nearest minor unit.
+        #[test]
+        fn tax_breakdown_adds_up(
+            currency in currency(),
+            exclusive in any::<bool>(),
+            raw in prop::collection::vec((0_u32..=3_000, any::<i64>()), 0..20),
+        ) {
+            let mode = if exclusive { VatMode::Exclusive } else { VatMode::Inclusive };
+            let cap = currency.max_minor() / 100;
+            let lines: Vec<(VatRate, i64)> =
+                raw.iter().map(|&(r, a)| (VatRate(r), a % cap)).collect();
+            let breakdown = tax_breakdown(&lines, mode, currency);
+            let total = total_of(&breakdown, currency);
+            prop_assert_eq!(total.currency, currency);
+            let lines_sum: i64 = lines.iter().map(|l| l.1).sum();
+            let vat_sum: i64 = breakdown.iter().map(|l| l.vat.minor).sum();
+            let gross_sum: i64 = breakdown.iter().map(|l| l.gross.minor).sum();
+            prop_assert_eq!(gross_sum, total.minor);
+            match mode {
+                VatMode::Inclusive => prop_assert_eq!(total.minor, lines_sum),
+                VatMode::Exclusive => prop_assert_eq!(total.minor - lines_sum, vat_sum),
+            }
+            prop_assert!(breakdown.windows(2).all(|w| w[0].rate < w[1].rate));
+            for l in &breakdown {
+                prop_assert_eq!(l.net.minor + l.vat.minor, l.gross.minor);
+                let r = i128::from(l.rate.0);
+                let s: i128 = lines.iter().filter(|x| x.0 == l.rate).map(|x| i128::from(x.1)).sum();
+                let den = if exclusive { 10_000 } else { 10_000 + r };
+                let miss = (i128::from(l.vat.minor) * den - s * r).abs();
+                prop_assert!(2 * miss <= den, "rate {} sum {s} vat {}", r, l.vat.minor);
+            }
+        }
+
+        /// A bundle's part lines sum to its price exactly, each discount within its part.
+        #[test]
+        fn bundle_lines_sum_to_the_price(
+            currency in currency(),
+            parts in prop::collection::vec((0_u32..5, 0_i64..1_000_000), 1..6),
+            permille in 0_i128..=1_000,
+        ) {
+            let sum: i128 = parts.iter().map(|&(q, p)| i128::from(q) * i128::from(p)).sum();
+            let price = i64::try_from(sum * permille / 1_000).unwrap();
+            match bundle_discounts(price, &parts, currency) {
+                Ok(discounts) => {
+                    prop_assert_eq!(discounts.len(), parts.len());
+                    let mut charged = 0_i64;
+                    for (&(q, p), &d) in parts.iter().zip(&discounts) {
+                        let list = i64::from(q) * p;
+                        prop_assert!((0..=list).contains(&d), "{d} off {list}");
+                        charged += list - d;
+                    }
+                    prop_assert_eq!(charged, price);
+                }
+                Err(e) => {
+                    let units: u32 = parts.iter().map(|p| p.0).sum();
+                    prop_assert!(units < 2, "{e}");
+                }
+            }
+        }
+
+        /// Collaborators and owner always share exactly the amount, each with its sign.
+        #[test]
+        fn splits_never_lose_or_invent_money(
+            amount in any::<i64>(),
+            units in 0_u32..50,
+            list in prop::collection::vec(
+                prop_oneof![
+                    (0_u32..=6_000).prop_map(Share::Percent),
+                    (-100_i64..1_000_000).prop_map(Share::Fixed),
+                ],
+                0..5,
+            ),
+        ) {
+            let named: Vec<(String, Share)> =
+                list.iter().enumerate().map(|(i, s)| (format!("c{i}"), *s)).collect();
+            let parts = split(amount, units, &named, "owner");
+            prop_assert_eq!(parts.len(), named.len() + 1);
+            prop_assert_eq!(parts.last().map(|p| p.0.as_str()), Some("owner"));
+            let total: i128 = parts.iter().map(|p| i128::from(p.1)).sum();
+            prop_assert_eq!(total, i128::from(amount));
+            for (name, part) in &parts {
+                prop_assert!(amount < 0 || *part >= 0, "{name}: {part} of {amount}");
+                prop_assert!(amount > 0 || *part <= 0, "{name}: {part} of {amount}");
+            }
+        }
+
+        /// Discounts and fees stay within the price whatever the input.
+        #[test]
+        fn discounts_and_fees_never_panic(price in any::<i64>(), bp in any::<u32>(), minor in any::<i64>()) {
+            for off in [DiscountOff::Percent(bp), DiscountOff::Amount(minor)] {
+                let taken = discount(1, off).unit_off(price);
+                prop_assert!(taken >= 0 && taken <= price.max(0));
+            }
+            let _ = Fee { percent_bp: bp, fixed: minor }.on(price);
+            let _ = margin(1, bp, price, minor, price, Some(bp)).per_minute();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+-- Encore schema version 3: the creator's back office. Event set-up (tax mode, rates, receipt
+-- texts), the catalogue editor (tile look, variants, archive, cost per unit), bundles, discount
+-- windows, cross-sells, tender fees and collaborator splits. Order lines keep what they were sold
+-- with (title, price, VAT, discount, cost), so editing the catalogue never rewrites history.
+
+ALTER TABLE events ADD COLUMN receipt_header TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN receipt_footer TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN vat_rates TEXT NOT NULL DEFAULT '';   -- basis points, comma-separated
+ALTER TABLE events ADD COLUMN closed_at INTEGER;                     -- set when another event opened
+
+ALTER TABLE offers ADD COLUMN emoji TEXT NOT NULL DEFAULT '';
+ALTER TABLE offers ADD COLUMN colour INTEGER;                        -- 0xRRGGBB, NULL = theme colour
+ALTER TABLE offers ADD COLUMN variant_of INTEGER REFERENCES offers(id);
+ALTER TABLE offers ADD COLUMN cost_minor INTEGER NOT NULL DEFAULT 0 CHECK (cost_minor >= 0);
+ALTER TABLE offers ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+
+-- A fixed set of offers sold together at one price; stock, claims and tickets follow the parts.
+CREATE TABLE bundles (
+    id          INTEGER PRIMARY KEY,
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    title       TEXT NOT NULL,
+    price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+    emoji       TEXT NOT NULL DEFAULT '',
+    sort        INTEGER NOT NULL DEFAULT 0,
+    archived    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE bundle_parts (
+    bundle_id INTEGER NOT NULL REFERENCES bundles(id),
+    offer_id  INTEGER NOT NULL REFERENCES offers(id),
+    qty       INTEGER NOT NULL CHECK (qty > 0),
+    PRIMARY KEY (bundle_id, offer_id)
+);
+
+-- Percent or amount off chosen offers between two instants, with an optional cap on uses.
+CREATE TABLE discounts (
+    id           INTEGER PRIMARY KEY,
+    event_id     INTEGER NOT NULL REFERENCES events(id),
+    name         TEXT NOT NULL,
+    percent_bp   INTEGER CHECK (percent_bp BETWEEN 1 AND 10000),
+    amount_minor INTEGER CHECK (amount_minor > 0),
+    starts_at    INTEGER NOT NULL,
+    ends_at      INTEGER NOT NULL,
+    max_uses     INTEGER CHECK (max_uses > 0),
+    archived     INTEGER NOT NULL DEFAULT 0,
+    CHECK ((percent_bp IS NULL) <> (amount_minor IS NULL)),
+    CHECK (ends_at > starts_at)
+);
+CREATE TABLE discount_offers (
+    discount_id INTEGER NOT NULL REFERENCES discounts(id),
+    offer_id    INTEGER NOT NULL REFERENCES offers(id),
+    PRIMARY KEY (discount_id, offer_id)
+);
+
+-- Suggestions shown in the basket as one-tap additions when the offer is in it.
+CREATE TABLE cross_sells (
+    offer_id   INTEGER NOT NULL REFERENCES offers(id),
+    suggest_id INTEGER NOT NULL REFERENCES offers(id),
+    PRIMARY KEY (offer_id, suggest_id)
+);
+
+-- What each tender method costs the creator: percent (basis points) plus a fixed amount.
+CREATE TABLE tender_fees (
+    event_id    INTEGER NOT NULL REFERENCES events(id),
+    kind        TEXT NOT NULL CHECK (kind IN ('cash', 'qr', 'card')),
+    percent_bp  INTEGER NOT NULL DEFAULT 0 CHECK (percent_bp BETWEEN 0 AND 1000),
+    fixed_minor INTEGER NOT NULL DEFAULT 0 CHECK (fixed_minor >= 0),
+    PRIMARY KEY (event_id, kind)
+);
+
+-- An offer's revenue shared with collaborators; the creator keeps the rest.
+CREATE TABLE offer_splits (
+    offer_id     INTEGER NOT NULL REFERENCES offers(id),
+    collaborator TEXT NOT NULL,
+    percent_bp   INTEGER CHECK (percent_bp BETWEEN 1 AND 10000),
+    fixed_minor  INTEGER CHECK (fixed_minor >= 0),
+    PRIMARY KEY (offer_id, collaborator),
+    CHECK ((percent_bp IS NULL) <> (fixed_minor IS NULL))
+);
+
+-- Each order's money as shared out when it was sold (net of VAT, tips shared like the lines).
+CREATE TABLE order_splits (
+    order_id     TEXT NOT NULL REFERENCES orders(id),
+    collaborator TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    PRIMARY KEY (order_id, collaborator)
+);
+
+ALTER TABLE orders ADD COLUMN vat_mode TEXT NOT NULL DEFAULT 'inclusive'
+    CHECK (vat_mode IN ('inclusive', 'exclusive'));
+ALTER TABLE orders ADD COLUMN fee_minor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE order_lines ADD COLUMN discount_minor INTEGER NOT NULL DEFAULT 0 CHECK (discount_minor >= 0);
+ALTER TABLE order_lines ADD COLUMN discount_id INTEGER REFERENCES discounts(id);
+ALTER TABLE order_lines ADD COLUMN bundle_id INTEGER REFERENCES bundles(id);
+ALTER TABLE order_lines ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE order_lines ADD COLUMN cost_minor INTEGER NOT NULL DEFAULT 0;
