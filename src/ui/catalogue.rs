@@ -393,6 +393,31 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32, hint: &
     });
 }
 
+/// A form's heading with its buttons beside it, always in view however long the form is.
+fn form_head(
+    ui: &mut egui::Ui,
+    heading: &str,
+    (save, save_op): (&str, EditorOp),
+    extra: Option<(&str, EditorOp)>,
+    op: &mut impl FnMut(EditorOp),
+) {
+    ui.horizontal(|ui| {
+        ui.heading(heading);
+        if widgets::button(ui, RichText::new(save).strong(), 160.0) {
+            op(save_op);
+        }
+        if widgets::button(ui, "Cancel", 110.0) {
+            op(EditorOp::Cancel);
+        }
+        if let Some((label, extra_op)) = extra
+            && widgets::button(ui, label, 170.0)
+        {
+            op(extra_op);
+        }
+    });
+    ui.separator();
+}
+
 fn choice(ui: &mut egui::Ui, selected: bool, label: &str) -> bool {
     ui.add(egui::Button::selectable(selected, label).min_size(vec2(64.0, TOUCH)))
         .clicked()
@@ -445,28 +470,20 @@ pub fn catalogue_ui(
         }
     });
     ui.separator();
-    let form_open = draft.form != Form::None;
-    if form_open {
-        egui::Panel::right("editor_form")
-            .exact_size(560.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("form_scroll")
-                    .show(ui, |ui| match &mut draft.form {
-                        Form::Offer(form) => offer_form_ui(ui, view, form, &mut op),
-                        Form::Bundle(form) => bundle_form_ui(ui, view, form, &mut op),
-                        Form::Discount(form) => discount_form_ui(ui, view, form, &mut op),
-                        Form::None => {}
-                    });
-            });
-    }
-    egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical()
-            .id_salt("catalogue_scroll")
-            .show(ui, |ui| {
-                lists_ui(ui, view, unlocked, &mut op);
-            });
-    });
+    // While a form is open it has the screen; the lists come back when it is saved or cancelled.
+    // Each scrolls on its own, so a form opens at its top whatever the list's scroll.
+    let salt = match &draft.form {
+        Form::None => "catalogue_lists",
+        _ => "catalogue_form",
+    };
+    egui::ScrollArea::vertical()
+        .id_salt(salt)
+        .show(ui, |ui| match &mut draft.form {
+            Form::Offer(form) => offer_form_ui(ui, view, form, &mut op),
+            Form::Bundle(form) => bundle_form_ui(ui, view, form, &mut op),
+            Form::Discount(form) => discount_form_ui(ui, view, form, &mut op),
+            Form::None => lists_ui(ui, view, unlocked, &mut op),
+        });
     commands
 }
 
@@ -506,7 +523,7 @@ fn lists_ui(
                         return;
                     }
                     if ui
-                        .add_enabled(at > 0, egui::Button::new("↑").min_size(vec2(TOUCH, TOUCH)))
+                        .add_enabled(at > 0, egui::Button::new("Up").min_size(vec2(TOUCH, TOUCH)))
                         .on_hover_text("Move up")
                         .clicked()
                     {
@@ -515,7 +532,7 @@ fn lists_ui(
                     if ui
                         .add_enabled(
                             at + 1 < view.offers.len(),
-                            egui::Button::new("↓").min_size(vec2(TOUCH, TOUCH)),
+                            egui::Button::new("Down").min_size(vec2(TOUCH, TOUCH)),
                         )
                         .on_hover_text("Move down")
                         .clicked()
@@ -633,7 +650,17 @@ fn offer_form_ui(
         (None, Some(_)) => "New variant".to_string(),
         (None, None) => format!("New {}", form.kind),
     };
-    ui.heading(heading);
+    let variant = match (form.id, form.kind.as_str()) {
+        (Some(id), "gig") => Some(("Add a variant", EditorOp::NewVariant(id))),
+        _ => None,
+    };
+    form_head(
+        ui,
+        &heading,
+        ("Save offer", EditorOp::SaveOffer),
+        variant,
+        op,
+    );
     field(ui, "Title", &mut form.title, 340.0, "60-second shoutout");
     field(ui, "Price", &mut form.price, 140.0, "5.00");
     ui.horizontal_wrapped(|ui| {
@@ -758,20 +785,6 @@ fn offer_form_ui(
         )
         .labelled_by(p.id);
     });
-    ui.separator();
-    ui.horizontal(|ui| {
-        if widgets::button(ui, RichText::new("Save offer").strong(), 160.0) {
-            op(EditorOp::SaveOffer);
-        }
-        if widgets::button(ui, "Cancel", 110.0) {
-            op(EditorOp::Cancel);
-        }
-        if let (Some(id), "gig") = (form.id, form.kind.as_str())
-            && widgets::button(ui, "Add a variant", 170.0)
-        {
-            op(EditorOp::NewVariant(id));
-        }
-    });
     if form.id.is_some() {
         ui.label(
             RichText::new(
@@ -788,11 +801,12 @@ fn bundle_form_ui(
     form: &mut BundleForm,
     op: &mut impl FnMut(EditorOp),
 ) {
-    ui.heading(if form.id == 0 {
+    let heading = if form.id == 0 {
         "New bundle"
     } else {
         "Edit bundle"
-    });
+    };
+    form_head(ui, heading, ("Save bundle", EditorOp::SaveBundle), None, op);
     field(ui, "Title", &mut form.title, 340.0, "Fan pack");
     field(ui, "Bundle price", &mut form.price, 140.0, "24.00");
     field(ui, "Emoji", &mut form.emoji, 60.0, "🎁");
@@ -829,14 +843,6 @@ fn bundle_form_ui(
         Money::new(list_total, view.event.currency)
     ));
     ui.checkbox(&mut form.archived, "Archived (off the Sell screen)");
-    ui.horizontal(|ui| {
-        if widgets::button(ui, RichText::new("Save bundle").strong(), 160.0) {
-            op(EditorOp::SaveBundle);
-        }
-        if widgets::button(ui, "Cancel", 110.0) {
-            op(EditorOp::Cancel);
-        }
-    });
 }
 
 fn set_part(parts: &mut Vec<(i64, u32)>, offer_id: i64, qty: u32) {
@@ -853,7 +859,13 @@ fn discount_form_ui(
     form: &mut DiscountForm,
     op: &mut impl FnMut(EditorOp),
 ) {
-    ui.heading("New discount window");
+    form_head(
+        ui,
+        "New discount window",
+        ("Save discount", EditorOp::SaveDiscount),
+        None,
+        op,
+    );
     field(ui, "Name", &mut form.name, 260.0, "Happy hour");
     field(ui, "Off", &mut form.off, 120.0, "20% or 2.00");
     field(ui, "Starts", &mut form.starts, 220.0, "21:30");
@@ -870,14 +882,6 @@ fn discount_form_ui(
                     form.offers.retain(|id| *id != offer.id);
                 }
             }
-        }
-    });
-    ui.horizontal(|ui| {
-        if widgets::button(ui, RichText::new("Save discount").strong(), 180.0) {
-            op(EditorOp::SaveDiscount);
-        }
-        if widgets::button(ui, "Cancel", 110.0) {
-            op(EditorOp::Cancel);
         }
     });
     widgets::banner(

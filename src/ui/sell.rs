@@ -235,11 +235,16 @@ fn bundle_tile(
     let list = bundle.list_total(offers).unwrap_or(bundle.price.minor);
     let saving = Money::new(list - bundle.price.minor, bundle.price.currency);
     let status = match availability {
-        Availability::Unlimited | Availability::Left(_) if saving.minor > 0 => {
-            format!("bundle · save {saving} {}", availability.tile_text())
-        }
         Availability::Unlimited | Availability::Left(_) => {
-            format!("bundle {}", availability.tile_text())
+            let mut parts = vec!["bundle".to_string()];
+            if saving.minor > 0 {
+                parts.push(format!("save {saving}"));
+            }
+            let left = availability.tile_text();
+            if !left.is_empty() {
+                parts.push(left);
+            }
+            parts.join(" · ")
         }
         other => other.tile_text(),
     };
