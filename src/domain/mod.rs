@@ -6,6 +6,8 @@ pub mod catalogue_file;
 pub mod claim;
 pub mod drawer;
 pub mod event;
+pub mod fan;
+pub mod lottery;
 pub mod money;
 pub mod order;
 pub mod payment;

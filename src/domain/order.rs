@@ -167,6 +167,8 @@ pub enum TenderKind {
     Qr,
     /// An external card terminal.
     Card,
+    /// A member's credit (from a membership pass).
+    Credit,
 }
 
 impl TenderKind {
@@ -176,6 +178,7 @@ impl TenderKind {
             TenderKind::Cash => "cash",
             TenderKind::Qr => "qr",
             TenderKind::Card => "card",
+            TenderKind::Credit => "credit",
         }
     }
 
@@ -185,6 +188,7 @@ impl TenderKind {
             TenderKind::Cash => "Cash",
             TenderKind::Qr => "QR transfer",
             TenderKind::Card => "Card",
+            TenderKind::Credit => "Member credit",
         }
     }
 }
@@ -196,8 +200,9 @@ impl FromStr for TenderKind {
             "cash" => Ok(TenderKind::Cash),
             "qr" => Ok(TenderKind::Qr),
             "card" => Ok(TenderKind::Card),
+            "credit" => Ok(TenderKind::Credit),
             other => Err(format!(
-                "unknown payment method '{other}': use cash, qr or card"
+                "unknown payment method '{other}': use cash, qr, card or credit"
             )),
         }
     }

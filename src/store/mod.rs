@@ -8,6 +8,7 @@ pub mod claims;
 pub mod deals;
 pub mod drawer;
 pub mod events;
+pub mod fans;
 pub mod holds;
 pub mod offers;
 pub mod orders;

@@ -94,3 +94,67 @@ ALTER TABLE order_lines ADD COLUMN discount_id INTEGER REFERENCES discounts(id);
 ALTER TABLE order_lines ADD COLUMN bundle_id INTEGER REFERENCES bundles(id);
 ALTER TABLE order_lines ADD COLUMN note TEXT NOT NULL DEFAULT '';
 ALTER TABLE order_lines ADD COLUMN cost_minor INTEGER NOT NULL DEFAULT 0;
+
+-- Fans are known by a salted hash of a phone number, e-mail or handle; the contact itself is
+-- never stored. The salt is made once per database and never leaves it.
+CREATE TABLE house (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    fan_salt BLOB NOT NULL CHECK (length(fan_salt) = 16)
+);
+INSERT INTO house (id, fan_salt) VALUES (1, randomblob(16));
+
+-- Loyal fans across events: a member code for the QR card, credit to spend, priority tickets.
+CREATE TABLE members (
+    id           INTEGER PRIMARY KEY,
+    code_number  INTEGER NOT NULL UNIQUE,   -- the M-XXXX-XXXX code as a number
+    name         TEXT NOT NULL,
+    fan_id       TEXT UNIQUE,               -- hashed contact, when one was given
+    credit_minor INTEGER NOT NULL DEFAULT 0 CHECK (credit_minor >= 0),
+    currency     TEXT NOT NULL,
+    joined_at    INTEGER NOT NULL
+);
+
+ALTER TABLE orders ADD COLUMN fan_id TEXT;
+ALTER TABLE orders ADD COLUMN member_id INTEGER REFERENCES members(id);
+CREATE INDEX orders_fan ON orders (fan_id);
+
+-- A membership pass: selling it makes the fan a member and adds this much credit.
+ALTER TABLE offers ADD COLUMN pass_credit_minor INTEGER NOT NULL DEFAULT 0 CHECK (pass_credit_minor >= 0);
+
+-- Member credit is a tender: the table is rebuilt to allow it.
+CREATE TABLE tenders_v3 (
+    order_id       TEXT NOT NULL REFERENCES orders(id),
+    kind           TEXT NOT NULL CHECK (kind IN ('cash', 'qr', 'card', 'credit')),
+    tendered_minor INTEGER NOT NULL,
+    change_minor   INTEGER NOT NULL CHECK (change_minor >= 0),
+    reference      TEXT
+);
+INSERT INTO tenders_v3 (rowid, order_id, kind, tendered_minor, change_minor, reference)
+    SELECT rowid, order_id, kind, tendered_minor, change_minor, reference FROM tenders;
+DROP TABLE tenders;
+ALTER TABLE tenders_v3 RENAME TO tenders;
+CREATE INDEX tenders_order ON tenders (order_id);
+
+-- Lottery drops: fans enter until a set time, the draw records its seed (anyone can re-run it),
+-- drawn fans get a buy code valid for a window; lapsed units roll to the next drawn fans.
+CREATE TABLE lotteries (
+    offer_id    INTEGER PRIMARY KEY REFERENCES offers(id),
+    enter_until INTEGER NOT NULL,
+    window_mins INTEGER NOT NULL CHECK (window_mins > 0),
+    seed        TEXT,
+    drawn_at    INTEGER
+);
+CREATE TABLE lottery_entries (
+    offer_id   INTEGER NOT NULL REFERENCES offers(id),
+    fan_id     TEXT NOT NULL,
+    entered_at INTEGER NOT NULL,
+    PRIMARY KEY (offer_id, fan_id)
+);
+CREATE TABLE lottery_offers (
+    offer_id    INTEGER NOT NULL REFERENCES offers(id),
+    fan_id      TEXT NOT NULL,
+    code_number INTEGER NOT NULL UNIQUE,
+    offered_at  INTEGER NOT NULL,
+    order_id    TEXT REFERENCES orders(id),
+    PRIMARY KEY (offer_id, fan_id)
+);

@@ -266,7 +266,7 @@ impl Kiosk {
                 let payment = self.pos.payment_qr(total, &checkout)?;
                 Some((payment.matrix()?, payment.caption))
             }
-            TenderKind::Cash | TenderKind::Card => None,
+            TenderKind::Cash | TenderKind::Card | TenderKind::Credit => None,
         };
         self.till = TillInputs::default();
         self.payment = Payment::Pending {

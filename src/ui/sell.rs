@@ -583,6 +583,7 @@ fn actions_ui(ui: &mut egui::Ui, cart: &Cart, payment: &Payment, cash_input: &st
                 TenderKind::Qr => ("Received", true),
                 TenderKind::Cash => ("Cash taken", cash_change(due, cash_input).is_ok()),
                 TenderKind::Card => ("Card approved", true),
+                TenderKind::Credit => ("Take from credit", true),
             };
             if widgets::wide_button(ui, RichText::new(confirm).size(26.0).strong(), can_confirm) {
                 commands.push(Command::ConfirmPaid);
@@ -653,6 +654,10 @@ fn pending_ui(
                     .char_limit(40);
                 ui.add_sized([180.0, TOUCH], field).labelled_by(label.id);
             });
+        }
+        TenderKind::Credit => {
+            ui.heading(format!("{total} from the member's credit"));
+            ui.label("Tap Take from credit: the balance goes down by this amount.");
         }
     }
 }
