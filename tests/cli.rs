@@ -342,7 +342,7 @@ fn sell_splits_the_tender_and_names_a_bad_part() {
     );
     assert_eq!(
         bad["error"],
-        "split: unknown payment method 'cheque': use cash, qr or card"
+        "split: unknown payment method 'cheque': use cash, qr, card or credit"
     );
     let whole = cli.json(
         &[

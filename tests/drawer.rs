@@ -37,6 +37,7 @@ fn expected_cash_and_the_count_at_close() {
             tip: None,
             bundles: Vec::new(),
             priced_at: None,
+            fan: None,
         };
         pos.sell(&req).unwrap()
     };
@@ -85,6 +86,7 @@ fn refunds_of_a_split_payment_take_only_the_cash_part_from_the_drawer() {
             tip: None,
             bundles: Vec::new(),
             priced_at: None,
+            fan: None,
         })
         .unwrap();
     let one = |pos: &mut encore::service::Pos| {

@@ -221,6 +221,7 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     assert_eq!(
         k2.sell(&other).unwrap_err().to_string(),

@@ -91,6 +91,7 @@ fn a_failed_sale_leaves_nothing_behind() {
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     assert!(matches!(pos.sell(&req), Err(PosError::Tender(_))));
     let after = sale_rows(&db);
@@ -128,6 +129,7 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
             tip: None,
             bundles: Vec::new(),
             priced_at: None,
+            fan: None,
         };
         let first = pos.sell(&req).unwrap();
         let retried = pos.sell(&req).unwrap();
@@ -171,6 +173,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     // Another station cannot sell held units.
     let other = req(k2.start_checkout().unwrap());
@@ -236,6 +239,7 @@ fn a_changed_price_is_refused_rather_than_charged_differently() {
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     let err = pos.sell(&req).unwrap_err().to_string();
     assert_eq!(

@@ -34,6 +34,7 @@ fn a_split_sale_is_stored_with_each_part_and_refunds_go_back_cash_first() {
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     let receipt = pos.sell(&req).unwrap();
     let kinds: Vec<_> = receipt.tenders.iter().map(|t| t.kind).collect();
@@ -105,6 +106,7 @@ fn the_qr_part_of_a_split_is_what_reconciliation_expects() {
         tip: Some(eur(300)),
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     let receipt = pos.sell(&req).unwrap();
     assert_eq!(

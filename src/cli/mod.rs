@@ -374,6 +374,7 @@ fn sell(pos: &mut Pos, input: &SellInput<'_>) -> anyhow::Result<Outcome> {
         tip,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     let r = match pos.sell(&req) {
         Ok(r) => r,

@@ -286,6 +286,7 @@ mod tests {
             variant_of: None,
             cost: 100,
             archived: false,
+            pass_credit: 0,
         }
     }
 

@@ -107,6 +107,9 @@ pub struct Offer {
     /// Archived offers are off the Sell screen; their orders stay as they were.
     #[serde(default)]
     pub archived: bool,
+    /// A membership pass: selling it makes the fan a member with this much credit (minor units).
+    #[serde(default)]
+    pub pass_credit: i64,
 }
 
 /// How a tile looks, so a helper finds it at a glance.
@@ -288,6 +291,7 @@ mod tests {
             variant_of: None,
             cost: 0,
             archived: false,
+            pass_credit: 0,
         }
     }
 

@@ -59,6 +59,9 @@ pub struct OfferRow {
     /// What one unit costs the creator, e.g. "1.20"; empty for nothing.
     #[serde(default)]
     pub cost: String,
+    /// Items: a membership pass with this much member credit, e.g. "10.00"; empty if not a pass.
+    #[serde(default)]
+    pub pass_credit: String,
 }
 
 /// A JSON export: the format, the currency of every price, and the rows.
@@ -99,6 +102,11 @@ impl OfferRow {
                 .unwrap_or_default(),
             cost: if offer.cost > 0 {
                 Money::new(offer.cost, offer.price.currency).plain()
+            } else {
+                String::new()
+            },
+            pass_credit: if offer.pass_credit > 0 {
+                Money::new(offer.pass_credit, offer.price.currency).plain()
             } else {
                 String::new()
             },
@@ -241,6 +249,17 @@ impl OfferRow {
             }
         };
 
+        let pass_credit = match self.pass_credit.trim() {
+            "" => 0,
+            typed => {
+                parse_amount(typed, currency)
+                    .map_err(|e| format!("pass_credit: {e}"))?
+                    .minor
+            }
+        };
+        if pass_credit > 0 && !matches!(kind, OfferKind::Item) {
+            return Err("pass_credit: only an item can be a membership pass".into());
+        }
         Ok(Offer {
             id: 0,
             title: title.to_string(),
@@ -255,6 +274,7 @@ impl OfferRow {
             variant_of: None,
             cost,
             archived: false,
+            pass_credit,
         })
     }
 }

@@ -457,6 +457,33 @@ pub struct IssuedTicket {
     pub title: String,
 }
 
+/// The event's texts as a receipt prints them; kept with the order, so a reprint after the
+/// creator edits the event says what the original said.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReceiptTexts {
+    /// Event name.
+    pub event_name: String,
+    /// Venue line.
+    pub venue: String,
+    /// Header (the creator's name, address, tax number).
+    pub header: String,
+    /// Footer.
+    pub footer: String,
+    /// Terms.
+    pub terms: String,
+}
+
+/// The member an order was sold to, as the receipt shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberLine {
+    /// Member code, M-XXXX-XXXX.
+    pub code: String,
+    /// Name or handle.
+    pub name: String,
+    /// Credit left now.
+    pub credit: Money,
+}
+
 /// Everything a receipt shows about a completed sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
@@ -501,6 +528,9 @@ pub struct Receipt {
     /// Terms printed at the end.
     #[serde(default)]
     pub terms: String,
+    /// The member who bought, if the fan was a member (or became one with a pass).
+    #[serde(default)]
+    pub member: Option<MemberLine>,
 }
 
 impl Receipt {
@@ -791,6 +821,7 @@ mod tests {
             variant_of: None,
             cost: 0,
             archived: false,
+            pass_credit: 0,
             lane: None,
         };
         let mut cart = Cart::default();

@@ -63,6 +63,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             variant_of: None,
             cost: cost(title),
             archived: false,
+            pass_credit: 0,
             kind,
             lane,
         };

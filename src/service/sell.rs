@@ -5,19 +5,22 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::fans;
 use super::{Pos, PosError, PosResult};
 use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
 use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
+use crate::domain::fan::FanId;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, OrderSummary, Receipt, ReceiptNo, Tender, TenderKind, check_tip,
-    settle_split, vat_breakdown,
+    IssuedClaim, IssuedTicket, MemberLine, OrderSummary, Receipt, ReceiptNo, ReceiptTexts, Tender,
+    TenderKind, check_tip, settle_split, vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::pricing::{Share, VatMode};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
+use crate::store::fans::Member;
 use crate::store::orders::{LineMeta, NewOrder, OrderKey, StoredReceipt};
 use crate::store::{self, audit, claims, deals, events, holds, offers, orders, tickets};
 
@@ -60,6 +63,9 @@ pub struct SaleRequest {
     /// they were then, so a window closing while the fan pays never changes what they owe.
     /// Ignored when older than the event's hold time.
     pub priced_at: Option<Timestamp>,
+    /// Who is buying, as typed or scanned: a phone number, e-mail, @handle, member code or
+    /// lottery buy code. Needed for per-fan limits, passes, credit and lottery drops.
+    pub fan: Option<String>,
 }
 
 impl SaleRequest {
@@ -76,6 +82,7 @@ impl SaleRequest {
             tip: None,
             bundles: Vec::new(),
             priced_at: None,
+            fan: None,
         }
     }
 }
@@ -235,6 +242,15 @@ impl Pos {
         let priced = basket::quote(list, &req.items, &req.bundles, priced_at)?;
         let sold = take_units_for(&tx, event_id, currency, &req.checkout, &priced.units(), now)?;
         check_priority_addons(&sold)?;
+        let fan = match req.fan.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+            Some(input) => Some(fans::identify_in(&tx, input)?),
+            None => None,
+        };
+        if let Some((id, _)) = &fan {
+            for (offer, qty) in &sold {
+                fans::check_fan_limit(&tx, offer, id, *qty)?;
+            }
+        }
         let lines = priced.receipt_lines();
         let total = priced.total;
         if let Some(expected) = req.expected_total
@@ -276,6 +292,11 @@ impl Pos {
             mode: event.vat_mode,
         };
         let (number, claims, tickets) = issuer.record(&tx, req, &sale, now)?;
+        let order_id = req.checkout.order_id.as_str();
+        let who = (fan.as_ref(), req.fan.as_deref().unwrap_or_default());
+        let member = settle_fan(&tx, order_id, who, &sale, currency, now)?;
+        let printed = texts_of(event);
+        orders::set_printed(&tx, order_id, &printed)?;
         tx.commit()?;
         // Built from what was written (a test checks it equals the stored receipt).
         let stored = StoredReceipt {
@@ -290,6 +311,8 @@ impl Pos {
             claims,
             tickets,
             vat_mode: event.vat_mode,
+            printed: Some(printed),
+            member,
         };
         Ok(receipt_of(event, stored))
     }
@@ -548,15 +571,97 @@ impl Issuer<'_> {
     }
 }
 
-fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
-    let currency = event.currency;
-    Receipt {
+/// The event's texts as this sale prints them.
+fn texts_of(event: &Event) -> ReceiptTexts {
+    ReceiptTexts {
+        event_name: event.name.clone(),
+        venue: event.venue.clone(),
         header: event.receipt_header.clone(),
         footer: event.receipt_footer.clone(),
         terms: event.terms.clone(),
+    }
+}
+
+/// Records who bought: their fan id and membership; a pass makes them a member with its
+/// credit; member credit pays its tender parts; members' gig tickets are priority tickets.
+/// Returns the member line for the receipt.
+fn settle_fan(
+    tx: &store::Conn,
+    order_id: &str,
+    (fan, input): (Option<&(FanId, Option<Member>)>, &str),
+    sale: &Sale<'_>,
+    currency: Currency,
+    now: Timestamp,
+) -> PosResult<Option<MemberLine>> {
+    let pass_credit: i64 = sale
+        .sold
+        .iter()
+        .map(|(o, q)| o.pass_credit * i64::from(*q))
+        .sum();
+    let credit_paid: i64 = sale
+        .tenders
+        .iter()
+        .filter(|t| t.kind == TenderKind::Credit)
+        .map(|t| t.tendered.minor - t.change.minor)
+        .sum();
+    let Some((id, member)) = fan else {
+        if pass_credit > 0 || credit_paid > 0 {
+            return Err(PosError::Invalid(
+                "fan: a membership pass or member credit needs the fan (member card, phone, e-mail or @handle)".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let mut member_id = member.as_ref().map(|m| m.id);
+    if pass_credit > 0 && member_id.is_none() {
+        let name = fans::member_name(input);
+        member_id = Some(fans::new_member(tx, &name, Some(id), currency, now)?);
+    }
+    store::fans::set_order_fan(tx, order_id, id, member_id)?;
+    let Some(member_id) = member_id else {
+        return Ok(None);
+    };
+    if credit_paid > 0 && !store::fans::move_credit(tx, member_id, -credit_paid)? {
+        let credit = member
+            .as_ref()
+            .map_or(Money::new(0, currency), |m| m.credit);
+        return Err(PosError::Invalid(format!(
+            "member credit: {credit} left, not enough for {}",
+            Money::new(credit_paid, currency)
+        )));
+    }
+    if pass_credit > 0 {
+        store::fans::move_credit(tx, member_id, pass_credit)?;
+    }
+    let gigs: u32 = sale
+        .sold
+        .iter()
+        .filter(|(o, _)| matches!(o.kind, OfferKind::Gig { .. }))
+        .map(|(_, q)| q)
+        .sum();
+    if gigs > 0 {
+        tickets::prioritize_order(tx, order_id, gigs)?;
+    }
+    let m = store::fans::get(tx, member_id)?
+        .ok_or_else(|| PosError::Invalid("member vanished".into()))?;
+    Ok(Some(MemberLine {
+        code: m.code.to_string(),
+        name: m.name,
+        credit: m.credit,
+    }))
+}
+
+fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
+    let currency = event.currency;
+    let texts = s.printed.clone().unwrap_or_else(|| texts_of(event));
+    Receipt {
+        header: texts.header,
+        footer: texts.footer,
+        terms: texts.terms,
+        member: s.member,
         vat_mode: s.vat_mode,
-        event_name: event.name.clone(),
-        venue: event.venue.clone(),
+        event_name: texts.event_name,
+        venue: texts.venue,
         time_zone: event.time_zone.clone(),
         station: s.number.station.clone(),
         vat: vat_breakdown(&s.lines, s.vat_mode, currency),

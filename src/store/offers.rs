@@ -12,7 +12,7 @@ const COLUMNS: &str =
     "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
     close_at, per_fan_limit, remaining, lane,
     (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id), grants_priority,
-    emoji, colour, variant_of, cost_minor, archived";
+    emoji, colour, variant_of, cost_minor, archived, pass_credit_minor";
 
 type KindColumns = (
     Option<u32>,
@@ -59,8 +59,8 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
     let (duration, capacity, stock, go_live, close, limit) = kind_columns(&offer.kind);
     conn.prepare_cached("INSERT INTO offers (event_id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock,
              go_live_at, close_at, per_fan_limit, remaining, lane, sort, grants_priority,
-             emoji, colour, variant_of, cost_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)")?.execute(params![
+             emoji, colour, variant_of, cost_minor, pass_credit_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")?.execute(params![
             event_id,
             offer.title,
             offer.kind.name(),
@@ -79,7 +79,8 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
             offer.look.emoji,
             offer.look.colour,
             offer.variant_of,
-            offer.cost
+            offer.cost,
+            offer.pass_credit
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -97,7 +98,7 @@ pub fn update(conn: &Connection, event_id: i64, offer: &Offer) -> StoreResult<bo
                      ELSE max(0, COALESCE(remaining, 0) + ?12 - COALESCE(capacity, stock, 0)) END,
                  duration_mins = ?7, capacity = ?8, stock = ?9, go_live_at = ?10, close_at = ?11,
                  per_fan_limit = ?13, lane = ?14, grants_priority = ?15, emoji = ?16, colour = ?17,
-                 cost_minor = ?18
+                 cost_minor = ?18, pass_credit_minor = ?19
              WHERE event_id = ?1 AND id = ?2",
         )?
         .execute(params![
@@ -118,7 +119,8 @@ pub fn update(conn: &Connection, event_id: i64, offer: &Offer) -> StoreResult<bo
             offer.grants_priority,
             offer.look.emoji,
             offer.look.colour,
-            offer.cost
+            offer.cost,
+            offer.pass_credit
         ])?;
     Ok(changed == 1)
 }
@@ -292,6 +294,7 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
         variant_of: r.get(17)?,
         cost: r.get(18)?,
         archived: r.get(19)?,
+        pass_credit: r.get(20)?,
     })
 }
 

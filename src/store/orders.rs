@@ -5,9 +5,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreResult, corrupt};
 use crate::domain::catalogue::VatRate;
+use crate::domain::fan::MemberCode;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, Line, OrderSummary, ReceiptNo, Tender, TenderKind,
+    IssuedClaim, IssuedTicket, Line, MemberLine, OrderSummary, ReceiptNo, ReceiptTexts, Tender,
+    TenderKind,
 };
 use crate::domain::pricing::VatMode;
 
@@ -206,6 +208,10 @@ pub struct StoredReceipt {
     pub tickets: Vec<IssuedTicket>,
     /// Tax mode of the order.
     pub vat_mode: VatMode,
+    /// The event's texts when it was sold (None for orders from before they were kept).
+    pub printed: Option<ReceiptTexts>,
+    /// The member who bought it.
+    pub member: Option<MemberLine>,
 }
 
 /// Which order to load.
@@ -260,6 +266,7 @@ pub fn load(
         return Ok(None);
     };
     let vat_mode: VatMode = mode.parse().map_err(|_| corrupt("vat_mode", &mode))?;
+    let (printed, member) = extras(conn, &order_id, currency)?;
     let paid_at = Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?;
     Ok(Some(StoredReceipt {
         lines: lines(conn, &order_id, currency)?,
@@ -273,7 +280,47 @@ pub fn load(
         tip: Money::new(tip, currency),
         order_id,
         vat_mode,
+        printed,
+        member,
     }))
+}
+
+type Extras = (Option<ReceiptTexts>, Option<MemberLine>);
+
+/// The texts an order was printed with, and its member.
+fn extras(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Extras> {
+    let (printed, member): (Option<String>, Option<(i64, String, i64)>) = conn
+        .prepare_cached(
+            "SELECT o.printed, m.code_number, m.name, m.credit_minor
+             FROM orders o LEFT JOIN members m ON m.id = o.member_id WHERE o.id = ?1",
+        )?
+        .query_row([order_id], |r| {
+            let code: Option<i64> = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                match code {
+                    Some(c) => Some((c, r.get(2)?, r.get(3)?)),
+                    None => None,
+                },
+            ))
+        })?;
+    let printed = printed
+        .map(|json| serde_json::from_str(&json).map_err(|e| corrupt("printed texts", e)))
+        .transpose()?;
+    let member = member.map(|(number, name, credit)| MemberLine {
+        code: MemberCode::from_number(u64::try_from(number).unwrap_or(0)).to_string(),
+        name,
+        credit: Money::new(credit, currency),
+    });
+    Ok((printed, member))
+}
+
+/// Keeps the texts the receipt was printed with.
+pub fn set_printed(conn: &Connection, order_id: &str, texts: &ReceiptTexts) -> StoreResult<()> {
+    let json = serde_json::to_string(texts).map_err(|e| corrupt("printed texts", e))?;
+    conn.prepare_cached("UPDATE orders SET printed = ?2 WHERE id = ?1")?
+        .execute(params![order_id, json])?;
+    Ok(())
 }
 
 fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Vec<Line>> {

@@ -158,3 +158,7 @@ CREATE TABLE lottery_offers (
     order_id    TEXT REFERENCES orders(id),
     PRIMARY KEY (offer_id, fan_id)
 );
+
+-- What the receipt said when it was printed (event name, venue, header, footer, terms), so a
+-- reprint after the creator edits the event says the same.
+ALTER TABLE orders ADD COLUMN printed TEXT;

@@ -37,6 +37,16 @@ impl Kiosk {
                 self.cart.remove_bundle(id);
                 Ok(())
             }
+            Command::IdentifyFan => {
+                let input = self.fan_input.clone();
+                self.identify(&input)
+            }
+            Command::ScannedMember(code) => self.identify(&code),
+            Command::ForgetFan => {
+                self.fan = None;
+                self.fan_input.clear();
+                Ok(())
+            }
             Command::Editor(op) => self.editor_op(op),
             Command::Setup(op) => self.setup_op(op),
             Command::ClearCart => {
@@ -48,6 +58,8 @@ impl Kiosk {
             Command::CancelPayment | Command::NextFan => {
                 if matches!(self.payment, Payment::Paid { .. }) {
                     self.cart = Cart::default();
+                    self.fan = None;
+                    self.fan_input.clear();
                 }
                 if let Payment::Pending { checkout, .. } = &self.payment
                     && let Err(e) = self.pos.release_hold(checkout)
@@ -213,6 +225,8 @@ impl Kiosk {
                 // Tapping a tile after a sale starts the next fan's basket.
                 self.cart = Cart::default();
                 self.payment = Payment::None;
+                self.fan = None;
+                self.fan_input.clear();
             }
             Payment::Pending { .. } => return,
             Payment::None => {}
@@ -235,11 +249,20 @@ impl Kiosk {
         }
     }
 
+    fn identify(&mut self, input: &str) -> Result<(), PosError> {
+        let fan = self.pos.identify(input)?;
+        self.notice = Some((Tone::Good, fan.label()));
+        self.fan = Some(fan);
+        Ok(())
+    }
+
     fn add_bundle(&mut self, id: i64) {
         match self.payment {
             Payment::Paid { .. } => {
                 self.cart = Cart::default();
                 self.payment = Payment::None;
+                self.fan = None;
+                self.fan_input.clear();
             }
             Payment::Pending { .. } => return,
             Payment::None => {}
@@ -323,6 +346,7 @@ impl Kiosk {
             tip: Some(*tip),
             bundles: self.cart.bundles.clone(),
             priced_at: Some(*priced_at),
+            fan: self.fan.as_ref().map(|f| f.input.clone()),
         };
         let receipt = self.pos.sell(&req)?;
         let claim_qrs = receipt

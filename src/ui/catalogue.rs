@@ -91,6 +91,8 @@ pub struct OfferForm {
     pub colour: Option<u32>,
     /// Cost per unit as typed.
     pub cost: String,
+    /// Item: a membership pass with this credit, as typed.
+    pub pass_credit: String,
     /// Offers suggested with this one.
     pub cross_sells: Vec<i64>,
     /// A collaborator's name.
@@ -249,6 +251,7 @@ impl OfferForm {
             emoji: row.emoji.clone(),
             colour: offer.look.colour,
             cost: row.cost.clone(),
+            pass_credit: row.pass_credit.clone(),
             cross_sells,
             partner: partner.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
             partner_percent: partner.map(|p| p.1).unwrap_or_default(),
@@ -306,6 +309,11 @@ impl OfferForm {
             emoji: self.emoji.clone(),
             colour: self.colour.map(|c| format!("#{c:06X}")).unwrap_or_default(),
             cost: self.cost.clone(),
+            pass_credit: if self.kind == "item" {
+                self.pass_credit.clone()
+            } else {
+                String::new()
+            },
         };
         let mut splits = Vec::new();
         if !self.partner.trim().is_empty() {
@@ -703,6 +711,13 @@ fn offer_form_ui(
             );
         }
         _ => {
+            field(
+                ui,
+                "Membership pass credit",
+                &mut form.pass_credit,
+                140.0,
+                "empty = not a pass",
+            );
             ui.checkbox(
                 &mut form.priority,
                 "Priority place: goes with a gig, its ticket is called ahead",

@@ -38,6 +38,8 @@ use crate::service::{Checkout, LaneView, Pos, PosError};
 use scanner::ScanDetector;
 use widgets::Tone;
 
+/// What a member card's QR says before the code.
+const MEMBER_CARD_PREFIX: &str = "ENCORE-MEMBER:";
 /// Seconds between re-reads of the catalogue and queue (other stations sell too).
 const REFRESH_SECS: f64 = 1.0;
 /// A shortcut key waits this long for a scanner burst that would make it part of a code.
@@ -101,6 +103,12 @@ pub enum Command {
     AddBundle(i64),
     /// One fewer of a bundle.
     RemoveBundle(i64),
+    /// Identify the fan from the basket's fan field (contact, member code, buy code).
+    IdentifyFan,
+    /// Identify the fan from a scanned member card.
+    ScannedMember(String),
+    /// Forget the identified fan.
+    ForgetFan,
     /// A catalogue editor action (creator PIN).
     Editor(catalogue::EditorOp),
     /// An event set-up action (creator PIN).
@@ -237,6 +245,9 @@ pub struct Kiosk {
     discounts: Vec<Discount>,
     cross_sells: Vec<(i64, i64)>,
     editor: catalogue::EditorDraft,
+    /// The fan at the table, once identified, and the field to identify them.
+    fan: Option<crate::service::Fan>,
+    fan_input: String,
     setup: setup::SetupDraft,
     lanes: Vec<LaneView>,
     recent: Vec<OrderSummary>,
@@ -283,6 +294,8 @@ impl Kiosk {
             discounts: Vec::new(),
             cross_sells: Vec::new(),
             editor: catalogue::EditorDraft::default(),
+            fan: None,
+            fan_input: String::new(),
             setup: setup::SetupDraft::default(),
             lanes: Vec::new(),
             recent: Vec::new(),
@@ -453,7 +466,7 @@ impl Kiosk {
                     scanned = self
                         .scanner
                         .enter(time)
-                        .filter(|c| claim::looks_like_code(c));
+                        .filter(|c| claim::looks_like_code(c) || c.starts_with(MEMBER_CARD_PREFIX));
                 }
                 _ => {}
             }
@@ -489,6 +502,9 @@ impl Kiosk {
             {
                 *draft = kept.to_string();
             }
+        }
+        if code.starts_with(MEMBER_CARD_PREFIX) {
+            return vec![Command::Goto(Screen::Sell), Command::ScannedMember(code)];
         }
         vec![Command::Goto(Screen::Redeem), Command::Redeem(code)]
     }
@@ -549,8 +565,10 @@ impl Kiosk {
                         cross_sells: &self.cross_sells,
                         quote: quote.as_ref(),
                         mode: self.pos.event().vat_mode,
+                        fan: self.fan.as_ref(),
                     };
-                    sell::sell_ui(ui, shelf, &self.cart, &self.payment, now, &mut self.till)
+                    let till = (&mut self.till, &mut self.fan_input);
+                    sell::sell_ui(ui, shelf, &self.cart, &self.payment, now, till)
                 }
                 Screen::Event => {
                     let (event, setup) = (self.pos.event(), &mut self.setup);

@@ -13,6 +13,7 @@ use crate::domain::claim::grouped;
 use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::order::{Cart, TenderKind};
 use crate::domain::pricing::{Discount, VatMode, best_discount};
+use crate::service::Fan;
 
 const TILE_W: f32 = 210.0;
 const TILE_H: f32 = 128.0;
@@ -46,6 +47,8 @@ pub struct Shelf<'a> {
     pub quote: Option<&'a Result<Quote, String>>,
     /// Tax mode.
     pub mode: VatMode,
+    /// The fan at the table, if identified.
+    pub fan: Option<&'a Fan>,
 }
 
 /// Draws the Sell screen.
@@ -55,7 +58,7 @@ pub fn sell_ui(
     cart: &Cart,
     payment: &Payment,
     now: Timestamp,
-    till: &mut TillInputs,
+    (till, fan_input): (&mut TillInputs, &mut String),
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::right("basket")
@@ -63,12 +66,15 @@ pub fn sell_ui(
         .show(ui, |ui| {
             // The buttons stay in one place whatever the basket holds: the helper's hand learns them.
             egui::Panel::bottom("basket_actions").show(ui, |ui| {
-                commands.extend(actions_ui(ui, cart, payment, &till.cash));
+                commands.extend(actions_ui(ui, shelf, cart, payment, &till.cash));
             });
             egui::ScrollArea::vertical()
                 .id_salt("basket_scroll")
                 .show(ui, |ui| match payment {
-                    Payment::None => commands.extend(basket_ui(ui, shelf, cart)),
+                    Payment::None => {
+                        commands.extend(basket_ui(ui, shelf, cart));
+                        commands.extend(fan_ui(ui, shelf.fan, fan_input));
+                    }
                     Payment::Pending {
                         total,
                         tip,
@@ -557,13 +563,71 @@ fn hold_ui(ui: &mut egui::Ui, held_until: Timestamp, now: Timestamp) {
     }
 }
 
+/// Who is buying: optional for a plain sale; needed for per-fan limits, passes, member credit
+/// and lottery drops. A scanned member card fills it too.
+fn fan_ui(ui: &mut egui::Ui, fan: Option<&Fan>, input: &mut String) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.separator();
+    if let Some(fan) = fan {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(fan.label()).strong());
+            if ui
+                .add(egui::Button::new("Forget").min_size(vec2(80.0, TOUCH)))
+                .accessible_name("Forget the fan")
+                .clicked()
+            {
+                commands.push(Command::ForgetFan);
+            }
+        });
+        return commands;
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Fan");
+        let field = egui::TextEdit::singleline(input)
+            .hint_text("phone, e-mail, @handle, member or buy code");
+        let response = ui.add_sized([230.0, TOUCH], field).labelled_by(label.id);
+        let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let ready = !input.trim().is_empty();
+        if (ui
+            .add_enabled(
+                ready,
+                egui::Button::new("Identify").min_size(vec2(90.0, TOUCH)),
+            )
+            .clicked()
+            || entered)
+            && ready
+        {
+            commands.push(Command::IdentifyFan);
+        }
+    });
+    commands
+}
+
 /// The pinned buttons at the bottom of the basket: pay, confirm, or next fan.
-fn actions_ui(ui: &mut egui::Ui, cart: &Cart, payment: &Payment, cash_input: &str) -> Vec<Command> {
+fn actions_ui(
+    ui: &mut egui::Ui,
+    shelf: Shelf<'_>,
+    cart: &Cart,
+    payment: &Payment,
+    cash_input: &str,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.add_space(6.0);
     match payment {
         Payment::None => {
             let ready = !cart.is_empty();
+            let total = shelf.quote.and_then(|q| q.as_ref().ok()).map(|q| q.total);
+            let credit = shelf.fan.and_then(|f| f.member.as_ref()).map(|m| m.credit);
+            if let (Some(total), Some(credit)) = (total, credit)
+                && credit.minor >= total.minor
+                && widgets::wide_button(
+                    ui,
+                    RichText::new(format!("Member credit ({credit})")).size(22.0),
+                    ready,
+                )
+            {
+                commands.push(Command::Pay(TenderKind::Credit));
+            }
             for (label, method) in [
                 ("Pay by QR", TenderKind::Qr),
                 ("Cash", TenderKind::Cash),

@@ -83,6 +83,7 @@ pub fn try_sell(
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     pos.sell(&req)
 }

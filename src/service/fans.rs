@@ -1,0 +1,174 @@
+//! Fans and members at the table: who is buying (a contact typed, a member card or a lottery
+//! buy code scanned), their per-fan limits, membership passes and member credit.
+
+use serde_json::json;
+
+use super::{Pos, PosError, PosResult};
+use crate::domain::catalogue::{Offer, OfferKind};
+use crate::domain::fan::{FanId, MemberCode, fan_id, normalize_contact};
+use crate::domain::money::Currency;
+use crate::store::fans::{self, Member};
+use crate::store::{self, audit};
+
+/// The fan at the table, as the basket shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fan {
+    /// What was typed or scanned (kept only in memory, for the sale).
+    pub input: String,
+    /// Their hashed id.
+    pub id: FanId,
+    /// Their membership, if any.
+    pub member: Option<Member>,
+    /// Orders they bought before, at any event.
+    pub orders_before: u32,
+}
+
+impl Fan {
+    /// "Ana · member M-3K9D-7QX2 · €10.00 credit · 3 orders before", or "Fan 4863ab · new".
+    pub fn label(&self) -> String {
+        let who = match &self.member {
+            Some(m) => format!("{} · member {} · {} credit", m.name, m.code, m.credit),
+            None => format!("Fan {}", self.id.short()),
+        };
+        match self.orders_before {
+            0 => format!("{who} · first order"),
+            1 => format!("{who} · 1 order before"),
+            n => format!("{who} · {n} orders before"),
+        }
+    }
+}
+
+/// Reads a member card, a member code or a contact into a fan id and membership.
+pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, Option<Member>)> {
+    let salt = fans::salt(conn)?;
+    if let Ok(code) = MemberCode::parse(input) {
+        let member = fans::by_code(conn, &code)?.ok_or_else(|| {
+            PosError::Invalid(format!("member code {code}: no member has it (typo?)"))
+        })?;
+        let id = member
+            .fan_id
+            .clone()
+            .unwrap_or_else(|| fan_id(&salt, &format!("member:{code}")));
+        return Ok((id, Some(member)));
+    }
+    let normalized = normalize_contact(input).map_err(PosError::Invalid)?;
+    let id = fan_id(&salt, &normalized);
+    let member = fans::by_fan(conn, &id)?;
+    Ok((id, member))
+}
+
+impl Pos {
+    /// Who is at the table: a member card or code, or a phone number, e-mail or @handle.
+    pub fn identify(&self, input: &str) -> PosResult<Fan> {
+        let conn = self.store.conn();
+        let (id, member) = identify_in(conn, input.trim())?;
+        Ok(Fan {
+            input: input.trim().to_string(),
+            orders_before: fans::orders_of(conn, &id)?,
+            id,
+            member,
+        })
+    }
+
+    /// Every member, newest first.
+    pub fn members(&self) -> PosResult<Vec<Member>> {
+        Ok(fans::list(self.store.conn())?)
+    }
+
+    /// A member by code.
+    pub fn member(&self, code: &str) -> PosResult<Member> {
+        let code = MemberCode::parse(code).map_err(PosError::Invalid)?;
+        fans::by_code(self.store.conn(), &code)?
+            .ok_or_else(|| PosError::Invalid(format!("member code {code}: no member has it")))
+    }
+
+    /// Signs up a member (name or handle, optional contact kept only as a hash).
+    pub fn add_member(&mut self, name: &str, contact: Option<&str>) -> PosResult<Member> {
+        let (now, station, currency) = (self.now(), self.station.clone(), self.event.currency);
+        let name = name.trim();
+        if !(1..=40).contains(&name.chars().count()) {
+            return Err(PosError::Invalid("name: 1 to 40 characters".into()));
+        }
+        let contact = contact.map(str::trim).filter(|c| !c.is_empty());
+        let tx = self.store.immediate()?;
+        let fan = match contact {
+            Some(c) => {
+                let normalized = normalize_contact(c).map_err(PosError::Invalid)?;
+                let id = fan_id(&fans::salt(&tx)?, &normalized);
+                if let Some(m) = fans::by_fan(&tx, &id)? {
+                    return Err(PosError::Invalid(format!(
+                        "contact: already a member ({}, {})",
+                        m.name, m.code
+                    )));
+                }
+                Some(id)
+            }
+            None => None,
+        };
+        let id = new_member(&tx, name, fan.as_ref(), currency, now)?;
+        let member = fans::get(&tx, id)?.ok_or(PosError::Invalid("member vanished".into()))?;
+        audit::append(
+            &tx,
+            now,
+            &station,
+            "member.add",
+            member.code.as_str(),
+            &json!({ "name": name, "with_contact": fan.is_some() }),
+        )?;
+        tx.commit()?;
+        Ok(member)
+    }
+}
+
+/// Inserts a member with a fresh random code (drawing again on the rare collision).
+pub(super) fn new_member(
+    tx: &store::Conn,
+    name: &str,
+    fan: Option<&FanId>,
+    currency: Currency,
+    now: jiff::Timestamp,
+) -> PosResult<i64> {
+    for _ in 0..16 {
+        let code = MemberCode::from_number(rand::random::<u64>());
+        if let Some(id) = fans::insert(tx, &code, name, fan, currency, now)? {
+            return Ok(id);
+        }
+    }
+    Err(PosError::Invalid(
+        "could not draw a free member code; try again".into(),
+    ))
+}
+
+/// A drop's per-fan limit, counting what this fan bought before and what is in the basket.
+pub(super) fn check_fan_limit(
+    tx: &store::Conn,
+    offer: &Offer,
+    fan: &FanId,
+    qty: u32,
+) -> PosResult<()> {
+    let OfferKind::Drop {
+        per_fan_limit: Some(limit),
+        ..
+    } = offer.kind
+    else {
+        return Ok(());
+    };
+    let before = fans::units_bought(tx, fan, offer.id)?;
+    if before + qty > limit {
+        return Err(PosError::Invalid(format!(
+            "{}: {limit} per fan, and this fan has {before} already",
+            offer.title
+        )));
+    }
+    Ok(())
+}
+
+/// The name a pass buyer gets as a new member: their @handle, else "Member".
+pub(super) fn member_name(input: &str) -> String {
+    let t = input.trim();
+    if t.starts_with('@') {
+        t.chars().take(40).collect()
+    } else {
+        "Member".into()
+    }
+}
