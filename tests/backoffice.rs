@@ -478,7 +478,6 @@ fn a_song_lesson_is_split_with_jo_and_margins_count_fees_and_cost() {
 }
 
 #[test]
-#[ignore = "bug: orders without a collaborator write no order_splits rows, so split_totals leaves out the creator's own sales"]
 fn split_totals_count_what_the_creator_sold_alone() {
     let db = TestDb::new();
     let clock = TestClock::new();
@@ -497,7 +496,6 @@ fn split_totals_count_what_the_creator_sold_alone() {
 }
 
 #[test]
-#[ignore = "bug: refunds leave order_splits untouched, so split_totals still owes Jo for a refunded lesson"]
 fn a_refunded_lesson_is_no_longer_owed_to_jo() {
     let db = TestDb::new();
     let clock = TestClock::new();
@@ -520,7 +518,6 @@ fn a_refunded_lesson_is_no_longer_owed_to_jo() {
 }
 
 #[test]
-#[ignore = "bug: Pos::receipt rebuilds name, header, footer and terms from the event as it is now, not as sold"]
 fn an_earlier_receipt_reprints_with_the_texts_it_was_sold_with() {
     let db = TestDb::new();
     let clock = TestClock::new();

@@ -24,6 +24,12 @@ fn pay_by_card(h: &mut H) {
     h.run();
 }
 
+fn unlock(h: &mut H, pin: &str) {
+    type_into(h, "Creator PIN", pin);
+    h.get_by_label("Unlock").click();
+    h.run();
+}
+
 fn paid_total(h: &H) -> String {
     match &h.state().payment {
         Payment::Paid { receipt, .. } => receipt.total.to_string(),
@@ -87,6 +93,11 @@ fn the_creator_adds_and_reprices_an_offer_while_helpers_only_read() {
     };
 
     goto(&mut h, "Catalogue");
+    assert!(
+        h.query_by_label("Edit Signed photo").is_none(),
+        "leaving the catalogue locked it: the next person at the kiosk only reads"
+    );
+    unlock(&mut h, "2468");
     // The new offer is at the end of the list, below the fold: the creator scrolls to it.
     h.get_by_label("Edit Signed photo").scroll_to_me();
     h.run();
@@ -106,6 +117,7 @@ fn the_creator_adds_and_reprices_an_offer_while_helpers_only_read() {
     );
 
     goto(&mut h, "Catalogue");
+    unlock(&mut h, "2468");
     h.get_by_label("Archive Signed photo").scroll_to_me();
     h.run();
     h.get_by_label("Archive Signed photo").click();
@@ -113,6 +125,8 @@ fn the_creator_adds_and_reprices_an_offer_while_helpers_only_read() {
     goto(&mut h, "Sell");
     assert!(h.query_by_label_contains("Signed photo\n€9.50").is_none());
     goto(&mut h, "Catalogue");
+    unlock(&mut h, "2468");
+    assert!(h.query_by_label("Restore Signed photo").is_some());
     h.get_by_label("Lock").click();
     h.run();
     assert!(h.query_by_label("Restore Signed photo").is_none());

@@ -148,8 +148,15 @@ pub fn quote(
                 list.offers
                     .iter()
                     .find(|o| o.id == offer_id)
-                    .map(|o| (o, qty * count))
                     .ok_or(BasketError::UnknownOffer(offer_id))
+                    .and_then(|o| {
+                        qty.checked_mul(count)
+                            .map(|units| (o, units))
+                            .ok_or_else(|| BasketError::Bundle {
+                                title: bundle.title.clone(),
+                                reason: "too many at once".into(),
+                            })
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let listed: Vec<(u32, i64)> = parts.iter().map(|(o, q)| (*q, o.price.minor)).collect();

@@ -336,6 +336,9 @@ pub fn validate_shares(shares: &[(String, Share)]) -> Result<(), String> {
         }
         seen.push(key);
         match *share {
+            Share::Percent(0) => {
+                return Err(format!("percent share of {name}: more than 0 %"));
+            }
             Share::Percent(bp) => percent_bp += u64::from(bp),
             Share::Fixed(minor) if minor < 0 => {
                 return Err(format!("fixed share of {name}: 0 or more"));

@@ -37,44 +37,50 @@ pub enum RefundError {
 }
 
 /// The lines to refund: the whole remainder when `wanted` is None, else `(offer id, units)`.
-/// Each returned line carries the refunded quantity.
+/// An offer on several lines (a capped discount, a bundle part) is refunded from its lines in
+/// receipt order. Each returned line carries the refunded units and their share of its discount.
 pub fn plan(
     lines: &[RefundableLine],
     wanted: Option<&[(i64, u32)]>,
 ) -> Result<Vec<(u32, Line)>, RefundError> {
     let left = |l: &RefundableLine| l.line.qty.saturating_sub(l.refunded);
-    let picked: Vec<(u32, Line)> = match wanted {
-        None => lines
-            .iter()
-            .filter(|l| left(l) > 0)
-            .map(|l| {
-                (
-                    l.line_no,
-                    Line {
-                        qty: left(l),
-                        ..l.line.clone()
-                    },
-                )
-            })
-            .collect(),
+    let mut taken: Vec<u32> = vec![0; lines.len()];
+    match wanted {
+        None => {
+            for (t, l) in taken.iter_mut().zip(lines) {
+                *t = left(l);
+            }
+        }
         Some(wanted) => {
-            let mut out = Vec::new();
             for &(offer_id, qty) in wanted.iter().filter(|w| w.1 > 0) {
-                let l = lines
-                    .iter()
-                    .find(|l| l.line.offer_id == offer_id)
-                    .ok_or(RefundError::NotOnReceipt(offer_id))?;
-                if qty > left(l) {
+                let of_offer: Vec<usize> = (0..lines.len())
+                    .filter(|i| lines[*i].line.offer_id == offer_id)
+                    .collect();
+                let Some(first) = of_offer.first() else {
+                    return Err(RefundError::NotOnReceipt(offer_id));
+                };
+                let free: u32 = of_offer.iter().map(|i| left(&lines[*i]) - taken[*i]).sum();
+                if qty > free {
                     return Err(RefundError::TooMany {
-                        title: l.line.title.clone(),
-                        left: left(l),
+                        title: lines[*first].line.title.clone(),
+                        left: free,
                     });
                 }
-                out.push((l.line_no, l.line.units(l.refunded, qty)));
+                let mut need = qty;
+                for i in of_offer {
+                    let take = need.min(left(&lines[i]) - taken[i]);
+                    taken[i] += take;
+                    need -= take;
+                }
             }
-            out
         }
-    };
+    }
+    let picked: Vec<(u32, Line)> = lines
+        .iter()
+        .zip(taken)
+        .filter(|(_, t)| *t > 0)
+        .map(|(l, t)| (l.line_no, l.line.units(l.refunded, t)))
+        .collect();
     if picked.is_empty() {
         return Err(RefundError::NothingLeft);
     }
@@ -136,6 +142,25 @@ mod tests {
             },
             refunded,
         }
+    }
+
+    #[test]
+    fn an_offer_on_two_lines_is_refunded_from_both() {
+        let mut discounted = line(1, 7, 2, 0);
+        discounted.line.discount = 200;
+        let lines = [discounted, line(2, 7, 1, 0), line(3, 8, 1, 0)];
+        let plan = plan(&lines, Some(&[(7, 1), (7, 2)])).unwrap();
+        let got: Vec<(u32, u32, i64)> = plan.iter().map(|(n, l)| (*n, l.qty, l.discount)).collect();
+        assert_eq!(got, vec![(1, 2, 200), (2, 1, 0)]);
+        let all = super::plan(&lines, None).unwrap();
+        assert_eq!(
+            all.iter().map(|(_, l)| l.amount().minor).sum::<i64>(),
+            800 + 500 + 500
+        );
+        assert!(matches!(
+            super::plan(&lines, Some(&[(7, 4)])),
+            Err(RefundError::TooMany { left: 3, .. })
+        ));
     }
 
     #[test]

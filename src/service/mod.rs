@@ -285,6 +285,18 @@ impl Pos {
         self.load_keys()
     }
 
+    /// Follows changes another station made: the event's set-up edited, or another event opened.
+    /// True when the open event is now a different one.
+    pub fn sync_event(&mut self) -> PosResult<bool> {
+        let open = store::events::open_event(self.store.conn())?;
+        if open.as_ref() == Some(&self.event) {
+            return Ok(false);
+        }
+        let before = self.event.id;
+        self.reload()?;
+        Ok(self.event.id != before)
+    }
+
     fn load_keys(&mut self) -> PosResult<()> {
         self.keys = store::events::all_keys(self.store.conn())?
             .into_iter()

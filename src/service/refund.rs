@@ -5,13 +5,15 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde_json::json;
 
+use super::sell::OWNER;
 use super::{Pos, PosError, PosResult};
+use crate::domain::basket::order_splits;
 use crate::domain::money::Money;
 use crate::domain::order::{Line, ReceiptNo, TenderKind, lines_total, refund_routes};
 use crate::domain::payment::PaymentProfile;
 use crate::domain::refund::{self, Refund, RefundableLine};
 use crate::store::orders::{self, OrderKey, StoredReceipt};
-use crate::store::{audit, events, offers, refunds};
+use crate::store::{audit, events, fans, offers, refunds};
 
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +160,28 @@ impl Pos {
             if units > 0 {
                 offers::give_units(&tx, line.offer_id, units)?;
             }
+        }
+        let refunded_lines: Vec<Line> = plan.iter().map(|(_, l)| l.clone()).collect();
+        let mut shares = Vec::new();
+        for line in &refunded_lines {
+            shares.push((line.offer_id, offers::splits(&tx, line.offer_id)?));
+        }
+        let splits = order_splits(&refunded_lines, 0, order.vat_mode, OWNER, |id| {
+            shares
+                .iter()
+                .find(|s| s.0 == id)
+                .map(|s| s.1.clone())
+                .unwrap_or_default()
+        });
+        orders::refund_splits(&tx, &order.order_id, &splits)?;
+        let member = fans::order_member(&tx, &order.order_id)?;
+        let credit_back: i64 = back
+            .iter()
+            .filter(|(kind, _)| *kind == TenderKind::Credit)
+            .map(|(_, m)| m.minor)
+            .sum();
+        if let (Some(member), true) = (member, credit_back > 0) {
+            fans::move_credit(&tx, member, credit_back)?;
         }
         let seq = refunds::take_seq(&tx, station_id)?;
         let counts: Vec<(u32, u32)> = plan.iter().map(|(no, l)| (*no, l.qty)).collect();

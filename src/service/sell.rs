@@ -240,6 +240,9 @@ impl Pos {
             currency,
         };
         let priced = basket::quote(list, &req.items, &req.bundles, priced_at)?;
+        if priced.units().iter().any(|(_, q)| *q > MAX_QTY) {
+            return Err(PosError::BadQuantity { max: MAX_QTY });
+        }
         let sold = take_units_for(&tx, event_id, currency, &req.checkout, &priced.units(), now)?;
         check_priority_addons(&sold)?;
         let fan = match req.fan.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
@@ -315,23 +318,6 @@ impl Pos {
             member,
         };
         Ok(receipt_of(event, stored))
-    }
-
-    /// Prices a basket as a sale now would (the kiosk shows this before the fan pays).
-    pub fn quote(&self, items: &[(i64, u32)], bundles: &[(i64, u32)]) -> PosResult<Quote> {
-        let conn = self.store.conn();
-        let (event_id, currency) = (self.event.id, self.event.currency);
-        let catalogue = offers::list(conn, event_id, currency)?;
-        let bundles_all = deals::bundles(conn, event_id, currency)?;
-        let discounts = deals::discounts(conn, event_id)?;
-        let list = PriceList {
-            offers: &catalogue,
-            bundles: &bundles_all,
-            discounts: &discounts,
-            mode: self.event.vat_mode,
-            currency,
-        };
-        Ok(basket::quote(list, items, bundles, self.now())?)
     }
 
     /// The receipt with this number.
@@ -453,16 +439,15 @@ impl Issuer<'_> {
                 shares.push((line.offer_id, offers::splits(tx, line.offer_id)?));
             }
         }
-        if shares.iter().any(|s| !s.1.is_empty()) {
-            let splits = basket::order_splits(&lines, sale.tip.minor, sale.mode, OWNER, |id| {
-                shares
-                    .iter()
-                    .find(|s| s.0 == id)
-                    .map(|s| s.1.clone())
-                    .unwrap_or_default()
-            });
-            orders::insert_splits(tx, order_id, &splits)?;
-        }
+        // Every order is shared out, the creator's own sales too, so the totals say who is owed what.
+        let splits = basket::order_splits(&lines, sale.tip.minor, sale.mode, OWNER, |id| {
+            shares
+                .iter()
+                .find(|s| s.0 == id)
+                .map(|s| s.1.clone())
+                .unwrap_or_default()
+        });
+        orders::insert_splits(tx, order_id, &splits)?;
         let (mut claims, mut tickets) = (Vec::new(), Vec::new());
         for l in &lines {
             let offer = sale

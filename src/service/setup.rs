@@ -193,6 +193,21 @@ impl Pos {
             Some(id) => {
                 let old =
                     offers::get(&tx, event_id, id, currency)?.ok_or(PosError::UnknownOffer(id))?;
+                if let (Some(was), Some(now_units)) =
+                    (old.kind.initial_units(), offer.kind.initial_units())
+                {
+                    let taken = was.saturating_sub(old.remaining.unwrap_or(0));
+                    if now_units < taken {
+                        let field = if matches!(offer.kind, OfferKind::Gig { .. }) {
+                            "capacity"
+                        } else {
+                            "stock"
+                        };
+                        return Err(PosError::Invalid(format!(
+                            "{field}: at least {taken}, the units already sold or held"
+                        )));
+                    }
+                }
                 if old.kind.name() != offer.kind.name() {
                     return Err(PosError::Invalid(format!(
                         "kind: {} stays a {} (archive it and create a new offer instead)",
@@ -249,11 +264,13 @@ impl Pos {
     pub fn archive_offer(&mut self, id: i64, archived: bool, creator_pin: &str) -> PosResult<()> {
         self.creator(creator_pin)?;
         let event_id = self.event.id;
+        let currency = self.event.currency;
         let stamp = self.stamp();
         let tx = self.store.immediate()?;
-        if !offers::set_archived(&tx, event_id, id, archived)? {
-            return Err(PosError::UnknownOffer(id));
-        }
+        let was = offers::get(&tx, event_id, id, currency)?
+            .ok_or(PosError::UnknownOffer(id))?
+            .archived;
+        offers::set_archived(&tx, event_id, id, archived)?;
         let action = if archived {
             "offer.archive"
         } else {
@@ -263,7 +280,7 @@ impl Pos {
             &tx,
             action,
             &id.to_string(),
-            json!({ "before": !archived, "after": archived }),
+            json!({ "before": was, "after": archived }),
         )?;
         tx.commit()?;
         Ok(())
@@ -348,6 +365,16 @@ impl Pos {
         discount
             .validate(self.event.currency)
             .map_err(PosError::Invalid)?;
+        let here = offers::list(self.store.conn(), self.event.id, self.event.currency)?;
+        if let Some(stranger) = discount
+            .offers
+            .iter()
+            .find(|id| !here.iter().any(|o| o.id == **id))
+        {
+            return Err(PosError::Invalid(format!(
+                "offers: offer {stranger} is not at this event"
+            )));
+        }
         self.creator(creator_pin)?;
         let event_id = self.event.id;
         let stamp = self.stamp();
@@ -372,10 +399,20 @@ impl Pos {
         let event_id = self.event.id;
         let stamp = self.stamp();
         let tx = self.store.immediate()?;
-        if !deals::archive_discount(&tx, event_id, id)? {
-            return Err(PosError::Invalid(format!("there is no discount {id}")));
-        }
-        stamp.log(&tx, "discount.end", &id.to_string(), json!({}))?;
+        let before = deals::discounts(&tx, event_id)?
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| PosError::Invalid(format!("there is no discount {id}")))?;
+        deals::end_discount(&tx, event_id, id, stamp.at)?;
+        let after = deals::discounts(&tx, event_id)?
+            .into_iter()
+            .find(|d| d.id == id);
+        stamp.log(
+            &tx,
+            "discount.end",
+            &id.to_string(),
+            json!({ "before": discount_json(&before), "after": after.as_ref().map(discount_json) }),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -412,7 +449,7 @@ impl Pos {
         let catalogue = offers::list(self.store.conn(), event_id, currency)?;
         let mut out: Vec<Margin> = Vec::new();
         for f in figures {
-            let line = Line {
+            let sold = Line {
                 offer_id: f.offer_id,
                 title: f.title.clone(),
                 unit_price: Money::new(f.unit_price, currency),
@@ -421,8 +458,10 @@ impl Pos {
                 discount: f.discount,
                 note: String::new(),
             };
+            // Refunded units are neither revenue nor cost (their fee is not given back).
+            let line = sold.units(f.refunded, f.qty.saturating_sub(f.refunded));
             let mode: VatMode = f.vat_mode.parse().unwrap_or_default();
-            let amount = line.amount().minor;
+            let amount = sold.amount().minor;
             let fee = if f.order_lines_sum > 0 {
                 let share = i128::from(f.order_fee) * i128::from(amount);
                 i64::try_from(share / i128::from(f.order_lines_sum)).unwrap_or(0)
@@ -439,7 +478,7 @@ impl Pos {
                     });
             let add = pricing::margin(
                 f.offer_id,
-                f.qty,
+                line.qty,
                 net_of_vat(&line, mode),
                 fee,
                 f.cost,
@@ -512,10 +551,12 @@ fn described(conn: &store::Conn, offer: &Offer) -> PosResult<Value> {
         .into_iter()
         .map(|(name, share)| json!({ "name": name, "share": share_text(&share) }))
         .collect();
+    let cross_sells: Vec<i64> = offers::cross_sells_of(conn, offer.id)?;
     Ok(json!({
         "offer": OfferRow::of(offer),
         "variant_of": offer.variant_of,
         "splits": splits,
+        "cross_sells": cross_sells,
     }))
 }
 

@@ -61,6 +61,9 @@ pub fn save_bundle(conn: &Connection, event_id: i64, b: &Bundle) -> StoreResult<
             b.emoji,
             b.archived
         ])?;
+        if !bundle_here(conn, event_id, b.id)? {
+            return Err(corrupt("bundle of another event", b.id));
+        }
         conn.prepare_cached("DELETE FROM bundle_parts WHERE bundle_id = ?1")?
             .execute([b.id])?;
         b.id
@@ -72,6 +75,12 @@ pub fn save_bundle(conn: &Connection, event_id: i64, b: &Bundle) -> StoreResult<
         stmt.execute(params![id, offer_id, qty])?;
     }
     Ok(id)
+}
+
+fn bundle_here(conn: &Connection, event_id: i64, id: i64) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM bundles WHERE event_id = ?1 AND id = ?2)")?
+        .query_row(params![event_id, id], |r| r.get(0))?)
 }
 
 /// Every discount window of the event that is not archived, with units sold under it so far.
@@ -155,6 +164,14 @@ pub fn save_discount(conn: &Connection, event_id: i64, d: &Discount) -> StoreRes
             d.ends.as_second(),
             d.max_uses
         ])?;
+        if !conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM discounts WHERE event_id = ?1 AND id = ?2)",
+            )?
+            .query_row(params![event_id, d.id], |r| r.get::<_, bool>(0))?
+        {
+            return Err(corrupt("discount of another event", d.id));
+        }
         conn.prepare_cached("DELETE FROM discount_offers WHERE discount_id = ?1")?
             .execute([d.id])?;
         d.id
@@ -168,10 +185,22 @@ pub fn save_discount(conn: &Connection, event_id: i64, d: &Discount) -> StoreRes
     Ok(id)
 }
 
-/// Ends a discount window (kept for the orders that used it).
-pub fn archive_discount(conn: &Connection, event_id: i64, id: i64) -> StoreResult<bool> {
+/// Ends a discount window at `now` (one not started yet is withdrawn). The window stays for the
+/// orders that used it and for a fan who was shown its price just before.
+pub fn end_discount(
+    conn: &Connection,
+    event_id: i64,
+    id: i64,
+    now: Timestamp,
+) -> StoreResult<bool> {
+    let now = now.as_second();
     Ok(conn
-        .prepare_cached("UPDATE discounts SET archived = 1 WHERE event_id = ?1 AND id = ?2")?
-        .execute(params![event_id, id])?
+        .prepare_cached(
+            "UPDATE discounts SET
+                 archived = CASE WHEN starts_at >= ?3 THEN 1 ELSE archived END,
+                 ends_at = CASE WHEN starts_at >= ?3 THEN ends_at ELSE min(ends_at, ?3) END
+             WHERE event_id = ?1 AND id = ?2",
+        )?
+        .execute(params![event_id, id, now])?
         == 1)
 }

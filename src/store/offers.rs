@@ -162,12 +162,22 @@ pub fn cross_sells(conn: &Connection, event_id: i64) -> StoreResult<Vec<(i64, i6
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Replaces an offer's suggestions.
+/// One offer's suggestions.
+pub fn cross_sells_of(conn: &Connection, offer_id: i64) -> StoreResult<Vec<i64>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT suggest_id FROM cross_sells WHERE offer_id = ?1 ORDER BY rowid")?;
+    let rows = stmt.query_map([offer_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces an offer's suggestions (offers of the same event only).
 pub fn set_cross_sells(conn: &Connection, offer_id: i64, suggest: &[i64]) -> StoreResult<()> {
     conn.prepare_cached("DELETE FROM cross_sells WHERE offer_id = ?1")?
         .execute([offer_id])?;
     let mut stmt = conn.prepare_cached(
-        "INSERT OR IGNORE INTO cross_sells (offer_id, suggest_id) VALUES (?1, ?2)",
+        "INSERT OR IGNORE INTO cross_sells (offer_id, suggest_id)
+         SELECT ?1, s.id FROM offers s JOIN offers o ON o.id = ?1
+         WHERE s.id = ?2 AND s.event_id = o.event_id",
     )?;
     for id in suggest.iter().filter(|id| **id != offer_id) {
         stmt.execute(params![offer_id, id])?;

@@ -122,6 +122,22 @@ pub fn insert_splits(
     Ok(())
 }
 
+/// Takes a refund's shares off an order's splits.
+pub fn refund_splits(
+    conn: &Connection,
+    order_id: &str,
+    splits: &[(String, i64)],
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO order_splits (order_id, collaborator, amount_minor) VALUES (?1, ?2, -?3)
+         ON CONFLICT (order_id, collaborator) DO UPDATE SET amount_minor = amount_minor - ?3",
+    )?;
+    for (name, amount) in splits {
+        stmt.execute(params![order_id, name, amount])?;
+    }
+    Ok(())
+}
+
 /// Each collaborator's share of the event's orders so far, largest first.
 pub fn split_totals(conn: &Connection, event_id: i64) -> StoreResult<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
@@ -138,6 +154,8 @@ pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferF
     let mut stmt = conn.prepare_cached(
         "SELECT l.offer_id, l.title, l.unit_price_minor, l.vat_bp, l.qty, l.discount_minor,
                 l.cost_minor, o.vat_mode, o.fee_minor,
+                (SELECT COALESCE(sum(rl.qty), 0) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
+                  WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
                 (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
          FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.event_id = ?1
          ORDER BY l.offer_id",
@@ -153,7 +171,8 @@ pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferF
             cost: r.get(6)?,
             vat_mode: r.get(7)?,
             order_fee: r.get(8)?,
-            order_lines_sum: r.get(9)?,
+            refunded: r.get(9)?,
+            order_lines_sum: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -182,6 +201,8 @@ pub struct OfferFigures {
     pub order_fee: i64,
     /// All line amounts of the order (to share the fee).
     pub order_lines_sum: i64,
+    /// Units of the line refunded since.
+    pub refunded: u32,
 }
 
 /// The stored parts of one order's receipt.

@@ -18,6 +18,10 @@ impl Kiosk {
     pub fn apply(&mut self, command: Command) {
         let result = match command {
             Command::Goto(screen) => {
+                // Leaving the catalogue locks it again: a helper taking over finds it read-only.
+                if screen != Screen::Catalogue {
+                    self.editor = Default::default();
+                }
                 self.screen = screen;
                 Ok(())
             }
@@ -48,7 +52,13 @@ impl Kiosk {
                 Ok(())
             }
             Command::Editor(op) => self.editor_op(op),
-            Command::Setup(op) => self.setup_op(op),
+            Command::Setup(op) => {
+                let result = self.setup_op(op);
+                // The PIN is typed for one action, never left in the field for the next person.
+                self.setup.pin.clear();
+                self.setup.new_pin.clear();
+                result
+            }
             Command::ClearCart => {
                 self.cart = Cart::default();
                 Ok(())

@@ -357,6 +357,11 @@ impl Kiosk {
     fn refresh(&mut self) {
         let result = (|| -> Result<(), PosError> {
             self.pos.release_expired_holds()?;
+            if self.pos.sync_event()? && !matches!(self.payment, Payment::Pending { .. }) {
+                self.after_event_switch();
+                let name = self.pos.event().name.clone();
+                self.notice = Some((Tone::Info, format!("Another station opened {name}")));
+            }
             let catalogue = self.pos.catalogue()?;
             self.offers = catalogue.offers;
             self.bundles = catalogue.bundles;

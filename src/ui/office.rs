@@ -200,7 +200,7 @@ impl Kiosk {
     }
 
     /// Another event is open: everything of the old one leaves the screens.
-    fn after_event_switch(&mut self) {
+    pub(super) fn after_event_switch(&mut self) {
         self.cart = Cart::default();
         self.payment = Payment::None;
         self.editor = Default::default();

@@ -6,7 +6,8 @@ use super::Command;
 use super::theme::{self, TOUCH};
 use super::widgets;
 use crate::domain::money::Money;
-use crate::domain::order::{Receipt, ReceiptNo};
+use crate::domain::order::{Line, Receipt, ReceiptNo, lines_total};
+use crate::domain::pricing::VatMode;
 
 /// A refund being prepared: the units to give back and the PIN typed so far.
 #[derive(Debug, Clone)]
@@ -19,6 +20,8 @@ pub struct RefundDraft {
     pub pin: String,
     /// Why.
     pub reason: String,
+    /// The lines as sold (for their discounts) and the receipt's tax mode.
+    sold: (Vec<Line>, VatMode),
 }
 
 impl RefundDraft {
@@ -34,16 +37,20 @@ impl RefundDraft {
             lines,
             pin: String::new(),
             reason: String::new(),
+            sold: (receipt.lines.clone(), receipt.vat_mode),
         }
     }
 
     /// The money the chosen units give back.
     pub fn amount(&self) -> Option<Money> {
         let currency = self.lines.first()?.2.currency;
-        Some(Money::new(
-            self.lines.iter().map(|l| l.2.minor * i64::from(l.4)).sum(),
-            currency,
-        ))
+        let (sold, mode) = &self.sold;
+        let chosen: Vec<Line> = sold
+            .iter()
+            .zip(&self.lines)
+            .map(|(line, l)| line.units(0, l.4))
+            .collect();
+        Some(lines_total(&chosen, *mode, currency))
     }
 }
 

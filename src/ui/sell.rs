@@ -383,7 +383,7 @@ fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec<Command> {
             .iter()
             .filter_map(|(id, qty)| {
                 let offer = shelf.offers.iter().find(|o| o.id == *id)?;
-                Some(format!("{}× {}", qty * count, offer.title))
+                Some(format!("{}× {}", qty.saturating_mul(*count), offer.title))
             })
             .collect();
         ui.label(RichText::new(format!("   {}", parts.join(" + "))).color(theme::MUTED));
