@@ -60,11 +60,11 @@ fn demo_is_idempotent_and_offers_follow_the_contract() {
     assert_eq!(cli.run(&["demo"]).status.code(), Some(0));
     let offers = cli.json(&["offers", "--json"], 0);
     let offers = offers.as_array().unwrap();
-    assert_eq!(offers.len(), 9, "one demo, not two");
+    assert_eq!(offers.len(), 10, "one demo, not two");
     let kinds: Vec<&str> = offers.iter().map(|o| o["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "gig").count(), 4);
     assert_eq!(kinds.iter().filter(|k| **k == "drop").count(), 2);
-    assert_eq!(kinds.iter().filter(|k| **k == "item").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "item").count(), 4);
     for o in offers {
         assert!(o["id"].is_i64() && o["price_minor"].is_i64() && o["currency"] == "EUR");
         assert!(o["available"].is_null() == (o["kind"] == "item"));
@@ -561,7 +561,7 @@ fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
         let dry: Value = serde_json::from_slice(&dry.stdout).unwrap();
         assert_eq!(
             (dry["valid"].as_u64(), dry["imported"].as_u64()),
-            (Some(9), Some(0))
+            (Some(10), Some(0))
         );
         let done = run(&["catalogue", "import", file.to_str().unwrap(), "--json"]);
         assert_eq!(done.status.code(), Some(0));
@@ -635,4 +635,56 @@ fn a_catalogue_with_bad_rows_names_each_line_and_imports_nothing() {
         cli.json(&["offers", "--json"], 0).as_array().unwrap().len(),
         before + 1
     );
+}
+
+#[test]
+fn members_are_added_listed_carded_and_recognised_when_selling() {
+    let cli = Cli::new();
+    let ana = cli.json(
+        &[
+            "member",
+            "add",
+            "Ana",
+            "--contact",
+            "+44 7700 900123",
+            "--json",
+        ],
+        0,
+    );
+    let code = ana["code"].as_str().unwrap().to_string();
+    assert!(code.starts_with("M-") && code.len() == 11, "{code}");
+    let twice = cli.json(
+        &[
+            "member",
+            "add",
+            "Ana",
+            "--contact",
+            "+447700900123",
+            "--json",
+        ],
+        1,
+    );
+    assert!(
+        twice["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("contact: already a member")
+    );
+    let poster = cli.offer("Signed tour poster");
+    for expected in [0, 0, 1] {
+        let out = cli.run(&[
+            "sell", "--offer", &poster, "--pay", "card", "--fan", &code, "--json",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "third poster is over the limit"
+        );
+    }
+    let list = cli.json(&["member", "list", "--json"], 0);
+    assert_eq!(list[0]["orders"], 2);
+    let card = cli.db.dir.path().join("card.pdf");
+    let out = cli.run(&["member", "card", &code, "-o", card.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(std::fs::read(&card).unwrap().starts_with(b"%PDF"));
 }

@@ -38,12 +38,14 @@ pub struct Args {
 mod catalogue;
 mod claim;
 mod drawer;
+mod member;
 pub mod payload;
 mod queue;
 mod reconcile;
 mod refund;
 
 pub use catalogue::CatalogueAction;
+pub use member::MemberAction;
 pub use claim::ClaimAction;
 pub use queue::QueueAction;
 
@@ -86,6 +88,10 @@ pub enum Command {
         /// repeatable. `--pay` then pays what is left.
         #[arg(long, value_name = "METHOD=AMOUNT")]
         split: Vec<String>,
+        /// The fan: phone, e-mail, @handle, member code or lottery buy code (per-fan limits,
+        /// passes, member credit, lottery drops).
+        #[arg(long)]
+        fan: Option<String>,
         /// Print one JSON object.
         #[arg(long)]
         json: bool,
@@ -109,6 +115,12 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         action: CatalogueAction,
+    },
+    /// Members: add, list, print a QR card.
+    Member {
+        /// What to do.
+        #[command(subcommand)]
+        action: MemberAction,
     },
     /// Run the queue: list, next, start, serve, noshow, requeue, undo, priority, stats.
     Queue {
@@ -182,7 +194,8 @@ pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
         )
         || matches!(command, Command::Claim { action } if action.json())
         || matches!(command, Command::Queue { action } if action.json())
-        || matches!(command, Command::Catalogue { action } if action.json());
+        || matches!(command, Command::Catalogue { action } if action.json())
+        || matches!(command, Command::Member { action } if action.json());
     if let Some(done) = run_without_db(command) {
         return done;
     }
@@ -249,6 +262,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
             terminal_ref,
             tip,
             split,
+            fan,
             ..
         } => sell(
             pos,
@@ -259,6 +273,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
                 tip: tip.as_deref(),
                 terminal_ref: terminal_ref.as_deref(),
                 split,
+                fan: fan.as_deref(),
             },
         )?,
         Command::Receipt { number, output } => receipt(pos, number, output)?,
@@ -276,6 +291,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         Command::Claim { action } => claim::run(pos, action)?,
         Command::Queue { action } => queue::run(pos, action)?,
         Command::Catalogue { action } => catalogue::run(pos, action)?,
+        Command::Member { action } => member::run(pos, action)?,
     })
 }
 
@@ -324,6 +340,7 @@ struct SellInput<'a> {
     tip: Option<&'a str>,
     terminal_ref: Option<&'a str>,
     split: &'a [String],
+    fan: Option<&'a str>,
 }
 
 /// Parses an optional amount flag; the error names the flag.
@@ -374,7 +391,7 @@ fn sell(pos: &mut Pos, input: &SellInput<'_>) -> anyhow::Result<Outcome> {
         tip,
         bundles: Vec::new(),
         priced_at: None,
-        fan: None,
+        fan: input.fan.map(str::to_string),
     };
     let r = match pos.sell(&req) {
         Ok(r) => r,

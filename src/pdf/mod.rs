@@ -1,12 +1,14 @@
 //! The only place that knows printpdf. Input: domain values. Output: PDF bytes.
 
 mod canvas;
+mod member;
 mod receipt;
 
 use std::sync::OnceLock;
 
 use printpdf::ParsedFont;
 
+pub use member::member_card_pdf;
 pub use receipt::{receipt_pdf, refund_pdf};
 
 /// Why a PDF could not be made.

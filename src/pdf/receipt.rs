@@ -7,6 +7,8 @@ use super::canvas::{Canvas, Weight};
 use super::{PdfError, fonts};
 use crate::domain::claim::{grouped, qr_matrix};
 use crate::domain::event::local_time;
+use crate::domain::fan::{MemberCode, member_qr_payload};
+use crate::domain::qr::{QrMatrix, QrMode};
 use crate::domain::money::Money;
 use crate::domain::order::{Receipt, TenderKind};
 use crate::domain::pricing::VatMode;
@@ -28,6 +30,7 @@ pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
     header(&mut c, r);
     lines(&mut c, r);
     totals(&mut c, r);
+    member(&mut c, r)?;
     tickets_and_claims(&mut c, r)?;
     c.advance(Mm(2.0));
     if r.footer.trim().is_empty() {
@@ -146,6 +149,21 @@ fn totals(c: &mut Canvas<'_>, r: &Receipt) {
         }
     }
     c.left_right("Payment reference", &r.payment_ref, BODY, Weight::Regular);
+}
+
+/// The member who bought: their code as text and QR (scanned at the next visit), credit left.
+fn member(c: &mut Canvas<'_>, r: &Receipt) -> Result<(), PdfError> {
+    let Some(m) = &r.member else {
+        return Ok(());
+    };
+    c.rule();
+    c.left_right(&format!("Member {}", m.name), &m.code, BODY, Weight::Bold);
+    c.left_right("Credit left", &m.credit.to_string(), BODY, Weight::Regular);
+    if let Ok(code) = MemberCode::parse(&m.code) {
+        let qr = QrMatrix::encode(&member_qr_payload(&code), QrMode::Auto)?;
+        c.qr(&qr, QR_MODULE);
+    }
+    Ok(())
 }
 
 fn tickets_and_claims(c: &mut Canvas<'_>, r: &Receipt) -> Result<(), PdfError> {

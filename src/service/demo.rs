@@ -18,6 +18,8 @@ const STANDARD: VatRate = VatRate(1900);
 const REDUCED: VatRate = VatRate(700);
 /// The demo event's creator PIN (refunds, PIN changes).
 pub const DEMO_CREATOR_PIN: &str = "2468";
+/// The demo's membership pass: the fan becomes a member with €10.00 of credit.
+const FAN_PASS: &str = "Fan club pass (€10 credit)";
 /// The demo's priority add-on: bought with a gig, its ticket is called ahead (fairly).
 const PRIORITY_ADDON: &str = "Priority place (add-on)";
 
@@ -63,7 +65,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
             variant_of: None,
             cost: cost(title),
             archived: false,
-            pass_credit: 0,
+            pass_credit: if title == FAN_PASS { 1000 } else { 0 },
             kind,
             lane,
         };
@@ -122,6 +124,7 @@ fn look(title: &str) -> TileLook {
         "Vinyl test pressing" => ("💿", Some(0xCC79A7)),
         "Signed postcard" => ("✉", Some(0x009E73)),
         "Tour tote bag" => ("👜", Some(0x009E73)),
+        FAN_PASS => ("🎟", Some(0x0072B2)),
         _ => ("⭐", Some(0xF0E442)),
     };
     TileLook {
@@ -271,5 +274,6 @@ fn catalogue(now: Timestamp) -> Vec<(&'static str, i64, VatRate, OfferKind)> {
         ("Signed postcard", 300, REDUCED, OfferKind::Item),
         ("Tour tote bag", 1500, STANDARD, OfferKind::Item),
         (PRIORITY_ADDON, 300, STANDARD, OfferKind::Item),
+        (FAN_PASS, 1500, STANDARD, OfferKind::Item),
     ]
 }

@@ -52,6 +52,7 @@ impl Kiosk {
                 Ok(())
             }
             Command::Editor(op) => self.editor_op(op),
+            Command::Members(op) => self.members_op(op),
             Command::Setup(op) => {
                 let result = self.setup_op(op);
                 // The PIN is typed for one action, never left in the field for the next person.

@@ -6,6 +6,7 @@ mod board;
 mod catalogue;
 mod drawer;
 mod fan;
+mod members;
 mod office;
 mod orders;
 mod queue;
@@ -113,6 +114,8 @@ pub enum Command {
     Editor(catalogue::EditorOp),
     /// An event set-up action (creator PIN).
     Setup(setup::SetupOp),
+    /// A members action.
+    Members(members::MembersOp),
     /// Empty the basket.
     ClearCart,
     /// Start a payment with this method.
@@ -248,6 +251,7 @@ pub struct Kiosk {
     /// The fan at the table, once identified, and the field to identify them.
     fan: Option<crate::service::Fan>,
     fan_input: String,
+    members: members::MembersDraft,
     setup: setup::SetupDraft,
     lanes: Vec<LaneView>,
     recent: Vec<OrderSummary>,
@@ -296,6 +300,7 @@ impl Kiosk {
             editor: catalogue::EditorDraft::default(),
             fan: None,
             fan_input: String::new(),
+            members: members::MembersDraft::default(),
             setup: setup::SetupDraft::default(),
             lanes: Vec::new(),
             recent: Vec::new(),
@@ -372,6 +377,7 @@ impl Kiosk {
                 self.setup.fees = self.pos.fees()?;
                 self.setup.margins = self.pos.margins()?;
                 self.setup.splits = self.pos.split_totals()?;
+                self.members.list = self.pos.members()?;
                 if self
                     .setup
                     .fee_text
@@ -577,9 +583,15 @@ impl Kiosk {
                 }
                 Screen::Event => {
                     let (event, setup) = (self.pos.event(), &mut self.setup);
+                    let members = &mut self.members;
                     egui::ScrollArea::vertical()
                         .id_salt("event_scroll")
-                        .show(ui, |ui| setup::setup_ui(ui, event, setup))
+                        .show(ui, |ui| {
+                            let mut commands = setup::setup_ui(ui, event, setup);
+                            ui.separator();
+                            commands.extend(members::members_ui(ui, members));
+                            commands
+                        })
                         .inner
                 }
                 Screen::Catalogue => {

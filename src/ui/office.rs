@@ -1,6 +1,7 @@
 //! Applying the back-office commands (catalogue editor, event set-up) through the service.
 
 use super::catalogue::{BundleForm, DiscountForm, EditorOp, Form, OfferForm};
+use super::members::MembersOp;
 use super::setup::{SetupDraft, SetupOp};
 use super::widgets::Tone;
 use super::{Kiosk, Payment};
@@ -194,6 +195,36 @@ impl Kiosk {
                     self.pos.set_fee(kind, fee, &self.setup.pin)?;
                 }
                 self.notice = Some((Tone::Good, "Fees saved".into()));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn members_op(&mut self, op: MembersOp) -> Result<(), PosError> {
+        match op {
+            MembersOp::Add => {
+                let contact = Some(self.members.contact.as_str());
+                let m = self.pos.add_member(&self.members.name, contact)?;
+                self.members.name.clear();
+                self.members.contact.clear();
+                self.notice = Some((Tone::Good, format!("{} joined: member {}", m.name, m.code)));
+            }
+            MembersOp::Card(code) => {
+                let m = self.pos.member(&code)?;
+                let pdf = crate::pdf::member_card_pdf(&m.name, &m.code, &self.pos.event().name)
+                    .map_err(|e| PosError::Invalid(e.to_string()))?;
+                std::fs::create_dir_all(&self.receipts_dir)
+                    .and_then(|()| {
+                        let path = self.receipts_dir.join(format!("member-{}.pdf", m.code));
+                        std::fs::write(&path, pdf)?;
+                        self.exported = Some(path);
+                        Ok(())
+                    })
+                    .map_err(|e| PosError::Invalid(format!("member card: {e}")))?;
+                if let Some(path) = &self.exported {
+                    let text = format!("Card written to {}", path.display());
+                    self.notice = Some((Tone::Good, text));
+                }
             }
         }
         Ok(())
