@@ -45,8 +45,8 @@ mod reconcile;
 mod refund;
 
 pub use catalogue::CatalogueAction;
-pub use member::MemberAction;
 pub use claim::ClaimAction;
+pub use member::MemberAction;
 pub use queue::QueueAction;
 
 pub use payload::PayloadArgs;

@@ -185,7 +185,7 @@ impl EventSetup {
             .vat_rates
             .split([',', ';', ' '])
             .filter(|p| !p.trim().is_empty())
-            .map(|rate| super::catalogue_file::parse_vat(&format!("VAT rate '{rate}'"), rate))
+            .map(|rate| super::catalogue_file::parse_vat("VAT rates", rate))
             .collect::<Result<Vec<_>, _>>()?;
         vat_rates.sort();
         vat_rates.dedup();
@@ -264,7 +264,7 @@ mod tests {
         assert!(with(|s| s.name = "  ".into()).starts_with("name: 1 to 80"));
         assert!(with(|s| s.time_zone = "Mars/Olympus".into()).starts_with("time zone"));
         assert!(with(|s| s.currency = "JPY".into()).contains("EUR, GBP, USD, BRL, INR"));
-        assert!(with(|s| s.vat_rates = "19, 45".into()).starts_with("VAT rate '45': a percentage"));
+        assert!(with(|s| s.vat_rates = "19, 45".into()).starts_with("VAT rates: a percentage"));
         assert!(with(|s| s.vat_rates = String::new()).starts_with("VAT rates: at least one"));
         assert!(with(|s| s.terms = "x".repeat(601)).starts_with("terms: at most 600"));
     }

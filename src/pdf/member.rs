@@ -22,6 +22,10 @@ pub fn member_card_pdf(name: &str, code: &MemberCode, issuer: &str) -> Result<Ve
     let qr = QrMatrix::encode(&member_qr_payload(code), QrMode::Auto)?;
     c.qr(&qr, MODULE);
     c.centered(code.as_str(), Pt(12.0), Weight::Bold);
-    c.centered("Show this card at the table: priority and credit", Pt(7.0), Weight::Regular);
+    c.centered(
+        "Show this card at the table: priority and credit",
+        Pt(7.0),
+        Weight::Regular,
+    );
     Ok(c.finish(&format!("Member card {code}")))
 }

@@ -8,10 +8,10 @@ use super::{PdfError, fonts};
 use crate::domain::claim::{grouped, qr_matrix};
 use crate::domain::event::local_time;
 use crate::domain::fan::{MemberCode, member_qr_payload};
-use crate::domain::qr::{QrMatrix, QrMode};
 use crate::domain::money::Money;
 use crate::domain::order::{Receipt, TenderKind};
 use crate::domain::pricing::VatMode;
+use crate::domain::qr::{QrMatrix, QrMode};
 use crate::domain::refund::Refund;
 
 const WIDTH: Mm = Mm(80.0);

@@ -52,21 +52,24 @@ pub fn members_ui(ui: &mut egui::Ui, draft: &mut MembersDraft) -> Vec<Command> {
     if draft.list.is_empty() {
         ui.label("No members yet. A membership pass sold at the table signs the fan up too.");
     }
-    egui::Grid::new("members").striped(true).num_columns(4).show(ui, |ui| {
-        for m in &draft.list {
-            ui.label(RichText::new(&m.name).strong());
-            ui.label(m.code.as_str());
-            ui.label(format!("{} credit · {} orders", m.credit, m.orders));
-            if ui
-                .add(egui::Button::new("Card PDF").min_size(egui::vec2(110.0, TOUCH)))
-                .accessible_name(format!("Card PDF for {}", m.name))
-                .clicked()
-            {
-                commands.push(Command::Members(MembersOp::Card(m.code.to_string())));
+    egui::Grid::new("members")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for m in &draft.list {
+                ui.label(RichText::new(&m.name).strong());
+                ui.label(m.code.as_str());
+                ui.label(format!("{} credit · {} orders", m.credit, m.orders));
+                if ui
+                    .add(egui::Button::new("Card PDF").min_size(egui::vec2(110.0, TOUCH)))
+                    .accessible_name(format!("Card PDF for {}", m.name))
+                    .clicked()
+                {
+                    commands.push(Command::Members(MembersOp::Card(m.code.to_string())));
+                }
+                ui.end_row();
             }
-            ui.end_row();
-        }
-    });
+        });
     ui.label(
         RichText::new("Members get priority queue tickets and pay with their credit.")
             .color(theme::MUTED),

@@ -147,13 +147,19 @@ fn tiles_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, now: Timestamp, locked: bool) -
     for row in tiles.chunks(per_row) {
         ui.horizontal(|ui| {
             for tile in row {
-                let mut button = egui::Button::new(tile_text(ui, tile))
+                let mut button = egui::Button::new(tile_text(ui, tile, tile_w))
                     .min_size(vec2(tile_w, TILE_H))
                     .wrap();
                 if let Some(rgb) = tile.colour {
                     button = button.fill(tint(panel, rgb));
                 }
-                if ui.add_enabled(tile.enabled && !locked, button).clicked() {
+                // Exactly one tile wide: a long status wraps inside instead of widening the row.
+                let clicked = ui
+                    .add_enabled_ui(tile.enabled && !locked, |ui| {
+                        ui.add_sized(vec2(tile_w, TILE_H), button).clicked()
+                    })
+                    .inner;
+                if clicked {
                     commands.push(tile.command.clone());
                 }
             }
@@ -271,9 +277,11 @@ fn bundle_tile(
 }
 
 /// Title, price (with the list price struck through under a deal) and status on three lines.
-fn tile_text(ui: &egui::Ui, tile: &Tile) -> egui::text::LayoutJob {
+fn tile_text(ui: &egui::Ui, tile: &Tile, width: f32) -> egui::text::LayoutJob {
     let text_color = ui.visuals().text_color();
     let mut job = egui::text::LayoutJob::default();
+    // Every tile of a row is the same width: long titles wrap instead of pushing the row wider.
+    job.wrap.max_width = width - 2.0 * ui.spacing().button_padding.x;
     let mut line = |text: &str, font: egui::FontId, color: egui::Color32, strike: bool| {
         let mut format = egui::TextFormat::simple(font, color);
         if strike {

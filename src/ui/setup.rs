@@ -119,14 +119,12 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32, hint: &
 }
 
 fn pin_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
-    ui.horizontal(|ui| {
-        let l = ui.add_sized([170.0, TOUCH], egui::Label::new(label));
-        ui.add_sized(
-            [140.0, TOUCH],
-            egui::TextEdit::singleline(value).password(true),
-        )
-        .labelled_by(l.id);
-    });
+    let l = ui.label(label);
+    ui.add_sized(
+        [110.0, TOUCH],
+        egui::TextEdit::singleline(value).password(true),
+    )
+    .labelled_by(l.id);
 }
 
 /// Draws the set-up panel.
@@ -137,6 +135,28 @@ pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec
         "Set up a new event"
     } else {
         "This event"
+    });
+    // The PINs and the buttons come first, where they are seen without scrolling.
+    ui.horizontal(|ui| {
+        if draft.creating {
+            pin_field(ui, "New event's PIN", &mut draft.new_pin);
+        }
+        pin_field(ui, "Creator PIN", &mut draft.pin);
+        if draft.creating {
+            if widgets::button(ui, RichText::new("Create and open").strong(), 200.0) {
+                op(SetupOp::CreateEvent);
+            }
+            if widgets::button(ui, "Cancel", 110.0) {
+                op(SetupOp::CancelNew);
+            }
+        } else {
+            if widgets::button(ui, RichText::new("Save event").strong(), 150.0) {
+                op(SetupOp::SaveEvent);
+            }
+            if widgets::button(ui, "Set up a new event…", 220.0) {
+                op(SetupOp::StartNew);
+            }
+        }
     });
     let form = &mut draft.form;
     field(ui, "Event name", &mut form.name, 420.0, "Rooftop pop-up");
@@ -193,27 +213,6 @@ pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec
         600.0,
         "refunds, claim codes",
     );
-    if draft.creating {
-        pin_field(ui, "New event's PIN", &mut draft.new_pin);
-    }
-    pin_field(ui, "Creator PIN", &mut draft.pin);
-    ui.horizontal(|ui| {
-        if draft.creating {
-            if widgets::button(ui, RichText::new("Create and open").strong(), 200.0) {
-                op(SetupOp::CreateEvent);
-            }
-            if widgets::button(ui, "Cancel", 110.0) {
-                op(SetupOp::CancelNew);
-            }
-        } else {
-            if widgets::button(ui, RichText::new("Save event").strong(), 160.0) {
-                op(SetupOp::SaveEvent);
-            }
-            if widgets::button(ui, "Set up a new event…", 220.0) {
-                op(SetupOp::StartNew);
-            }
-        }
-    });
     ui.separator();
     events_ui(ui, event, &draft.events, &mut op);
     ui.separator();
