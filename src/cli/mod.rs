@@ -38,6 +38,7 @@ pub struct Args {
 mod catalogue;
 mod claim;
 mod drawer;
+mod lottery;
 pub mod payload;
 mod queue;
 mod reconcile;
@@ -150,6 +151,8 @@ pub enum Command {
     },
     /// Match a bank statement (camt.053 XML or CSV) to QR orders.
     Reconcile(Box<reconcile::ReconcileArgs>),
+    /// Lottery drops: set, enter, draw, status, verify.
+    Lottery(lottery::LotteryArgs),
     /// Set PINs.
     Pin {
         /// What to do.
@@ -167,6 +170,7 @@ enum Outcome {
 /// Runs one subcommand against the service and prints its result.
 pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
     let json = matches!(command, Command::Reconcile(args) if args.json)
+        || matches!(command, Command::Lottery(args) if args.json())
         || matches!(command, Command::Drawer { json: true, .. })
         || matches!(
             command,
@@ -276,6 +280,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         Command::Claim { action } => claim::run(pos, action)?,
         Command::Queue { action } => queue::run(pos, action)?,
         Command::Catalogue { action } => catalogue::run(pos, action)?,
+        Command::Lottery(args) => lottery::run(pos, args)?,
     })
 }
 

@@ -5,6 +5,7 @@ mod catalogue;
 mod claims;
 mod demo;
 mod drawer;
+mod lottery;
 mod queue;
 mod refund;
 mod sell;
@@ -17,6 +18,7 @@ use jiff::Timestamp;
 
 pub use catalogue::ImportReport;
 pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
+pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
 pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};
 pub use sell::{Checkout, OWNER, SaleRequest};

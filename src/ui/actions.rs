@@ -39,6 +39,7 @@ impl Kiosk {
             }
             Command::Editor(op) => self.editor_op(op),
             Command::Setup(op) => self.setup_op(op),
+            Command::Lottery(op) => self.lottery_op(op),
             Command::ClearCart => {
                 self.cart = Cart::default();
                 Ok(())

@@ -6,6 +6,7 @@ mod board;
 mod catalogue;
 mod drawer;
 mod fan;
+mod lottery;
 mod office;
 mod orders;
 mod queue;
@@ -105,6 +106,8 @@ pub enum Command {
     Editor(catalogue::EditorOp),
     /// An event set-up action (creator PIN).
     Setup(setup::SetupOp),
+    /// A Lotteries section action (Event screen).
+    Lottery(lottery::LotteryOp),
     /// Empty the basket.
     ClearCart,
     /// Start a payment with this method.
@@ -349,6 +352,7 @@ impl Kiosk {
             self.bundles = catalogue.bundles;
             self.discounts = catalogue.discounts;
             self.cross_sells = catalogue.cross_sells;
+            self.refresh_lotteries()?;
             if self.screen == Screen::Event {
                 self.setup.events = self.pos.events()?;
                 self.setup.fees = self.pos.fees()?;
