@@ -169,11 +169,10 @@ fn members_are_called_ahead_within_the_fairness_rule() {
     );
     assert_eq!(pos.identify(member.code.as_str()).unwrap().orders_before, 1);
     let again = pos.add_member("Jun again", Some("jun@example.org"));
+    let refusal = again.unwrap_err().to_string();
     assert!(
-        again
-            .unwrap_err()
-            .to_string()
-            .starts_with("contact: already a member")
+        refusal.starts_with("contact: already a member"),
+        "{refusal}"
     );
 }
 
@@ -210,7 +209,11 @@ fn at_the_kiosk_a_member_pays_with_credit_in_three_taps_after_the_card_is_scanne
     type_into(&mut h, "Fan", &code);
     h.get_by_label("Identify").click();
     h.run();
-    assert!(h.query_all_by_label_contains("@mo · member").next().is_some());
+    assert!(
+        h.query_all_by_label_contains("@mo · member")
+            .next()
+            .is_some()
+    );
     h.get_by_label_contains("Member credit (€10.00)").click(); // tap 2
     h.run();
     wait(&mut h, 1.0);
@@ -224,7 +227,71 @@ fn at_the_kiosk_a_member_pays_with_credit_in_three_taps_after_the_card_is_scanne
     h.get_by_label("Next fan").click();
     h.run();
     assert!(
-        h.query_all_by_label_contains("@mo · member").next().is_none(),
+        h.query_all_by_label_contains("@mo · member")
+            .next()
+            .is_none(),
         "the next fan starts anonymous"
     );
+}
+
+#[test]
+fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let vinyl = offer_id(&pos, "Vinyl test pressing");
+    let close = jiff::Timestamp::from_second(support::T0 + 10 * 60).unwrap();
+    pos.set_lottery(vinyl, close, 15, PIN).unwrap();
+    let codes: Vec<String> = (0..7)
+        .map(|i| {
+            pos.enter_lottery(vinyl, &format!("fan{i}@example.org"))
+                .unwrap()
+                .code
+                .to_string()
+        })
+        .collect();
+    clock.advance_secs(11 * 60);
+    let drawn = pos.draw_lottery(vinyl, None, PIN).unwrap();
+    assert_eq!(drawn.offered.len(), 5, "five units, five drawn fans");
+    let winner = drawn.offered[0].1.to_string();
+    let loser = codes
+        .iter()
+        .find(|c| drawn.offered.iter().all(|o| o.1.to_string() != **c))
+        .unwrap();
+
+    let no_fan = pos.check_fan_rules(&[(vinyl, 1)], None, TenderKind::Card);
+    assert!(
+        no_fan
+            .unwrap_err()
+            .to_string()
+            .contains("only drawn fans can buy it")
+    );
+    assert!(
+        pos.check_fan_rules(&[(vinyl, 1)], Some(loser), TenderKind::Card)
+            .is_err()
+    );
+    pos.check_fan_rules(&[(vinyl, 1)], Some(&winner), TenderKind::Card)
+        .unwrap();
+    let bought = sell_to(
+        &mut pos,
+        "Vinyl test pressing",
+        1,
+        TenderKind::Card,
+        &winner,
+    )
+    .unwrap();
+    assert_eq!(bought.claims.len(), 1);
+    let again = sell_to(
+        &mut pos,
+        "Vinyl test pressing",
+        1,
+        TenderKind::Card,
+        &winner,
+    );
+    let refusal = again.unwrap_err().to_string();
+    assert_eq!(
+        refusal,
+        "Vinyl test pressing: 1 per fan, and this fan has 1 already"
+    );
+    assert_eq!(support::remaining(&pos, "Vinyl test pressing"), Some(4));
 }

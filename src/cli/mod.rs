@@ -38,6 +38,7 @@ pub struct Args {
 mod catalogue;
 mod claim;
 mod drawer;
+mod lottery;
 mod member;
 pub mod payload;
 mod queue;
@@ -162,6 +163,8 @@ pub enum Command {
     },
     /// Match a bank statement (camt.053 XML or CSV) to QR orders.
     Reconcile(Box<reconcile::ReconcileArgs>),
+    /// Lottery drops: set, enter, draw, status, verify.
+    Lottery(lottery::LotteryArgs),
     /// Set PINs.
     Pin {
         /// What to do.
@@ -179,6 +182,7 @@ enum Outcome {
 /// Runs one subcommand against the service and prints its result.
 pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
     let json = matches!(command, Command::Reconcile(args) if args.json)
+        || matches!(command, Command::Lottery(args) if args.json())
         || matches!(command, Command::Drawer { json: true, .. })
         || matches!(
             command,
@@ -292,6 +296,7 @@ fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
         Command::Queue { action } => queue::run(pos, action)?,
         Command::Catalogue { action } => catalogue::run(pos, action)?,
         Command::Member { action } => member::run(pos, action)?,
+        Command::Lottery(args) => lottery::run(pos, args)?,
     })
 }
 

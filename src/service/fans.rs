@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{Pos, PosError, PosResult};
 use crate::domain::catalogue::{Offer, OfferKind};
 use crate::domain::fan::{FanId, MemberCode, fan_id, normalize_contact};
+use crate::domain::lottery::BuyCode;
 use crate::domain::money::Currency;
 use crate::store::fans::{self, Member};
 use crate::store::{self, audit};
@@ -51,6 +52,13 @@ pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, 
             .unwrap_or_else(|| fan_id(&salt, &format!("member:{code}")));
         return Ok((id, Some(member)));
     }
+    // A lottery buy code names the fan who entered with it.
+    if let Ok(code) = BuyCode::parse(input)
+        && let Some((_, id)) = store::lottery::fan_of_code(conn, &code)?
+    {
+        let member = fans::by_fan(conn, &id)?;
+        return Ok((id, member));
+    }
     let normalized = normalize_contact(input).map_err(PosError::Invalid)?;
     let id = fan_id(&salt, &normalized);
     let member = fans::by_fan(conn, &id)?;
@@ -68,6 +76,53 @@ impl Pos {
             id,
             member,
         })
+    }
+
+    /// What only the fan decides, checked before any money moves (the sale checks it again):
+    /// per-fan limits, a pass or member credit need the fan, a lottery drop needs an open buy
+    /// code. `units` are per offer, bundles expanded.
+    pub fn check_fan_rules(
+        &self,
+        units: &[(i64, u32)],
+        fan: Option<&str>,
+        tender: crate::domain::order::TenderKind,
+    ) -> PosResult<()> {
+        let conn = self.store.conn();
+        let fan = match fan.map(str::trim).filter(|f| !f.is_empty()) {
+            Some(input) => Some(identify_in(conn, input)?),
+            None => None,
+        };
+        let catalogue = store::offers::list(conn, self.event.id, self.event.currency)?;
+        for &(offer_id, qty) in units {
+            let offer = catalogue
+                .iter()
+                .find(|o| o.id == offer_id)
+                .ok_or(PosError::UnknownOffer(offer_id))?;
+            if let Some((id, _)) = &fan {
+                check_fan_limit(conn, offer, id, qty)?;
+            }
+            super::lottery::lottery_gate(
+                conn,
+                offer_id,
+                fan.as_ref().map(|f| &f.0),
+                qty,
+                self.now(),
+            )?;
+            if offer.pass_credit > 0 && fan.is_none() {
+                return Err(PosError::Invalid(format!(
+                    "fan: {} makes the fan a member: identify them first (phone, e-mail or @handle)",
+                    offer.title
+                )));
+            }
+        }
+        if tender == crate::domain::order::TenderKind::Credit
+            && fan.as_ref().is_none_or(|f| f.1.is_none())
+        {
+            return Err(PosError::Invalid(
+                "fan: member credit needs the member (scan their card)".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Every member, newest first.

@@ -6,6 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::fans;
+use super::lottery::{lottery_bought, lottery_gate};
 use super::{Pos, PosError, PosResult};
 use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
@@ -254,6 +255,13 @@ impl Pos {
                 fans::check_fan_limit(&tx, offer, id, *qty)?;
             }
         }
+        // Lottery drops sell only to drawn fans with an open buy code, one unit each.
+        let mut drawn = Vec::new();
+        for (offer, qty) in &sold {
+            if lottery_gate(&tx, offer.id, fan.as_ref().map(|f| &f.0), *qty, now)? {
+                drawn.push(offer.id);
+            }
+        }
         let lines = priced.receipt_lines();
         let total = priced.total;
         if let Some(expected) = req.expected_total
@@ -298,6 +306,11 @@ impl Pos {
         let order_id = req.checkout.order_id.as_str();
         let who = (fan.as_ref(), req.fan.as_deref().unwrap_or_default());
         let member = settle_fan(&tx, order_id, who, &sale, currency, now)?;
+        if let Some((id, _)) = &fan {
+            for offer_id in drawn {
+                lottery_bought(&tx, offer_id, id, order_id)?;
+            }
+        }
         let printed = texts_of(event);
         orders::set_printed(&tx, order_id, &printed)?;
         tx.commit()?;

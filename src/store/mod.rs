@@ -10,6 +10,7 @@ pub mod drawer;
 pub mod events;
 pub mod fans;
 pub mod holds;
+pub mod lottery;
 pub mod offers;
 pub mod orders;
 pub mod refunds;

@@ -140,23 +140,29 @@ CREATE INDEX tenders_order ON tenders (order_id);
 CREATE TABLE lotteries (
     offer_id    INTEGER PRIMARY KEY REFERENCES offers(id),
     enter_until INTEGER NOT NULL,
-    window_mins INTEGER NOT NULL CHECK (window_mins > 0),
-    seed        TEXT,
-    drawn_at    INTEGER
+    window_mins INTEGER NOT NULL CHECK (window_mins BETWEEN 1 AND 240),
+    seed        TEXT CHECK (seed IS NULL OR length(seed) = 64),   -- 64 hex characters
+    drawn_at    INTEGER,
+    CHECK ((seed IS NULL) = (drawn_at IS NULL))
 );
+-- One entry per fan and drop; the buy code is given at entry, its place in the draw order later.
 CREATE TABLE lottery_entries (
-    offer_id   INTEGER NOT NULL REFERENCES offers(id),
-    fan_id     TEXT NOT NULL,
-    entered_at INTEGER NOT NULL,
-    PRIMARY KEY (offer_id, fan_id)
-);
-CREATE TABLE lottery_offers (
-    offer_id    INTEGER NOT NULL REFERENCES offers(id),
+    offer_id    INTEGER NOT NULL REFERENCES lotteries(offer_id),
     fan_id      TEXT NOT NULL,
-    code_number INTEGER NOT NULL UNIQUE,
-    offered_at  INTEGER NOT NULL,
-    order_id    TEXT REFERENCES orders(id),
-    PRIMARY KEY (offer_id, fan_id)
+    code_number INTEGER NOT NULL UNIQUE,   -- the W-XXXXXX buy code as a number
+    entered_at  INTEGER NOT NULL,
+    draw_rank   INTEGER,                   -- 0 = drawn first; NULL until the draw
+    PRIMARY KEY (offer_id, fan_id),
+    UNIQUE (offer_id, draw_rank)
+);
+-- A drawn fan offered a unit: the window runs from offered_at; order_id once they bought it.
+CREATE TABLE lottery_offers (
+    offer_id   INTEGER NOT NULL,
+    fan_id     TEXT NOT NULL,
+    offered_at INTEGER NOT NULL,
+    order_id   TEXT REFERENCES orders(id),
+    PRIMARY KEY (offer_id, fan_id),
+    FOREIGN KEY (offer_id, fan_id) REFERENCES lottery_entries(offer_id, fan_id)
 );
 
 -- What the receipt said when it was printed (event name, venue, header, footer, terms), so a

@@ -60,6 +60,7 @@ impl Kiosk {
                 self.setup.new_pin.clear();
                 result
             }
+            Command::Lottery(op) => self.lottery_op(op),
             Command::ClearCart => {
                 self.cart = Cart::default();
                 Ok(())
@@ -293,6 +294,8 @@ impl Kiosk {
         }
         let quote = self.quote().map_err(PosError::Invalid)?;
         let total = quote.total;
+        let fan = self.fan.as_ref().map(|f| f.input.as_str());
+        self.pos.check_fan_rules(&quote.units(), fan, method)?;
         let checkout = self.pos.start_checkout()?;
         let held_until = self.pos.hold(&checkout, &quote.units())?;
         let qr = match method {

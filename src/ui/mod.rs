@@ -6,6 +6,7 @@ mod board;
 mod catalogue;
 mod drawer;
 mod fan;
+mod lottery;
 mod members;
 mod office;
 mod orders;
@@ -116,6 +117,8 @@ pub enum Command {
     Setup(setup::SetupOp),
     /// A members action.
     Members(members::MembersOp),
+    /// A Lotteries section action (Event screen).
+    Lottery(lottery::LotteryOp),
     /// Empty the basket.
     ClearCart,
     /// Start a payment with this method.
@@ -372,6 +375,7 @@ impl Kiosk {
             self.bundles = catalogue.bundles;
             self.discounts = catalogue.discounts;
             self.cross_sells = catalogue.cross_sells;
+            self.refresh_lotteries()?;
             if self.screen == Screen::Event {
                 self.setup.events = self.pos.events()?;
                 self.setup.fees = self.pos.fees()?;

@@ -52,6 +52,8 @@ pub struct SetupDraft {
     pub margins: Vec<Margin>,
     /// What each collaborator is owed.
     pub splits: Vec<(String, i64)>,
+    /// The Lotteries section.
+    pub lottery: super::lottery::LotteryDraft,
 }
 
 const FEE_KINDS: [TenderKind; 3] = [TenderKind::Card, TenderKind::Qr, TenderKind::Cash];
@@ -219,6 +221,7 @@ pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec
     fees_ui(ui, event, &mut draft.fee_text, &mut op);
     ui.separator();
     figures_ui(ui, event, &draft.margins, &draft.splits);
+    commands.extend(super::lottery::lottery_ui(ui, event, &mut draft.lottery));
     commands
 }
 
