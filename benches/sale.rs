@@ -47,6 +47,7 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
         variant_of: None,
         cost: 0,
         archived: false,
+        pass_credit: 0,
         lane: Some('A'),
     };
     let offer_id = offers::insert(&tx, event_id, &gig, 0).unwrap();
@@ -86,6 +87,7 @@ fn durable_writes(c: &mut Criterion) {
                 tip: None,
                 bundles: Vec::new(),
                 priced_at: None,
+                fan: None,
             };
             black_box(pos.sell(&req).unwrap())
         })
@@ -107,6 +109,7 @@ fn receipt(c: &mut Criterion) {
         tip: None,
         bundles: Vec::new(),
         priced_at: None,
+        fan: None,
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();
