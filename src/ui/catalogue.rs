@@ -501,7 +501,15 @@ fn lists_ui(
     unlocked: bool,
     op: &mut impl FnMut(EditorOp),
 ) {
+    if view.offers.is_empty() {
+        ui.label(if unlocked {
+            "No offers yet: tap New gig, New drop or New item."
+        } else {
+            "No offers yet. The creator unlocks editing with the PIN to add some."
+        });
+    }
     egui::Grid::new("offers")
+        .spacing([18.0, 6.0])
         .striped(true)
         .num_columns(5)
         .show(ui, |ui| {
