@@ -5,7 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde_json::json;
 
-use super::sell::OWNER;
+use super::issue::OWNER;
 use super::{Pos, PosError, PosResult};
 use crate::domain::basket::order_splits;
 use crate::domain::money::Money;

@@ -6,27 +6,26 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::fans;
+use super::issue::{Issuer, Sale, settle_fan};
 use super::lottery::{lottery_bought, lottery_gate};
 use super::{Pos, PosError, PosResult};
 use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
-use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::event::Event;
 use crate::domain::fan::FanId;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
-    IssuedClaim, IssuedTicket, MemberLine, OrderSummary, Receipt, ReceiptNo, ReceiptTexts, Tender,
-    TenderKind, check_tip, settle_split, vat_breakdown,
+    OrderSummary, Receipt, ReceiptNo, ReceiptTexts, Tender, TenderKind, check_tip, settle_split,
+    vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
-use crate::domain::pricing::{Share, VatMode};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::fans::Member;
-use crate::store::orders::{LineMeta, NewOrder, OrderKey, StoredReceipt};
-use crate::store::{self, audit, claims, deals, events, holds, offers, orders, tickets};
+use crate::store::orders::{OrderKey, StoredReceipt};
+use crate::store::{self, audit, deals, events, holds, offers, orders};
 
 /// Most units of one offer in one sale: a guard against a stuck key, not a business rule.
-const MAX_QTY: u32 = 99;
+pub(super) const MAX_QTY: u32 = 99;
 
 /// An order about to be paid: its id and payment reference exist before the money moves, so a
 /// retried "Received" can never sell twice and the fan's transfer can be matched.
@@ -226,42 +225,8 @@ impl Pos {
         )? {
             return Ok(receipt_of(event, done));
         }
-        let catalogue = offers::list(&tx, event_id, currency)?;
-        let bundles = if req.bundles.is_empty() {
-            Vec::new()
-        } else {
-            deals::bundles(&tx, event_id, currency)?
-        };
-        let discounts = deals::discounts(&tx, event_id)?;
-        let list = PriceList {
-            offers: &catalogue,
-            bundles: &bundles,
-            discounts: &discounts,
-            mode: event.vat_mode,
-            currency,
-        };
-        let priced = basket::quote(list, &req.items, &req.bundles, priced_at)?;
-        if priced.units().iter().any(|(_, q)| *q > MAX_QTY) {
-            return Err(PosError::BadQuantity { max: MAX_QTY });
-        }
-        let sold = take_units_for(&tx, event_id, currency, &req.checkout, &priced.units(), now)?;
-        check_priority_addons(&sold)?;
-        let fan = match req.fan.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-            Some(input) => Some(fans::identify_in(&tx, input)?),
-            None => None,
-        };
-        if let Some((id, _)) = &fan {
-            for (offer, qty) in &sold {
-                fans::check_fan_limit(&tx, offer, id, *qty)?;
-            }
-        }
-        // Lottery drops sell only to drawn fans with an open buy code, one unit each.
-        let mut drawn = Vec::new();
-        for (offer, qty) in &sold {
-            if lottery_gate(&tx, offer.id, fan.as_ref().map(|f| &f.0), *qty, now)? {
-                drawn.push(offer.id);
-            }
-        }
+        let basket = take_basket(&tx, event, req, priced_at, now)?;
+        let (priced, sold, fan) = (&basket.priced, &basket.sold, &basket.fan);
         let lines = priced.receipt_lines();
         let total = priced.total;
         if let Some(expected) = req.expected_total
@@ -274,28 +239,15 @@ impl Pos {
         }
         let tip = req.tip.unwrap_or(Money::new(0, currency));
         check_tip(tip, total)?;
-        let due = Money::new(total.minor + tip.minor, currency);
-        let mut tenders = settle_split(due, &req.parts, req.tender, req.tendered)?;
-        if let Some(last) = tenders.last_mut() {
-            last.reference = req
-                .terminal_ref
-                .as_deref()
-                .map(str::trim)
-                .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
-                .map(|r| r.chars().take(40).collect());
-        }
-        let fees = events::fees(&tx, event_id)?;
-        let fee = tenders
-            .iter()
-            .map(|t| {
-                fees.iter()
-                    .find(|f| f.0 == t.kind)
-                    .map_or(0, |f| f.1.on(t.tendered.minor - t.change.minor))
-            })
-            .sum();
+        let (tenders, fee) = tenders_for(
+            &tx,
+            event_id,
+            req,
+            Money::new(total.minor + tip.minor, currency),
+        )?;
         let sale = Sale {
-            priced: &priced,
-            sold: &sold,
+            priced,
+            sold,
             total,
             tip,
             tenders: &tenders,
@@ -306,9 +258,9 @@ impl Pos {
         let order_id = req.checkout.order_id.as_str();
         let who = (fan.as_ref(), req.fan.as_deref().unwrap_or_default());
         let member = settle_fan(&tx, order_id, who, &sale, currency, now)?;
-        if let Some((id, _)) = &fan {
-            for offer_id in drawn {
-                lottery_bought(&tx, offer_id, id, order_id)?;
+        if let Some((id, _)) = fan {
+            for offer_id in &basket.drawn {
+                lottery_bought(&tx, *offer_id, id, order_id)?;
             }
         }
         let printed = texts_of(event);
@@ -386,189 +338,6 @@ impl Pos {
     }
 }
 
-/// Who keeps what the collaborators' shares leave, in the splits.
-pub const OWNER: &str = "Creator";
-
-/// A sale's figures, computed before anything is written.
-struct Sale<'a> {
-    priced: &'a Quote,
-    sold: &'a [(Offer, u32)],
-    total: Money,
-    tip: Money,
-    tenders: &'a [Tender],
-    fee: i64,
-    mode: VatMode,
-}
-
-/// What claim issuing needs to know about this seat.
-struct Issuer<'a> {
-    event_id: i64,
-    key: &'a (u8, SigningKey),
-    valid_until: Timestamp,
-    station_id: i64,
-    station_no: u8,
-    station: &'a str,
-}
-
-impl Issuer<'_> {
-    /// Writes the order, its lines and tenders, the claims and tickets, the collaborator
-    /// splits and the audit entry.
-    fn record(
-        &self,
-        tx: &store::Conn,
-        req: &SaleRequest,
-        sale: &Sale<'_>,
-        now: Timestamp,
-    ) -> PosResult<(ReceiptNo, Vec<IssuedClaim>, Vec<IssuedTicket>)> {
-        let seq = events::take_receipt_seq(tx, self.station_id)?;
-        let order_id = req.checkout.order_id.as_str();
-        let order = NewOrder {
-            id: order_id,
-            event_id: self.event_id,
-            station_id: self.station_id,
-            receipt_seq: seq,
-            payment_ref: &req.checkout.payment_ref,
-            total: sale.total,
-            tip: sale.tip,
-            paid_at: now,
-            vat_mode: sale.mode,
-            fee: sale.fee,
-        };
-        let lines = sale.priced.receipt_lines();
-        let meta: Vec<LineMeta> = sale
-            .priced
-            .lines
-            .iter()
-            .map(|l| LineMeta {
-                discount_id: l.discount_id,
-                bundle_id: l.bundle_id,
-                cost: l.cost,
-            })
-            .collect();
-        orders::insert(tx, &order, &lines, &meta, sale.tenders)?;
-        let mut shares: Vec<(i64, Vec<(String, Share)>)> = Vec::new();
-        for line in &lines {
-            if !shares.iter().any(|s| s.0 == line.offer_id) {
-                shares.push((line.offer_id, offers::splits(tx, line.offer_id)?));
-            }
-        }
-        // Every order is shared out, the creator's own sales too, so the totals say who is owed what.
-        let splits = basket::order_splits(&lines, sale.tip.minor, sale.mode, OWNER, |id| {
-            shares
-                .iter()
-                .find(|s| s.0 == id)
-                .map(|s| s.1.clone())
-                .unwrap_or_default()
-        });
-        orders::insert_splits(tx, order_id, &splits)?;
-        let (mut claims, mut tickets) = (Vec::new(), Vec::new());
-        for l in &lines {
-            let offer = sale
-                .sold
-                .iter()
-                .find(|(o, _)| o.id == l.offer_id)
-                .map(|(o, _)| o)
-                .ok_or(PosError::UnknownOffer(l.offer_id))?;
-            self.issue_claims(tx, offer, l.qty, order_id, now, (&mut claims, &mut tickets))?;
-        }
-        let priority: u32 = sale
-            .sold
-            .iter()
-            .filter(|(o, _)| o.grants_priority)
-            .map(|(_, q)| q)
-            .sum();
-        if priority > 0 {
-            tickets::prioritize_order(tx, order_id, priority)?;
-        }
-        let number = ReceiptNo {
-            station: self.station.to_string(),
-            seq,
-        };
-        let (total, tip) = (sale.total, sale.tip);
-        let detail = json!({
-            "order": order_id, "total_minor": total.minor, "tip_minor": tip.minor, "currency": total.currency.code(),
-            "tenders": sale.tenders.iter().map(|t| json!({ "kind": t.kind.name(), "minor": t.tendered.minor - t.change.minor })).collect::<Vec<_>>(),
-            "payment_ref": req.checkout.payment_ref, "lines": req.items, "bundles": req.bundles,
-            "discount_minor": sale.priced.saving().minor, "fee_minor": sale.fee,
-        });
-        audit::append(tx, now, self.station, "sale", &number.to_string(), &detail)?;
-        Ok((number, claims, tickets))
-    }
-
-    /// One claim per unit; gig units also get a ticket in the gig's lane.
-    fn issue_claims(
-        &self,
-        tx: &store::Conn,
-        offer: &Offer,
-        qty: u32,
-        order_id: &str,
-        now: jiff::Timestamp,
-        (claims_out, tickets_out): (&mut Vec<IssuedClaim>, &mut Vec<IssuedTicket>),
-    ) -> PosResult<()> {
-        if !offer.kind.is_claimable() {
-            return Ok(());
-        }
-        // A gig gets a code (and a queue ticket) per unit, one fan per session; other claimable
-        // units share one code for the quantity, redeemed a unit at a time.
-        let gig = matches!(offer.kind, OfferKind::Gig { .. });
-        let (codes, units) = if gig { (qty, 1) } else { (1, qty) };
-        let valid_until =
-            claim::valid_until_hour(self.valid_until).ok_or(PosError::ClaimField {
-                what: "claim validity end (hours since 2025)",
-                value: self.valid_until.as_second(),
-            })?;
-        for _ in 0..codes {
-            let serial = events::take_claim_serial(tx, self.station_id)?;
-            if serial > MAX_SERIAL {
-                return Err(PosError::ClaimField {
-                    what: "claim serial",
-                    value: i64::from(serial),
-                });
-            }
-            let body = ClaimBody {
-                version: FORMAT_VERSION,
-                key_id: self.key.0,
-                event: id_u16("event", self.event_id)?,
-                station: self.station_no,
-                serial,
-                offer: id_u16("offer", offer.id)?,
-                quantity: u8::try_from(units)
-                    .map_err(|_| PosError::BadQuantity { max: MAX_QTY })?,
-                valid_until: Some(valid_until),
-            };
-            let code = claim::issue(body, &self.key.1);
-            let new = claims::NewClaim {
-                code: &code,
-                order_id,
-                offer_id: offer.id,
-                station_id: self.station_id,
-                serial,
-                quantity: units,
-                key_id: self.key.0,
-                valid_until: body.expires_at(),
-            };
-            let claim_id = claims::insert(tx, &new)?;
-            claims_out.push(IssuedClaim {
-                code: code.clone(),
-                title: if units > 1 {
-                    format!("{units}× {}", offer.title)
-                } else {
-                    offer.title.clone()
-                },
-            });
-            if let (OfferKind::Gig { .. }, Some(lane)) = (&offer.kind, offer.lane) {
-                let label =
-                    tickets::issue(tx, self.event_id, lane, offer.id, order_id, claim_id, now)?;
-                tickets_out.push(IssuedTicket {
-                    label: label.to_string(),
-                    title: offer.title.clone(),
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The event's texts as this sale prints them.
 fn texts_of(event: &Event) -> ReceiptTexts {
     ReceiptTexts {
@@ -578,75 +347,6 @@ fn texts_of(event: &Event) -> ReceiptTexts {
         footer: event.receipt_footer.clone(),
         terms: event.terms.clone(),
     }
-}
-
-/// Records who bought: their fan id and membership; a pass makes them a member with its
-/// credit; member credit pays its tender parts; members' gig tickets are priority tickets.
-/// Returns the member line for the receipt.
-fn settle_fan(
-    tx: &store::Conn,
-    order_id: &str,
-    (fan, input): (Option<&(FanId, Option<Member>)>, &str),
-    sale: &Sale<'_>,
-    currency: Currency,
-    now: Timestamp,
-) -> PosResult<Option<MemberLine>> {
-    let pass_credit: i64 = sale
-        .sold
-        .iter()
-        .map(|(o, q)| o.pass_credit * i64::from(*q))
-        .sum();
-    let credit_paid: i64 = sale
-        .tenders
-        .iter()
-        .filter(|t| t.kind == TenderKind::Credit)
-        .map(|t| t.tendered.minor - t.change.minor)
-        .sum();
-    let Some((id, member)) = fan else {
-        if pass_credit > 0 || credit_paid > 0 {
-            return Err(PosError::Invalid(
-                "fan: a membership pass or member credit needs the fan (member card, phone, e-mail or @handle)".into(),
-            ));
-        }
-        return Ok(None);
-    };
-    let mut member_id = member.as_ref().map(|m| m.id);
-    if pass_credit > 0 && member_id.is_none() {
-        let name = fans::member_name(input);
-        member_id = Some(fans::new_member(tx, &name, Some(id), currency, now)?);
-    }
-    store::fans::set_order_fan(tx, order_id, id, member_id)?;
-    let Some(member_id) = member_id else {
-        return Ok(None);
-    };
-    if credit_paid > 0 && !store::fans::move_credit(tx, member_id, -credit_paid)? {
-        let credit = member
-            .as_ref()
-            .map_or(Money::new(0, currency), |m| m.credit);
-        return Err(PosError::Invalid(format!(
-            "member credit: {credit} left, not enough for {}",
-            Money::new(credit_paid, currency)
-        )));
-    }
-    if pass_credit > 0 {
-        store::fans::move_credit(tx, member_id, pass_credit)?;
-    }
-    let gigs: u32 = sale
-        .sold
-        .iter()
-        .filter(|(o, _)| matches!(o.kind, OfferKind::Gig { .. }))
-        .map(|(_, q)| q)
-        .sum();
-    if gigs > 0 {
-        tickets::prioritize_order(tx, order_id, gigs)?;
-    }
-    let m = store::fans::get(tx, member_id)?
-        .ok_or_else(|| PosError::Invalid("member vanished".into()))?;
-    Ok(Some(MemberLine {
-        code: m.code.to_string(),
-        name: m.name,
-        credit: m.credit,
-    }))
 }
 
 fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
@@ -673,6 +373,97 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
         claims: s.claims,
         tickets: s.tickets,
     }
+}
+
+/// A basket priced and its units taken, with the fan and the lottery drops they buy.
+struct TakenBasket {
+    priced: Quote,
+    sold: Vec<(Offer, u32)>,
+    fan: Option<(FanId, Option<Member>)>,
+    drawn: Vec<i64>,
+}
+
+/// Prices the basket as the fan was shown it, takes its units, and checks what depends on the
+/// fan: per-fan limits and lottery buy codes.
+fn take_basket(
+    tx: &store::Conn,
+    event: &Event,
+    req: &SaleRequest,
+    priced_at: Timestamp,
+    now: Timestamp,
+) -> PosResult<TakenBasket> {
+    let (event_id, currency) = (event.id, event.currency);
+    let catalogue = offers::list(tx, event_id, currency)?;
+    let bundles = if req.bundles.is_empty() {
+        Vec::new()
+    } else {
+        deals::bundles(tx, event_id, currency)?
+    };
+    let discounts = deals::discounts(tx, event_id)?;
+    let list = PriceList {
+        offers: &catalogue,
+        bundles: &bundles,
+        discounts: &discounts,
+        mode: event.vat_mode,
+        currency,
+    };
+    let priced = basket::quote(list, &req.items, &req.bundles, priced_at)?;
+    if priced.units().iter().any(|(_, q)| *q > MAX_QTY) {
+        return Err(PosError::BadQuantity { max: MAX_QTY });
+    }
+    let sold = take_units_for(tx, event_id, currency, &req.checkout, &priced.units(), now)?;
+    check_priority_addons(&sold)?;
+    let fan = match req.fan.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        Some(input) => Some(fans::identify_in(tx, input)?),
+        None => None,
+    };
+    if let Some((id, _)) = &fan {
+        for (offer, qty) in &sold {
+            fans::check_fan_limit(tx, offer, id, *qty)?;
+        }
+    }
+    // Lottery drops sell only to drawn fans with an open buy code, one unit each.
+    let mut drawn = Vec::new();
+    for (offer, qty) in &sold {
+        if lottery_gate(tx, offer.id, fan.as_ref().map(|f| &f.0), *qty, now)? {
+            drawn.push(offer.id);
+        }
+    }
+    Ok(TakenBasket {
+        priced,
+        sold,
+        fan,
+        drawn,
+    })
+}
+
+/// The tenders that settle `due` (split parts, then the method of the sale) and what they cost
+/// the creator in fees.
+fn tenders_for(
+    tx: &store::Conn,
+    event_id: i64,
+    req: &SaleRequest,
+    due: Money,
+) -> PosResult<(Vec<Tender>, i64)> {
+    let mut tenders = settle_split(due, &req.parts, req.tender, req.tendered)?;
+    if let Some(last) = tenders.last_mut() {
+        last.reference = req
+            .terminal_ref
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
+            .map(|r| r.chars().take(40).collect());
+    }
+    let fees = events::fees(tx, event_id)?;
+    let fee = tenders
+        .iter()
+        .map(|t| {
+            fees.iter()
+                .find(|f| f.0 == t.kind)
+                .map_or(0, |f| f.1.on(t.tendered.minor - t.change.minor))
+        })
+        .sum();
+    Ok((tenders, fee))
 }
 
 /// Takes the units of a sale (`units` per offer): what this checkout holds is already taken,
@@ -756,8 +547,4 @@ fn not_enough(offer: &Offer) -> PosError {
             left,
         },
     }
-}
-
-fn id_u16(what: &'static str, id: i64) -> PosResult<u16> {
-    u16::try_from(id).map_err(|_| PosError::ClaimField { what, value: id })
 }

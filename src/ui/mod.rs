@@ -2,6 +2,7 @@
 //! service after the views are drawn. No view touches the store.
 
 mod actions;
+mod basket;
 mod board;
 mod catalogue;
 mod drawer;
@@ -20,13 +21,14 @@ mod settings;
 mod setup;
 mod statement;
 pub mod theme;
+mod tiles;
 mod widgets;
 
 use std::path::{Path, PathBuf};
 
 use egui::{Key, RichText};
 
-use crate::domain::basket::{self, PriceList, Quote};
+use crate::domain::basket::{PriceList, Quote};
 use crate::domain::catalogue::{Bundle, Offer};
 use crate::domain::claim;
 use crate::domain::event::local_time;
@@ -348,7 +350,7 @@ impl Kiosk {
             mode: event.vat_mode,
             currency: event.currency,
         };
-        basket::quote(list, &self.cart.items(), &self.cart.bundles, self.pos.now())
+        crate::domain::basket::quote(list, &self.cart.items(), &self.cart.bundles, self.pos.now())
             .map_err(|e| e.to_string())
     }
 
