@@ -76,19 +76,11 @@ fn durable_writes(c: &mut Criterion) {
     });
     group.bench_function("sale", |b| {
         b.iter(|| {
-            let req = SaleRequest {
-                checkout: pos.start_checkout().unwrap(),
-                items: vec![(offer_id, 1)],
-                tender: TenderKind::Qr,
-                tendered: None,
-                parts: Vec::new(),
-                expected_total: None,
-                terminal_ref: None,
-                tip: None,
-                bundles: Vec::new(),
-                priced_at: None,
-                fan: None,
-            };
+            let req = SaleRequest::new(
+                pos.start_checkout().unwrap(),
+                vec![(offer_id, 1)],
+                TenderKind::Qr,
+            );
             black_box(pos.sell(&req).unwrap())
         })
     });
@@ -99,17 +91,12 @@ fn receipt(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (mut pos, offer_id) = bench_pos(dir.path());
     let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(offer_id, 2)],
-        tender: TenderKind::Cash,
         tendered: Some(Money::new(2000, Currency::Eur)),
-        parts: Vec::new(),
-        expected_total: None,
-        terminal_ref: None,
-        tip: None,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
+        ..SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(offer_id, 2)],
+            TenderKind::Cash,
+        )
     };
     let r = pos.sell(&req).unwrap();
     let bytes = receipt_pdf(&r).unwrap();

@@ -76,17 +76,12 @@ fn refunds_of_a_split_payment_take_only_the_cash_part_from_the_drawer() {
     // €30: €10 cash, €20 on the card.
     let sold = pos
         .sell(&SaleRequest {
-            checkout: pos.start_checkout().unwrap(),
-            items: vec![(tote, 2)],
-            tender: TenderKind::Card,
-            tendered: None,
             parts: vec![(TenderKind::Cash, eur(1000))],
-            expected_total: None,
-            terminal_ref: None,
-            tip: None,
-            bundles: Vec::new(),
-            priced_at: None,
-            fan: None,
+            ..SaleRequest::new(
+                pos.start_checkout().unwrap(),
+                vec![(tote, 2)],
+                TenderKind::Card,
+            )
         })
         .unwrap();
     let one = |pos: &mut encore::service::Pos| {

@@ -210,19 +210,11 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
     h.get_by_label("Pay by QR").click();
     h.run();
     // All five are held for this fan: the other station cannot sell one.
-    let other = encore::service::SaleRequest {
-        checkout: k2.start_checkout().unwrap(),
-        items: vec![(support::offer_id(&k2, "Vinyl test pressing"), 1)],
-        tender: TenderKind::Card,
-        tendered: None,
-        parts: Vec::new(),
-        expected_total: None,
-        terminal_ref: None,
-        tip: None,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
-    };
+    let other = encore::service::SaleRequest::new(
+        k2.start_checkout().unwrap(),
+        vec![(support::offer_id(&k2, "Vinyl test pressing"), 1)],
+        TenderKind::Card,
+    );
     assert_eq!(
         k2.sell(&other).unwrap_err().to_string(),
         "Vinyl test pressing is sold out"

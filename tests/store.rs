@@ -81,17 +81,12 @@ fn a_failed_sale_leaves_nothing_behind() {
     let before = sale_rows(&db);
     // Passes the stock checks and takes units, then fails on too little cash: all must roll back.
     let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(shoutout, 1), (poster, 2)],
-        tender: TenderKind::Cash,
         tendered: Some(Money::new(100, Currency::Eur)),
-        parts: Vec::new(),
-        expected_total: None,
-        terminal_ref: None,
-        tip: None,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
+        ..SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(shoutout, 1), (poster, 2)],
+            TenderKind::Cash,
+        )
     };
     assert!(matches!(pos.sell(&req), Err(PosError::Tender(_))));
     let after = sale_rows(&db);
@@ -118,19 +113,11 @@ fn receipt_numbers_are_gap_free_per_station_and_retries_do_not_sell_twice() {
     let mut k2 = db.pos_at("K2", &clock);
     let item = offer_id(&k1, "Signed postcard");
     let sell = |pos: &mut encore::service::Pos| {
-        let req = SaleRequest {
-            checkout: pos.start_checkout().unwrap(),
-            items: vec![(item, 1)],
-            tender: TenderKind::Card,
-            tendered: None,
-            parts: Vec::new(),
-            expected_total: None,
-            terminal_ref: None,
-            tip: None,
-            bundles: Vec::new(),
-            priced_at: None,
-            fan: None,
-        };
+        let req = SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(item, 1)],
+            TenderKind::Card,
+        );
         let first = pos.sell(&req).unwrap();
         let retried = pos.sell(&req).unwrap();
         assert_eq!(
@@ -229,17 +216,12 @@ fn a_changed_price_is_refused_rather_than_charged_differently() {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(offer_id(&pos, "Tour tote bag"), 1)],
-        tender: TenderKind::Qr,
-        tendered: None,
-        parts: Vec::new(),
         expected_total: Some(Money::new(1400, Currency::Eur)),
-        terminal_ref: None,
-        tip: None,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
+        ..SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(offer_id(&pos, "Tour tote bag"), 1)],
+            TenderKind::Qr,
+        )
     };
     let err = pos.sell(&req).unwrap_err().to_string();
     assert_eq!(

@@ -24,17 +24,13 @@ fn a_split_sale_is_stored_with_each_part_and_refunds_go_back_cash_first() {
     let tote = offer_id(&pos, "Tour tote bag");
     // €30: €10 on the card, the rest in cash from a €50 note.
     let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(tote, 2)],
-        tender: TenderKind::Cash,
         tendered: Some(eur(5000)),
         parts: vec![(TenderKind::Card, eur(1000))],
-        expected_total: None,
-        terminal_ref: None,
-        tip: None,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
+        ..SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(tote, 2)],
+            TenderKind::Cash,
+        )
     };
     let receipt = pos.sell(&req).unwrap();
     let kinds: Vec<_> = receipt.tenders.iter().map(|t| t.kind).collect();
@@ -96,17 +92,13 @@ fn the_qr_part_of_a_split_is_what_reconciliation_expects() {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let req = SaleRequest {
-        checkout: pos.start_checkout().unwrap(),
-        items: vec![(offer_id(&pos, "Tour tote bag"), 2)],
-        tender: TenderKind::Qr,
-        tendered: None,
         parts: vec![(TenderKind::Cash, eur(1000))],
-        expected_total: None,
-        terminal_ref: None,
         tip: Some(eur(300)),
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
+        ..SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(offer_id(&pos, "Tour tote bag"), 2)],
+            TenderKind::Qr,
+        )
     };
     let receipt = pos.sell(&req).unwrap();
     assert_eq!(

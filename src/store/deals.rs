@@ -61,7 +61,7 @@ pub fn save_bundle(conn: &Connection, event_id: i64, b: &Bundle) -> StoreResult<
             b.emoji,
             b.archived
         ])?;
-        if !bundle_here(conn, event_id, b.id)? {
+        if !of_event(conn, "bundles", event_id, b.id)? {
             return Err(corrupt("bundle of another event", b.id));
         }
         conn.prepare_cached("DELETE FROM bundle_parts WHERE bundle_id = ?1")?
@@ -77,9 +77,12 @@ pub fn save_bundle(conn: &Connection, event_id: i64, b: &Bundle) -> StoreResult<
     Ok(id)
 }
 
-fn bundle_here(conn: &Connection, event_id: i64, id: i64) -> StoreResult<bool> {
+/// Whether row `id` of `table` (bundles or discounts) belongs to the event.
+fn of_event(conn: &Connection, table: &str, event_id: i64, id: i64) -> StoreResult<bool> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM bundles WHERE event_id = ?1 AND id = ?2)")?
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM {table} WHERE event_id = ?1 AND id = ?2)"
+        ))?
         .query_row(params![event_id, id], |r| r.get(0))?)
 }
 
@@ -164,12 +167,7 @@ pub fn save_discount(conn: &Connection, event_id: i64, d: &Discount) -> StoreRes
             d.ends.as_second(),
             d.max_uses
         ])?;
-        if !conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM discounts WHERE event_id = ?1 AND id = ?2)",
-            )?
-            .query_row(params![event_id, d.id], |r| r.get::<_, bool>(0))?
-        {
+        if !of_event(conn, "discounts", event_id, d.id)? {
             return Err(corrupt("discount of another event", d.id));
         }
         conn.prepare_cached("DELETE FROM discount_offers WHERE discount_id = ?1")?

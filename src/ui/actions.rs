@@ -233,13 +233,8 @@ impl Kiosk {
 
     fn add_to_cart(&mut self, id: i64) {
         match self.payment {
-            Payment::Paid { .. } => {
-                // Tapping a tile after a sale starts the next fan's basket.
-                self.cart = Cart::default();
-                self.payment = Payment::None;
-                self.fan = None;
-                self.fan_input.clear();
-            }
+            // Tapping a tile after a sale starts the next fan's basket.
+            Payment::Paid { .. } => self.next_fan(),
             Payment::Pending { .. } => return,
             Payment::None => {}
         }
@@ -261,6 +256,14 @@ impl Kiosk {
         }
     }
 
+    /// A clean basket and an anonymous fan, after a finished sale.
+    fn next_fan(&mut self) {
+        self.cart = Cart::default();
+        self.payment = Payment::None;
+        self.fan = None;
+        self.fan_input.clear();
+    }
+
     fn identify(&mut self, input: &str) -> Result<(), PosError> {
         let fan = self.pos.identify(input)?;
         self.notice = Some((Tone::Good, fan.label()));
@@ -270,12 +273,7 @@ impl Kiosk {
 
     fn add_bundle(&mut self, id: i64) {
         match self.payment {
-            Payment::Paid { .. } => {
-                self.cart = Cart::default();
-                self.payment = Payment::None;
-                self.fan = None;
-                self.fan_input.clear();
-            }
+            Payment::Paid { .. } => self.next_fan(),
             Payment::Pending { .. } => return,
             Payment::None => {}
         }

@@ -72,20 +72,7 @@ pub fn try_sell(
         .iter()
         .map(|(title, qty)| (offer_id(pos, title), *qty))
         .collect();
-    let req = SaleRequest {
-        checkout: pos.start_checkout()?,
-        items,
-        tender,
-        tendered: None,
-        parts: Vec::new(),
-        expected_total: None,
-        terminal_ref: None,
-        tip: None,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: None,
-    };
-    pos.sell(&req)
+    pos.sell(&SaleRequest::new(pos.start_checkout()?, items, tender))
 }
 
 /// The id of the demo offer with this title.
