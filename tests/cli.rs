@@ -114,12 +114,21 @@ fn cash_gives_change_and_sold_out_or_early_drops_are_refused() {
         1,
     );
     assert_eq!(too_many["error"], "only 24 of Signed tour poster left");
-    cli.json(
+    let over = cli.json(
         &[
-            "sell", "--offer", &poster, "--qty", "24", "--pay", "card", "--json",
+            "sell", "--offer", &poster, "--qty", "3", "--pay", "card", "--json",
         ],
-        0,
+        1,
     );
+    assert_eq!(over["error"], "Signed tour poster: 2 per fan");
+    for _ in 0..12 {
+        cli.json(
+            &[
+                "sell", "--offer", &poster, "--qty", "2", "--pay", "card", "--json",
+            ],
+            0,
+        );
+    }
     let sold_out = cli.json(&["sell", "--offer", &poster, "--pay", "card", "--json"], 1);
     assert_eq!(sold_out["error"], "Signed tour poster is sold out");
     let vinyl = cli.offer("Vinyl test pressing");

@@ -272,6 +272,11 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
     );
     pos.check_fan_rules(&[(vinyl, 1)], Some(&winner), TenderKind::Card)
         .unwrap();
+    let winner_no = codes.iter().position(|c| *c == winner).unwrap();
+    let contact = format!("fan{winner_no}@example.org");
+    let by_contact = pos.check_fan_rules(&[(vinyl, 1)], Some(&contact), TenderKind::Card);
+    let refusal = by_contact.unwrap_err().to_string();
+    assert!(refusal.contains("type the fan's buy code"), "{refusal}");
     let bought = sell_to(
         &mut pos,
         "Vinyl test pressing",
@@ -294,4 +299,69 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
         "Vinyl test pressing: 1 per fan, and this fan has 1 already"
     );
     assert_eq!(support::remaining(&pos, "Vinyl test pressing"), Some(4));
+}
+
+#[test]
+fn credit_needs_a_member_and_a_refunded_pass_takes_its_credit_back() {
+    let db = TestDb::new();
+    let mut pos = db.demo_pos(&TestClock::new());
+    let stranger = sell_to(
+        &mut pos,
+        "Signed postcard",
+        1,
+        TenderKind::Credit,
+        "@nobody",
+    );
+    assert!(
+        stranger
+            .unwrap_err()
+            .to_string()
+            .starts_with("member credit: this fan is not a member")
+    );
+    let pass = sell_to(
+        &mut pos,
+        "Fan club pass (€10 credit)",
+        1,
+        TenderKind::Card,
+        "@kim",
+    )
+    .unwrap();
+    let code = pass.member.clone().unwrap().code;
+    let refund = |pos: &mut Pos, receipt: &Receipt| {
+        pos.refund(&RefundRequest {
+            receipt: receipt.number.clone(),
+            lines: None,
+            reason: "test".into(),
+            pin: PIN.into(),
+        })
+    };
+    // Spent on a €5 shoutout: the pass can no longer be refunded for its full credit.
+    let gig = sell_to(&mut pos, "60-second shoutout", 1, TenderKind::Credit, &code).unwrap();
+    let spent = refund(&mut pos, &pass).unwrap_err().to_string();
+    assert!(
+        spent.starts_with("membership pass: its €10.00 of credit was spent"),
+        "{spent}"
+    );
+    refund(&mut pos, &gig).unwrap();
+    refund(&mut pos, &pass).unwrap();
+    assert_eq!(
+        pos.member(&code).unwrap().credit.minor,
+        0,
+        "the pass's credit went with it"
+    );
+}
+
+#[test]
+fn a_drop_limit_holds_for_one_order_even_without_a_fan_and_phones_are_never_member_codes() {
+    let db = TestDb::new();
+    let mut pos = db.demo_pos(&TestClock::new());
+    let three = support::try_sell(&mut pos, &[("Signed tour poster", 3)], TenderKind::Card);
+    assert_eq!(
+        three.unwrap_err().to_string(),
+        "Signed tour poster: 2 per fan"
+    );
+    let fan = pos.identify("1234 5678").unwrap();
+    assert!(fan.member.is_none(), "an 8-digit phone number is a contact");
+    let typo = pos.identify("M-0000-0001").unwrap_err().to_string();
+    assert!(typo.starts_with("member code"), "{typo}");
 }

@@ -139,6 +139,7 @@ fn holds_expire_and_a_paid_checkout_uses_its_own_hold() {
     let mut k1 = db.pos_at("K1", &clock);
     let mut k2 = db.pos_at("K2", &clock);
     let poster = offer_id(&k1, "Signed tour poster");
+    support::lift_fan_limit(&mut k1, "Signed tour poster");
     let left = |pos: &encore::service::Pos| {
         pos.offers()
             .unwrap()

@@ -1,7 +1,7 @@
 //! Who a fan is, without keeping who they are.
 //!
 //! A fan types a phone number, an e-mail or a social handle once; it is normalised so different
-//! spellings of the same contact agree, then hashed with the event's salt into a [`FanId`]. Only
+//! spellings of the same contact agree, then hashed with the database's salt into a [`FanId`]. Only
 //! the id is kept: the contact itself is never stored or shown. A fan who wants a card gets a
 //! [`MemberCode`] instead, short enough to read aloud and carrying a check symbol against typos.
 
@@ -111,7 +111,9 @@ impl fmt::Display for FanId {
 }
 
 /// The id of a normalised contact: the first 16 bytes of SHA-256(salt, 0x00, contact) in hex. The
-/// salt is per event, so ids cannot be matched across events or looked up in a table of numbers.
+/// salt is made once per database (so a member is recognised at every event on it); it keeps
+/// ids from being looked up in a precomputed table, but whoever holds the database file and its
+/// salt can still test guesses, so the file itself must be kept safe.
 pub fn fan_id(salt: &[u8], normalized: &str) -> FanId {
     let digest = Sha256::new()
         .chain_update(salt)

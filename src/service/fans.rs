@@ -42,7 +42,11 @@ impl Fan {
 /// Reads a member card, a member code or a contact into a fan id and membership.
 pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, Option<Member>)> {
     let salt = fans::salt(conn)?;
-    if let Ok(code) = MemberCode::parse(input) {
+    // A member code or card only with its prefix, so an 8-digit phone number is never taken for one.
+    let upper = input.trim().to_ascii_uppercase();
+    let member_like = upper.starts_with("M-") || upper.starts_with("ENCORE-MEMBER:");
+    if member_like {
+        let code = MemberCode::parse(input).map_err(PosError::Invalid)?;
         let member = fans::by_code(conn, &code)?.ok_or_else(|| {
             PosError::Invalid(format!("member code {code}: no member has it (typo?)"))
         })?;
@@ -53,9 +57,8 @@ pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, 
         return Ok((id, Some(member)));
     }
     // A lottery buy code names the fan who entered with it.
-    if let Ok(code) = BuyCode::parse(input)
-        && let Some((_, id)) = store::lottery::fan_of_code(conn, &code)?
-    {
+    if upper.starts_with("W-") {
+        let (_, id) = buy_code_entry(conn, input)?;
         let member = fans::by_fan(conn, &id)?;
         return Ok((id, member));
     }
@@ -63,6 +66,39 @@ pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, 
     let id = fan_id(&salt, &normalized);
     let member = fans::by_fan(conn, &id)?;
     Ok((id, member))
+}
+
+/// The lottery entry a typed buy code belongs to: `(offer id, fan)`.
+fn buy_code_entry(conn: &store::Conn, input: &str) -> PosResult<(i64, FanId)> {
+    let code = BuyCode::parse(input).map_err(PosError::Invalid)?;
+    store::lottery::fan_of_code(conn, &code)?.ok_or_else(|| {
+        PosError::Invalid(format!("buy code {code}: no lottery entry has it (typo?)"))
+    })
+}
+
+/// A lottery unit is bought with the drawn fan's buy code, not their contact (a handle is
+/// public): checks the lottery gate and that the fan typed the code of this drop.
+pub(super) fn check_lottery(
+    conn: &store::Conn,
+    offer_id: i64,
+    fan: Option<&FanId>,
+    input: Option<&str>,
+    qty: u32,
+    at: jiff::Timestamp,
+) -> PosResult<bool> {
+    if !super::lottery::lottery_gate(conn, offer_id, fan, qty, at)? {
+        return Ok(false);
+    }
+    let by_code = match input.map(str::trim) {
+        Some(i) if i.to_ascii_uppercase().starts_with("W-") => Some(buy_code_entry(conn, i)?),
+        _ => None,
+    };
+    match by_code {
+        Some((offer, id)) if offer == offer_id && Some(&id) == fan => Ok(true),
+        _ => Err(PosError::Invalid(
+            "lottery drop: type the fan's buy code (W-…), a contact alone does not buy it".into(),
+        )),
+    }
 }
 
 impl Pos {
@@ -88,7 +124,8 @@ impl Pos {
         tender: crate::domain::order::TenderKind,
     ) -> PosResult<()> {
         let conn = self.store.conn();
-        let fan = match fan.map(str::trim).filter(|f| !f.is_empty()) {
+        let input = fan.map(str::trim).filter(|f| !f.is_empty());
+        let fan = match input {
             Some(input) => Some(identify_in(conn, input)?),
             None => None,
         };
@@ -98,16 +135,12 @@ impl Pos {
                 .iter()
                 .find(|o| o.id == offer_id)
                 .ok_or(PosError::UnknownOffer(offer_id))?;
+            check_order_limit(offer, qty)?;
             if let Some((id, _)) = &fan {
                 check_fan_limit(conn, offer, id, qty)?;
             }
-            super::lottery::lottery_gate(
-                conn,
-                offer_id,
-                fan.as_ref().map(|f| &f.0),
-                qty,
-                self.now(),
-            )?;
+            let id = fan.as_ref().map(|f| &f.0);
+            check_lottery(conn, offer_id, id, input, qty, self.now())?;
             if offer.pass_credit > 0 && fan.is_none() {
                 return Err(PosError::Invalid(format!(
                     "fan: {} makes the fan a member: identify them first (phone, e-mail or @handle)",
@@ -192,6 +225,22 @@ pub(super) fn new_member(
     Err(PosError::Invalid(
         "could not draw a free member code; try again".into(),
     ))
+}
+
+/// A drop's per-fan limit holds for one order whoever buys it.
+pub(super) fn check_order_limit(offer: &Offer, qty: u32) -> PosResult<()> {
+    if let OfferKind::Drop {
+        per_fan_limit: Some(limit),
+        ..
+    } = offer.kind
+        && qty > limit
+    {
+        return Err(PosError::Invalid(format!(
+            "{}: {limit} per fan",
+            offer.title
+        )));
+    }
+    Ok(())
 }
 
 /// A drop's per-fan limit, counting what this fan bought before and what is in the basket.

@@ -233,6 +233,31 @@ pub(super) fn settle_fan(
         }
         return Ok(None);
     };
+    if credit_paid > 0 {
+        match member {
+            None => {
+                return Err(PosError::Invalid(
+                    "member credit: this fan is not a member (scan their member card)".into(),
+                ));
+            }
+            Some(m) if m.credit.currency != currency => {
+                return Err(PosError::Invalid(format!(
+                    "member credit: {} is in {}, this event sells in {currency}",
+                    m.name, m.credit.currency
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    if pass_credit > 0
+        && member
+            .as_ref()
+            .is_some_and(|m| m.credit.currency != currency)
+    {
+        return Err(PosError::Invalid(format!(
+            "membership pass: this member's credit is in another currency than {currency}"
+        )));
+    }
     let mut member_id = member.as_ref().map(|m| m.id);
     if pass_credit > 0 && member_id.is_none() {
         let name = fans::member_name(input);

@@ -5,9 +5,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde_json::json;
 
-use super::issue::OWNER;
 use super::{Pos, PosError, PosResult};
-use crate::domain::basket::order_splits;
+use crate::domain::basket::{net_of_vat, share_out};
 use crate::domain::money::Money;
 use crate::domain::order::{Line, ReceiptNo, TenderKind, lines_total, refund_routes};
 use crate::domain::payment::PaymentProfile;
@@ -162,26 +161,34 @@ impl Pos {
             }
         }
         let refunded_lines: Vec<Line> = plan.iter().map(|(_, l)| l.clone()).collect();
-        let mut shares = Vec::new();
-        for line in &refunded_lines {
-            shares.push((line.offer_id, offers::splits(&tx, line.offer_id)?));
-        }
-        let splits = order_splits(&refunded_lines, 0, order.vat_mode, OWNER, |id| {
-            shares
-                .iter()
-                .find(|s| s.0 == id)
-                .map(|s| s.1.clone())
-                .unwrap_or_default()
-        });
-        orders::refund_splits(&tx, &order.order_id, &splits)?;
+        // The refund takes back its share of what was shared out when the order was sold (the
+        // stored rows, so later changes to an offer's collaborators do not matter).
+        let base: i64 = refunded_lines
+            .iter()
+            .map(|l| net_of_vat(l, order.vat_mode))
+            .sum();
+        let stored = orders::splits_of(&tx, &order.order_id)?;
+        orders::refund_splits(&tx, &order.order_id, &share_out(base, &stored))?;
         let member = fans::order_member(&tx, &order.order_id)?;
         let credit_back: i64 = back
             .iter()
             .filter(|(kind, _)| *kind == TenderKind::Credit)
             .map(|(_, m)| m.minor)
             .sum();
-        if let (Some(member), true) = (member, credit_back > 0) {
-            fans::move_credit(&tx, member, credit_back)?;
+        // A refunded membership pass takes its credit back; refused once the credit is spent.
+        let mut pass_credit = 0;
+        for line in &refunded_lines {
+            if let Some(offer) = offers::get(&tx, event_id, line.offer_id, currency)? {
+                pass_credit += offer.pass_credit * i64::from(line.qty);
+            }
+        }
+        if let Some(member) = member {
+            if !fans::move_credit(&tx, member, credit_back - pass_credit)? {
+                return Err(PosError::Invalid(format!(
+                    "membership pass: its {} of credit was spent already; refund the other lines only",
+                    Money::new(pass_credit, currency)
+                )));
+            }
         }
         let seq = refunds::take_seq(&tx, station_id)?;
         let counts: Vec<(u32, u32)> = plan.iter().map(|(no, l)| (*no, l.qty)).collect();

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::fans;
 use super::issue::{Issuer, Sale, settle_fan};
-use super::lottery::{lottery_bought, lottery_gate};
+use super::lottery::lottery_bought;
 use super::{Pos, PosError, PosResult};
 use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
@@ -417,15 +417,18 @@ fn take_basket(
         Some(input) => Some(fans::identify_in(tx, input)?),
         None => None,
     };
-    if let Some((id, _)) = &fan {
-        for (offer, qty) in &sold {
+    for (offer, qty) in &sold {
+        fans::check_order_limit(offer, *qty)?;
+        if let Some((id, _)) = &fan {
             fans::check_fan_limit(tx, offer, id, *qty)?;
         }
     }
     // Lottery drops sell only to drawn fans with an open buy code, one unit each.
     let mut drawn = Vec::new();
+    // Its window is judged when the fan was shown the price, so paying never makes them late.
     for (offer, qty) in &sold {
-        if lottery_gate(tx, offer.id, fan.as_ref().map(|f| &f.0), *qty, now)? {
+        let id = fan.as_ref().map(|f| &f.0);
+        if fans::check_lottery(tx, offer.id, id, req.fan.as_deref(), *qty, priced_at)? {
             drawn.push(offer.id);
         }
     }

@@ -121,11 +121,14 @@ pub fn move_credit(conn: &Connection, member_id: i64, by_minor: i64) -> StoreRes
     Ok(changed == 1)
 }
 
-/// Units of an offer this fan bought before (at any station).
+/// Units of an offer this fan bought before and kept (refunded units do not count).
 pub fn units_bought(conn: &Connection, fan: &FanId, offer_id: i64) -> StoreResult<u32> {
     Ok(conn
         .prepare_cached(
-            "SELECT COALESCE(sum(l.qty), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id
+            "SELECT COALESCE(sum(l.qty - COALESCE((SELECT sum(rl.qty) FROM refund_lines rl
+                     JOIN refunds r ON r.id = rl.refund_id
+                     WHERE r.order_id = l.order_id AND rl.line_no = l.line_no), 0)), 0)
+             FROM order_lines l JOIN orders o ON o.id = l.order_id
              WHERE o.fan_id = ?1 AND l.offer_id = ?2",
         )?
         .query_row(params![&fan.0, offer_id], |r| r.get(0))?)

@@ -122,6 +122,16 @@ pub fn insert_splits(
     Ok(())
 }
 
+/// What an order shared out when it was sold (positive rows only), in the order written.
+pub fn splits_of(conn: &Connection, order_id: &str) -> StoreResult<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT collaborator, amount_minor FROM order_splits WHERE order_id = ?1 AND amount_minor > 0
+         ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Takes a refund's shares off an order's splits.
 pub fn refund_splits(
     conn: &Connection,

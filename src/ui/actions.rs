@@ -45,7 +45,17 @@ impl Kiosk {
                 let input = self.fan_input.clone();
                 self.identify(&input)
             }
-            Command::ScannedMember(code) => self.identify(&code),
+            Command::ScannedMember(code) => match self.payment {
+                Payment::Pending { .. } => Err(PosError::Invalid(
+                    "a payment is under way: finish or cancel it, then scan the card".into(),
+                )),
+                Payment::Paid { .. } => {
+                    // The card of the next fan in line: a fresh basket for them.
+                    self.next_fan();
+                    self.identify(&code)
+                }
+                Payment::None => self.identify(&code),
+            },
             Command::ForgetFan => {
                 self.fan = None;
                 self.fan_input.clear();
@@ -60,9 +70,15 @@ impl Kiosk {
                 self.setup.new_pin.clear();
                 result
             }
-            Command::Lottery(op) => self.lottery_op(op),
+            Command::Lottery(op) => {
+                let result = self.lottery_op(op);
+                self.setup.pin.clear();
+                result
+            }
             Command::ClearCart => {
                 self.cart = Cart::default();
+                self.fan = None;
+                self.fan_input.clear();
                 Ok(())
             }
             Command::Pay(method) => self.start_payment(method),
@@ -249,6 +265,15 @@ impl Kiosk {
                         offer.title
                     ),
                 ));
+                return;
+            }
+            if let crate::domain::catalogue::OfferKind::Drop {
+                per_fan_limit: Some(limit),
+                ..
+            } = offer.kind
+                && in_cart >= limit
+            {
+                self.notice = Some((Tone::Bad, format!("{}: {limit} per fan", offer.title)));
                 return;
             }
             self.cart.add(offer);

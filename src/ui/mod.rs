@@ -367,7 +367,9 @@ impl Kiosk {
     fn refresh(&mut self) {
         let result = (|| -> Result<(), PosError> {
             self.pos.release_expired_holds()?;
-            if self.pos.sync_event()? && !matches!(self.payment, Payment::Pending { .. }) {
+            // Never while a fan pays: the sale must go to the event the fan was charged for.
+            let paying = matches!(self.payment, Payment::Pending { .. });
+            if !paying && self.pos.sync_event()? {
                 self.after_event_switch();
                 let name = self.pos.event().name.clone();
                 self.notice = Some((Tone::Info, format!("Another station opened {name}")));
@@ -384,6 +386,7 @@ impl Kiosk {
                 self.setup.margins = self.pos.margins()?;
                 self.setup.splits = self.pos.split_totals()?;
                 self.members.list = self.pos.members()?;
+                self.setup.stations = self.pos.stations()?;
                 if self
                     .setup
                     .fee_text

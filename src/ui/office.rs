@@ -233,6 +233,8 @@ impl Kiosk {
     /// Another event is open: everything of the old one leaves the screens.
     pub(super) fn after_event_switch(&mut self) {
         self.cart = Cart::default();
+        self.fan = None;
+        self.fan_input.clear();
         self.payment = Payment::None;
         self.editor = Default::default();
         self.setup = SetupDraft::of(self.pos.event());

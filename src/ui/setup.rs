@@ -52,6 +52,8 @@ pub struct SetupDraft {
     pub margins: Vec<Margin>,
     /// What each collaborator is owed.
     pub splits: Vec<(String, i64)>,
+    /// The open event's stations.
+    pub stations: Vec<String>,
     /// The Lotteries section.
     pub lottery: super::lottery::LotteryDraft,
 }

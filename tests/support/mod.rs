@@ -142,3 +142,23 @@ pub fn type_into(
     h.get_by_label(label).type_text(text);
     h.run();
 }
+
+/// The creator lifts a demo drop's per-fan limit (the demo allows two posters per fan), for
+/// tests that sell a whole stock in one order.
+pub fn lift_fan_limit(pos: &mut Pos, title: &str) {
+    let id = offer_id(pos, title);
+    let offer = pos
+        .offers()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id == id)
+        .unwrap();
+    let mut row = encore::domain::catalogue_file::OfferRow::of(&offer);
+    row.per_fan_limit = None;
+    let edit = encore::service::OfferEdit {
+        id: Some(id),
+        row,
+        ..Default::default()
+    };
+    pos.save_offer(&edit, "2468").unwrap();
+}
