@@ -182,13 +182,13 @@ impl Pos {
                 pass_credit += offer.pass_credit * i64::from(line.qty);
             }
         }
-        if let Some(member) = member {
-            if !fans::move_credit(&tx, member, credit_back - pass_credit)? {
-                return Err(PosError::Invalid(format!(
-                    "membership pass: its {} of credit was spent already; refund the other lines only",
-                    Money::new(pass_credit, currency)
-                )));
-            }
+        if let Some(member) = member
+            && !fans::move_credit(&tx, member, credit_back - pass_credit)?
+        {
+            return Err(PosError::Invalid(format!(
+                "membership pass: its {} of credit was spent already; refund the other lines only",
+                Money::new(pass_credit, currency)
+            )));
         }
         let seq = refunds::take_seq(&tx, station_id)?;
         let counts: Vec<(u32, u32)> = plan.iter().map(|(no, l)| (*no, l.qty)).collect();
