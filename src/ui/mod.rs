@@ -536,9 +536,9 @@ impl Kiosk {
                 for screen in Screen::ALL {
                     let tab = egui::Button::selectable(
                         self.screen == screen,
-                        RichText::new(screen.title()).size(22.0),
+                        RichText::new(screen.title()).size(21.0),
                     )
-                    .min_size(egui::vec2(96.0, theme::TOUCH));
+                    .min_size(egui::vec2(84.0, theme::TOUCH));
                     if ui.add(tab).clicked() {
                         commands.push(Command::Goto(screen));
                     }
@@ -557,7 +557,10 @@ impl Kiosk {
                         commands.push(Command::ToggleBoard);
                     }
                     let event = self.pos.event();
-                    ui.label(local_time(self.pos.now(), &event.time_zone));
+                    // On a narrow screen the clock gives way before it would cover a tab.
+                    if ui.available_width() > 240.0 {
+                        ui.label(local_time(self.pos.now(), &event.time_zone));
+                    }
                     // On a 1024 px screen the event name gives way (truncated) before the tabs do.
                     let name =
                         RichText::new(format!("{} · {}", event.name, self.pos.station())).strong();
