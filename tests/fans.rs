@@ -299,6 +299,32 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
         "Vinyl test pressing: 1 per fan, and this fan has 1 already"
     );
     assert_eq!(support::remaining(&pos, "Vinyl test pressing"), Some(4));
+    // The creator ends the lottery: what is left sells to anyone, one per order.
+    assert!(
+        pos.end_lottery(vinyl, "1111").is_err(),
+        "creator PIN needed"
+    );
+    assert!(
+        sell_to(
+            &mut pos,
+            "Vinyl test pressing",
+            1,
+            TenderKind::Card,
+            "@walkin"
+        )
+        .is_err()
+    );
+    pos.end_lottery(vinyl, PIN).unwrap();
+    assert!(pos.lotteries().unwrap().is_empty());
+    sell_to(
+        &mut pos,
+        "Vinyl test pressing",
+        1,
+        TenderKind::Card,
+        "@walkin",
+    )
+    .unwrap();
+    assert_eq!(support::remaining(&pos, "Vinyl test pressing"), Some(3));
 }
 
 #[test]

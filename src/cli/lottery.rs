@@ -55,6 +55,14 @@ pub enum LotteryAction {
         #[arg(long, value_name = "HEX")]
         seed: Option<Seed>,
     },
+    /// End a drop's lottery: what is left sells to anyone (creator PIN).
+    End {
+        /// The drop's offer id.
+        offer: i64,
+        /// The creator's PIN.
+        #[arg(long)]
+        pin: String,
+    },
     /// Every lottery: entries, close time, draw and seed, and each offer's state.
     Status,
     /// Re-run a drop's draw with a seed and say whether it gives the recorded winners.
@@ -90,6 +98,15 @@ pub fn run(pos: &mut Pos, args: &LotteryArgs) -> anyhow::Result<Outcome> {
         } => set(pos, *offer, enter_until, *window, pin),
         LotteryAction::Enter { offer, contact } => enter(pos, *offer, contact),
         LotteryAction::Draw { offer, pin, seed } => draw(pos, *offer, pin, *seed),
+        LotteryAction::End { offer, pin } => pos
+            .end_lottery(*offer, pin)
+            .map(|title| {
+                Outcome::Done(
+                    json!({ "offer": offer, "ended": true }),
+                    format!("{title}: lottery ended, what is left sells to anyone"),
+                )
+            })
+            .map_err(|e| e.to_string()),
         LotteryAction::Status => status(pos),
         LotteryAction::Verify { offer, seed } => verify(pos, *offer, seed),
     };

@@ -328,6 +328,26 @@ impl Pos {
         })
     }
 
+    /// Ends a drop's lottery (creator PIN), for units left once every drawn fan had their chance
+    /// or when the creator changes plans: from now on the drop sells to anyone, one order at a
+    /// time within its per-fan limit. Buy codes already bought stay bought.
+    pub fn end_lottery(&mut self, offer_id: i64, creator_pin: &str) -> PosResult<String> {
+        self.check_pin(Role::Creator, creator_pin)?;
+        let (now, event) = (self.now(), (self.event.id, self.event.currency));
+        let note = self.note(Role::Creator);
+        let tx = self.store.immediate()?;
+        let lottery = lottery_of(&tx, event, offer_id)?;
+        store::lottery::end(&tx, offer_id, now)?;
+        note.log(
+            &tx,
+            "lottery.end",
+            offer_id,
+            json!({ "entries": lottery.entries, "drawn": lottery.drawn.is_some() }),
+        )?;
+        tx.commit()?;
+        Ok(lottery.title)
+    }
+
     /// Offers units whose window lapsed (or that came back) to the next drawn fans; returns how
     /// many offers were made. Only reads when nothing is due, so the kiosk calls it every second.
     pub fn roll_lotteries(&mut self) -> PosResult<usize> {

@@ -60,16 +60,18 @@ fn read_lottery(r: &Row<'_>) -> StoreResult<LotteryRow> {
 
 /// The lottery of a drop, if it has one.
 pub fn get(conn: &Connection, offer_id: i64) -> StoreResult<Option<LotteryRow>> {
-    conn.prepare_cached(&format!("{LOTTERY} WHERE l.offer_id = ?1"))?
-        .query_row([offer_id], |r| Ok(read_lottery(r)))
-        .optional()?
-        .transpose()
+    conn.prepare_cached(&format!(
+        "{LOTTERY} WHERE l.offer_id = ?1 AND l.ended_at IS NULL"
+    ))?
+    .query_row([offer_id], |r| Ok(read_lottery(r)))
+    .optional()?
+    .transpose()
 }
 
 /// The lotteries of an event, in catalogue order.
 pub fn list(conn: &Connection, event_id: i64) -> StoreResult<Vec<LotteryRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{LOTTERY} WHERE o.event_id = ?1 ORDER BY o.sort, o.id"
+        "{LOTTERY} WHERE o.event_id = ?1 AND l.ended_at IS NULL ORDER BY o.sort, o.id"
     ))?;
     let rows = stmt.query_map([event_id], |r| Ok(read_lottery(r)))?;
     rows.map(|r| r?).collect()
@@ -84,7 +86,7 @@ pub fn set(
 ) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO lotteries (offer_id, enter_until, window_mins) VALUES (?1, ?2, ?3)
-         ON CONFLICT (offer_id) DO UPDATE SET enter_until = ?2, window_mins = ?3",
+         ON CONFLICT (offer_id) DO UPDATE SET enter_until = ?2, window_mins = ?3, ended_at = NULL",
     )?
     .execute(params![offer_id, enter_until.as_second(), window_mins])?;
     Ok(())
@@ -253,12 +255,23 @@ pub fn mark_bought(
     Ok(changed == 1)
 }
 
+/// Ends a drop's lottery: from now on it sells like any drop. Entries, the draw and its offers
+/// stay for the record (and `encore lottery verify`).
+pub fn end(conn: &Connection, offer_id: i64, at: Timestamp) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE lotteries SET ended_at = ?2 WHERE offer_id = ?1 AND ended_at IS NULL",
+        )?
+        .execute(params![offer_id, at.as_second()])?
+        == 1)
+}
+
 /// Drawn lotteries of an event with an entered fan not offered a unit yet: the only ones a
 /// lapsed window can roll over in.
 pub fn rollable(conn: &Connection, event_id: i64) -> StoreResult<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.offer_id FROM lotteries l JOIN offers o ON o.id = l.offer_id
-         WHERE o.event_id = ?1 AND l.drawn_at IS NOT NULL AND EXISTS (
+         WHERE o.event_id = ?1 AND l.drawn_at IS NOT NULL AND l.ended_at IS NULL AND EXISTS (
              SELECT 1 FROM lottery_entries e WHERE e.offer_id = l.offer_id AND NOT EXISTS (
                  SELECT 1 FROM lottery_offers f WHERE f.offer_id = e.offer_id AND f.fan_id = e.fan_id))
          ORDER BY l.offer_id",

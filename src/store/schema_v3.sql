@@ -143,6 +143,7 @@ CREATE TABLE lotteries (
     window_mins INTEGER NOT NULL CHECK (window_mins BETWEEN 1 AND 240),
     seed        TEXT CHECK (seed IS NULL OR length(seed) = 64),   -- 64 hex characters
     drawn_at    INTEGER,
+    ended_at    INTEGER,          -- ended by the creator: what is left sells to anyone
     CHECK ((seed IS NULL) = (drawn_at IS NULL))
 );
 -- One entry per fan and drop; the buy code is given at entry, its place in the draw order later.

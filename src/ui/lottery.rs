@@ -26,6 +26,8 @@ pub enum LotteryOp {
     Draw(i64),
     /// Make the chosen drop a lottery with the typed close time and window (creator PIN).
     Make,
+    /// End this drop's lottery: what is left sells to anyone (creator PIN).
+    End(i64),
 }
 
 /// The section's state: what the service said at the last refresh, and what is typed.
@@ -157,6 +159,16 @@ fn lottery_row_ui(
                 op = Some(LotteryOp::Draw(l.offer_id));
             }
             ui.label(RichText::new("uses the Creator PIN above").color(theme::MUTED));
+        } else {
+            let end = egui::Button::new("End lottery").min_size(vec2(160.0, TOUCH));
+            if ui
+                .add(end)
+                .accessible_name(format!("End the {} lottery", l.title))
+                .on_hover_text("What is left then sells to anyone (Creator PIN above)")
+                .clicked()
+            {
+                op = Some(LotteryOp::End(l.offer_id));
+            }
         }
     });
     if !l.offers.is_empty() {
@@ -283,6 +295,13 @@ impl Kiosk {
                         drawn.order.len(),
                         drawn.seed
                     ),
+                ));
+            }
+            LotteryOp::End(id) => {
+                let title = self.pos.end_lottery(id, &self.setup.pin)?;
+                self.notice = Some((
+                    Tone::Good,
+                    format!("{title}: lottery ended, what is left sells to anyone"),
                 ));
             }
             LotteryOp::Make => {
