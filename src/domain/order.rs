@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Offer, VatRate};
 use super::money::{Currency, Money, parse_amount};
+pub use super::pricing::VatLine;
 use super::pricing::{self, VatMode};
 
 /// One line of a basket: an offer's title, price and VAT frozen at the moment of sale.
@@ -67,19 +68,6 @@ impl Line {
             ..self.clone()
         }
     }
-}
-
-/// The VAT contained in the lines of one rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VatLine {
-    /// The rate.
-    pub rate: VatRate,
-    /// Sum of the VAT-inclusive line amounts at this rate.
-    pub gross: Money,
-    /// The VAT contained in `gross`.
-    pub vat: Money,
-    /// `gross - vat`.
-    pub net: Money,
 }
 
 /// VAT per rate of `lines` in the event's tax mode: VAT is rounded once per rate, so lines,

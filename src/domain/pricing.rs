@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::VatRate;
 use super::money::{Currency, Money};
-use super::order::VatLine;
 
 /// Basis points in 100 %.
 const FULL_BP: i128 = 10_000;
@@ -59,6 +58,19 @@ impl FromStr for VatMode {
             .find(|m| m.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| "VAT mode: use inclusive or exclusive".to_string())
     }
+}
+
+/// The tax of the lines of one rate: gross = net + VAT in both modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatLine {
+    /// The rate.
+    pub rate: VatRate,
+    /// What the fan pays for the lines at this rate, VAT included.
+    pub gross: Money,
+    /// The VAT in `gross`.
+    pub vat: Money,
+    /// `gross - vat`.
+    pub net: Money,
 }
 
 /// Tax per rate for line amounts as charged (after discounts), in the basis `mode` says.

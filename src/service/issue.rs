@@ -6,8 +6,8 @@ use ed25519_dalek::SigningKey;
 use jiff::Timestamp;
 use serde_json::json;
 
+use super::checkout::{MAX_QTY, SaleRequest};
 use super::fans;
-use super::sell::{MAX_QTY, SaleRequest};
 use super::{PosError, PosResult};
 use crate::domain::basket::{self, Quote};
 use crate::domain::catalogue::{Offer, OfferKind};

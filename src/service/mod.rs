@@ -2,6 +2,7 @@
 //! appends to the audit log, and returns domain values. The kiosk, the CLI and the tests call this.
 
 mod catalogue;
+mod checkout;
 mod claims;
 mod demo;
 mod drawer;
@@ -19,13 +20,13 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
 
 pub use catalogue::ImportReport;
+pub use checkout::{Checkout, SaleRequest};
 pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
 pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};
-pub use sell::{Checkout, SaleRequest};
 pub use setup::{Catalogue, Margin, OfferEdit};
 
 use crate::domain::catalogue::Offer;

@@ -4,9 +4,8 @@
 use egui::{RichText, vec2};
 
 use super::Command;
-use super::sell::Shelf;
 use super::theme::{self, TOUCH};
-use super::tiles::with_emoji;
+use super::tiles::{Shelf, with_emoji};
 use super::widgets::{self, Tone};
 use crate::domain::money::Money;
 use crate::domain::order::Cart;

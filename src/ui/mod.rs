@@ -581,7 +581,7 @@ impl Kiosk {
             commands = match self.screen {
                 Screen::Sell => {
                     let quote = (!self.cart.is_empty()).then(|| self.quote());
-                    let shelf = sell::Shelf {
+                    let shelf = tiles::Shelf {
                         offers: &self.offers,
                         bundles: &self.bundles,
                         discounts: &self.discounts,

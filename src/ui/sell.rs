@@ -5,15 +5,13 @@ use egui::{RichText, vec2};
 use jiff::Timestamp;
 
 use super::theme::{self, TOUCH};
+use super::tiles::{self, Shelf};
 use super::widgets::{self, Tone};
-use super::{Command, Payment, basket, tiles};
-use crate::domain::basket::Quote;
-use crate::domain::catalogue::{Bundle, Offer, countdown};
+use super::{Command, Payment, basket};
+use crate::domain::catalogue::countdown;
 use crate::domain::claim::grouped;
 use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::order::{Cart, TenderKind};
-use crate::domain::pricing::{Discount, VatMode};
-use crate::service::Fan;
 
 const PANEL_W: f32 = 390.0;
 
@@ -28,25 +26,6 @@ pub struct TillInputs {
     pub part: String,
     /// A custom tip: amount or percentage.
     pub tip: String,
-}
-
-/// What the Sell screen shows: the catalogue, the deals running, and the basket's price.
-#[derive(Clone, Copy)]
-pub struct Shelf<'a> {
-    /// Offers (archived ones are not shown).
-    pub offers: &'a [Offer],
-    /// Bundles.
-    pub bundles: &'a [Bundle],
-    /// Discount windows.
-    pub discounts: &'a [Discount],
-    /// `(offer, suggestion)` pairs.
-    pub cross_sells: &'a [(i64, i64)],
-    /// The basket priced now (None when empty), or why it cannot be.
-    pub quote: Option<&'a Result<Quote, String>>,
-    /// Tax mode.
-    pub mode: VatMode,
-    /// The fan at the table, if identified.
-    pub fan: Option<&'a Fan>,
 }
 
 /// Draws the Sell screen.

@@ -5,12 +5,32 @@ use egui::vec2;
 use jiff::Timestamp;
 
 use super::Command;
-use super::sell::Shelf;
 use super::theme;
 use super::widgets;
+use crate::domain::basket::Quote;
 use crate::domain::catalogue::{Availability, Bundle, Offer, countdown};
 use crate::domain::money::Money;
-use crate::domain::pricing::{Discount, best_discount};
+use crate::domain::pricing::{Discount, VatMode, best_discount};
+use crate::service::Fan;
+
+/// What the Sell screen shows: the catalogue, the deals running, and the basket's price.
+#[derive(Clone, Copy)]
+pub struct Shelf<'a> {
+    /// Offers (archived ones are not shown).
+    pub offers: &'a [Offer],
+    /// Bundles.
+    pub bundles: &'a [Bundle],
+    /// Discount windows.
+    pub discounts: &'a [Discount],
+    /// `(offer, suggestion)` pairs.
+    pub cross_sells: &'a [(i64, i64)],
+    /// The basket priced now (None when empty), or why it cannot be.
+    pub quote: Option<&'a Result<Quote, String>>,
+    /// Tax mode.
+    pub mode: VatMode,
+    /// The fan at the table, if identified.
+    pub fan: Option<&'a Fan>,
+}
 
 const TILE_W: f32 = 210.0;
 const TILE_H: f32 = 128.0;
