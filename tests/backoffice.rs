@@ -12,7 +12,7 @@ use encore::domain::pricing::{Discount, DiscountOff, VatMode};
 use encore::service::{OfferEdit, Pos, PosError, RefundRequest, SaleRequest};
 use jiff::SignedDuration;
 use serde_json::Value;
-use support::{TestClock, TestDb, offer_id, remaining, sell, try_sell};
+use support::{TestClock, TestDb, edit_of, offer_id, remaining, sell, try_sell};
 
 /// The demo event's creator PIN (printed in the README).
 const DEMO_PIN: &str = "2468";
@@ -59,22 +59,6 @@ fn item(title: &str, price: &str, vat: &str) -> OfferEdit {
             vat: vat.into(),
             ..OfferRow::default()
         },
-        ..OfferEdit::default()
-    }
-}
-
-/// The editor's form for an existing offer, as it shows it.
-fn edit_of(pos: &Pos, title: &str) -> OfferEdit {
-    let id = offer_id(pos, title);
-    let offer = pos
-        .offers()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.id == id)
-        .unwrap();
-    OfferEdit {
-        id: Some(id),
-        row: OfferRow::of(&offer),
         ..OfferEdit::default()
     }
 }

@@ -27,17 +27,12 @@ fn expected_cash_and_the_count_at_close() {
     );
     let sale = |pos: &mut encore::service::Pos, tender, tendered| {
         let req = SaleRequest {
-            checkout: pos.start_checkout().unwrap(),
-            items: vec![(offer_id(pos, "Signed tour poster"), 1)],
-            tender,
             tendered,
-            parts: Vec::new(),
-            expected_total: None,
-            terminal_ref: None,
-            tip: None,
-            bundles: Vec::new(),
-            priced_at: None,
-            fan: None,
+            ..SaleRequest::new(
+                pos.start_checkout().unwrap(),
+                vec![(offer_id(pos, "Signed tour poster"), 1)],
+                tender,
+            )
         };
         pos.sell(&req).unwrap()
     };

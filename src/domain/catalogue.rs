@@ -244,6 +244,14 @@ pub fn countdown(secs: i64) -> String {
 }
 
 impl Offer {
+    /// Most units one fan may buy: a drop's per-fan limit, if it has one.
+    pub fn per_fan_limit(&self) -> Option<u32> {
+        match self.kind {
+            OfferKind::Drop { per_fan_limit, .. } => per_fan_limit,
+            _ => None,
+        }
+    }
+
     /// Whether and how much of this offer can be sold at `now`.
     pub fn availability(&self, now: Timestamp) -> Availability {
         if self.archived {

@@ -459,7 +459,8 @@ fn name_fits(name: &str) -> bool {
 }
 
 /// Basis points as people write a percentage: `20%`, `12.5%`, `0.01%`.
-fn percent_label(bp: u32) -> String {
+/// A percentage in basis points as people write it: `20%`, `12.5%`, `33.33%`.
+pub fn percent_label(bp: u32) -> String {
     // A VAT rate is a percentage in basis points too; one formatter keeps them alike.
     VatRate(bp).label()
 }

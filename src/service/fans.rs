@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{Pos, PosError, PosResult};
-use crate::domain::catalogue::{Offer, OfferKind};
+use crate::domain::catalogue::Offer;
 use crate::domain::fan::{FanId, MemberCode, fan_id, normalize_contact};
 use crate::domain::lottery::BuyCode;
 use crate::domain::money::Currency;
@@ -229,10 +229,7 @@ pub(super) fn new_member(
 
 /// A drop's per-fan limit holds for one order whoever buys it.
 pub(super) fn check_order_limit(offer: &Offer, qty: u32) -> PosResult<()> {
-    if let OfferKind::Drop {
-        per_fan_limit: Some(limit),
-        ..
-    } = offer.kind
+    if let Some(limit) = offer.per_fan_limit()
         && qty > limit
     {
         return Err(PosError::Invalid(format!(
@@ -250,11 +247,7 @@ pub(super) fn check_fan_limit(
     fan: &FanId,
     qty: u32,
 ) -> PosResult<()> {
-    let OfferKind::Drop {
-        per_fan_limit: Some(limit),
-        ..
-    } = offer.kind
-    else {
+    let Some(limit) = offer.per_fan_limit() else {
         return Ok(());
     };
     let before = fans::units_bought(tx, fan, offer.id)?;

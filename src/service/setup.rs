@@ -562,7 +562,7 @@ fn described(conn: &store::Conn, offer: &Offer) -> PosResult<Value> {
 
 fn share_text(share: &Share) -> String {
     match share {
-        Share::Percent(bp) => VatRate(*bp).label(),
+        Share::Percent(bp) => pricing::percent_label(*bp),
         Share::Fixed(minor) => format!("{minor} minor units per unit"),
     }
 }

@@ -22,15 +22,16 @@ mod setup;
 mod statement;
 pub mod theme;
 mod tiles;
+mod till;
 mod widgets;
+mod windows;
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, RichText};
+use egui::RichText;
 
 use crate::domain::basket::{PriceList, Quote};
 use crate::domain::catalogue::{Bundle, Offer};
-use crate::domain::claim;
 use crate::domain::event::local_time;
 use crate::domain::money::Money;
 use crate::domain::order::OrderSummary;
@@ -451,84 +452,6 @@ impl Kiosk {
             .request_repaint_after(std::time::Duration::from_secs(1));
     }
 
-    /// Keeps this frame's shortcut for a moment; a second typed character in the same frame
-    /// means a scanner burst, and the shortcut is dropped.
-    fn hold_shortcuts(&mut self, commands: Vec<Command>, time: f64) -> Vec<Command> {
-        let mut kept = Vec::new();
-        for command in commands {
-            match command {
-                Command::Shortcut(inner) if self.typed_this_frame <= 1 => {
-                    self.pending_key = Some((*inner, time));
-                }
-                Command::Shortcut(_) => {}
-                other => kept.push(other),
-            }
-        }
-        kept
-    }
-
-    fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
-        let events = ui.input(|i| i.events.clone());
-        let mut scanned = None;
-        self.typed_this_frame = 0;
-        for event in &events {
-            match event {
-                egui::Event::Text(text) => {
-                    self.scanner.text(text, time);
-                    self.typed_this_frame += text.chars().count();
-                    self.typed_at = time;
-                }
-                egui::Event::Key {
-                    key: Key::Enter,
-                    pressed: true,
-                    ..
-                } => {
-                    scanned = self
-                        .scanner
-                        .enter(time)
-                        .filter(|c| claim::looks_like_code(c) || c.starts_with(MEMBER_CARD_PREFIX));
-                }
-                _ => {}
-            }
-        }
-        let Some(code) = scanned else {
-            return Vec::new();
-        };
-        // The scan is ours: no text field may also see its keystrokes or its Enter (which
-        // would submit the code a second time), and what earlier frames typed comes back out.
-        ui.input_mut(|i| {
-            i.events.retain(|e| {
-                !matches!(
-                    e,
-                    egui::Event::Text(_)
-                        | egui::Event::Key {
-                            key: Key::Enter,
-                            ..
-                        }
-                )
-            });
-        });
-        for draft in [
-            &mut self.till.cash,
-            &mut self.till.part,
-            &mut self.till.tip,
-            &mut self.redeem.input,
-            &mut self.redeem.search,
-        ] {
-            let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-            if let Some(kept) = draft
-                .strip_suffix(code.as_str())
-                .or_else(|| draft.strip_suffix(compact.as_str()))
-            {
-                *draft = kept.to_string();
-            }
-        }
-        if code.starts_with(MEMBER_CARD_PREFIX) {
-            return vec![Command::Goto(Screen::Sell), Command::ScannedMember(code)];
-        }
-        vec![Command::Goto(Screen::Redeem), Command::Redeem(code)]
-    }
-
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         egui::Panel::top("top_bar").show(ui, |ui| {
@@ -662,54 +585,6 @@ impl Kiosk {
         });
         commands
     }
-
-    fn board_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let event_name = self.pos.event().name.clone();
-        let lanes = &self.lanes;
-        let closed = second_window(ui, "Encore — now serving", [1280.0, 720.0], |ui| {
-            board::board_ui(ui, &event_name, lanes);
-        });
-        if closed {
-            vec![Command::ToggleBoard]
-        } else {
-            Vec::new()
-        }
-    }
-
-    fn fan_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let event_name = self.pos.event().name.clone();
-        let payment = &self.payment;
-        let closed = second_window(ui, "Encore — for fans", [800.0, 700.0], |ui| {
-            fan::fan_ui(ui, &event_name, payment);
-        });
-        if closed {
-            vec![Command::ToggleFanWindow]
-        } else {
-            Vec::new()
-        }
-    }
-}
-
-/// A fan-facing window (a second viewport, or an embedded window where there is none); true
-/// when its close button was pressed.
-fn second_window(
-    ui: &mut egui::Ui,
-    title: &str,
-    size: [f32; 2],
-    mut draw: impl FnMut(&mut egui::Ui),
-) -> bool {
-    let builder = egui::ViewportBuilder::default()
-        .with_title(title)
-        .with_inner_size(size);
-    let id = egui::ViewportId::from_hash_of(title);
-    ui.ctx().show_viewport_immediate(id, builder, |ui, class| {
-        if class == egui::ViewportClass::EmbeddedWindow {
-            draw(ui);
-        } else {
-            egui::CentralPanel::default().show(ui, |ui| draw(ui));
-        }
-        ui.input(|i| i.viewport().close_requested())
-    })
 }
 
 impl eframe::App for Kiosk {

@@ -10,7 +10,7 @@ use super::widgets;
 use crate::domain::event::{Event, EventSetup, SETUP_CURRENCIES};
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::order::TenderKind;
-use crate::domain::pricing::{Fee, VatMode};
+use crate::domain::pricing::{Fee, VatMode, percent_label};
 use crate::service::Margin;
 use crate::store::events::EventRow;
 
@@ -79,8 +79,7 @@ impl SetupDraft {
                 .map(|f| f.1)
                 .unwrap_or_default();
             self.fee_text[at] = (
-                crate::domain::catalogue::VatRate(fee.percent_bp)
-                    .label()
+                percent_label(fee.percent_bp)
                     .trim_end_matches('%')
                     .to_string(),
                 Money::new(fee.fixed, event.currency).plain(),

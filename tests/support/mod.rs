@@ -143,9 +143,8 @@ pub fn type_into(
     h.run();
 }
 
-/// The creator lifts a demo drop's per-fan limit (the demo allows two posters per fan), for
-/// tests that sell a whole stock in one order.
-pub fn lift_fan_limit(pos: &mut Pos, title: &str) {
+/// The editor's form for an existing offer, as it shows it.
+pub fn edit_of(pos: &Pos, title: &str) -> encore::service::OfferEdit {
     let id = offer_id(pos, title);
     let offer = pos
         .offers()
@@ -153,12 +152,17 @@ pub fn lift_fan_limit(pos: &mut Pos, title: &str) {
         .into_iter()
         .find(|o| o.id == id)
         .unwrap();
-    let mut row = encore::domain::catalogue_file::OfferRow::of(&offer);
-    row.per_fan_limit = None;
-    let edit = encore::service::OfferEdit {
+    encore::service::OfferEdit {
         id: Some(id),
-        row,
+        row: encore::domain::catalogue_file::OfferRow::of(&offer),
         ..Default::default()
-    };
+    }
+}
+
+/// The creator lifts a demo drop's per-fan limit (the demo allows two posters per fan), for
+/// tests that sell a whole stock in one order.
+pub fn lift_fan_limit(pos: &mut Pos, title: &str) {
+    let mut edit = edit_of(pos, title);
+    edit.row.per_fan_limit = None;
     pos.save_offer(&edit, "2468").unwrap();
 }

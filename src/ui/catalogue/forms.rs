@@ -7,7 +7,7 @@ use crate::domain::catalogue::{Bundle, Offer};
 use crate::domain::catalogue_file::{OfferRow, parse_percent};
 use crate::domain::event::{Event, local_input, parse_local};
 use crate::domain::money::parse_amount;
-use crate::domain::pricing::{Discount, DiscountOff, Share};
+use crate::domain::pricing::{Discount, DiscountOff, Share, percent_label};
 use crate::service::OfferEdit;
 
 /// The offer form as typed.
@@ -144,9 +144,7 @@ impl OfferForm {
                 .unwrap_or_default()
         };
         let partner = splits.iter().find_map(|(name, share)| match share {
-            Share::Percent(bp) => {
-                Some((name.clone(), crate::domain::catalogue::VatRate(*bp).label()))
-            }
+            Share::Percent(bp) => Some((name.clone(), percent_label(*bp))),
             Share::Fixed(_) => None,
         });
         OfferForm {
