@@ -68,7 +68,9 @@ fn two_processes_never_oversell_a_drop() {
 #[test]
 fn two_processes_calling_next_never_call_the_same_ticket() {
     let db = TestDb::new();
-    let clock = support::TestClock::new();
+    // The binary below reads the real clock: the sale must be made on the same clock, or
+    // its tickets and claim codes are judged at a time far from when they were issued.
+    let clock = support::TestClock::from_real_now();
     let mut pos = db.demo_pos(&clock);
     support::sell(
         &mut pos,
@@ -106,7 +108,9 @@ fn two_processes_calling_next_never_call_the_same_ticket() {
 #[test]
 fn two_processes_redeeming_the_same_code_at_once_only_one_succeeds() {
     let db = TestDb::new();
-    let clock = support::TestClock::new();
+    // The binary below reads the real clock: the sale must be made on the same clock, or
+    // its tickets and claim codes are judged at a time far from when they were issued.
+    let clock = support::TestClock::from_real_now();
     let mut pos = db.demo_pos(&clock);
     let sold = support::sell(
         &mut pos,

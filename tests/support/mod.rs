@@ -23,6 +23,17 @@ impl TestClock {
     pub fn new() -> TestClock {
         TestClock(Arc::new(AtomicI64::new(T0)))
     }
+    /// A clock that starts at the real now. For tests that make data through the service and then
+    /// run the binary, which reads the real clock: the two must agree on one clock, or a claim code
+    /// sold at `T0` is expired for the binary 48 hours later (and a lottery window or a hold at
+    /// once). Under `faketime` both read the moved clock, so they still agree.
+    pub fn from_real_now() -> TestClock {
+        TestClock(Arc::new(AtomicI64::new(Timestamp::now().as_second())))
+    }
+    /// What the clock says now.
+    pub fn now(&self) -> Timestamp {
+        Timestamp::from_second(self.0.load(Ordering::SeqCst)).unwrap()
+    }
     pub fn advance_secs(&self, secs: i64) {
         self.0.fetch_add(secs, Ordering::SeqCst);
     }
