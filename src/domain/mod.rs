@@ -7,6 +7,7 @@ pub mod claim;
 pub mod drawer;
 pub mod event;
 pub mod fan;
+pub mod field;
 pub mod lottery;
 pub mod money;
 pub mod order;
