@@ -102,7 +102,7 @@ pub fn run(pos: &mut Pos, action: &CatalogueAction) -> anyhow::Result<Outcome> {
             };
             let rows = match rows {
                 Ok(r) => r,
-                Err(e) => return Ok(refused(e)),
+                Err(e) => return Ok(refused(e.to_string())),
             };
             let report = pos.import_catalogue(rows, *dry_run, *skip_bad)?;
             let mut lines: Vec<String> = report

@@ -99,7 +99,8 @@ pub fn run(pos: &mut Pos, args: &LotteryArgs) -> anyhow::Result<Outcome> {
         LotteryAction::Enter { offer, contact } => enter(pos, *offer, contact),
         LotteryAction::Draw { offer, pin, seed } => draw(pos, *offer, pin, *seed),
         LotteryAction::End { offer, pin } => pos
-            .end_lottery(*offer, pin)
+            .unlock(pin)
+            .and_then(|grant| pos.end_lottery(*offer, &grant))
             .map(|title| {
                 Outcome::Done(
                     json!({ "offer": offer, "ended": true }),
@@ -115,8 +116,10 @@ pub fn run(pos: &mut Pos, args: &LotteryArgs) -> anyhow::Result<Outcome> {
 
 fn set(pos: &mut Pos, offer: i64, until: &str, window: u32, pin: &str) -> Result<Outcome, String> {
     let tz = pos.event().time_zone.clone();
-    let enter_until = parse_local("--enter-until", until, &tz, pos.now())?;
-    pos.set_lottery(offer, enter_until, window, pin)
+    let enter_until =
+        parse_local("--enter-until", until, &tz, pos.now()).map_err(|e| e.to_string())?;
+    pos.unlock(pin)
+        .and_then(|grant| pos.set_lottery(offer, enter_until, window, &grant))
         .map_err(|e| e.to_string())?;
     let title = find(pos, offer).map(|l| l.title).unwrap_or_default();
     let text = format!(
@@ -156,7 +159,8 @@ fn enter(pos: &mut Pos, offer: i64, contact: &str) -> Result<Outcome, String> {
 
 fn draw(pos: &mut Pos, offer: i64, pin: &str, seed: Option<Seed>) -> Result<Outcome, String> {
     let d = pos
-        .draw_lottery(offer, seed, pin)
+        .unlock(pin)
+        .and_then(|grant| pos.draw_lottery(offer, seed, &grant))
         .map_err(|e| e.to_string())?;
     let mut text = format!(
         "drawn with seed {} ({} entries): {} fans can buy now",

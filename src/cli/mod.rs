@@ -382,7 +382,10 @@ fn sell(pos: &mut Pos, input: &SellInput<'_>) -> anyhow::Result<Outcome> {
     });
     let (tip, tendered, parts) = match parsed {
         Ok(p) => p,
-        Err(reason) => return Ok(Outcome::Refused(json!({ "error": reason }), reason)),
+        Err(reason) => {
+            let reason = reason.to_string();
+            return Ok(Outcome::Refused(json!({ "error": reason }), reason));
+        }
     };
     let checkout = pos.start_checkout()?;
     let req = SaleRequest {
@@ -436,7 +439,10 @@ fn receipt(pos: &Pos, number: &str, output: &PathBuf) -> anyhow::Result<Outcome>
     } else {
         match number.parse::<ReceiptNo>() {
             Ok(n) => pos.receipt(&n),
-            Err(reason) => return Ok(Outcome::Refused(json!({ "error": reason }), reason)),
+            Err(reason) => {
+                let reason = reason.to_string();
+                return Ok(Outcome::Refused(json!({ "error": reason }), reason));
+            }
         }
     };
     let r = match found {

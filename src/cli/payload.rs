@@ -297,7 +297,7 @@ pub fn run(args: &PayloadArgs) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Err(reason) => refuse(Refusal(1, reason)),
+            Err(reason) => refuse(Refusal(1, reason.to_string())),
         };
     }
     let Some(scheme) = args.scheme else {

@@ -199,7 +199,11 @@ pub fn run(pos: &mut Pos, action: &QueueAction) -> anyhow::Result<Outcome> {
                 rules.grace_secs = grace.unwrap_or(rules.grace_secs);
                 rules.requeue_places = requeue.unwrap_or(rules.requeue_places);
                 hours = code_hours.unwrap_or(hours);
-                if let Err(e) = pos.set_queue_rules(rules, hours, pin.as_deref().unwrap_or("")) {
+                let pin = pin.as_deref().unwrap_or("");
+                let saved = pos
+                    .unlock(pin)
+                    .and_then(|grant| pos.set_queue_rules(rules, hours, &grant));
+                if let Err(e) = saved {
                     return Ok(refused(e.to_string()));
                 }
             }

@@ -40,7 +40,7 @@ fn refused(reason: String) -> Outcome {
 pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: &str) -> Outcome {
     let receipt = match number.parse::<ReceiptNo>() {
         Ok(n) => n,
-        Err(reason) => return refused(reason),
+        Err(reason) => return refused(reason.to_string()),
     };
     let mut wanted = Vec::new();
     for line in lines {
@@ -56,9 +56,8 @@ pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: 
         receipt,
         lines: (!wanted.is_empty()).then_some(wanted),
         reason: reason.to_string(),
-        pin: pin.to_string(),
     };
-    match pos.refund(&req) {
+    match pos.unlock(pin).and_then(|grant| pos.refund(&req, &grant)) {
         Ok(r) => {
             let back: Vec<_> = r
                 .back
@@ -97,7 +96,11 @@ pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
         RoleArg::Creator => Role::Creator,
         RoleArg::Helper => Role::Helper,
     };
-    match pos.set_pin(role, pin, creator_pin.as_deref()) {
+    let grant = match creator_pin.as_deref().map(|p| pos.unlock(p)).transpose() {
+        Ok(grant) => grant,
+        Err(e) => return refused(e.to_string()),
+    };
+    match pos.set_pin(role, pin, grant.as_ref()) {
         Ok(()) => Outcome::Done(json!({}), "PIN set".into()),
         Err(e) => refused(e.to_string()),
     }
@@ -137,9 +140,12 @@ pub fn payment(pos: &mut Pos, action: &PaymentAction) -> Outcome {
         PaymentAction::Set { fields, pin } => {
             let profile = match super::payload::profile_from_flags(fields) {
                 Ok(p) => p,
-                Err(reason) => return refused(reason),
+                Err(reason) => return refused(reason.to_string()),
             };
-            match pos.set_payment_profile(profile, pin) {
+            match pos
+                .unlock(pin)
+                .and_then(|grant| pos.set_payment_profile(profile, &grant))
+            {
                 Ok(()) => Outcome::Done(
                     json!({ "payment": pos.event().payment }),
                     "payment profile saved".into(),
