@@ -7,12 +7,14 @@ mod claims;
 mod demo;
 mod drawer;
 mod fans;
+mod fees;
 mod issue;
 mod lottery;
 mod queue;
 mod refund;
 mod sell;
 mod setup;
+mod till;
 
 use std::sync::Arc;
 
@@ -28,6 +30,11 @@ pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDO
 pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};
 pub use setup::{Catalogue, Margin, OfferEdit};
+pub use till::{StartedPayment, TillExtras, sale_request};
+/// An event with its sales, as the event list shows it.
+pub use crate::store::events::EventRow;
+/// A member with their credit and orders.
+pub use crate::store::fans::Member;
 
 use crate::domain::catalogue::Offer;
 use crate::domain::claim::ClaimError;
