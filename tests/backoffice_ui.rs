@@ -31,7 +31,7 @@ fn unlock(h: &mut H, pin: &str) {
 }
 
 fn paid_total(h: &H) -> String {
-    match &h.state().payment {
+    match &h.state().payment() {
         Payment::Paid { receipt, .. } => receipt.total.to_string(),
         other => panic!("not paid: {other:?}"),
     }
@@ -87,7 +87,7 @@ fn the_creator_adds_and_reprices_an_offer_while_helpers_only_read() {
     h.run();
     pay_by_card(&mut h);
     assert_eq!(paid_total(&h), "€8.00");
-    let first = match &h.state().payment {
+    let first = match &h.state().payment() {
         Payment::Paid { receipt, .. } => receipt.number.clone(),
         _ => unreachable!(),
     };
@@ -156,7 +156,7 @@ fn a_fan_pack_and_a_happy_hour_postcard_sell_with_the_saving_shown() {
     assert!(h.query_by_label("€26.40").is_some(), "total in the basket");
     pay_by_card(&mut h); // taps 2 and 3
     assert_eq!(paid_total(&h), "€26.40");
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         unreachable!()
     };
     let notes: Vec<&str> = receipt.lines.iter().map(|l| l.note.as_str()).collect();
@@ -185,7 +185,7 @@ fn a_suggestion_in_the_basket_adds_the_postcard_in_one_tap() {
     h.run();
     h.get_by_label_contains("+ ✉ Signed postcard").click();
     h.run();
-    assert_eq!(h.state().cart.items().len(), 2);
+    assert_eq!(h.state().cart().items().len(), 2);
     assert!(
         h.query_by_label_contains("+ ✉ Signed postcard").is_none(),
         "a suggestion already in the basket is not offered again"
@@ -243,7 +243,7 @@ fn a_new_creator_sets_up_their_own_event_and_sells_with_tax_on_top() {
     assert!(h.query_by_label("$21.65").is_some());
     pay_by_card(&mut h); // taps 2 and 3
     assert_eq!(paid_total(&h), "$21.65");
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         unreachable!()
     };
     assert_eq!(receipt.number.to_string(), "K1-000001");

@@ -21,6 +21,10 @@ use std::sync::Arc;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
 
+/// An event with its sales, as the event list shows it.
+pub use crate::store::events::EventRow;
+/// A member with their credit and orders.
+pub use crate::store::fans::Member;
 pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest};
 pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
@@ -31,10 +35,6 @@ pub use queue::LaneView;
 pub use refund::{RefundRequest, Role};
 pub use setup::{Catalogue, Margin, OfferEdit};
 pub use till::{StartedPayment, TillExtras, sale_request};
-/// An event with its sales, as the event list shows it.
-pub use crate::store::events::EventRow;
-/// A member with their credit and orders.
-pub use crate::store::fans::Member;
 
 use crate::domain::catalogue::Offer;
 use crate::domain::claim::ClaimError;

@@ -73,11 +73,7 @@ impl Pos {
 }
 
 /// The sale request for a started payment of `cart`, with what the till added.
-pub fn sale_request(
-    started: &StartedPayment,
-    cart: &Cart,
-    extras: TillExtras,
-) -> SaleRequest {
+pub fn sale_request(started: &StartedPayment, cart: &Cart, extras: TillExtras) -> SaleRequest {
     SaleRequest {
         checkout: started.checkout.clone(),
         items: cart.items(),

@@ -1,4 +1,5 @@
-//! Shared widgets: QR codes painted as rectangles, big buttons, status banners.
+//! Shared widgets: QR codes painted as rectangles, big buttons, labelled fields, rows of
+//! choices, status banners.
 
 use egui::{Color32, Rect, RichText, Sense, Vec2, vec2};
 
@@ -36,6 +37,55 @@ pub fn wide_button(ui: &mut egui::Ui, text: impl Into<RichText>, enabled: bool) 
 pub fn button(ui: &mut egui::Ui, text: impl Into<RichText>, width: f32) -> bool {
     ui.add(egui::Button::new(text.into()).min_size(vec2(width, TOUCH)))
         .clicked()
+}
+
+/// A one-line text field after its label, one touch target high. The label takes `label_w`
+/// points (0 = as wide as its text) so the fields of a form line up; it names the field for
+/// screen readers and tests.
+pub fn field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    (label_w, width): (f32, f32),
+    hint: &str,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = if label_w > 0.0 {
+            ui.add_sized([label_w, TOUCH], egui::Label::new(label))
+        } else {
+            ui.label(label)
+        };
+        ui.add_sized(
+            [width, TOUCH],
+            egui::TextEdit::singleline(value).hint_text(hint),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}
+
+/// A row of choices (after an optional label `label_w` wide), the current one lit, each at
+/// least `min_w` × one touch target; returns the choice tapped this frame. Lay the row out
+/// (horizontal or wrapped) around it.
+pub fn choices<T: PartialEq, L: Into<egui::WidgetText>>(
+    ui: &mut egui::Ui,
+    label: Option<(&str, f32)>,
+    current: &T,
+    options: impl IntoIterator<Item = (T, L)>,
+    min_w: f32,
+) -> Option<T> {
+    if let Some((text, width)) = label {
+        ui.add_sized([width, TOUCH], egui::Label::new(text));
+    }
+    let mut tapped = None;
+    for (option, text) in options {
+        let button =
+            egui::Button::selectable(*current == option, text).min_size(vec2(min_w, TOUCH));
+        if ui.add(button).clicked() {
+            tapped = Some(option);
+        }
+    }
+    tapped
 }
 
 /// How a banner looks.

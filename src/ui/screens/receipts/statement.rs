@@ -5,13 +5,14 @@ use std::path::Path;
 
 use egui::RichText;
 
-use super::Command;
-use super::theme;
-use super::widgets;
+use super::ReceiptsOp;
 use crate::domain::money::Currency;
 use crate::domain::reconcile::{
     CsvColumns, Outcome, Reconciliation, StatementError, parse_camt053, parse_csv,
 };
+use crate::ui::Command;
+use crate::ui::theme;
+use crate::ui::widgets;
 
 /// The statement form and its last result.
 #[derive(Debug, Clone)]
@@ -91,7 +92,7 @@ pub fn statement_ui(ui: &mut egui::Ui, draft: &mut StatementDraft) -> Vec<Comman
                     .add_enabled(ready, egui::Button::new("Match").min_size(egui::vec2(100.0, theme::TOUCH)))
                     .clicked()
                 {
-                    commands.push(Command::MatchStatement);
+                    commands.push(Command::Receipts(ReceiptsOp::MatchStatement));
                 }
             });
             ui.horizontal_wrapped(|ui| {

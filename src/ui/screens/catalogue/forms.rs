@@ -3,12 +3,44 @@
 
 use jiff::Timestamp;
 
-use crate::domain::catalogue::{Bundle, Offer};
+use crate::domain::catalogue::{Bundle, Offer, OfferKind};
 use crate::domain::catalogue_file::{OfferRow, parse_percent};
 use crate::domain::event::{Event, local_input, parse_local};
 use crate::domain::money::parse_amount;
 use crate::domain::pricing::{Discount, DiscountOff, Share, percent_label};
 use crate::service::OfferEdit;
+
+/// Which kind of offer a form is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Kind {
+    /// A timed experience.
+    Gig,
+    /// Limited stock with go-live and close times.
+    Drop,
+    /// Plain merch.
+    #[default]
+    Item,
+}
+
+impl Kind {
+    /// The kind of `offer`.
+    pub fn of(kind: &OfferKind) -> Kind {
+        match kind {
+            OfferKind::Gig { .. } => Kind::Gig,
+            OfferKind::Drop { .. } => Kind::Drop,
+            OfferKind::Item => Kind::Item,
+        }
+    }
+
+    /// gig, drop or item.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Gig => "gig",
+            Kind::Drop => "drop",
+            Kind::Item => "item",
+        }
+    }
+}
 
 /// The offer form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,8 +49,8 @@ pub struct OfferForm {
     pub id: Option<i64>,
     /// A new variant of this gig.
     pub variant_of: Option<i64>,
-    /// gig, drop or item.
-    pub kind: String,
+    /// Gig, drop or item.
+    pub kind: Kind,
     /// Title.
     pub title: String,
     /// Price as typed.
@@ -103,26 +135,26 @@ fn int<T: std::str::FromStr>(field: &str, text: &str, rule: &str) -> Result<Opti
 
 impl OfferForm {
     /// A form for a new offer of `kind`, with the event's first rate and sensible gig defaults.
-    pub fn new(kind: &'static str, event: &Event, now: Timestamp) -> OfferForm {
+    pub fn new(kind: Kind, event: &Event, now: Timestamp) -> OfferForm {
         let vat = event
             .vat_rates
             .last()
             .map(|r| r.label().trim_end_matches('%').to_string())
             .unwrap_or_else(|| "0".into());
         let mut form = OfferForm {
-            kind: kind.into(),
+            kind,
             vat,
             ..OfferForm::default()
         };
         match kind {
-            "gig" => {
+            Kind::Gig => {
                 (form.duration, form.capacity, form.lane) = ("15".into(), "20".into(), "A".into())
             }
-            "drop" => {
+            Kind::Drop => {
                 form.stock = "10".into();
                 form.go_live = local_input(now, &event.time_zone);
             }
-            _ => {}
+            Kind::Item => {}
         }
         form
     }
@@ -150,7 +182,7 @@ impl OfferForm {
         OfferForm {
             id: Some(offer.id),
             variant_of: offer.variant_of,
-            kind: row.kind.clone(),
+            kind: Kind::of(&offer.kind),
             title: row.title.clone(),
             price: row.price.clone(),
             vat: row.vat.clone(),
@@ -181,11 +213,12 @@ impl OfferForm {
                 t => Ok(Some(parse_local(field, t, tz, now)?.to_string())),
             }
         };
-        let gig = self.kind == "gig";
-        let drop = self.kind == "drop";
+        let gig = self.kind == Kind::Gig;
+        let drop = self.kind == Kind::Drop;
+        let item = self.kind == Kind::Item;
         let row = OfferRow {
             title: self.title.clone(),
-            kind: self.kind.clone(),
+            kind: self.kind.name().to_string(),
             price: self.price.clone(),
             vat: self.vat.clone(),
             duration_mins: if gig {
@@ -219,11 +252,11 @@ impl OfferForm {
                 None
             },
             lane: gig.then(|| self.lane.clone()),
-            priority_addon: self.priority && self.kind == "item",
+            priority_addon: self.priority && item,
             emoji: self.emoji.clone(),
             colour: self.colour.map(|c| format!("#{c:06X}")).unwrap_or_default(),
             cost: self.cost.clone(),
-            pass_credit: if self.kind == "item" {
+            pass_credit: if item {
                 self.pass_credit.clone()
             } else {
                 String::new()
