@@ -250,3 +250,74 @@ fn a_new_creator_sets_up_their_own_event_and_sells_with_tax_on_top() {
     assert_eq!(receipt.tickets[0].label, "A-001");
     assert_eq!(receipt.footer, "Thanks for coming out!");
 }
+
+#[test]
+fn unlocked_editing_ends_after_five_idle_minutes() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    goto(&mut h, "Catalogue");
+    unlock(&mut h, "2468");
+    assert!(h.query_by_label("Edit Signed postcard").is_some());
+    // Four idle minutes: still unlocked.
+    let start = h.ctx.input(|i| i.time);
+    h.input_mut().time = Some(start + 240.0);
+    h.run();
+    assert!(h.query_by_label("Edit Signed postcard").is_some());
+    // A fifth and a bit: locked, and the screen says why.
+    h.input_mut().time = Some(start + 301.0);
+    h.run();
+    assert!(h.query_by_label("Edit Signed postcard").is_none());
+    assert_eq!(
+        h.state().notice(),
+        Some("Catalogue locked again after five minutes without a tap")
+    );
+}
+
+#[test]
+fn another_event_opening_gives_every_screen_a_fresh_start() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    support::sell(
+        &mut pos,
+        &[("Signed tour poster", 1)],
+        encore::domain::order::TenderKind::Card,
+    );
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    goto(&mut h, "Receipts");
+    h.get_by_label("Refund K1-000001").click();
+    h.run();
+    assert!(
+        h.query_by_label("Keep the sale").is_some(),
+        "a refund draft is open"
+    );
+    goto(&mut h, "Sell");
+    h.get_by_label_contains("Signed tour poster").click();
+    h.run();
+    assert_eq!(h.state().cart().items().len(), 1);
+
+    // Another station opens a new event.
+    let mut other = db.pos_at("K2", &clock);
+    let setup = encore::domain::event::EventSetup {
+        name: "Second night".into(),
+        venue: "Dock 4, Hamburg".into(),
+        time_zone: "Europe/Berlin".into(),
+        currency: "EUR".into(),
+        vat_mode: VatMode::Inclusive,
+        vat_rates: "19".into(),
+        ..Default::default()
+    };
+    other.create_event(&setup, "1357", "2468").unwrap();
+    wait(&mut h, 1.1);
+    assert_eq!(
+        h.state().notice(),
+        Some("Another station opened Second night")
+    );
+    assert!(h.state().cart().is_empty(), "the basket is gone");
+    goto(&mut h, "Receipts");
+    assert!(
+        h.query_by_label("Keep the sale").is_none(),
+        "the refund draft of the old event is gone"
+    );
+}

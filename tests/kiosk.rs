@@ -607,3 +607,41 @@ fn a_scan_on_the_queue_screen_does_not_fire_the_shortcut_keys_in_the_code() {
         "no ticket was called or served by the letters of the code"
     );
 }
+
+#[test]
+fn a_photo_too_big_to_be_a_photo_is_refused_naming_it() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    h.get_by_label("Redeem").click();
+    h.run();
+    let huge = db.dir.path().join("huge.png");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(21 * 1024 * 1024)
+        .unwrap();
+    type_into(
+        &mut h,
+        "Photo or screenshot (PNG/JPEG)",
+        huge.to_str().unwrap(),
+    );
+    h.get_by_label("Read image").click();
+    support::run_jobs(&mut h);
+    let text = format!("Photo: {} is 21 MB; the most read is 20 MB", huge.display());
+    assert!(h.query_by_label(&text).is_some(), "no {text}");
+
+    let wide = db.dir.path().join("wide.png");
+    image::GrayImage::new(8001, 2).save(&wide).unwrap();
+    type_into(
+        &mut h,
+        "Photo or screenshot (PNG/JPEG)",
+        wide.to_str().unwrap(),
+    );
+    h.get_by_label("Read image").click();
+    support::run_jobs(&mut h);
+    let text = format!(
+        "Photo: {} is 8001×2 pixels; the most read is 8000×8000",
+        wide.display()
+    );
+    assert!(h.query_by_label(&text).is_some(), "no {text}");
+}

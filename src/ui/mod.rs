@@ -122,6 +122,8 @@ impl Kiosk {
         }
         if changed {
             self.refresh();
+            // What the commands changed shows at once, not at the next tick.
+            ui.ctx().request_repaint();
         }
         // Countdowns and the clock tick once a second; a job's result is looked for sooner.
         let after = if self.busy() { 0.05 } else { 1.0 };
