@@ -88,6 +88,17 @@ pub fn choices<T: PartialEq, L: Into<egui::WidgetText>>(
     tapped
 }
 
+/// Takes a scanned `code` back out of the end of a field it was typed into.
+pub fn forget_typed(field: &mut String, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(kept) = field
+        .strip_suffix(code)
+        .or_else(|| field.strip_suffix(compact.as_str()))
+    {
+        *field = kept.to_string();
+    }
+}
+
 /// How a banner looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {

@@ -9,9 +9,8 @@ use crate::domain::claim;
 use crate::service::{LogLine, Pos, PosError, PosResult, Redeemed, UNDO_SECS};
 use crate::ui::Command;
 use crate::ui::ctx::{Fx, ScreenCtx};
-use crate::ui::scanner::forget_typed;
 use crate::ui::theme::{self, TOUCH};
-use crate::ui::widgets::{self, Tone};
+use crate::ui::widgets::{self, Tone, forget_typed};
 
 /// The largest photo file read (a phone photo is a few MB).
 const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;

@@ -14,7 +14,7 @@ use crate::domain::order::{Cart, Receipt, TenderKind};
 use crate::domain::qr::QrMatrix;
 use crate::service::{Checkout, Fan, Pos, PosResult};
 use crate::ui::ctx::{Fx, Shared};
-use crate::ui::scanner::forget_typed;
+use crate::ui::widgets::forget_typed;
 
 /// Taps on a confirm button this soon after the payment started are taken as a double tap.
 const CONFIRM_GUARD_SECS: f64 = 0.8;
