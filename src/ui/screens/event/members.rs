@@ -81,18 +81,15 @@ pub fn members_ui(ui: &mut egui::Ui, draft: &mut MembersDraft) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.label(RichText::new("Members").strong());
     ui.horizontal(|ui| {
-        let n = ui.label("Member name");
-        ui.add_sized(
-            [200.0, TOUCH],
-            egui::TextEdit::singleline(&mut draft.name).hint_text("Ana or @ana"),
-        )
-        .labelled_by(n.id);
-        let c = ui.label("Contact");
-        ui.add_sized(
-            [220.0, TOUCH],
-            egui::TextEdit::singleline(&mut draft.contact).hint_text("optional: phone, e-mail"),
-        )
-        .labelled_by(c.id);
+        widgets::field(
+            ui,
+            "Member name",
+            &mut draft.name,
+            (0.0, 200.0),
+            "Ana or @ana",
+        );
+        let hint = "optional: phone, e-mail";
+        widgets::field(ui, "Contact", &mut draft.contact, (0.0, 220.0), hint);
         if widgets::button(ui, "Add member", 150.0) {
             commands.push(Command::Event(EventOp::Members(MembersOp::Add)));
         }
