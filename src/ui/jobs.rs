@@ -47,3 +47,26 @@ impl Jobs {
         self.running.first().map(String::as_str)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_comes_back_as_its_command_and_ends_busy() {
+        let mut jobs = Jobs::new();
+        assert_eq!(jobs.busy(), None);
+        jobs.spawn("Waiting", || Command::ToggleBoard);
+        assert_eq!(jobs.busy(), Some("Waiting"));
+        let mut done = Vec::new();
+        for _ in 0..1000 {
+            done.extend(jobs.poll());
+            if !done.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert!(matches!(done.as_slice(), [Command::ToggleBoard]));
+        assert_eq!(jobs.busy(), None);
+    }
+}

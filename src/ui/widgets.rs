@@ -149,3 +149,21 @@ pub fn emoji<'a>(ui: &egui::Ui, emoji: &'a str) -> &'a str {
         ""
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::forget_typed;
+
+    #[test]
+    fn a_scanned_code_comes_back_out_of_the_field_it_was_typed_into() {
+        let mut field = "12.500K4M 7QX2".to_string();
+        forget_typed(&mut field, "0K4M 7QX2");
+        assert_eq!(field, "12.50");
+        let mut grouped = "0K4M7QX2".to_string();
+        forget_typed(&mut grouped, "0K4M 7QX2");
+        assert_eq!(grouped, "", "typed without the spaces the scanner sent");
+        let mut other = "kept".to_string();
+        forget_typed(&mut other, "0K4M");
+        assert_eq!(other, "kept");
+    }
+}

@@ -1,6 +1,8 @@
 //! Applying the catalogue editor's ops through the service (each needs editing unlocked).
 
-use super::{BundleForm, CatalogueOp, CatalogueScreen, DiscountForm, Form, OfferForm, Unlocked};
+use super::{
+    BundleForm, CatalogueOp, CatalogueScreen, CreatorGrant, DiscountForm, Form, OfferForm, Unlocked,
+};
 use crate::service::{Pos, PosError, PosResult, Role};
 use crate::ui::Command;
 use crate::ui::ctx::Fx;
@@ -8,7 +10,7 @@ use crate::ui::ctx::Fx;
 impl CatalogueScreen {
     /// What creator operations take while editing is unlocked (its last use is now), or a
     /// refusal asking to unlock.
-    fn grant(&mut self, fx: &Fx<'_>) -> PosResult<String> {
+    fn grant(&mut self, fx: &Fx<'_>) -> PosResult<CreatorGrant> {
         let unlocked = self.unlocked.as_mut().ok_or_else(|| {
             PosError::Pin("unlock the catalogue with the creator PIN first".into())
         })?;

@@ -74,12 +74,15 @@ pub enum Form {
     Discount(DiscountForm),
 }
 
+/// What creator operations take once the PIN was checked. Until the service hands out grants
+/// it is the checked PIN itself, kept only while editing is unlocked.
+type CreatorGrant = String;
+
 /// Editing unlocked by the creator: what the service checked, and when it was last used.
 #[derive(Debug, Clone)]
 struct Unlocked {
-    /// The checked creator PIN: what creator operations take until the service hands out
-    /// grants. It lives only while editing is unlocked.
-    grant: String,
+    /// The grant creator operations take.
+    grant: CreatorGrant,
     /// Frame time of the last tap or key on the unlocked screen.
     used_at: f64,
 }
