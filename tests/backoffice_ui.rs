@@ -321,3 +321,27 @@ fn another_event_opening_gives_every_screen_a_fresh_start() {
         "the refund draft of the old event is gone"
     );
 }
+
+#[test]
+fn an_offer_opened_in_the_editor_saves_back_unchanged() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    let before = h.state().pos().offers().unwrap();
+    goto(&mut h, "Catalogue");
+    unlock(&mut h, "2468");
+    for title in [
+        "60-second shoutout",
+        "Vinyl test pressing",
+        "Fan club pass (€10 credit)",
+    ] {
+        h.get_by_label(&format!("Edit {title}")).scroll_to_me();
+        h.run();
+        h.get_by_label(&format!("Edit {title}")).click();
+        h.run();
+        h.get_by_label("Save offer").click();
+        h.run();
+        assert_eq!(h.state().notice(), Some(format!("Saved {title}").as_str()));
+    }
+    assert_eq!(h.state().pos().offers().unwrap(), before);
+}

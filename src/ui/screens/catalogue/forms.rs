@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use crate::domain::catalogue::{Bundle, Offer, OfferKind};
 use crate::domain::catalogue_file::{OfferRow, parse_percent};
 use crate::domain::event::{Event, local_input, parse_local};
-use crate::domain::money::parse_amount;
+use crate::domain::money::{Money, parse_amount};
 use crate::domain::pricing::{Discount, DiscountOff, Share, percent_label};
 use crate::service::OfferEdit;
 
@@ -159,49 +159,65 @@ impl OfferForm {
         form
     }
 
-    /// The form showing an offer.
+    /// The form showing an offer, read from the typed offer.
     pub fn of(
         offer: &Offer,
         event: &Event,
         cross_sells: Vec<i64>,
         splits: &[(String, Share)],
     ) -> OfferForm {
-        let row = OfferRow::of(offer);
         let tz = &event.time_zone;
-        let text = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
-        let local = |t: &Option<String>| {
-            t.as_deref()
-                .and_then(|t| t.parse::<Timestamp>().ok())
-                .map(|t| local_input(t, tz))
-                .unwrap_or_default()
+        let money = |minor: i64| {
+            if minor > 0 {
+                Money::new(minor, offer.price.currency).plain()
+            } else {
+                String::new()
+            }
         };
         let partner = splits.iter().find_map(|(name, share)| match share {
             Share::Percent(bp) => Some((name.clone(), percent_label(*bp))),
             Share::Fixed(_) => None,
         });
-        OfferForm {
+        let mut form = OfferForm {
             id: Some(offer.id),
             variant_of: offer.variant_of,
             kind: Kind::of(&offer.kind),
-            title: row.title.clone(),
-            price: row.price.clone(),
-            vat: row.vat.clone(),
-            duration: text(row.duration_mins),
-            capacity: text(row.capacity),
-            lane: row.lane.clone().unwrap_or_default(),
-            stock: text(row.stock),
-            go_live: local(&row.go_live),
-            close: local(&row.close),
-            limit: text(row.per_fan_limit),
-            priority: row.priority_addon,
-            emoji: row.emoji.clone(),
+            title: offer.title.clone(),
+            price: offer.price.plain(),
+            vat: offer.vat.label().trim_end_matches('%').to_string(),
+            lane: offer.lane.map(String::from).unwrap_or_default(),
+            priority: offer.grants_priority,
+            emoji: offer.look.emoji.clone(),
             colour: offer.look.colour,
-            cost: row.cost.clone(),
-            pass_credit: row.pass_credit.clone(),
+            cost: money(offer.cost),
+            pass_credit: money(offer.pass_credit),
             cross_sells,
             partner: partner.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
             partner_percent: partner.map(|p| p.1).unwrap_or_default(),
+            ..OfferForm::default()
+        };
+        match &offer.kind {
+            OfferKind::Gig {
+                duration_mins,
+                capacity,
+            } => {
+                form.duration = duration_mins.to_string();
+                form.capacity = capacity.to_string();
+            }
+            OfferKind::Drop {
+                stock,
+                go_live,
+                close,
+                per_fan_limit,
+            } => {
+                form.stock = stock.to_string();
+                form.go_live = local_input(*go_live, tz);
+                form.close = close.map(|c| local_input(c, tz)).unwrap_or_default();
+                form.limit = per_fan_limit.map(|l| l.to_string()).unwrap_or_default();
+            }
+            OfferKind::Item => {}
         }
+        form
     }
 
     /// What the service saves, or the first field that breaks its rule.
