@@ -11,7 +11,7 @@ use super::widgets::Tone;
 use crate::domain::catalogue::{Bundle, Offer};
 use crate::domain::event::Event;
 use crate::domain::pricing::Discount;
-use crate::service::{Catalogue, LaneView, Pos};
+use crate::service::{Catalogue, LaneView};
 
 /// The catalogue and the queue as last read (other stations sell and call too).
 #[derive(Debug, Default)]
@@ -38,23 +38,19 @@ impl Shared {
     }
 }
 
-/// What every view reads; nothing in it can be changed from a view.
+/// What every view reads; nothing in it can be changed from a view, and a view never reaches
+/// the service through it.
 pub struct ScreenCtx<'a> {
-    /// The service, for the open event and the station.
-    pub pos: &'a Pos,
+    /// The open event.
+    pub event: &'a Event,
+    /// This station's code.
+    pub station: &'a str,
     /// The catalogue and lanes.
     pub shared: &'a Shared,
     /// The instant the frame shows.
     pub now: Timestamp,
     /// The frame's time (seconds since start), for guards and idle timers.
     pub frame_time: f64,
-}
-
-impl ScreenCtx<'_> {
-    /// The open event.
-    pub fn event(&self) -> &Event {
-        self.pos.event()
-    }
 }
 
 /// What applying an op may touch besides its screen and the service.

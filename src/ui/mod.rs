@@ -180,7 +180,8 @@ impl Kiosk {
     fn screen_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         let ctx = ScreenCtx {
-            pos: &self.pos,
+            event: self.pos.event(),
+            station: self.pos.station(),
             shared: &self.shared,
             now: self.pos.now(),
             frame_time: self.frame_time,

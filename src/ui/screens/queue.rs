@@ -47,7 +47,7 @@ impl Default for QueueScreen {
 impl QueueScreen {
     /// Draws the lanes.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
-        let grace_secs = ctx.event().queue.grace_secs;
+        let grace_secs = ctx.event.queue.grace_secs;
         let selected = (self.lane, self.last_move.as_ref());
         queue_ui(ui, &ctx.shared.lanes, selected, ctx.now, grace_secs)
     }

@@ -120,7 +120,7 @@ impl CatalogueScreen {
             offers: &ctx.shared.offers,
             bundles: &ctx.shared.bundles,
             discounts: &ctx.shared.discounts,
-            event: ctx.event(),
+            event: ctx.event,
             now: ctx.now,
         };
         let mut commands = Vec::new();

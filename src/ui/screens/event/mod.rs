@@ -46,7 +46,7 @@ impl EventScreen {
 
     /// Draws the sections one under the other.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
-        let event = ctx.event();
+        let event = ctx.event;
         egui::ScrollArea::vertical()
             .id_salt("event_scroll")
             .show(ui, |ui| {

@@ -55,7 +55,7 @@ impl ReceiptsScreen {
             Some(draft) => refund::refund_ui(ui, draft),
             None => {
                 let mut commands = statement::statement_ui(ui, &mut self.statement);
-                let tz = &ctx.event().time_zone;
+                let tz = &ctx.event.time_zone;
                 let exported = self.exported.as_deref();
                 commands.extend(orders::orders_ui(ui, &self.recent, tz, exported));
                 commands

@@ -8,7 +8,10 @@ mod tiles;
 mod till;
 mod view;
 
+use jiff::Timestamp;
+
 use crate::domain::basket::{PriceList, Quote};
+use crate::domain::event::Event;
 use crate::domain::money::Money;
 use crate::domain::order::{Cart, Receipt, TenderKind};
 use crate::domain::qr::QrMatrix;
@@ -217,8 +220,7 @@ impl SellScreen {
 }
 
 /// The basket priced as the sale will price it (same function, same data).
-fn quote(cart: &Cart, shared: &Shared, pos: &Pos) -> Result<Quote, String> {
-    let event = pos.event();
+fn quote(cart: &Cart, shared: &Shared, event: &Event, now: Timestamp) -> Result<Quote, String> {
     let list = PriceList {
         offers: &shared.offers,
         bundles: &shared.bundles,
@@ -226,6 +228,5 @@ fn quote(cart: &Cart, shared: &Shared, pos: &Pos) -> Result<Quote, String> {
         mode: event.vat_mode,
         currency: event.currency,
     };
-    crate::domain::basket::quote(list, &cart.items(), &cart.bundles, pos.now())
-        .map_err(|e| e.to_string())
+    crate::domain::basket::quote(list, &cart.items(), &cart.bundles, now).map_err(|e| e.to_string())
 }

@@ -74,7 +74,7 @@ impl SellScreen {
             Payment::None => {}
         }
         self.cart.add_bundle(id);
-        if let Err(problem) = quote(&self.cart, fx.shared, pos) {
+        if let Err(problem) = quote(&self.cart, fx.shared, pos.event(), pos.now()) {
             self.cart.remove_bundle(id);
             fx.bad(problem);
         } else {
@@ -91,7 +91,8 @@ impl SellScreen {
         if self.cart.is_empty() {
             return Err(PosError::EmptyCart);
         }
-        let quote = quote(&self.cart, fx.shared, pos).map_err(PosError::Invalid)?;
+        let quote =
+            quote(&self.cart, fx.shared, pos.event(), pos.now()).map_err(PosError::Invalid)?;
         let fan = self.fan.as_ref().map(|f| f.input.as_str());
         let StartedPayment {
             checkout,

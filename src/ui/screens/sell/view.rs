@@ -20,14 +20,15 @@ const PANEL_W: f32 = 390.0;
 impl SellScreen {
     /// Draws the Sell screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
-        let quote = (!self.cart.is_empty()).then(|| quote(&self.cart, ctx.shared, ctx.pos));
+        let quote =
+            (!self.cart.is_empty()).then(|| quote(&self.cart, ctx.shared, ctx.event, ctx.now));
         let shelf = Shelf {
             offers: &ctx.shared.offers,
             bundles: &ctx.shared.bundles,
             discounts: &ctx.shared.discounts,
             cross_sells: &ctx.shared.cross_sells,
             quote: quote.as_ref(),
-            mode: ctx.event().vat_mode,
+            mode: ctx.event.vat_mode,
             fan: self.fan.as_ref(),
         };
         let (cart, payment, till, fan_input) = (

@@ -47,7 +47,7 @@ impl SettingsScreen {
 
     /// Draws the sections one under the other.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
-        let (event, station) = (ctx.event(), ctx.pos.station());
+        let (event, station) = (ctx.event, ctx.station);
         egui::ScrollArea::vertical()
             .id_salt("settings_scroll")
             .show(ui, |ui| {
