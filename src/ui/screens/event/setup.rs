@@ -217,28 +217,26 @@ pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec
             }
         }
     });
-    let form = &mut draft.form;
-    widgets::field(
-        ui,
-        "Event name",
-        &mut form.name,
-        (LABEL_W, 420.0),
-        "Rooftop pop-up",
-    );
-    widgets::field(
-        ui,
-        "Venue",
-        &mut form.venue,
-        (LABEL_W, 420.0),
-        "Dock 4, Hamburg",
-    );
-    widgets::field(
-        ui,
-        "Time zone",
-        &mut form.time_zone,
-        (LABEL_W, 260.0),
-        "Europe/Berlin",
-    );
+    event_form_ui(ui, &mut draft.form);
+    ui.separator();
+    events_ui(ui, event, &draft.events, &mut op);
+    ui.separator();
+    fees_ui(ui, event, &mut draft.fee_text, &mut op);
+    ui.separator();
+    figures_ui(ui, event, &draft.margins, &draft.splits);
+    commands
+}
+
+/// The event's own fields: name, place, zone, currency, tax, receipt texts.
+fn event_form_ui(ui: &mut egui::Ui, form: &mut EventSetup) {
+    let place = [
+        ("Event name", &mut form.name, 420.0, "Rooftop pop-up"),
+        ("Venue", &mut form.venue, 420.0, "Dock 4, Hamburg"),
+        ("Time zone", &mut form.time_zone, 260.0, "Europe/Berlin"),
+    ];
+    for (label, value, width, hint) in place {
+        widgets::field(ui, label, value, (LABEL_W, width), hint);
+    }
     ui.horizontal(|ui| {
         let currencies =
             SETUP_CURRENCIES.map(|c| (c.code(), format!("{} {}", c.code(), c.symbol())));
@@ -254,41 +252,30 @@ pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec
             form.vat_mode = mode;
         }
     });
-    widgets::field(
-        ui,
-        "VAT rates (%)",
-        &mut form.vat_rates,
-        (LABEL_W, 200.0),
-        "19, 7",
-    );
-    widgets::field(
-        ui,
-        "Receipt header",
-        &mut form.receipt_header,
-        (LABEL_W, 600.0),
-        "your name, address, tax number",
-    );
-    widgets::field(
-        ui,
-        "Receipt footer",
-        &mut form.receipt_footer,
-        (LABEL_W, 600.0),
-        "thank you, where to follow you",
-    );
-    widgets::field(
-        ui,
-        "Terms on receipts",
-        &mut form.terms,
-        (LABEL_W, 600.0),
-        "refunds, claim codes",
-    );
-    ui.separator();
-    events_ui(ui, event, &draft.events, &mut op);
-    ui.separator();
-    fees_ui(ui, event, &mut draft.fee_text, &mut op);
-    ui.separator();
-    figures_ui(ui, event, &draft.margins, &draft.splits);
-    commands
+    let texts = [
+        ("VAT rates (%)", &mut form.vat_rates, 200.0, "19, 7"),
+        (
+            "Receipt header",
+            &mut form.receipt_header,
+            600.0,
+            "your name, address, tax number",
+        ),
+        (
+            "Receipt footer",
+            &mut form.receipt_footer,
+            600.0,
+            "thank you, where to follow you",
+        ),
+        (
+            "Terms on receipts",
+            &mut form.terms,
+            600.0,
+            "refunds, claim codes",
+        ),
+    ];
+    for (label, value, width, hint) in texts {
+        widgets::field(ui, label, value, (LABEL_W, width), hint);
+    }
 }
 
 fn events_ui(ui: &mut egui::Ui, event: &Event, events: &[EventRow], op: &mut impl FnMut(SetupOp)) {

@@ -152,42 +152,7 @@ pub fn payment_ui(
             draft.test = None;
         }
     });
-    match draft.scheme {
-        Scheme::Epc => {
-            widgets::field(
-                ui,
-                "Beneficiary name",
-                &mut draft.name,
-                (LABEL_W, 420.0),
-                "",
-            );
-            widgets::field(
-                ui,
-                "Beneficiary IBAN",
-                &mut draft.iban,
-                (LABEL_W, 420.0),
-                "",
-            );
-        }
-        Scheme::Pix => {
-            widgets::field(ui, "PIX key", &mut draft.key, (LABEL_W, 420.0), "");
-            widgets::field(ui, "Receiver name", &mut draft.name, (LABEL_W, 420.0), "");
-            widgets::field(ui, "City", &mut draft.city, (LABEL_W, 300.0), "");
-        }
-        Scheme::Upi => {
-            widgets::field(ui, "UPI address", &mut draft.vpa, (LABEL_W, 420.0), "");
-            widgets::field(ui, "Payee name", &mut draft.name, (LABEL_W, 420.0), "");
-        }
-        Scheme::Link => {
-            widgets::field(
-                ui,
-                "Link template",
-                &mut draft.template,
-                (LABEL_W, 600.0),
-                "",
-            );
-        }
-    }
+    scheme_fields_ui(ui, draft);
     ui.horizontal(|ui| {
         if widgets::button(ui, "Test scan", 160.0) {
             commands.push(Command::Settings(SettingsOp::TestScan));
@@ -202,7 +167,36 @@ pub fn payment_ui(
             commands.push(Command::Settings(SettingsOp::SavePayment));
         }
     });
-    match &draft.test {
+    test_result_ui(ui, draft.test.as_ref());
+    commands
+}
+
+/// The fields the chosen scheme needs.
+fn scheme_fields_ui(ui: &mut egui::Ui, draft: &mut PaymentDraft) {
+    let fields = match draft.scheme {
+        Scheme::Epc => vec![
+            ("Beneficiary name", &mut draft.name, 420.0),
+            ("Beneficiary IBAN", &mut draft.iban, 420.0),
+        ],
+        Scheme::Pix => vec![
+            ("PIX key", &mut draft.key, 420.0),
+            ("Receiver name", &mut draft.name, 420.0),
+            ("City", &mut draft.city, 300.0),
+        ],
+        Scheme::Upi => vec![
+            ("UPI address", &mut draft.vpa, 420.0),
+            ("Payee name", &mut draft.name, 420.0),
+        ],
+        Scheme::Link => vec![("Link template", &mut draft.template, 600.0)],
+    };
+    for (label, value, width) in fields {
+        widgets::field(ui, label, value, (LABEL_W, width), "");
+    }
+}
+
+/// What the last test scan read back, or what went wrong.
+fn test_result_ui(ui: &mut egui::Ui, test: Option<&Result<Vec<(String, String)>, String>>) {
+    match test {
         Some(Ok(fields)) => {
             widgets::banner(ui, Tone::Good, "Test scan: the QR reads back as", 20.0);
             egui::Grid::new("test_scan").striped(true).show(ui, |ui| {
@@ -216,5 +210,4 @@ pub fn payment_ui(
         Some(Err(problem)) => widgets::banner(ui, Tone::Bad, problem, 20.0),
         None => {}
     }
-    commands
 }
