@@ -77,6 +77,8 @@ pub struct RedeemScreen {
     pub since: Since,
     /// Log lines, newest first.
     pub log: Vec<LogLine>,
+    /// True while a photo is being read (its button waits, so a double tap reads it once).
+    reading: bool,
 }
 
 impl RedeemScreen {
@@ -99,28 +101,38 @@ impl RedeemScreen {
             RedeemOp::More(code) => self.redeem(&code, true, pos),
             RedeemOp::HandOver(id) => self.hand_over(id, pos),
             RedeemOp::Undo(id) => self.undo(id, pos),
+            RedeemOp::ReadImage if self.reading => {}
             RedeemOp::ReadImage => {
+                self.reading = true;
                 let path = self.image_path.trim().to_string();
                 fx.jobs.spawn("Reading the photo", move || {
                     Command::Redeem(RedeemOp::PhotoRead(read_photo(&path)))
                 });
             }
-            RedeemOp::PhotoRead(decoded) => match decoded {
-                Ok(texts) => match texts.into_iter().find(|t| claim::looks_like_code(t)) {
-                    Some(code) => self.redeem(&code, false, pos),
-                    None => {
-                        let text = "Photo: the QR code in it is not a claim code";
-                        self.result = Some((Tone::Bad, text.into()));
-                    }
-                },
-                Err(e) => self.result = Some((Tone::Bad, e)),
-            },
+            RedeemOp::PhotoRead(decoded) => {
+                self.reading = false;
+                self.photo_read(decoded, pos);
+            }
             RedeemOp::ForgetTyped(code) => {
                 forget_typed(&mut self.input, &code);
                 forget_typed(&mut self.search, &code);
             }
         }
         Ok(())
+    }
+
+    /// Redeems the claim code a photo showed, or says what was wrong with the photo.
+    fn photo_read(&mut self, decoded: Result<Vec<String>, String>, pos: &mut Pos) {
+        match decoded {
+            Ok(texts) => match texts.into_iter().find(|t| claim::looks_like_code(t)) {
+                Some(code) => self.redeem(&code, false, pos),
+                None => {
+                    let text = "Photo: the QR code in it is not a claim code";
+                    self.result = Some((Tone::Bad, text.into()));
+                }
+            },
+            Err(e) => self.result = Some((Tone::Bad, e)),
+        }
     }
 
     /// Redeems one unit; `more` keeps the code in the field's place (One more unit).
@@ -239,7 +251,7 @@ fn redeem_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen, now: Timestamp) -> Vec<
             .hint_text("/home/me/Pictures/code.jpg");
         ui.add_sized([ui.available_width() - 160.0, TOUCH], field)
             .labelled_by(label.id);
-        let ready = !desk.image_path.trim().is_empty();
+        let ready = !desk.image_path.trim().is_empty() && !desk.reading;
         if ui
             .add_enabled(
                 ready,

@@ -86,7 +86,9 @@ impl ReceiptsScreen {
             }
             ReceiptsOp::CancelRefund => self.refund = None,
             ReceiptsOp::ConfirmRefund => self.confirm_refund(pos, fx),
+            ReceiptsOp::MatchStatement if self.statement.reading => {}
             ReceiptsOp::MatchStatement => {
+                self.statement.reading = true;
                 let draft = self.statement.clone();
                 let currency = pos.event().currency;
                 fx.jobs.spawn("Reading the statement", move || {
@@ -94,10 +96,12 @@ impl ReceiptsScreen {
                 });
             }
             ReceiptsOp::StatementRead(Ok(credits)) => {
+                self.statement.reading = false;
                 self.statement.result = Some(pos.reconcile(&credits)?);
                 fx.clear();
             }
             ReceiptsOp::StatementRead(Err(problem)) => {
+                self.statement.reading = false;
                 self.statement.result = None;
                 fx.bad(problem);
             }
