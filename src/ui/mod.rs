@@ -50,7 +50,7 @@ pub struct Kiosk {
     /// Where receipt PDFs go.
     receipts_dir: PathBuf,
     /// The fan-facing window and the now-serving board: shown or not.
-    windows: (bool, bool),
+    windows: windows::Shown,
     /// This frame's time, and when the shared data was last read.
     frame_time: f64,
     refreshed_at: Option<f64>,
@@ -69,7 +69,7 @@ impl Kiosk {
             screens,
             jobs: Jobs::new(),
             receipts_dir,
-            windows: (false, false),
+            windows: windows::Shown::default(),
             frame_time: 0.0,
             refreshed_at: None,
         };
@@ -133,7 +133,7 @@ impl Kiosk {
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
-        let (fan_window, board) = self.windows;
+        let windows::Shown { fan_window, board } = self.windows;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 for screen in Screen::ALL {

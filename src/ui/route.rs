@@ -41,11 +41,11 @@ impl Kiosk {
                 Ok(())
             }
             Command::ToggleBoard => {
-                self.windows.1 = !self.windows.1;
+                self.windows.board = !self.windows.board;
                 Ok(())
             }
             Command::ToggleFanWindow => {
-                self.windows.0 = !self.windows.0;
+                self.windows.fan_window = !self.windows.fan_window;
                 Ok(())
             }
             Command::OpenFile(path) => {

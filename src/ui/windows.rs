@@ -3,12 +3,21 @@
 
 use super::{Command, Kiosk, board};
 
+/// Which of the windows beside the kiosk are open.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shown {
+    /// The fan-facing window.
+    pub fan_window: bool,
+    /// The now-serving board.
+    pub board: bool,
+}
+
 impl Kiosk {
     /// The fan screen and the board, each when shown; closing one is a command like its button.
     pub(super) fn windows_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
         let mut commands = Vec::new();
         let event_name = self.pos.event().name.clone();
-        let (fan_window, board) = self.windows;
+        let Shown { fan_window, board } = self.windows;
         if fan_window {
             let sell = &self.screens.sell;
             let closed = second_window(ui, "Encore — for fans", [800.0, 700.0], |ui| {
