@@ -3,6 +3,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::pricing::VatMode;
 use encore::ui::{Payment, Screen};
@@ -31,7 +33,7 @@ fn unlock(h: &mut H, pin: &str) {
 }
 
 fn paid_total(h: &H) -> String {
-    match &h.state().payment {
+    match &h.state().payment() {
         Payment::Paid { receipt, .. } => receipt.total.to_string(),
         other => panic!("not paid: {other:?}"),
     }
@@ -87,7 +89,7 @@ fn the_creator_adds_and_reprices_an_offer_while_helpers_only_read() {
     h.run();
     pay_by_card(&mut h);
     assert_eq!(paid_total(&h), "€8.00");
-    let first = match &h.state().payment {
+    let first = match &h.state().payment() {
         Payment::Paid { receipt, .. } => receipt.number.clone(),
         _ => unreachable!(),
     };
@@ -156,7 +158,7 @@ fn a_fan_pack_and_a_happy_hour_postcard_sell_with_the_saving_shown() {
     assert!(h.query_by_label("€26.40").is_some(), "total in the basket");
     pay_by_card(&mut h); // taps 2 and 3
     assert_eq!(paid_total(&h), "€26.40");
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         unreachable!()
     };
     let notes: Vec<&str> = receipt.lines.iter().map(|l| l.note.as_str()).collect();
@@ -185,7 +187,7 @@ fn a_suggestion_in_the_basket_adds_the_postcard_in_one_tap() {
     h.run();
     h.get_by_label_contains("+ ✉ Signed postcard").click();
     h.run();
-    assert_eq!(h.state().cart.items().len(), 2);
+    assert_eq!(h.state().cart().items().len(), 2);
     assert!(
         h.query_by_label_contains("+ ✉ Signed postcard").is_none(),
         "a suggestion already in the basket is not offered again"
@@ -243,10 +245,107 @@ fn a_new_creator_sets_up_their_own_event_and_sells_with_tax_on_top() {
     assert!(h.query_by_label("$21.65").is_some());
     pay_by_card(&mut h); // taps 2 and 3
     assert_eq!(paid_total(&h), "$21.65");
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         unreachable!()
     };
     assert_eq!(receipt.number.to_string(), "K1-000001");
     assert_eq!(receipt.tickets[0].label, "A-001");
     assert_eq!(receipt.footer, "Thanks for coming out!");
+}
+
+#[test]
+fn unlocked_editing_ends_after_five_idle_minutes() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    goto(&mut h, "Catalogue");
+    unlock(&mut h, "2468");
+    assert!(h.query_by_label("Edit Signed postcard").is_some());
+    // Four idle minutes: still unlocked.
+    let start = h.ctx.input(|i| i.time);
+    h.input_mut().time = Some(start + 240.0);
+    h.run();
+    assert!(h.query_by_label("Edit Signed postcard").is_some());
+    // A fifth and a bit: locked, and the screen says why.
+    h.input_mut().time = Some(start + 301.0);
+    h.run();
+    assert!(h.query_by_label("Edit Signed postcard").is_none());
+    assert_eq!(
+        h.state().notice(),
+        Some("Catalogue locked again after five minutes without a tap")
+    );
+}
+
+#[test]
+fn another_event_opening_gives_every_screen_a_fresh_start() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    support::sell(
+        &mut pos,
+        &[("Signed tour poster", 1)],
+        encore::domain::order::TenderKind::Card,
+    );
+    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    goto(&mut h, "Receipts");
+    h.get_by_label("Refund K1-000001").click();
+    h.run();
+    assert!(
+        h.query_by_label("Keep the sale").is_some(),
+        "a refund draft is open"
+    );
+    goto(&mut h, "Sell");
+    h.get_by_label_contains("Signed tour poster").click();
+    h.run();
+    assert_eq!(h.state().cart().items().len(), 1);
+
+    // Another station opens a new event.
+    let mut other = db.pos_at("K2", &clock);
+    let setup = encore::domain::event::EventSetup {
+        name: "Second night".into(),
+        venue: "Dock 4, Hamburg".into(),
+        time_zone: "Europe/Berlin".into(),
+        currency: "EUR".into(),
+        vat_mode: VatMode::Inclusive,
+        vat_rates: "19".into(),
+        ..Default::default()
+    };
+    other
+        .with_pin("2468", |p, g| p.create_event(&setup, "1357", Some(g)))
+        .unwrap();
+    wait(&mut h, 1.1);
+    assert_eq!(
+        h.state().notice(),
+        Some("Another station opened Second night")
+    );
+    assert!(h.state().cart().is_empty(), "the basket is gone");
+    goto(&mut h, "Receipts");
+    assert!(
+        h.query_by_label("Keep the sale").is_none(),
+        "the refund draft of the old event is gone"
+    );
+}
+
+#[test]
+fn an_offer_opened_in_the_editor_saves_back_unchanged() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    let before = h.state().pos().offers().unwrap();
+    goto(&mut h, "Catalogue");
+    unlock(&mut h, "2468");
+    for title in [
+        "60-second shoutout",
+        "Vinyl test pressing",
+        "Fan club pass (€10 credit)",
+    ] {
+        h.get_by_label(&format!("Edit {title}")).scroll_to_me();
+        h.run();
+        h.get_by_label(&format!("Edit {title}")).click();
+        h.run();
+        h.get_by_label("Save offer").click();
+        h.run();
+        assert_eq!(h.state().notice(), Some(format!("Saved {title}").as_str()));
+    }
+    assert_eq!(h.state().pos().offers().unwrap(), before);
 }

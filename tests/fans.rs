@@ -225,7 +225,7 @@ fn at_the_kiosk_a_member_pays_with_credit_in_three_taps_after_the_card_is_scanne
     wait(&mut h, 1.0);
     h.get_by_label("Take from credit").click(); // tap 3
     h.run();
-    let encore::ui::Payment::Paid { receipt, .. } = &h.state().payment else {
+    let encore::ui::Payment::Paid { receipt, .. } = &h.state().payment() else {
         panic!("not paid: {:?}", h.state().notice())
     };
     assert_eq!(receipt.member.as_ref().unwrap().credit.minor, 500);

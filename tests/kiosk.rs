@@ -17,7 +17,7 @@ fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
     h.run();
     h.get_by_label("Pay by QR").click(); // tap 2
     h.run();
-    match &h.state().payment {
+    match &h.state().payment() {
         Payment::Pending {
             total,
             qr: Some((_, caption)),
@@ -35,7 +35,7 @@ fn a_gig_sells_by_qr_in_three_taps_and_its_ticket_is_in_the_queue() {
     wait(&mut h, 1.0); // the helper looks at the fan's banking app
     h.get_by_label("Received").click(); // tap 3
     h.run();
-    let Payment::Paid { receipt, claim_qrs } = &h.state().payment else {
+    let Payment::Paid { receipt, claim_qrs } = &h.state().payment() else {
         panic!("not paid")
     };
     assert_eq!(receipt.tickets[0].label, "A-001");
@@ -85,7 +85,7 @@ fn cash_shows_change_and_the_tile_counts_down() {
     wait(&mut h, 1.0);
     h.get_by_label("Cash taken").click();
     h.run();
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         panic!("not paid")
     };
     assert_eq!(receipt.change().to_string(), "€7.50");
@@ -104,7 +104,7 @@ fn a_drop_before_go_live_counts_down_and_cannot_be_added() {
     tile.click();
     h.run();
     assert!(
-        h.state().cart.is_empty(),
+        h.state().cart().is_empty(),
         "a drop before go-live is not sellable"
     );
 }
@@ -173,7 +173,7 @@ fn a_double_tap_on_pay_does_not_confirm_the_payment() {
     h.get_by_label("Card approved").click(); // the second tap of a double tap
     h.run();
     assert!(
-        matches!(h.state().payment, Payment::Pending { .. }),
+        matches!(h.state().payment(), Payment::Pending { .. }),
         "a double tap must not record a payment"
     );
     assert!(h.state().pos().recent_orders(10).unwrap().is_empty());
@@ -182,7 +182,7 @@ fn a_double_tap_on_pay_does_not_confirm_the_payment() {
     type_into(&mut h, "Terminal reference", "TX-4711");
     h.get_by_label("Card approved").click();
     h.run();
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         panic!("not paid")
     };
     assert_eq!(receipt.tenders[0].reference.as_deref(), Some("TX-4711"));
@@ -200,7 +200,7 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         h.get_by_label_contains("Vinyl test pressing\n").click();
         h.run();
     }
-    assert!(h.state().cart.is_empty(), "not on sale yet");
+    assert!(h.state().cart().is_empty(), "not on sale yet");
     clock.advance_secs(300);
     wait(&mut h, 1.1);
     for _ in 0..2 {
@@ -208,7 +208,7 @@ fn cancelling_gives_held_units_back_and_another_station_cannot_take_them_meanwhi
         h.run();
     }
     assert_eq!(
-        h.state().cart.qty_of(5),
+        h.state().cart().qty_of(5),
         1,
         "one per fan: the second tap is refused"
     );
@@ -283,7 +283,7 @@ fn a_creator_refunds_one_unit_with_the_pin_and_its_code_stops_working() {
     assert_eq!(h.state().notice(), Some("wrong creator PIN"));
     type_into(&mut h, "Creator PIN", "2468");
     h.get_by_label("Refund €12.50").click();
-    h.run();
+    support::run_jobs(&mut h);
     assert!(h.state().notice().unwrap().starts_with(
         "Refunded €12.50 (K1-R000001): give back €12.50 by card; 1 claim unit(s) revoked"
     ));
@@ -365,7 +365,7 @@ fn a_tip_changes_the_qr_amount_but_not_the_sale_or_its_vat() {
     let Payment::Pending {
         qr: Some((matrix, _)),
         ..
-    } = &h.state().payment
+    } = &h.state().payment()
     else {
         panic!("no QR")
     };
@@ -376,7 +376,7 @@ fn a_tip_changes_the_qr_amount_but_not_the_sale_or_its_vat() {
     wait(&mut h, 1.0);
     h.get_by_label("Received").click();
     h.run();
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         panic!("not paid")
     };
     assert_eq!(
@@ -515,7 +515,7 @@ fn a_screenshot_of_a_claim_code_is_read_and_redeemed() {
         png.to_str().unwrap(),
     );
     h.get_by_label("Read image").click();
-    h.run();
+    support::run_jobs(&mut h);
     assert!(
         h.query_by_label("Redeemed: 1 × 60-second shoutout")
             .is_some()
@@ -606,4 +606,42 @@ fn a_scan_on_the_queue_screen_does_not_fire_the_shortcut_keys_in_the_code() {
             .all(|t| t.state == encore::domain::queue::TicketState::Waiting),
         "no ticket was called or served by the letters of the code"
     );
+}
+
+#[test]
+fn a_photo_too_big_to_be_a_photo_is_refused_naming_it() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    h.get_by_label("Redeem").click();
+    h.run();
+    let huge = db.dir.path().join("huge.png");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(21 * 1024 * 1024)
+        .unwrap();
+    type_into(
+        &mut h,
+        "Photo or screenshot (PNG/JPEG)",
+        huge.to_str().unwrap(),
+    );
+    h.get_by_label("Read image").click();
+    support::run_jobs(&mut h);
+    let text = format!("Photo: {} is 21 MB; the most read is 20 MB", huge.display());
+    assert!(h.query_by_label(&text).is_some(), "no {text}");
+
+    let wide = db.dir.path().join("wide.png");
+    image::GrayImage::new(8001, 2).save(&wide).unwrap();
+    type_into(
+        &mut h,
+        "Photo or screenshot (PNG/JPEG)",
+        wide.to_str().unwrap(),
+    );
+    h.get_by_label("Read image").click();
+    support::run_jobs(&mut h);
+    let text = format!(
+        "Photo: {} is 8001×2 pixels; the most read is 8000×8000",
+        wide.display()
+    );
+    assert!(h.query_by_label(&text).is_some(), "no {text}");
 }

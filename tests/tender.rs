@@ -140,13 +140,13 @@ fn kiosk_split_part_by_card_then_cash_for_the_rest() {
     type_into(&mut h, "Split: part paid by", "10");
     h.get_by_label("Card").click();
     h.run();
-    assert_eq!(h.state().payment.due(), Some(eur(2000)));
+    assert_eq!(h.state().payment().due(), Some(eur(2000)));
     assert!(h.query_by_label("€10.00 paid by card").is_some());
     assert!(h.query_by_label("Cash — €20.00 due").is_some());
     // Taking the part back and adding it again.
     h.get_by_label("Undo the card part of €10.00").click();
     h.run();
-    assert_eq!(h.state().payment.due(), Some(eur(3000)));
+    assert_eq!(h.state().payment().due(), Some(eur(3000)));
     type_into(&mut h, "Split: part paid by", "10");
     h.get_by_label("Card").click();
     h.run();
@@ -155,7 +155,7 @@ fn kiosk_split_part_by_card_then_cash_for_the_rest() {
     wait(&mut h, 1.0);
     h.get_by_label("Cash taken").click();
     h.run();
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         panic!("not paid")
     };
     let paid: Vec<_> = receipt
@@ -184,11 +184,11 @@ fn kiosk_custom_tip_changes_the_qr_amount() {
     type_into(&mut h, "or", "2.25");
     h.get_by_label("Set tip").click();
     h.run();
-    assert_eq!(h.state().payment.due(), Some(eur(1725)));
+    assert_eq!(h.state().payment().due(), Some(eur(1725)));
     let Payment::Pending {
         qr: Some((matrix, _)),
         ..
-    } = &h.state().payment
+    } = &h.state().payment()
     else {
         panic!("no QR")
     };
@@ -197,11 +197,11 @@ fn kiosk_custom_tip_changes_the_qr_amount() {
     type_into(&mut h, "or", "20%");
     h.get_by_label("Set tip").click();
     h.run();
-    assert_eq!(h.state().payment.due(), Some(eur(1800)));
+    assert_eq!(h.state().payment().due(), Some(eur(1800)));
     wait(&mut h, 1.0);
     h.get_by_label("Received").click();
     h.run();
-    let Payment::Paid { receipt, .. } = &h.state().payment else {
+    let Payment::Paid { receipt, .. } = &h.state().payment() else {
         panic!("not paid")
     };
     assert_eq!((receipt.total, receipt.tip), (eur(1500), eur(300)));
@@ -236,14 +236,14 @@ fn kiosk_lists_the_qr_orders_a_statement_did_not_pay() {
         db.dir.path().join("missing.xml").to_str().unwrap(),
     );
     h.get_by_label("Match").click();
-    h.run();
+    support::run_jobs(&mut h);
     assert!(
         h.query_by_label_contains("Statement file: cannot read")
             .is_some()
     );
     type_into(&mut h, "File", file.to_str().unwrap());
     h.get_by_label("Match").click();
-    h.run();
+    support::run_jobs(&mut h);
     assert!(
         h.query_by_label("2 credits: 1 matched, 1 to look at; 1 QR orders not paid")
             .is_some()

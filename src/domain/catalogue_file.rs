@@ -155,17 +155,7 @@ impl OfferRow {
         let vat = parse_vat("vat", &self.vat)?;
         let kind = self.kind_of()?;
         let lane = match (&kind, self.lane.as_deref().map(str::trim)) {
-            (OfferKind::Gig { .. }, None | Some("")) => Some('A'),
-            (OfferKind::Gig { .. }, Some(l)) => {
-                let mut chars = l.chars();
-                match (chars.next().map(|c| c.to_ascii_uppercase()), chars.next()) {
-                    (Some(c @ 'A'..='Z'), None) => Some(c),
-                    _ => {
-                        let rule = format!("one letter A to Z (not '{l}')");
-                        return Err(FieldError::new("lane", rule));
-                    }
-                }
-            }
+            (OfferKind::Gig { .. }, l) => Some(lane_letter(l.unwrap_or_default())?),
             (_, None | Some("")) => None,
             (_, Some(_)) => return Err(FieldError::new("lane", "only gigs have a queue lane")),
         };
@@ -263,13 +253,27 @@ impl OfferRow {
     }
 }
 
+/// A gig's queue lane as typed: one letter A to Z, any case; empty is lane A.
+pub fn lane_letter(text: &str) -> FieldResult<char> {
+    let l = text.trim();
+    let mut chars = l.chars();
+    match (chars.next().map(|c| c.to_ascii_uppercase()), chars.next()) {
+        (None, _) => Ok('A'),
+        (Some(c @ 'A'..='Z'), None) => Ok(c),
+        _ => Err(FieldError::new(
+            "lane",
+            format!("one letter A to Z (not '{l}')"),
+        )),
+    }
+}
+
 /// An amount typed for `field`, strictly parsed in `currency`.
-fn money_field(field: &'static str, text: &str, currency: Currency) -> FieldResult<Money> {
+pub fn money_field(field: &'static str, text: &str, currency: Currency) -> FieldResult<Money> {
     parse_amount(text, currency).map_err(|e| FieldError::new(field, e.to_string()))
 }
 
 /// An optional amount in minor units: empty is nothing.
-fn optional_money(field: &'static str, text: &str, currency: Currency) -> FieldResult<i64> {
+pub fn optional_money(field: &'static str, text: &str, currency: Currency) -> FieldResult<i64> {
     match text.trim() {
         "" => Ok(0),
         typed => Ok(money_field(field, typed, currency)?.minor),

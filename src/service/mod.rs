@@ -7,6 +7,7 @@ mod claims;
 mod demo;
 mod drawer;
 mod fans;
+mod fees;
 mod gate;
 mod issue;
 mod lottery;
@@ -16,12 +17,17 @@ mod queue;
 mod refund;
 mod sell;
 mod setup;
+mod till;
 
 use std::sync::Arc;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
 
+/// An event with its sales, as the event list shows it.
+pub use crate::store::events::EventRow;
+/// A member with their credit and orders.
+pub use crate::store::fans::Member;
 pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest};
 pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
@@ -32,6 +38,7 @@ pub use pins::{Grant, PinError, Role};
 pub use queue::LaneView;
 pub use refund::RefundRequest;
 pub use setup::{Catalogue, Margin, OfferEdit};
+pub use till::{StartedPayment, TillExtras, sale_request};
 
 use crate::domain::catalogue::Offer;
 use crate::domain::claim::ClaimError;

@@ -13,8 +13,8 @@ use crate::domain::catalogue::{Bundle, Offer, OfferKind, VatRate};
 use crate::domain::catalogue_file::OfferRow;
 use crate::domain::event::EventSetup;
 use crate::domain::money::Money;
-use crate::domain::order::{Line, TenderKind};
-use crate::domain::pricing::{self, Discount, Fee, OfferMargin, Share, VatMode};
+use crate::domain::order::Line;
+use crate::domain::pricing::{self, Discount, OfferMargin, Share, VatMode};
 use crate::store::events::{EventRow, NewEvent};
 use crate::store::{self, deals, events, offers, orders, refunds};
 
@@ -420,30 +420,6 @@ impl Pos {
             &id.to_string(),
             json!({ "before": discount_json(&before), "after": after.as_ref().map(discount_json) }),
         )?;
-            Ok(())
-        })
-    }
-
-    /// The fee of each tender method (methods not listed cost nothing).
-    pub fn fees(&self) -> PosResult<Vec<(TenderKind, Fee)>> {
-        Ok(events::fees(self.store.conn(), self.event.id)?)
-    }
-
-    /// Sets what a tender method costs: percent plus a fixed amount per payment.
-    pub fn set_fee(&mut self, kind: TenderKind, fee: Fee, grant: &Grant) -> PosResult<()> {
-        fee.validate().map_err(PosError::Invalid)?;
-        self.require(grant)?;
-        let event_id = self.event.id;
-        let before = self.fees()?.into_iter().find(|f| f.0 == kind).map(|f| f.1);
-        self.write(Role::Creator, |w| {
-            let tx = w.tx();
-            events::set_fee(tx, event_id, kind, &fee)?;
-            let as_json = |f: &Fee| json!({ "percent_bp": f.percent_bp, "fixed_minor": f.fixed });
-            w.log(
-                "fee.set",
-                kind.name(),
-                json!({ "before": before.as_ref().map(as_json), "after": as_json(&fee) }),
-            )?;
             Ok(())
         })
     }

@@ -3,9 +3,13 @@
 
 use egui::Key;
 
-use super::{Command, Kiosk, MEMBER_CARD_PREFIX, Screen};
+use super::screens::redeem::RedeemOp;
+use super::screens::sell::SellOp;
+use super::{Command, Screen};
 use crate::domain::claim;
 
+/// What a member card's QR says before the code.
+pub const MEMBER_CARD_PREFIX: &str = "ENCORE-MEMBER:";
 /// Longest pause between two scanned characters; people type far slower.
 const MAX_GAP_SECS: f64 = 0.08;
 /// Shortest burst taken for a scan (claim codes are far longer).
@@ -37,10 +41,32 @@ impl ScanDetector {
     }
 }
 
-impl Kiosk {
-    /// Keeps this frame's shortcut for a moment; a second typed character in the same frame
-    /// means a scanner burst, and the shortcut is dropped.
-    pub(super) fn hold_shortcuts(&mut self, commands: Vec<Command>, time: f64) -> Vec<Command> {
+/// A shortcut key waits this long for a scanner burst that would make it part of a code.
+const SHORTCUT_WAIT_SECS: f64 = 0.15;
+
+/// The keyboard as the kiosk sees it: scanner bursts, and one-key shortcuts held back until
+/// it is clear no burst follows.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    detector: ScanDetector,
+    /// A shortcut waiting to see whether a scanner burst follows: `(command, frame time)`.
+    pending_key: Option<(Command, f64)>,
+    /// Characters typed in this frame.
+    typed_this_frame: usize,
+    /// Frame time of the last typed character (any field, or none).
+    typed_at: Option<f64>,
+}
+
+impl Scanner {
+    /// Keeps this frame's shortcut for a moment (a second typed character in the same frame
+    /// means a scanner burst, and the shortcut is dropped) and lets a held one through once no
+    /// burst followed it.
+    pub fn hold_shortcuts(
+        &mut self,
+        ui: &egui::Ui,
+        commands: Vec<Command>,
+        time: f64,
+    ) -> Vec<Command> {
         let mut kept = Vec::new();
         for command in commands {
             match command {
@@ -51,19 +77,32 @@ impl Kiosk {
                 other => kept.push(other),
             }
         }
+        if let Some((command, at)) = self.pending_key.take() {
+            if self.typed_at.is_some_and(|t| t > at) {
+                // More characters came: the key was the start of a scan, not a shortcut.
+            } else if time - at >= SHORTCUT_WAIT_SECS {
+                kept.push(command);
+            } else {
+                self.pending_key = Some((command, at));
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(SHORTCUT_WAIT_SECS));
+            }
+        }
         kept
     }
 
-    pub(super) fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
+    /// Reads this frame's keystrokes; a finished scan becomes commands (and its keystrokes are
+    /// taken out of the frame, so no text field also sees them).
+    pub fn scan_ui(&mut self, ui: &mut egui::Ui, time: f64) -> Vec<Command> {
         let events = ui.input(|i| i.events.clone());
         let mut scanned = None;
         self.typed_this_frame = 0;
         for event in &events {
             match event {
                 egui::Event::Text(text) => {
-                    self.scanner.text(text, time);
+                    self.detector.text(text, time);
                     self.typed_this_frame += text.chars().count();
-                    self.typed_at = time;
+                    self.typed_at = Some(time);
                 }
                 egui::Event::Key {
                     key: Key::Enter,
@@ -71,7 +110,7 @@ impl Kiosk {
                     ..
                 } => {
                     scanned = self
-                        .scanner
+                        .detector
                         .enter(time)
                         .filter(|c| claim::looks_like_code(c) || c.starts_with(MEMBER_CARD_PREFIX));
                 }
@@ -82,7 +121,7 @@ impl Kiosk {
             return Vec::new();
         };
         // The scan is ours: no text field may also see its keystrokes or its Enter (which
-        // would submit the code a second time), and what earlier frames typed comes back out.
+        // would submit the code a second time).
         ui.input_mut(|i| {
             i.events.retain(|e| {
                 !matches!(
@@ -95,25 +134,19 @@ impl Kiosk {
                 )
             });
         });
-        for draft in [
-            &mut self.till.cash,
-            &mut self.till.part,
-            &mut self.till.tip,
-            &mut self.redeem.input,
-            &mut self.redeem.search,
-        ] {
-            let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-            if let Some(kept) = draft
-                .strip_suffix(code.as_str())
-                .or_else(|| draft.strip_suffix(compact.as_str()))
-            {
-                *draft = kept.to_string();
-            }
-        }
+        // What earlier frames typed into a field comes back out of it.
+        let mut commands = vec![
+            Command::Sell(SellOp::ForgetTyped(code.clone())),
+            Command::Redeem(RedeemOp::ForgetTyped(code.clone())),
+        ];
         if code.starts_with(MEMBER_CARD_PREFIX) {
-            return vec![Command::Goto(Screen::Sell), Command::ScannedMember(code)];
+            commands.push(Command::Goto(Screen::Sell));
+            commands.push(Command::Sell(SellOp::ScannedMember(code)));
+        } else {
+            commands.push(Command::Goto(Screen::Redeem));
+            commands.push(Command::Redeem(RedeemOp::Code(code)));
         }
-        vec![Command::Goto(Screen::Redeem), Command::Redeem(code)]
+        commands
     }
 }
 

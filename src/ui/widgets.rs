@@ -1,4 +1,5 @@
-//! Shared widgets: QR codes painted as rectangles, big buttons, status banners.
+//! Shared widgets: QR codes painted as rectangles, big buttons, labelled fields, rows of
+//! choices, status banners.
 
 use egui::{Color32, Rect, RichText, Sense, Vec2, vec2};
 
@@ -36,6 +37,66 @@ pub fn wide_button(ui: &mut egui::Ui, text: impl Into<RichText>, enabled: bool) 
 pub fn button(ui: &mut egui::Ui, text: impl Into<RichText>, width: f32) -> bool {
     ui.add(egui::Button::new(text.into()).min_size(vec2(width, TOUCH)))
         .clicked()
+}
+
+/// A one-line text field after its label, one touch target high. The label takes `label_w`
+/// points (0 = as wide as its text) so the fields of a form line up; it names the field for
+/// screen readers and tests.
+pub fn field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    (label_w, width): (f32, f32),
+    hint: &str,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = if label_w > 0.0 {
+            ui.add_sized([label_w, TOUCH], egui::Label::new(label))
+        } else {
+            ui.label(label)
+        };
+        ui.add_sized(
+            [width, TOUCH],
+            egui::TextEdit::singleline(value).hint_text(hint),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}
+
+/// A row of choices (after an optional label `label_w` wide), the current one lit, each at
+/// least `min_w` × one touch target; returns the choice tapped this frame. Lay the row out
+/// (horizontal or wrapped) around it.
+pub fn choices<T: PartialEq, L: Into<egui::WidgetText>>(
+    ui: &mut egui::Ui,
+    label: Option<(&str, f32)>,
+    current: &T,
+    options: impl IntoIterator<Item = (T, L)>,
+    min_w: f32,
+) -> Option<T> {
+    if let Some((text, width)) = label {
+        ui.add_sized([width, TOUCH], egui::Label::new(text));
+    }
+    let mut tapped = None;
+    for (option, text) in options {
+        let button =
+            egui::Button::selectable(*current == option, text).min_size(vec2(min_w, TOUCH));
+        if ui.add(button).clicked() {
+            tapped = Some(option);
+        }
+    }
+    tapped
+}
+
+/// Takes a scanned `code` back out of the end of a field it was typed into.
+pub fn forget_typed(field: &mut String, code: &str) {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if let Some(kept) = field
+        .strip_suffix(code)
+        .or_else(|| field.strip_suffix(compact.as_str()))
+    {
+        *field = kept.to_string();
+    }
 }
 
 /// How a banner looks.
@@ -86,5 +147,23 @@ pub fn emoji<'a>(ui: &egui::Ui, emoji: &'a str) -> &'a str {
         emoji
     } else {
         ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forget_typed;
+
+    #[test]
+    fn a_scanned_code_comes_back_out_of_the_field_it_was_typed_into() {
+        let mut field = "12.500K4M 7QX2".to_string();
+        forget_typed(&mut field, "0K4M 7QX2");
+        assert_eq!(field, "12.50");
+        let mut grouped = "0K4M7QX2".to_string();
+        forget_typed(&mut grouped, "0K4M 7QX2");
+        assert_eq!(grouped, "", "typed without the spaces the scanner sent");
+        let mut other = "kept".to_string();
+        forget_typed(&mut other, "0K4M");
+        assert_eq!(other, "kept");
     }
 }

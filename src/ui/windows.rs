@@ -1,33 +1,42 @@
 //! The windows beside the kiosk: the fan screen and the now-serving board, as second viewports
 //! (or embedded windows where there is none).
 
-use super::{Command, Kiosk, board, fan};
+use super::{Command, Kiosk, board};
+
+/// Which of the windows beside the kiosk are open.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shown {
+    /// The fan-facing window.
+    pub fan_window: bool,
+    /// The now-serving board.
+    pub board: bool,
+}
 
 impl Kiosk {
-    pub(super) fn board_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+    /// The fan screen and the board, each when shown; closing one is a command like its button.
+    pub(super) fn windows_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
         let event_name = self.pos.event().name.clone();
-        let lanes = &self.lanes;
-        let closed = second_window(ui, "Encore — now serving", [1280.0, 720.0], |ui| {
-            board::board_ui(ui, &event_name, lanes);
-        });
-        if closed {
-            vec![Command::ToggleBoard]
-        } else {
-            Vec::new()
+        let Shown { fan_window, board } = self.windows;
+        if fan_window {
+            let sell = &self.screens.sell;
+            let closed = second_window(ui, "Encore — for fans", [800.0, 700.0], |ui| {
+                sell.fan_ui(ui, &event_name);
+            });
+            if closed {
+                commands.push(Command::ToggleFanWindow);
+            }
         }
-    }
-
-    pub(super) fn fan_window_ui(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
-        let event_name = self.pos.event().name.clone();
-        let payment = &self.payment;
-        let closed = second_window(ui, "Encore — for fans", [800.0, 700.0], |ui| {
-            fan::fan_ui(ui, &event_name, payment);
-        });
-        if closed {
-            vec![Command::ToggleFanWindow]
-        } else {
-            Vec::new()
+        if board {
+            let lanes = &self.shared.lanes;
+            let closed = second_window(ui, "Encore — now serving", [1280.0, 720.0], |ui| {
+                board::board_ui(ui, &event_name, lanes);
+            });
+            if closed {
+                commands.push(Command::ToggleBoard);
+            }
         }
+        commands
     }
 }
 

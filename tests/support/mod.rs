@@ -200,3 +200,20 @@ impl AsCreator for Pos {
         op(self, &grant)
     }
 }
+
+/// Runs frames until the kiosk's slow work (PDFs, photos, statement files, done on a worker
+/// thread) has come back and been applied, then lets the UI settle.
+pub fn run_jobs(h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>) {
+    // The click's frame applies it (and starts the job); the spinner repaints while it runs.
+    h.step();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while h.state().busy() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the kiosk's job did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
+    h.run();
+}

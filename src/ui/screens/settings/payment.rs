@@ -3,13 +3,14 @@
 
 use egui::RichText;
 
-use super::Command;
-use super::theme::TOUCH;
-use super::widgets::{self, Tone};
+use super::SettingsOp;
 use crate::domain::event::Event;
 use crate::domain::money::Money;
 use crate::domain::payment::{self, EpcProfile, PaymentProfile, PixProfile};
 use crate::domain::qr::QrMatrix;
+use crate::ui::Command;
+use crate::ui::theme::TOUCH;
+use crate::ui::widgets::{self, Tone};
 
 /// The schemes the screen edits (generic EMV is set with `encore payment set`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +27,7 @@ pub enum Scheme {
 
 /// The payment form as typed.
 #[derive(Debug, Clone)]
-pub struct SettingsDraft {
+pub struct PaymentDraft {
     /// Chosen scheme.
     pub scheme: Scheme,
     /// Name (all schemes but link).
@@ -47,10 +48,10 @@ pub struct SettingsDraft {
     pub test: Option<Result<Vec<(String, String)>, String>>,
 }
 
-impl SettingsDraft {
+impl PaymentDraft {
     /// A form showing the current profile.
-    pub fn of(profile: Option<&PaymentProfile>) -> SettingsDraft {
-        let mut d = SettingsDraft {
+    pub fn of(profile: Option<&PaymentProfile>) -> PaymentDraft {
+        let mut d = PaymentDraft {
             scheme: Scheme::Epc,
             name: String::new(),
             iban: String::new(),
@@ -117,20 +118,15 @@ impl SettingsDraft {
     }
 }
 
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32) {
-    ui.horizontal(|ui| {
-        let l = ui.add_sized([170.0, TOUCH], egui::Label::new(label));
-        ui.add_sized([width, TOUCH], egui::TextEdit::singleline(value))
-            .labelled_by(l.id);
-    });
-}
+/// Width of the form's label column.
+const LABEL_W: f32 = 170.0;
 
 /// Draws the event summary and the payment form.
-pub fn settings_ui(
+pub fn payment_ui(
     ui: &mut egui::Ui,
     event: &Event,
     station: &str,
-    draft: &mut SettingsDraft,
+    draft: &mut PaymentDraft,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.heading("Settings");
@@ -145,43 +141,21 @@ pub fn settings_ui(
     ui.separator();
     ui.label(RichText::new("How fans pay by QR").strong());
     ui.horizontal(|ui| {
-        for (scheme, label) in [
+        let schemes = [
             (Scheme::Epc, "SEPA (EPC)"),
             (Scheme::Pix, "PIX"),
             (Scheme::Upi, "UPI"),
             (Scheme::Link, "Payment link"),
-        ] {
-            if ui
-                .add(
-                    egui::Button::selectable(draft.scheme == scheme, label)
-                        .min_size(egui::vec2(150.0, TOUCH)),
-                )
-                .clicked()
-            {
-                draft.scheme = scheme;
-                draft.test = None;
-            }
+        ];
+        if let Some(scheme) = widgets::choices(ui, None, &draft.scheme, schemes, 150.0) {
+            draft.scheme = scheme;
+            draft.test = None;
         }
     });
-    match draft.scheme {
-        Scheme::Epc => {
-            field(ui, "Beneficiary name", &mut draft.name, 420.0);
-            field(ui, "Beneficiary IBAN", &mut draft.iban, 420.0);
-        }
-        Scheme::Pix => {
-            field(ui, "PIX key", &mut draft.key, 420.0);
-            field(ui, "Receiver name", &mut draft.name, 420.0);
-            field(ui, "City", &mut draft.city, 300.0);
-        }
-        Scheme::Upi => {
-            field(ui, "UPI address", &mut draft.vpa, 420.0);
-            field(ui, "Payee name", &mut draft.name, 420.0);
-        }
-        Scheme::Link => field(ui, "Link template", &mut draft.template, 600.0),
-    }
+    scheme_fields_ui(ui, draft);
     ui.horizontal(|ui| {
         if widgets::button(ui, "Test scan", 160.0) {
-            commands.push(Command::TestScan);
+            commands.push(Command::Settings(SettingsOp::TestScan));
         }
         let label = ui.label("Creator PIN");
         ui.add_sized(
@@ -190,10 +164,39 @@ pub fn settings_ui(
         )
         .labelled_by(label.id);
         if widgets::button(ui, "Save payment settings", 240.0) {
-            commands.push(Command::SavePayment);
+            commands.push(Command::Settings(SettingsOp::SavePayment));
         }
     });
-    match &draft.test {
+    test_result_ui(ui, draft.test.as_ref());
+    commands
+}
+
+/// The fields the chosen scheme needs.
+fn scheme_fields_ui(ui: &mut egui::Ui, draft: &mut PaymentDraft) {
+    let fields = match draft.scheme {
+        Scheme::Epc => vec![
+            ("Beneficiary name", &mut draft.name, 420.0),
+            ("Beneficiary IBAN", &mut draft.iban, 420.0),
+        ],
+        Scheme::Pix => vec![
+            ("PIX key", &mut draft.key, 420.0),
+            ("Receiver name", &mut draft.name, 420.0),
+            ("City", &mut draft.city, 300.0),
+        ],
+        Scheme::Upi => vec![
+            ("UPI address", &mut draft.vpa, 420.0),
+            ("Payee name", &mut draft.name, 420.0),
+        ],
+        Scheme::Link => vec![("Link template", &mut draft.template, 600.0)],
+    };
+    for (label, value, width) in fields {
+        widgets::field(ui, label, value, (LABEL_W, width), "");
+    }
+}
+
+/// What the last test scan read back, or what went wrong.
+fn test_result_ui(ui: &mut egui::Ui, test: Option<&Result<Vec<(String, String)>, String>>) {
+    match test {
         Some(Ok(fields)) => {
             widgets::banner(ui, Tone::Good, "Test scan: the QR reads back as", 20.0);
             egui::Grid::new("test_scan").striped(true).show(ui, |ui| {
@@ -207,5 +210,4 @@ pub fn settings_ui(
         Some(Err(problem)) => widgets::banner(ui, Tone::Bad, problem, 20.0),
         None => {}
     }
-    commands
 }

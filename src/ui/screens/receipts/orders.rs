@@ -4,10 +4,11 @@ use std::path::Path;
 
 use egui::RichText;
 
-use super::Command;
-use super::widgets;
+use super::ReceiptsOp;
 use crate::domain::event::local_time;
 use crate::domain::order::OrderSummary;
+use crate::ui::Command;
+use crate::ui::widgets;
 
 /// Lists recent orders, newest first.
 pub fn orders_ui(
@@ -49,7 +50,9 @@ pub fn orders_ui(
                             commands.push(Command::ExportReceipt(order.number.clone()));
                         }
                         if widgets::button(ui, format!("Refund {}", order.number), 170.0) {
-                            commands.push(Command::StartRefund(order.number.clone()));
+                            commands.push(Command::Receipts(ReceiptsOp::StartRefund(
+                                order.number.clone(),
+                            )));
                         }
                         ui.add(egui::Label::new(&order.summary).truncate());
                         ui.end_row();

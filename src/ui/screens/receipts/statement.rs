@@ -5,13 +5,14 @@ use std::path::Path;
 
 use egui::RichText;
 
-use super::Command;
-use super::theme;
-use super::widgets;
+use super::ReceiptsOp;
 use crate::domain::money::Currency;
 use crate::domain::reconcile::{
     CsvColumns, Outcome, Reconciliation, StatementError, parse_camt053, parse_csv,
 };
+use crate::ui::Command;
+use crate::ui::theme;
+use crate::ui::widgets;
 
 /// The statement form and its last result.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct StatementDraft {
     pub delimiter: String,
     /// What the last match found.
     pub result: Option<Reconciliation>,
+    /// True while the file is being read (Match waits, so a double tap reads it once).
+    pub reading: bool,
 }
 
 impl Default for StatementDraft {
@@ -36,6 +39,7 @@ impl Default for StatementDraft {
             ref_col: "Reference".into(),
             delimiter: ",".into(),
             result: None,
+            reading: false,
         }
     }
 }
@@ -86,12 +90,12 @@ pub fn statement_ui(ui: &mut egui::Ui, draft: &mut StatementDraft) -> Vec<Comman
                     .hint_text("/home/me/Downloads/statement.xml");
                 ui.add_sized([380.0, theme::TOUCH], field)
                     .labelled_by(label.id);
-                let ready = !draft.path.trim().is_empty();
+                let ready = !draft.path.trim().is_empty() && !draft.reading;
                 if ui
                     .add_enabled(ready, egui::Button::new("Match").min_size(egui::vec2(100.0, theme::TOUCH)))
                     .clicked()
                 {
-                    commands.push(Command::MatchStatement);
+                    commands.push(Command::Receipts(ReceiptsOp::MatchStatement));
                 }
             });
             ui.horizontal_wrapped(|ui| {

@@ -4,8 +4,8 @@
 use egui::RichText;
 
 use super::Payment;
-use super::theme;
-use super::widgets;
+use crate::ui::theme;
+use crate::ui::widgets;
 
 /// Draws what the fan sees.
 pub fn fan_ui(ui: &mut egui::Ui, event_name: &str, payment: &Payment) {

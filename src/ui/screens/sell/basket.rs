@@ -3,14 +3,22 @@
 
 use egui::{RichText, vec2};
 
-use super::Command;
-use super::theme::{self, TOUCH};
+use super::SellOp;
 use super::tiles::{Shelf, with_emoji};
-use super::widgets::{self, Tone};
+use crate::domain::basket::Quote;
 use crate::domain::money::Money;
 use crate::domain::order::Cart;
 use crate::domain::pricing::VatMode;
 use crate::service::Fan;
+use crate::ui::Command;
+use crate::ui::theme::{self, TOUCH};
+use crate::ui::widgets::{self, Tone};
+
+/// A "one less" button named for what it takes out.
+fn minus_ui(ui: &mut egui::Ui, name: String) -> bool {
+    let button = egui::Button::new(RichText::new("–").size(24.0)).min_size(vec2(TOUCH, TOUCH));
+    ui.add(button).accessible_name(name).clicked()
+}
 
 pub(super) fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -18,14 +26,10 @@ pub(super) fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec
     if cart.is_empty() {
         ui.label("Tap an offer to start a sale.");
     }
-    let minus = |ui: &mut egui::Ui, name: String| {
-        let button = egui::Button::new(RichText::new("–").size(24.0)).min_size(vec2(TOUCH, TOUCH));
-        ui.add(button).accessible_name(name).clicked()
-    };
     let quote = match shelf.quote {
         Some(Ok(q)) => Some(q),
         Some(Err(problem)) => {
-            widgets::banner(ui, Tone::Bad, problem, 18.0);
+            widgets::banner(ui, Tone::Bad, &problem.to_string(), 18.0);
             None
         }
         None => None,
@@ -48,8 +52,8 @@ pub(super) fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec
             )
         };
         ui.horizontal(|ui| {
-            if minus(ui, format!("One less {}", line.title)) {
-                commands.push(Command::RemoveOne(line.offer_id));
+            if minus_ui(ui, format!("One less {}", line.title)) {
+                commands.push(Command::Sell(SellOp::RemoveOne(line.offer_id)));
             }
             ui.label(format!("{}× {}", line.qty, line.title));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -67,13 +71,23 @@ pub(super) fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec
             );
         }
     }
+    bundle_lines_ui(ui, shelf, cart, &mut commands);
+    commands.extend(suggestions_ui(ui, shelf, cart));
+    if let Some(q) = quote {
+        totals_ui(ui, shelf.mode, q);
+    }
+    commands
+}
+
+/// The bundles in the basket, each with its parts.
+fn bundle_lines_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart, commands: &mut Vec<Command>) {
     for (bundle_id, count) in &cart.bundles {
         let Some(bundle) = shelf.bundles.iter().find(|b| b.id == *bundle_id) else {
             continue;
         };
         ui.horizontal(|ui| {
-            if minus(ui, format!("One less {}", bundle.title)) {
-                commands.push(Command::RemoveBundle(bundle.id));
+            if minus_ui(ui, format!("One less {}", bundle.title)) {
+                commands.push(Command::Sell(SellOp::RemoveBundle(bundle.id)));
             }
             ui.label(format!("{count}× {}", bundle.title));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -94,31 +108,31 @@ pub(super) fn basket_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec
             .collect();
         ui.label(RichText::new(format!("   {}", parts.join(" + "))).color(theme::MUTED));
     }
-    commands.extend(suggestions_ui(ui, shelf, cart));
-    if let Some(q) = quote {
-        ui.separator();
-        if shelf.mode == VatMode::Exclusive {
-            for v in &q.vat {
-                ui.horizontal(|ui| {
-                    ui.label(format!("Tax {}", v.rate.label()));
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.label(v.vat.to_string());
-                    });
+}
+
+/// The tax (when it comes on top), the saving and the total, as the sale will charge them.
+fn totals_ui(ui: &mut egui::Ui, mode: VatMode, q: &Quote) {
+    ui.separator();
+    if mode == VatMode::Exclusive {
+        for v in &q.vat {
+            ui.horizontal(|ui| {
+                ui.label(format!("Tax {}", v.rate.label()));
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.label(v.vat.to_string());
                 });
-            }
-        }
-        let saving = q.saving();
-        if saving.minor > 0 {
-            ui.label(RichText::new(format!("The fan saves {saving}")).color(theme::GOOD));
-        }
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("Total").font(theme::bold(26.0)));
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(RichText::new(q.total.to_string()).font(theme::bold(30.0)));
             });
-        });
+        }
     }
-    commands
+    let saving = q.saving();
+    if saving.minor > 0 {
+        ui.label(RichText::new(format!("The fan saves {saving}")).color(theme::GOOD));
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Total").font(theme::bold(26.0)));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(q.total.to_string()).font(theme::bold(30.0)));
+        });
+    });
 }
 
 /// One-tap additions configured for what is in the basket (not already in it, sellable now).
@@ -148,7 +162,7 @@ fn suggestions_ui(ui: &mut egui::Ui, shelf: Shelf<'_>, cart: &Cart) -> Vec<Comma
                 .on_hover_text("Suggested with what is in the basket")
                 .clicked()
             {
-                commands.push(Command::Add(offer.id));
+                commands.push(Command::Sell(SellOp::Add(offer.id)));
             }
         }
     }
@@ -168,7 +182,7 @@ pub(super) fn fan_ui(ui: &mut egui::Ui, fan: Option<&Fan>, input: &mut String) -
                 .accessible_name("Forget the fan")
                 .clicked()
             {
-                commands.push(Command::ForgetFan);
+                commands.push(Command::Sell(SellOp::ForgetFan));
             }
         });
         return commands;
@@ -189,7 +203,7 @@ pub(super) fn fan_ui(ui: &mut egui::Ui, fan: Option<&Fan>, input: &mut String) -
             || entered)
             && ready
         {
-            commands.push(Command::IdentifyFan);
+            commands.push(Command::Sell(SellOp::IdentifyFan));
         }
     });
     commands

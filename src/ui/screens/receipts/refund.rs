@@ -2,12 +2,13 @@
 
 use egui::RichText;
 
-use super::Command;
-use super::theme::{self, TOUCH};
-use super::widgets;
+use super::ReceiptsOp;
 use crate::domain::money::Money;
 use crate::domain::order::{Line, Receipt, ReceiptNo, lines_total};
 use crate::domain::pricing::VatMode;
+use crate::ui::Command;
+use crate::ui::theme::{self, TOUCH};
+use crate::ui::widgets;
 
 /// A refund being prepared: the units to give back and the PIN typed so far.
 #[derive(Debug, Clone)]
@@ -39,6 +40,15 @@ impl RefundDraft {
             reason: String::new(),
             sold: (receipt.lines.clone(), receipt.vat_mode),
         }
+    }
+
+    /// `(offer id, units)` chosen to go back.
+    pub fn chosen(&self) -> Vec<(i64, u32)> {
+        self.lines
+            .iter()
+            .filter(|l| l.4 > 0)
+            .map(|l| (l.0, l.4))
+            .collect()
     }
 
     /// The money the chosen units give back.
@@ -110,10 +120,10 @@ pub fn refund_ui(ui: &mut egui::Ui, draft: &mut RefundDraft) -> Vec<Command> {
             )
             .clicked()
         {
-            commands.push(Command::ConfirmRefund);
+            commands.push(Command::Receipts(ReceiptsOp::ConfirmRefund));
         }
         if widgets::button(ui, "Keep the sale", 200.0) {
-            commands.push(Command::CancelRefund);
+            commands.push(Command::Receipts(ReceiptsOp::CancelRefund));
         }
     });
     commands

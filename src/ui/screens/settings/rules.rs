@@ -3,10 +3,12 @@
 
 use egui::RichText;
 
-use super::Command;
-use super::theme::TOUCH;
+use super::SettingsOp;
 use crate::domain::event::Event;
 use crate::domain::queue::QueueRules;
+use crate::ui::Command;
+use crate::ui::theme::TOUCH;
+use crate::ui::widgets;
 
 /// The form as typed.
 #[derive(Debug, Clone, Default)]
@@ -80,14 +82,6 @@ impl RulesDraft {
     }
 }
 
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32) {
-    ui.horizontal(|ui| {
-        let label = ui.label(label);
-        ui.add_sized([width, TOUCH], egui::TextEdit::singleline(value))
-            .labelled_by(label.id);
-    });
-}
-
 /// Draws the queue and code settings and the helper's name.
 pub fn rules_ui(ui: &mut egui::Ui, draft: &mut RulesDraft) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -103,24 +97,38 @@ pub fn rules_ui(ui: &mut egui::Ui, draft: &mut RulesDraft) -> Vec<Command> {
             .add(egui::Button::new("Set helper").min_size(egui::vec2(120.0, TOUCH)))
             .clicked()
         {
-            commands.push(Command::SetHelper);
+            commands.push(Command::Settings(SettingsOp::SetHelper));
         }
     });
     ui.separator();
     ui.label(RichText::new("Queue and claim codes").strong());
-    field(
+    widgets::field(
         ui,
         "Regular tickets per priority ticket",
         &mut draft.fairness,
-        60.0,
+        (0.0, 60.0),
+        "",
     );
-    field(ui, "No-show grace (minutes)", &mut draft.grace_mins, 60.0);
-    field(ui, "Re-queue places back", &mut draft.requeue, 60.0);
-    field(
+    widgets::field(
+        ui,
+        "No-show grace (minutes)",
+        &mut draft.grace_mins,
+        (0.0, 60.0),
+        "",
+    );
+    widgets::field(
+        ui,
+        "Re-queue places back",
+        &mut draft.requeue,
+        (0.0, 60.0),
+        "",
+    );
+    widgets::field(
         ui,
         "Claim codes valid for (hours)",
         &mut draft.code_hours,
-        60.0,
+        (0.0, 60.0),
+        "",
     );
     ui.horizontal(|ui| {
         let label = ui.label("Creator PIN for the queue");
@@ -137,7 +145,7 @@ pub fn rules_ui(ui: &mut egui::Ui, draft: &mut RulesDraft) -> Vec<Command> {
             )
             .clicked()
         {
-            commands.push(Command::SaveRules);
+            commands.push(Command::Settings(SettingsOp::SaveRules));
         }
     });
     commands

@@ -2,17 +2,22 @@
 //! setting up a new event and switching events (past ones stay readable); tender fees, margins
 //! and what collaborators are owed.
 
+use crate::domain::field::{FieldError, FieldResult};
 use egui::{RichText, vec2};
 
-use super::Command;
-use super::theme::{self, TOUCH};
-use super::widgets;
+use super::EventOp;
 use crate::domain::event::{Event, EventSetup, SETUP_CURRENCIES};
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::order::TenderKind;
 use crate::domain::pricing::{Fee, VatMode, percent_label};
-use crate::service::Margin;
-use crate::store::events::EventRow;
+use crate::service::{EventRow, Margin, Pos, PosError, PosResult};
+use crate::ui::Command;
+use crate::ui::ctx::Fx;
+use crate::ui::theme::{self, TOUCH};
+use crate::ui::widgets;
+
+/// Width of the set-up form's label column.
+const LABEL_W: f32 = 170.0;
 
 /// What the set-up panel asks the kiosk to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +59,6 @@ pub struct SetupDraft {
     pub splits: Vec<(String, i64)>,
     /// The open event's stations.
     pub stations: Vec<String>,
-    /// The Lotteries section.
-    pub lottery: super::lottery::LotteryDraft,
 }
 
 const FEE_KINDS: [TenderKind; 3] = [TenderKind::Card, TenderKind::Qr, TenderKind::Cash];
@@ -87,39 +90,106 @@ impl SetupDraft {
         }
     }
 
+    /// Re-reads the events, fees, figures and stations; the fee fields show the stored fees
+    /// unless something is typed in them.
+    pub fn refresh(&mut self, pos: &Pos) -> PosResult<()> {
+        self.events = pos.events()?;
+        self.fees = pos.fees()?;
+        self.margins = pos.margins()?;
+        self.splits = pos.split_totals()?;
+        self.stations = pos.stations()?;
+        if self
+            .fee_text
+            .iter()
+            .all(|f| f.0.is_empty() && f.1.is_empty())
+        {
+            self.show_fees(pos.event());
+        }
+        Ok(())
+    }
+
+    /// Applies a set-up op through the service.
+    pub fn apply(&mut self, op: SetupOp, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
+        let switching = matches!(op, SetupOp::CreateEvent | SetupOp::OpenEvent(_));
+        if switching && fx.paying {
+            return Err(PosError::Refused(
+                "a fan is paying: finish or cancel the payment before switching events".into(),
+            ));
+        }
+        match op {
+            SetupOp::SaveEvent => {
+                let grant = pos.unlock(&self.pin)?;
+                pos.update_event(&self.form, &grant)?;
+                fx.good("Event saved");
+            }
+            SetupOp::StartNew => {
+                self.creating = true;
+                let event = pos.event();
+                self.form = EventSetup {
+                    time_zone: event.time_zone.clone(),
+                    currency: event.currency.code().to_string(),
+                    vat_mode: event.vat_mode,
+                    vat_rates: EventSetup::of(event).vat_rates,
+                    ..EventSetup::default()
+                };
+            }
+            SetupOp::CancelNew => *self = SetupDraft::of(pos.event()),
+            SetupOp::CreateEvent => {
+                let name = self.form.name.trim().to_string();
+                // A first event's creator has no PIN to type yet.
+                let grant = match self.pin.as_str() {
+                    "" => None,
+                    pin => Some(pos.unlock(pin)?),
+                };
+                pos.create_event(&self.form, &self.new_pin, grant.as_ref())?;
+                fx.then.push(Command::EventSwitched);
+                fx.good(format!(
+                    "{name} is open. Add your offers in Catalogue (unlock with the new PIN)."
+                ));
+            }
+            SetupOp::OpenEvent(id) => {
+                let grant = pos.unlock(&self.pin)?;
+                pos.open_event(id, &grant)?;
+                fx.then.push(Command::EventSwitched);
+                fx.good(format!("{} is open at this kiosk", pos.event().name));
+            }
+            SetupOp::SaveFees => {
+                let fees = self.typed_fees(pos.event()).map_err(PosError::Invalid)?;
+                let grant = pos.unlock(&self.pin)?;
+                pos.save_fees(&fees, &grant)?;
+                fx.good("Fees saved");
+            }
+        }
+        Ok(())
+    }
+
     /// The fees the fields describe.
-    pub fn typed_fees(&self, event: &Event) -> Result<Vec<(TenderKind, Fee)>, String> {
+    pub fn typed_fees(&self, event: &Event) -> FieldResult<Vec<(TenderKind, Fee)>> {
         FEE_KINDS
             .iter()
             .zip(&self.fee_text)
             .map(|(kind, (percent, fixed))| {
                 let field = format!("{} fee percent", kind.label());
                 let percent_bp =
-                    crate::domain::catalogue_file::parse_percent(&field, percent, 1_000)
-                        .map_err(|e| e.to_string())?;
-                let fixed = match fixed.trim() {
-                    "" => 0,
-                    t => {
-                        parse_amount(t, event.currency)
-                            .map_err(|e| format!("{} fixed fee: {e}", kind.label()))?
-                            .minor
-                    }
-                };
+                    crate::domain::catalogue_file::parse_percent(&field, percent, 1_000)?;
+                let fixed = parse_amount_or_zero(fixed, event.currency).map_err(|e| {
+                    FieldError::new(format!("{} fixed fee", kind.label()), e.to_string())
+                })?;
                 Ok((*kind, Fee { percent_bp, fixed }))
             })
             .collect()
     }
 }
 
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32, hint: &str) {
-    ui.horizontal(|ui| {
-        let l = ui.add_sized([170.0, TOUCH], egui::Label::new(label));
-        ui.add_sized(
-            [width, TOUCH],
-            egui::TextEdit::singleline(value).hint_text(hint),
-        )
-        .labelled_by(l.id);
-    });
+/// An amount in minor units, empty meaning none.
+fn parse_amount_or_zero(
+    text: &str,
+    currency: crate::domain::money::Currency,
+) -> Result<i64, crate::domain::money::AmountError> {
+    match text.trim() {
+        "" => Ok(0),
+        t => Ok(parse_amount(t, currency)?.minor),
+    }
 }
 
 fn pin_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
@@ -134,7 +204,7 @@ fn pin_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
 /// Draws the set-up panel.
 pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec<Command> {
     let mut commands = Vec::new();
-    let mut op = |o: SetupOp| commands.push(Command::Setup(o));
+    let mut op = |o: SetupOp| commands.push(Command::Event(EventOp::Setup(o)));
     ui.heading(if draft.creating {
         "Set up a new event"
     } else {
@@ -162,69 +232,65 @@ pub fn setup_ui(ui: &mut egui::Ui, event: &Event, draft: &mut SetupDraft) -> Vec
             }
         }
     });
-    let form = &mut draft.form;
-    field(ui, "Event name", &mut form.name, 420.0, "Rooftop pop-up");
-    field(ui, "Venue", &mut form.venue, 420.0, "Dock 4, Hamburg");
-    field(ui, "Time zone", &mut form.time_zone, 260.0, "Europe/Berlin");
-    ui.horizontal(|ui| {
-        ui.add_sized([170.0, TOUCH], egui::Label::new("Currency"));
-        for c in SETUP_CURRENCIES {
-            let label = format!("{} {}", c.code(), c.symbol());
-            if ui
-                .add(
-                    egui::Button::selectable(form.currency == c.code(), label)
-                        .min_size(vec2(80.0, TOUCH)),
-                )
-                .clicked()
-            {
-                form.currency = c.code().to_string();
-            }
-        }
-    });
-    ui.horizontal(|ui| {
-        ui.add_sized([170.0, TOUCH], egui::Label::new("Tax"));
-        for mode in [VatMode::Inclusive, VatMode::Exclusive] {
-            if ui
-                .add(
-                    egui::Button::selectable(form.vat_mode == mode, mode.label())
-                        .min_size(vec2(200.0, TOUCH)),
-                )
-                .clicked()
-            {
-                form.vat_mode = mode;
-            }
-        }
-    });
-    field(ui, "VAT rates (%)", &mut form.vat_rates, 200.0, "19, 7");
-    field(
-        ui,
-        "Receipt header",
-        &mut form.receipt_header,
-        600.0,
-        "your name, address, tax number",
-    );
-    field(
-        ui,
-        "Receipt footer",
-        &mut form.receipt_footer,
-        600.0,
-        "thank you, where to follow you",
-    );
-    field(
-        ui,
-        "Terms on receipts",
-        &mut form.terms,
-        600.0,
-        "refunds, claim codes",
-    );
+    event_form_ui(ui, &mut draft.form);
     ui.separator();
     events_ui(ui, event, &draft.events, &mut op);
     ui.separator();
     fees_ui(ui, event, &mut draft.fee_text, &mut op);
     ui.separator();
     figures_ui(ui, event, &draft.margins, &draft.splits);
-    commands.extend(super::lottery::lottery_ui(ui, event, &mut draft.lottery));
     commands
+}
+
+/// The event's own fields: name, place, zone, currency, tax, receipt texts.
+fn event_form_ui(ui: &mut egui::Ui, form: &mut EventSetup) {
+    let place = [
+        ("Event name", &mut form.name, 420.0, "Rooftop pop-up"),
+        ("Venue", &mut form.venue, 420.0, "Dock 4, Hamburg"),
+        ("Time zone", &mut form.time_zone, 260.0, "Europe/Berlin"),
+    ];
+    for (label, value, width, hint) in place {
+        widgets::field(ui, label, value, (LABEL_W, width), hint);
+    }
+    ui.horizontal(|ui| {
+        let currencies =
+            SETUP_CURRENCIES.map(|c| (c.code(), format!("{} {}", c.code(), c.symbol())));
+        let label = Some(("Currency", LABEL_W));
+        if let Some(code) = widgets::choices(ui, label, &form.currency.as_str(), currencies, 80.0) {
+            form.currency = code.to_string();
+        }
+    });
+    ui.horizontal(|ui| {
+        let modes = [VatMode::Inclusive, VatMode::Exclusive].map(|m| (m, m.label()));
+        let label = Some(("Tax", LABEL_W));
+        if let Some(mode) = widgets::choices(ui, label, &form.vat_mode, modes, 200.0) {
+            form.vat_mode = mode;
+        }
+    });
+    let texts = [
+        ("VAT rates (%)", &mut form.vat_rates, 200.0, "19, 7"),
+        (
+            "Receipt header",
+            &mut form.receipt_header,
+            600.0,
+            "your name, address, tax number",
+        ),
+        (
+            "Receipt footer",
+            &mut form.receipt_footer,
+            600.0,
+            "thank you, where to follow you",
+        ),
+        (
+            "Terms on receipts",
+            &mut form.terms,
+            600.0,
+            "refunds, claim codes",
+        ),
+    ];
+    for (label, value, width, hint) in texts {
+        widgets::field(ui, label, value, (LABEL_W, width), hint);
+    }
 }
 
 fn events_ui(ui: &mut egui::Ui, event: &Event, events: &[EventRow], op: &mut impl FnMut(SetupOp)) {
@@ -274,7 +340,7 @@ fn fees_ui(
     ui.label(RichText::new("What each payment method costs you").strong());
     for (kind, (percent, fixed)) in FEE_KINDS.iter().zip(text.iter_mut()) {
         ui.horizontal(|ui| {
-            ui.add_sized([170.0, TOUCH], egui::Label::new(kind.label()));
+            ui.add_sized([LABEL_W, TOUCH], egui::Label::new(kind.label()));
             let p = ui.label("percent");
             ui.add_sized([80.0, TOUCH], egui::TextEdit::singleline(percent))
                 .labelled_by(p.id);

@@ -7,13 +7,15 @@ use egui::{RichText, vec2};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::theme::{self, TOUCH};
-use super::widgets::{self, Tone};
-use super::{Command, Kiosk, Screen};
+use super::EventOp;
 use crate::domain::catalogue::OfferKind;
 use crate::domain::event::{Event, parse_local};
 use crate::domain::lottery::BuyCode;
-use crate::service::{LotteryStatus, OfferState, PosError};
+use crate::service::{LotteryStatus, OfferState, Pos, PosError, PosResult};
+use crate::ui::Command;
+use crate::ui::ctx::{Fx, Shared};
+use crate::ui::theme::{self, TOUCH};
+use crate::ui::widgets;
 
 /// Buy window when the field is left empty.
 const DEFAULT_WINDOW_MINS: u32 = 10;
@@ -58,16 +60,8 @@ fn hhmm(at: Timestamp, time_zone: &str) -> String {
     at.to_zoned(tz).strftime("%H:%M").to_string()
 }
 
-fn labelled_field(ui: &mut egui::Ui, label: &str, value: &mut String, width: f32, hint: &str) {
-    ui.horizontal(|ui| {
-        let l = ui.add_sized([200.0, TOUCH], egui::Label::new(label));
-        ui.add_sized(
-            [width, TOUCH],
-            egui::TextEdit::singleline(value).hint_text(hint),
-        )
-        .labelled_by(l.id);
-    });
-}
+/// Width of the section's label column.
+const LABEL_W: f32 = 200.0;
 
 /// Draws the Lotteries section.
 pub fn lottery_ui(ui: &mut egui::Ui, event: &Event, draft: &mut LotteryDraft) -> Vec<Command> {
@@ -83,11 +77,11 @@ pub fn lottery_ui(ui: &mut egui::Ui, event: &Event, draft: &mut LotteryDraft) ->
     }
     let open = draft.lotteries.iter().any(|l| l.open_at(now));
     if open {
-        labelled_field(
+        widgets::field(
             ui,
             "Fan to enter",
             &mut draft.fan,
-            320.0,
+            (LABEL_W, 320.0),
             "phone, e-mail or @handle",
         );
     }
@@ -96,13 +90,13 @@ pub fn lottery_ui(ui: &mut egui::Ui, event: &Event, draft: &mut LotteryDraft) ->
     }
     for lottery in &draft.lotteries {
         if let Some(op) = lottery_row_ui(ui, &event.time_zone, lottery, now) {
-            commands.push(Command::Lottery(op));
+            commands.push(Command::Event(EventOp::Lottery(op)));
         }
     }
     if !draft.drops.is_empty() {
         ui.add_space(8.0);
         if make_ui(ui, draft) {
-            commands.push(Command::Lottery(LotteryOp::Make));
+            commands.push(Command::Event(EventOp::Lottery(LotteryOp::Make)));
         }
     }
     commands
@@ -114,7 +108,6 @@ fn lottery_row_ui(
     l: &LotteryStatus,
     now: Timestamp,
 ) -> Option<LotteryOp> {
-    let mut op = None;
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         ui.label(RichText::new(&l.title).strong().size(20.0));
@@ -138,6 +131,14 @@ fn lottery_row_ui(
         };
         ui.add(egui::Label::new(line).truncate());
     });
+    let op = lottery_buttons_ui(ui, l, now);
+    winners_ui(ui, l);
+    op
+}
+
+/// Enter, Draw now or End lottery, as the lottery stands.
+fn lottery_buttons_ui(ui: &mut egui::Ui, l: &LotteryStatus, now: Timestamp) -> Option<LotteryOp> {
+    let mut op = None;
     ui.horizontal(|ui| {
         if l.open_at(now) {
             let enter =
@@ -172,6 +173,11 @@ fn lottery_row_ui(
             }
         }
     });
+    op
+}
+
+/// The buy codes given after the draw, with their states.
+fn winners_ui(ui: &mut egui::Ui, l: &LotteryStatus) {
     if !l.offers.is_empty() {
         egui::Grid::new(("lottery_offers", l.offer_id))
             .striped(true)
@@ -196,29 +202,32 @@ fn lottery_row_ui(
                 }
             });
     }
-    op
 }
 
 /// The "Make it a lottery" row; true when its button was pressed.
 fn make_ui(ui: &mut egui::Ui, draft: &mut LotteryDraft) -> bool {
     ui.label(RichText::new("Make a drop a lottery").strong());
     ui.horizontal_wrapped(|ui| {
-        for (id, title) in &draft.drops {
-            let picked = draft.chosen == Some(*id);
-            if ui
-                .add(egui::Button::selectable(picked, title).min_size(vec2(160.0, TOUCH)))
-                .clicked()
-            {
-                draft.chosen = Some(*id);
-            }
+        let drops = draft
+            .drops
+            .iter()
+            .map(|(id, title)| (Some(*id), title.as_str()));
+        if let Some(chosen) = widgets::choices(ui, None, &draft.chosen, drops, 160.0) {
+            draft.chosen = chosen;
         }
     });
-    labelled_field(ui, "Entries close at", &mut draft.until, 200.0, "21:30");
-    labelled_field(
+    widgets::field(
+        ui,
+        "Entries close at",
+        &mut draft.until,
+        (LABEL_W, 200.0),
+        "21:30",
+    );
+    widgets::field(
         ui,
         "Buy window (minutes)",
         &mut draft.window,
-        100.0,
+        (LABEL_W, 100.0),
         &DEFAULT_WINDOW_MINS.to_string(),
     );
     let mut pressed = false;
@@ -229,117 +238,107 @@ fn make_ui(ui: &mut egui::Ui, draft: &mut LotteryDraft) -> bool {
     pressed
 }
 
-impl Kiosk {
-    /// Rolls lapsed lottery units on (every refresh) and, on the Event screen, re-reads the
-    /// lotteries and the drops that could become one.
-    pub(super) fn refresh_lotteries(&mut self) -> Result<(), PosError> {
-        self.pos.roll_lotteries()?;
-        if self.screen != Screen::Event {
-            return Ok(());
-        }
-        let draft = &mut self.setup.lottery;
-        draft.lotteries = self.pos.lotteries()?;
-        draft.now = Some(self.pos.now());
-        let lotteries = &draft.lotteries;
-        draft.drops = self
+impl LotteryDraft {
+    /// Re-reads the lotteries and the drops that could become one.
+    pub fn refresh(&mut self, pos: &Pos, shared: &Shared) -> PosResult<()> {
+        self.lotteries = pos.lotteries()?;
+        self.now = Some(pos.now());
+        let lotteries = &self.lotteries;
+        self.drops = shared
             .offers
             .iter()
             .filter(|o| matches!(o.kind, OfferKind::Drop { .. }) && !o.archived)
             .filter(|o| lotteries.iter().all(|l| l.offer_id != o.id))
             .map(|o| (o.id, o.title.clone()))
             .collect();
-        if draft
+        if self
             .chosen
-            .is_some_and(|c| draft.drops.iter().all(|d| d.0 != c))
+            .is_some_and(|c| self.drops.iter().all(|d| d.0 != c))
         {
-            draft.chosen = None;
+            self.chosen = None;
         }
         Ok(())
     }
 
-    /// Runs a Lotteries section action through the service.
-    pub(super) fn lottery_op(&mut self, op: LotteryOp) -> Result<(), PosError> {
-        let tz = self.pos.event().time_zone.clone();
-        let title_of = |draft: &LotteryDraft, id: i64| {
-            draft
-                .lotteries
-                .iter()
-                .find(|l| l.offer_id == id)
-                .map(|l| l.title.clone())
-                .unwrap_or_default()
-        };
+    fn title_of(&self, id: i64) -> String {
+        self.lotteries
+            .iter()
+            .find(|l| l.offer_id == id)
+            .map(|l| l.title.clone())
+            .unwrap_or_default()
+    }
+
+    /// Runs a Lotteries section action through the service; creator actions take `pin`.
+    pub fn apply(
+        &mut self,
+        op: LotteryOp,
+        pin: &str,
+        pos: &mut Pos,
+        fx: &mut Fx<'_>,
+    ) -> PosResult<()> {
         match op {
             LotteryOp::Enter(id) => {
-                let entered = self.pos.enter_lottery(id, &self.setup.lottery.fan)?;
+                let entered = pos.enter_lottery(id, &self.fan)?;
                 // The contact is not kept anywhere, the field included.
-                self.setup.lottery.fan.clear();
+                self.fan.clear();
                 let how = if entered.again {
                     "entered before, same code"
                 } else {
                     "show the fan this code to photograph or write down"
                 };
-                self.notice = Some((
-                    Tone::Good,
-                    format!("{} — {}: {how}", entered.code, entered.title),
-                ));
-                self.setup.lottery.last = Some((entered.title, entered.code));
+                fx.good(format!("{} — {}: {how}", entered.code, entered.title));
+                self.last = Some((entered.title, entered.code));
             }
             LotteryOp::Draw(id) => {
-                let title = title_of(&self.setup.lottery, id);
-                let grant = self.pos.unlock(&self.setup.pin)?;
-                let drawn = self.pos.draw_lottery(id, None, &grant)?;
-                self.setup.pin.clear();
-                self.notice = Some((
-                    Tone::Good,
-                    format!(
-                        "{title} drawn: {} of {} fans can buy now (seed {})",
-                        drawn.offered.len(),
-                        drawn.order.len(),
-                        drawn.seed
-                    ),
+                let title = self.title_of(id);
+                let grant = pos.unlock(pin)?;
+                let drawn = pos.draw_lottery(id, None, &grant)?;
+                fx.good(format!(
+                    "{title} drawn: {} of {} fans can buy now (seed {})",
+                    drawn.offered.len(),
+                    drawn.order.len(),
+                    drawn.seed
                 ));
             }
             LotteryOp::End(id) => {
-                let grant = self.pos.unlock(&self.setup.pin)?;
-                let title = self.pos.end_lottery(id, &grant)?;
-                self.notice = Some((
-                    Tone::Good,
-                    format!("{title}: lottery ended, what is left sells to anyone"),
+                let grant = pos.unlock(pin)?;
+                let title = pos.end_lottery(id, &grant)?;
+                fx.good(format!(
+                    "{title}: lottery ended, what is left sells to anyone"
                 ));
             }
-            LotteryOp::Make => {
-                let draft = &self.setup.lottery;
-                let (id, title) = draft
-                    .chosen
-                    .and_then(|c| draft.drops.iter().find(|d| d.0 == c))
-                    .cloned()
-                    .ok_or_else(|| PosError::Refused("pick the drop to make a lottery".into()))?;
-                let until = parse_local("entries close at", &draft.until, &tz, self.pos.now())
-                    .map_err(PosError::Invalid)?;
-                let window = match draft.window.trim() {
-                    "" => DEFAULT_WINDOW_MINS,
-                    typed => typed.parse().map_err(|_| {
-                        PosError::Invalid(FieldError::new(
-                            "buy window",
-                            format!("1 to 240 minutes (not '{typed}')"),
-                        ))
-                    })?,
-                };
-                let grant = self.pos.unlock(&self.setup.pin)?;
-                self.pos.set_lottery(id, until, window, &grant)?;
-                self.setup.pin.clear();
-                self.setup.lottery.chosen = None;
-                self.setup.lottery.until.clear();
-                self.setup.lottery.window.clear();
-                self.notice = Some((
-                    Tone::Good,
-                    format!(
-                        "{title} is a lottery: entries close at {}",
-                        hhmm(until, &tz)
-                    ),
-                ));
-            }
+            LotteryOp::Make => self.make(pin, pos, fx)?,
         }
+        Ok(())
+    }
+
+    fn make(&mut self, pin: &str, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
+        let tz = pos.event().time_zone.clone();
+        let (id, title) = self
+            .chosen
+            .and_then(|c| self.drops.iter().find(|d| d.0 == c))
+            .cloned()
+            .ok_or_else(|| PosError::Refused("pick the drop to make a lottery".into()))?;
+        let until = parse_local("entries close at", &self.until, &tz, pos.now())
+            .map_err(PosError::Invalid)?;
+        let window = match self.window.trim() {
+            "" => DEFAULT_WINDOW_MINS,
+            typed => typed.parse().map_err(|_| {
+                PosError::Invalid(FieldError::new(
+                    "buy window",
+                    format!("1 to 240 minutes (not '{typed}')"),
+                ))
+            })?,
+        };
+        let grant = pos.unlock(pin)?;
+        pos.set_lottery(id, until, window, &grant)?;
+        self.chosen = None;
+        self.until.clear();
+        self.window.clear();
+        fx.good(format!(
+            "{title} is a lottery: entries close at {}",
+            hhmm(until, &tz)
+        ));
         Ok(())
     }
 }

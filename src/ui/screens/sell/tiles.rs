@@ -4,14 +4,15 @@
 use egui::vec2;
 use jiff::Timestamp;
 
-use super::Command;
-use super::theme;
-use super::widgets;
+use super::SellOp;
 use crate::domain::basket::Quote;
 use crate::domain::catalogue::{Availability, Bundle, Offer, countdown};
 use crate::domain::money::Money;
 use crate::domain::pricing::{Discount, VatMode, best_discount};
 use crate::service::Fan;
+use crate::ui::Command;
+use crate::ui::theme;
+use crate::ui::widgets;
 
 /// What the Sell screen shows: the catalogue, the deals running, and the basket's price.
 #[derive(Clone, Copy)]
@@ -25,7 +26,7 @@ pub struct Shelf<'a> {
     /// `(offer, suggestion)` pairs.
     pub cross_sells: &'a [(i64, i64)],
     /// The basket priced now (None when empty), or why it cannot be.
-    pub quote: Option<&'a Result<Quote, String>>,
+    pub quote: Option<&'a Result<Quote, crate::domain::basket::BasketError>>,
     /// Tax mode.
     pub mode: VatMode,
     /// The fan at the table, if identified.
@@ -44,7 +45,7 @@ struct Tile {
     status_color: egui::Color32,
     colour: Option<u32>,
     enabled: bool,
-    command: Command,
+    op: SellOp,
 }
 
 pub(super) fn tiles_ui(
@@ -95,7 +96,7 @@ pub(super) fn tiles_ui(
                     })
                     .inner;
                 if clicked {
-                    commands.push(tile.command.clone());
+                    commands.push(Command::Sell(tile.op.clone()));
                 }
             }
         });
@@ -167,7 +168,7 @@ fn offer_tile(
         status_color,
         colour: offer.look.colour,
         enabled: availability.can_sell(),
-        command: Command::Add(offer.id),
+        op: SellOp::Add(offer.id),
     }
 }
 
@@ -207,7 +208,7 @@ fn bundle_tile(
         },
         colour: None,
         enabled: availability.can_sell(),
-        command: Command::AddBundle(bundle.id),
+        op: SellOp::AddBundle(bundle.id),
     }
 }
 

@@ -5,12 +5,98 @@
 use egui::{Key, RichText};
 use jiff::Timestamp;
 
-use super::Command;
-use super::theme;
-use super::widgets;
 use crate::domain::catalogue::countdown;
 use crate::domain::queue::{Ticket, TicketState, wait_text};
-use crate::service::{LaneView, UNDO_SECS};
+use crate::service::{LaneView, Pos, PosResult, UNDO_SECS};
+use crate::ui::Command;
+use crate::ui::ctx::{Fx, ScreenCtx};
+use crate::ui::theme;
+use crate::ui::widgets;
+
+/// What the Queue screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueOp {
+    /// Call the next ticket of a lane.
+    CallNext(char),
+    /// Move a ticket: at the table, served, no-show, or re-queued (Waiting).
+    Move(i64, TicketState),
+    /// Take a ticket's last move back (within ten seconds).
+    Undo(i64),
+    /// Make a waiting ticket priority or regular.
+    SetPriority(i64, bool),
+    /// The lane the keyboard shortcuts act on.
+    SelectLane(char),
+}
+
+/// The Queue screen's state: the lane the shortcuts act on, and this station's last move.
+#[derive(Debug, Clone)]
+pub struct QueueScreen {
+    lane: char,
+    last_move: Option<LastMove>,
+}
+
+impl Default for QueueScreen {
+    fn default() -> Self {
+        QueueScreen {
+            lane: 'A',
+            last_move: None,
+        }
+    }
+}
+
+impl QueueScreen {
+    /// Draws the lanes.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
+        let grace_secs = ctx.event.queue.grace_secs;
+        let selected = (self.lane, self.last_move.as_ref());
+        queue_ui(ui, &ctx.shared.lanes, selected, ctx.now, grace_secs)
+    }
+
+    /// Applies one of the screen's ops through the service.
+    pub fn apply(&mut self, op: QueueOp, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
+        match op {
+            QueueOp::CallNext(lane) => match pos.call_next(lane)? {
+                Some(label) => {
+                    let id = pos.ticket(&label.to_string())?.id;
+                    self.remember_move(id, format!("Calling {label}"), pos, fx);
+                }
+                None => fx.info(format!("Nobody is waiting in lane {lane}")),
+            },
+            QueueOp::Move(id, to) => {
+                let label = pos.move_ticket(id, to)?;
+                let word = match to {
+                    TicketState::Serving => "at the table",
+                    TicketState::Done => "served",
+                    TicketState::NoShow => "marked no-show",
+                    TicketState::Waiting => "back in the queue",
+                    _ => "moved",
+                };
+                self.remember_move(id, format!("{label} {word}"), pos, fx);
+            }
+            QueueOp::Undo(id) => {
+                let label = pos.undo_ticket(id)?;
+                self.last_move = None;
+                fx.good(format!("Undone: {label} is back where it was"));
+            }
+            QueueOp::SetPriority(id, on) => {
+                let label = pos.set_priority(id, on)?;
+                let word = if on { "priority" } else { "regular" };
+                fx.good(format!("{label} is {word} now"));
+            }
+            QueueOp::SelectLane(lane) => self.lane = lane,
+        }
+        Ok(())
+    }
+
+    fn remember_move(&mut self, ticket_id: i64, text: String, pos: &Pos, fx: &mut Fx<'_>) {
+        fx.good(text.clone());
+        self.last_move = Some(LastMove {
+            ticket_id,
+            text,
+            at: pos.now(),
+        });
+    }
+}
 
 /// The helper's last queue move, undoable for ten seconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +110,7 @@ pub struct LastMove {
 }
 
 /// Draws the lanes side by side; `selected` is the lane the keyboard shortcuts act on.
-pub fn queue_ui(
+fn queue_ui(
     ui: &mut egui::Ui,
     lanes: &[LaneView],
     (selected, last): (char, Option<&LastMove>),
@@ -41,7 +127,7 @@ pub fn queue_ui(
         if let Some(last) = last {
             let left = UNDO_SECS - now.as_second().saturating_sub(last.at.as_second());
             if left > 0 && widgets::button(ui, format!("Undo {} ({left} s)", last.text), 220.0) {
-                commands.push(Command::UndoTicket(last.ticket_id));
+                commands.push(Command::Queue(QueueOp::Undo(last.ticket_id)));
             }
         }
     });
@@ -79,32 +165,34 @@ fn shortcuts(
     let at_table = lane.serving.first().or(lane.called.first());
     let mut commands = Vec::new();
     if pressed(Key::N) && !lane.waiting.is_empty() {
-        commands.push(Command::Shortcut(Box::new(Command::CallNext(lane.lane))));
+        commands.push(Command::Shortcut(Box::new(Command::Queue(
+            QueueOp::CallNext(lane.lane),
+        ))));
     }
     if pressed(Key::S)
         && let Some(t) = at_table
     {
-        commands.push(Command::Shortcut(Box::new(Command::MoveTicket(
+        commands.push(Command::Shortcut(Box::new(Command::Queue(QueueOp::Move(
             t.id,
             TicketState::Done,
-        ))));
+        )))));
     }
     if pressed(Key::X)
         && let Some(t) = lane.called.first()
         && grace_left(t, now, grace_secs) == 0
     {
-        commands.push(Command::Shortcut(Box::new(Command::MoveTicket(
+        commands.push(Command::Shortcut(Box::new(Command::Queue(QueueOp::Move(
             t.id,
             TicketState::NoShow,
-        ))));
+        )))));
     }
     if pressed(Key::U)
         && let Some(last) = last
         && now.as_second() - last.at.as_second() <= UNDO_SECS
     {
-        commands.push(Command::Shortcut(Box::new(Command::UndoTicket(
+        commands.push(Command::Shortcut(Box::new(Command::Queue(QueueOp::Undo(
             last.ticket_id,
-        ))));
+        )))));
     }
     commands
 }
@@ -128,15 +216,14 @@ fn lane_ui(
         RichText::new(format!("Lane {}", lane.lane)).font(theme::bold(24.0)),
     );
     if ui.add(header).clicked() {
-        commands.push(Command::SelectLane(lane.lane));
+        commands.push(Command::Queue(QueueOp::SelectLane(lane.lane)));
     }
     ui.add(egui::Label::new(RichText::new(&lane.title).weak()).truncate());
     ui.label(format!("A ticket bought now: {}", wait_text(lane.wait_now)));
     let call = format!("Call next {}", lane.lane);
     if widgets::wide_button(ui, RichText::new(call).size(22.0), !lane.waiting.is_empty()) {
-        commands.push(Command::CallNext(lane.lane));
+        commands.push(Command::Queue(QueueOp::CallNext(lane.lane)));
     }
-    let half = |ui: &egui::Ui| (ui.available_width() - ui.spacing().item_spacing.x) / 2.0;
     for ticket in &lane.serving {
         ui.separator();
         ui.label(
@@ -146,9 +233,34 @@ fn lane_ui(
         );
         ui.label(&ticket.title);
         if widgets::wide_button(ui, format!("Served {}", ticket.label), true) {
-            commands.push(Command::MoveTicket(ticket.id, TicketState::Done));
+            commands.push(Command::Queue(QueueOp::Move(ticket.id, TicketState::Done)));
         }
     }
+    called_ui(ui, lane, now, grace_secs, &mut commands);
+    for ticket in &lane.no_shows {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("{} no-show", ticket.label)).color(theme::BAD));
+            if widgets::button(ui, format!("Re-queue {}", ticket.label), 150.0) {
+                commands.push(Command::Queue(QueueOp::Move(
+                    ticket.id,
+                    TicketState::Waiting,
+                )));
+            }
+        });
+    }
+    waiting_ui(ui, lane, &mut commands);
+    commands
+}
+
+/// The called tickets: at the table, served, or (after the grace time) no-show.
+fn called_ui(
+    ui: &mut egui::Ui,
+    lane: &LaneView,
+    now: Timestamp,
+    grace_secs: u32,
+    commands: &mut Vec<Command>,
+) {
+    let half = |ui: &egui::Ui| (ui.available_width() - ui.spacing().item_spacing.x) / 2.0;
     for ticket in &lane.called {
         ui.separator();
         ui.label(
@@ -160,10 +272,13 @@ fn lane_ui(
         ui.horizontal(|ui| {
             let w = half(ui);
             if widgets::button(ui, format!("At table {}", ticket.label), w) {
-                commands.push(Command::MoveTicket(ticket.id, TicketState::Serving));
+                commands.push(Command::Queue(QueueOp::Move(
+                    ticket.id,
+                    TicketState::Serving,
+                )));
             }
             if widgets::button(ui, format!("Served {}", ticket.label), w) {
-                commands.push(Command::MoveTicket(ticket.id, TicketState::Done));
+                commands.push(Command::Queue(QueueOp::Move(ticket.id, TicketState::Done)));
             }
         });
         let wait = grace_left(ticket, now, grace_secs);
@@ -173,17 +288,16 @@ fn lane_ui(
             format!("No-show {}", ticket.label)
         };
         if widgets::wide_button(ui, label, wait == 0) {
-            commands.push(Command::MoveTicket(ticket.id, TicketState::NoShow));
+            commands.push(Command::Queue(QueueOp::Move(
+                ticket.id,
+                TicketState::NoShow,
+            )));
         }
     }
-    for ticket in &lane.no_shows {
-        ui.horizontal(|ui| {
-            ui.label(RichText::new(format!("{} no-show", ticket.label)).color(theme::BAD));
-            if widgets::button(ui, format!("Re-queue {}", ticket.label), 150.0) {
-                commands.push(Command::MoveTicket(ticket.id, TicketState::Waiting));
-            }
-        });
-    }
+}
+
+/// Who waits, with the wait each can expect and their priority toggle.
+fn waiting_ui(ui: &mut egui::Ui, lane: &LaneView, commands: &mut Vec<Command>) {
     ui.separator();
     ui.label(RichText::new(format!("Waiting: {}", lane.waiting.len())).strong());
     egui::ScrollArea::vertical()
@@ -206,7 +320,10 @@ fn lane_ui(
                         )
                         .clicked()
                     {
-                        commands.push(Command::SetPriority(ticket.id, !ticket.priority));
+                        commands.push(Command::Queue(QueueOp::SetPriority(
+                            ticket.id,
+                            !ticket.priority,
+                        )));
                     }
                     let requeued = if ticket.requeued { " · re-queued" } else { "" };
                     ui.label(format!("{}{requeued}", wait_text(*range)));
@@ -214,5 +331,4 @@ fn lane_ui(
                 });
             }
         });
-    commands
 }

@@ -1,0 +1,167 @@
+//! The Receipts screen: recent orders with their PDFs and refunds, and matching a bank
+//! statement to the QR orders.
+
+mod orders;
+mod refund;
+mod statement;
+
+use std::path::PathBuf;
+
+use refund::RefundDraft;
+use statement::StatementDraft;
+
+use crate::domain::order::{OrderSummary, ReceiptNo};
+use crate::domain::reconcile::Credit;
+use crate::service::{Pos, PosResult, RefundRequest};
+use crate::ui::Command;
+use crate::ui::ctx::{Fx, ScreenCtx};
+use crate::ui::files::{self, Saved};
+use crate::ui::widgets::Tone;
+
+/// Orders listed.
+const RECENT: u32 = 50;
+
+/// What the Receipts screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptsOp {
+    /// Open the refund panel for a receipt.
+    StartRefund(ReceiptNo),
+    /// Make the refund in the panel (checks the creator PIN).
+    ConfirmRefund,
+    /// Close the refund panel without refunding.
+    CancelRefund,
+    /// Read the statement file named in the form (off the frame).
+    MatchStatement,
+    /// The statement was read: its credits, or what is wrong with it.
+    StatementRead(Result<Vec<Credit>, String>),
+}
+
+/// The Receipts screen's state.
+#[derive(Debug, Default)]
+pub struct ReceiptsScreen {
+    /// The refund being prepared, if any (it then has the screen).
+    refund: Option<RefundDraft>,
+    statement: StatementDraft,
+    /// Recent orders, newest first.
+    recent: Vec<OrderSummary>,
+    /// The last file written (receipt, refund receipt, member card), to open.
+    exported: Option<PathBuf>,
+}
+
+impl ReceiptsScreen {
+    /// Draws the refund panel, or the statement form and the orders.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
+        match &mut self.refund {
+            Some(draft) => refund::refund_ui(ui, draft),
+            None => {
+                let mut commands = statement::statement_ui(ui, &mut self.statement);
+                let tz = &ctx.event.time_zone;
+                let exported = self.exported.as_deref();
+                commands.extend(orders::orders_ui(ui, &self.recent, tz, exported));
+                commands
+            }
+        }
+    }
+
+    /// Re-reads the recent orders.
+    pub fn refresh(&mut self, pos: &Pos) -> PosResult<()> {
+        self.recent = pos.recent_orders(RECENT)?;
+        Ok(())
+    }
+
+    /// A file was written: it is the one the screen offers to open.
+    pub fn exported(&mut self, path: Option<PathBuf>) {
+        if path.is_some() {
+            self.exported = path;
+        }
+    }
+
+    /// Applies one of the screen's ops through the service.
+    pub fn apply(&mut self, op: ReceiptsOp, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
+        match op {
+            ReceiptsOp::StartRefund(number) => {
+                let receipt = pos.receipt(&number)?;
+                self.refund = Some(RefundDraft::of(&receipt));
+                fx.then.push(Command::Goto(crate::ui::Screen::Receipts));
+            }
+            ReceiptsOp::CancelRefund => self.refund = None,
+            ReceiptsOp::ConfirmRefund => self.confirm_refund(pos, fx),
+            ReceiptsOp::MatchStatement if self.statement.reading => {}
+            ReceiptsOp::MatchStatement => {
+                self.statement.reading = true;
+                let draft = self.statement.clone();
+                let currency = pos.event().currency;
+                fx.jobs.spawn("Reading the statement", move || {
+                    Command::Receipts(ReceiptsOp::StatementRead(draft.credits(currency)))
+                });
+            }
+            ReceiptsOp::StatementRead(Ok(credits)) => {
+                self.statement.reading = false;
+                self.statement.result = Some(pos.reconcile(&credits)?);
+                fx.clear();
+            }
+            ReceiptsOp::StatementRead(Err(problem)) => {
+                self.statement.reading = false;
+                self.statement.result = None;
+                fx.bad(problem);
+            }
+        }
+        Ok(())
+    }
+
+    fn confirm_refund(&mut self, pos: &mut Pos, fx: &mut Fx<'_>) {
+        let Some(draft) = &mut self.refund else {
+            return;
+        };
+        let req = RefundRequest {
+            receipt: draft.receipt.clone(),
+            lines: Some(draft.chosen()),
+            reason: draft.reason.clone(),
+        };
+        // The PIN is used once and forgotten, whatever the outcome.
+        let pin = std::mem::take(&mut draft.pin);
+        let done = match pos.unlock(&pin).and_then(|grant| pos.refund(&req, &grant)) {
+            Ok(done) => done,
+            Err(e) => return fx.bad(e.to_string()),
+        };
+        let text = format!(
+            "Refunded {} ({}): give back {}; {} claim unit(s) revoked",
+            done.amount,
+            done.number,
+            done.back_text(),
+            done.revoked_units
+        );
+        // The refund is committed: say so now; the receipt's file follows.
+        fx.good(text.clone());
+        let event = pos.event().clone();
+        let name = format!("{}.pdf", done.number);
+        let render = move || {
+            crate::pdf::refund_pdf(&done, &event.name, &event.venue, &event.time_zone)
+                .map_err(|e| e.to_string())
+        };
+        let dir = fx.receipts_dir;
+        files::save_pdf(
+            fx.jobs,
+            "Writing the refund receipt",
+            (dir, name),
+            render,
+            move |path, saved| {
+                let notice = match saved {
+                    Ok(()) => (
+                        Tone::Good,
+                        format!("{text}. Refund receipt: {}", path.display()),
+                    ),
+                    Err(e) => (
+                        Tone::Bad,
+                        format!("{text}, but the refund receipt could not be saved: {e}"),
+                    ),
+                };
+                Saved {
+                    path: Some(path.to_path_buf()),
+                    notice,
+                }
+            },
+        );
+        self.refund = None;
+    }
+}

@@ -1,0 +1,115 @@
+//! The Settings screen: how fans pay by QR, the cash drawer, the queue and claim-code rules,
+//! and the helper's name at this station.
+
+mod drawer;
+mod payment;
+mod rules;
+
+pub use drawer::DrawerOp;
+
+use crate::domain::money::Money;
+use crate::service::{Pos, PosResult};
+use crate::ui::Command;
+use crate::ui::ctx::{Fx, ScreenCtx};
+
+/// What the Settings screen asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsOp {
+    /// Render the payment QR of the form and read it back.
+    TestScan,
+    /// Save the payment settings (checks the creator PIN).
+    SavePayment,
+    /// A cash drawer action with the panel's amount and reason.
+    Drawer(DrawerOp),
+    /// Record the helper's name typed here with this station's actions.
+    SetHelper,
+    /// Save the queue and claim-code settings (checks the creator PIN).
+    SaveRules,
+}
+
+/// The Settings screen's state: one draft per section.
+#[derive(Debug, Clone)]
+pub struct SettingsScreen {
+    payment: payment::PaymentDraft,
+    drawer: drawer::DrawerDraft,
+    rules: rules::RulesDraft,
+}
+
+impl SettingsScreen {
+    /// The screen showing the open event's settings.
+    pub fn new(pos: &Pos) -> SettingsScreen {
+        SettingsScreen {
+            payment: payment::PaymentDraft::of(pos.event().payment.as_ref()),
+            drawer: drawer::DrawerDraft::default(),
+            rules: rules::RulesDraft::of(pos.event(), pos.helper()),
+        }
+    }
+
+    /// Draws the sections one under the other.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
+        let (event, station) = (ctx.event, ctx.station);
+        egui::ScrollArea::vertical()
+            .id_salt("settings_scroll")
+            .show(ui, |ui| {
+                let mut commands = payment::payment_ui(ui, event, station, &mut self.payment);
+                ui.separator();
+                commands.extend(drawer::drawer_ui(ui, &mut self.drawer));
+                ui.separator();
+                commands.extend(rules::rules_ui(ui, &mut self.rules));
+                commands
+            })
+            .inner
+    }
+
+    /// Re-reads the drawer's state.
+    pub fn refresh(&mut self, pos: &Pos) -> PosResult<()> {
+        self.drawer.status = pos.drawer_status()?;
+        Ok(())
+    }
+
+    /// Applies one of the screen's ops through the service.
+    pub fn apply(&mut self, op: SettingsOp, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
+        match op {
+            SettingsOp::TestScan => {
+                let currency = pos.event().currency;
+                let scale = 10_i64.pow(currency.minor_digits());
+                self.payment.test_scan(Money::new(scale, currency));
+                Ok(())
+            }
+            SettingsOp::SavePayment => {
+                // The PIN is used once and forgotten, whatever the outcome.
+                let pin = std::mem::take(&mut self.payment.pin);
+                match self.payment.profile() {
+                    Ok(profile) => {
+                        let grant = pos.unlock(&pin)?;
+                        pos.set_payment_profile(profile, &grant)?;
+                        fx.good("Payment settings saved");
+                    }
+                    Err(problem) => fx.bad(problem),
+                }
+                Ok(())
+            }
+            SettingsOp::Drawer(op) => self.drawer.apply(op, pos, fx),
+            SettingsOp::SetHelper => {
+                pos.set_helper(&self.rules.helper);
+                match pos.helper() {
+                    "" => fx.info("No helper name: actions show the station only"),
+                    name => fx.good(format!("Helper at this station: {name}")),
+                }
+                Ok(())
+            }
+            SettingsOp::SaveRules => {
+                let pin = std::mem::take(&mut self.rules.pin);
+                match self.rules.parse() {
+                    Ok((rules, hours)) => {
+                        let grant = pos.unlock(&pin)?;
+                        pos.set_queue_rules(rules, hours, &grant)?;
+                        fx.good("Queue settings saved");
+                    }
+                    Err(problem) => fx.bad(problem),
+                }
+                Ok(())
+            }
+        }
+    }
+}
