@@ -221,12 +221,9 @@ pub fn usage_error(e: &clap::Error, raw: &[OsString]) -> ! {
     if e.use_stderr() && asks_for_json(raw) {
         let message = e.render().to_string();
         let first = message.lines().next().unwrap_or_default();
-        let field = e.get(clap::error::ContextKind::InvalidArg).and_then(|arg| {
-            arg.to_string()
-                .split_whitespace()
-                .next()
-                .map(str::to_string)
-        });
+        let field = e
+            .get(clap::error::ContextKind::InvalidArg)
+            .and_then(|arg| arg.to_string().split_whitespace().next().map(plain_name));
         print_refusal(&Refusal {
             field,
             usage: true,
@@ -234,6 +231,14 @@ pub fn usage_error(e: &clap::Error, raw: &[OsString]) -> ! {
         });
     }
     e.exit()
+}
+
+/// `--tendered` stays `--tendered`; a positional `<NUMBER>` is `number`.
+fn plain_name(arg: &str) -> String {
+    match arg.strip_prefix('<').and_then(|a| a.strip_suffix('>')) {
+        Some(name) => name.to_lowercase(),
+        None => arg.to_string(),
+    }
 }
 
 /// Whether `--json` is among the raw arguments (before a `--`).

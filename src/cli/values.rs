@@ -173,12 +173,17 @@ pub enum ReceiptPick {
     Number(ReceiptNo),
 }
 
+/// Why a receipt number was refused (the domain's wording).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotAReceipt(String);
+
 /// Clap parser for a receipt number or `latest`.
-pub fn receipt_pick(input: &str) -> Result<ReceiptPick, String> {
+pub fn receipt_pick(input: &str) -> Result<ReceiptPick, NotAReceipt> {
     if input.trim().eq_ignore_ascii_case("latest") {
         return Ok(ReceiptPick::Latest);
     }
-    input.parse().map(ReceiptPick::Number)
+    input.parse().map(ReceiptPick::Number).map_err(NotAReceipt)
 }
 
 #[cfg(test)]
