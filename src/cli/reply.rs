@@ -288,4 +288,10 @@ mod tests {
             "encore", "member", "add", "--", "--json"
         ])));
     }
+
+    #[test]
+    fn a_usage_refusal_names_flags_as_typed_and_positionals_plainly() {
+        assert_eq!(plain_name("--tendered"), "--tendered");
+        assert_eq!(plain_name("<NUMBER>"), "number");
+    }
 }
