@@ -3,7 +3,9 @@
 
 mod support;
 
-use encore::domain::catalogue::{Bundle, VatRate};
+use support::AsCreator as _;
+
+use encore::domain::catalogue::{Bundle, OfferKind, VatRate};
 use encore::domain::catalogue_file::OfferRow;
 use encore::domain::event::EventSetup;
 use encore::domain::money::{Currency, Money};
@@ -51,16 +53,19 @@ fn setup(name: &str, currency: &str, mode: VatMode, rates: &str) -> EventSetup {
 
 /// A new plain item for the editor.
 fn item(title: &str, price: &str, vat: &str) -> OfferEdit {
-    OfferEdit {
-        row: OfferRow {
-            title: title.into(),
-            kind: "item".into(),
-            price: price.into(),
-            vat: vat.into(),
-            ..OfferRow::default()
-        },
-        ..OfferEdit::default()
-    }
+    item_in(Currency::Eur, title, price, vat)
+}
+
+/// A new plain item for the editor of an event selling in `currency`.
+fn item_in(currency: Currency, title: &str, price: &str, vat: &str) -> OfferEdit {
+    let row = OfferRow {
+        title: title.into(),
+        kind: "item".into(),
+        price: price.into(),
+        vat: vat.into(),
+        ..OfferRow::default()
+    };
+    OfferEdit::new(row.to_offer(currency).unwrap())
 }
 
 fn offer_ids(pos: &Pos) -> Vec<i64> {
@@ -98,19 +103,27 @@ fn a_new_event_opens_with_its_own_pin_and_the_demo_stays_reopenable() {
     // Bad fields: refused with the field named, and nothing is written.
     let rows = (count(&db, "events"), count(&db, "audit_log"));
     let mut yen = setup("Rooftop pop-up", "JPY", VatMode::Inclusive, "19, 7");
-    let err = pos.create_event(&yen, NEW_PIN, DEMO_PIN).unwrap_err();
+    let err = pos
+        .with_pin(DEMO_PIN, |p, g| p.create_event(&yen, NEW_PIN, Some(g)))
+        .unwrap_err();
     assert!(err.to_string().starts_with("currency 'JPY'"), "{err}");
     yen.currency = "EUR".into();
     yen.time_zone = "Mars/Olympus".into();
-    let err = pos.create_event(&yen, NEW_PIN, DEMO_PIN).unwrap_err();
+    let err = pos
+        .with_pin(DEMO_PIN, |p, g| p.create_event(&yen, NEW_PIN, Some(g)))
+        .unwrap_err();
     assert!(err.to_string().starts_with("time zone"), "{err}");
     let ok = setup("Rooftop pop-up", "EUR", VatMode::Inclusive, "19, 7");
-    let err = pos.create_event(&ok, NEW_PIN, "1111").unwrap_err();
+    let err = pos
+        .with_pin("1111", |p, g| p.create_event(&ok, NEW_PIN, Some(g)))
+        .unwrap_err();
     assert!(matches!(err, PosError::Pin(_)), "{err}");
     assert_eq!((count(&db, "events"), count(&db, "audit_log")), rows);
     assert_eq!(pos.event().id, demo);
 
-    let new = pos.create_event(&ok, NEW_PIN, DEMO_PIN).unwrap();
+    let new = pos
+        .with_pin(DEMO_PIN, |p, g| p.create_event(&ok, NEW_PIN, Some(g)))
+        .unwrap();
     assert_eq!(
         (pos.event().id, pos.event().name.as_str()),
         (new, "Rooftop pop-up")
@@ -126,16 +139,20 @@ fn a_new_event_opens_with_its_own_pin_and_the_demo_stays_reopenable() {
     // The station sells in the new event from its first receipt number; the demo's offers are
     // not in its catalogue.
     assert!(pos.offers().unwrap().is_empty());
-    pos.save_offer(&item("Rooftop tee", "25.00", "19"), NEW_PIN)
-        .unwrap();
+    pos.with_pin(NEW_PIN, |p, g| {
+        p.save_offer(&item("Rooftop tee", "25.00", "19"), g)
+    })
+    .unwrap();
     let receipt = sell(&mut pos, &[("Rooftop tee", 1)], TenderKind::Card);
     assert_eq!(receipt.number.to_string(), "K1-000001");
     assert_eq!(receipt.event_name, "Rooftop pop-up");
 
     // Reopening the demo takes the open event's PIN, not the demo's.
-    let err = pos.open_event(demo, DEMO_PIN).unwrap_err();
+    let err = pos
+        .with_pin(DEMO_PIN, |p, g| p.open_event(demo, g))
+        .unwrap_err();
     assert!(matches!(err, PosError::Pin(_)), "{err}");
-    pos.open_event(demo, NEW_PIN).unwrap();
+    pos.with_pin(NEW_PIN, |p, g| p.open_event(demo, g)).unwrap();
     assert_eq!(pos.event().id, demo);
     assert_eq!(pos.recent_orders(10).unwrap().len(), 1);
     let next = sell(&mut pos, &[("Signed postcard", 1)], TenderKind::Card);
@@ -150,7 +167,9 @@ fn event_settings_need_the_pin_keep_the_currency_and_show_on_the_next_receipt() 
     let mut changed = EventSetup::of(pos.event());
     changed.name = "Mara Vey — Late show".into();
     changed.receipt_footer = "See you in Leipzig!".into();
-    let err = pos.update_event(&changed, "1111").unwrap_err();
+    let err = pos
+        .with_pin("1111", |p, g| p.update_event(&changed, g))
+        .unwrap_err();
     assert!(matches!(err, PosError::Pin(_)), "{err}");
     assert_eq!(pos.event().name, "Mara Vey — After-show");
 
@@ -159,12 +178,15 @@ fn event_settings_need_the_pin_keep_the_currency_and_show_on_the_next_receipt() 
         currency: "USD".into(),
         ..changed.clone()
     };
-    let err = pos.update_event(&dollars, DEMO_PIN).unwrap_err();
+    let err = pos
+        .with_pin(DEMO_PIN, |p, g| p.update_event(&dollars, g))
+        .unwrap_err();
     assert!(err.to_string().starts_with("currency:"), "{err}");
     assert_eq!(pos.event().currency, Currency::Eur);
     assert!(audit(&db, "event.setup").is_empty());
 
-    pos.update_event(&changed, DEMO_PIN).unwrap();
+    pos.with_pin(DEMO_PIN, |p, g| p.update_event(&changed, g))
+        .unwrap();
     let next = sell(&mut pos, &[("Signed postcard", 1)], TenderKind::Card);
     assert_eq!(next.event_name, "Mara Vey — Late show");
     assert_eq!(next.footer, "See you in Leipzig!");
@@ -180,7 +202,9 @@ fn a_new_item_sells_and_a_new_price_leaves_earlier_receipts_alone() {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let id = pos
-        .save_offer(&item("Sticker sheet", "4.00", "19"), DEMO_PIN)
+        .with_pin(DEMO_PIN, |p, g| {
+            p.save_offer(&item("Sticker sheet", "4.00", "19"), g)
+        })
         .unwrap();
     let listed = pos.catalogue().unwrap().offers;
     let sticker = listed.iter().find(|o| o.id == id).unwrap();
@@ -192,8 +216,9 @@ fn a_new_item_sells_and_a_new_price_leaves_earlier_receipts_alone() {
     assert_eq!(first.total.minor, 800);
 
     let mut dearer = edit_of(&pos, "Sticker sheet");
-    dearer.row.price = "5.00".into();
-    pos.save_offer(&dearer, DEMO_PIN).unwrap();
+    dearer.offer.price = Money::new(500, Currency::Eur);
+    pos.with_pin(DEMO_PIN, |p, g| p.save_offer(&dearer, g))
+        .unwrap();
     let again = pos.receipt(&first.number).unwrap();
     assert_eq!(
         (again.lines[0].unit_price.minor, again.total.minor),
@@ -216,9 +241,13 @@ fn more_gig_sessions_add_to_what_is_left() {
     sell(&mut pos, &[("5-minute meet & greet", 2)], TenderKind::Card);
     assert_eq!(remaining(&pos, "5-minute meet & greet"), Some(38));
     let mut more = edit_of(&pos, "5-minute meet & greet");
-    assert_eq!(more.row.capacity, Some(40));
-    more.row.capacity = Some(45);
-    pos.save_offer(&more, DEMO_PIN).unwrap();
+    let OfferKind::Gig { capacity, .. } = &mut more.offer.kind else {
+        panic!("a gig")
+    };
+    assert_eq!(*capacity, 40);
+    *capacity = 45;
+    pos.with_pin(DEMO_PIN, |p, g| p.save_offer(&more, g))
+        .unwrap();
     assert_eq!(remaining(&pos, "5-minute meet & greet"), Some(43));
 }
 
@@ -231,20 +260,28 @@ fn the_editor_refuses_a_new_kind_and_a_wrong_pin_without_writing() {
 
     // A valid gig row, but the postcard was created as an item.
     let mut gig = edit_of(&pos, "Signed postcard");
-    gig.row.kind = "gig".into();
-    gig.row.duration_mins = Some(5);
-    gig.row.capacity = Some(10);
-    let err = pos.save_offer(&gig, DEMO_PIN).unwrap_err();
+    gig.offer.kind = OfferKind::Gig {
+        duration_mins: 5,
+        capacity: 10,
+    };
+    let err = pos
+        .with_pin(DEMO_PIN, |p, g| p.save_offer(&gig, g))
+        .unwrap_err();
     assert!(err.to_string().starts_with("kind:"), "{err}");
 
     let mut cheaper = edit_of(&pos, "Signed postcard");
-    cheaper.row.price = "1.00".into();
-    let err = pos.save_offer(&cheaper, "1111").unwrap_err();
+    cheaper.offer.price = Money::new(100, Currency::Eur);
+    let err = pos
+        .with_pin("1111", |p, g| p.save_offer(&cheaper, g))
+        .unwrap_err();
     assert!(matches!(err, PosError::Pin(_)), "{err}");
-    let err = pos.save_offer(&item("Free poster", "0.50", "19"), "1111");
+    let err = pos.with_pin("1111", |p, g| {
+        p.save_offer(&item("Free poster", "0.50", "19"), g)
+    });
     assert!(matches!(err, Err(PosError::Pin(_))));
+    let postcard = offer_id(&pos, "Signed postcard");
     assert!(matches!(
-        pos.archive_offer(offer_id(&pos, "Signed postcard"), true, "1111"),
+        pos.with_pin("1111", |p, g| p.archive_offer(postcard, true, g)),
         Err(PosError::Pin(_))
     ));
     assert_eq!((pos.catalogue().unwrap(), count(&db, "audit_log")), before);
@@ -256,16 +293,19 @@ fn an_archived_offer_cannot_be_sold_until_restored_and_moves_reorder_the_catalog
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let tote = offer_id(&pos, "Tour tote bag");
-    pos.archive_offer(tote, true, DEMO_PIN).unwrap();
+    pos.with_pin(DEMO_PIN, |p, g| p.archive_offer(tote, true, g))
+        .unwrap();
     let err = try_sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card).unwrap_err();
     assert!(matches!(err, PosError::Closed { .. }), "{err}");
     assert!(pos.recent_orders(10).unwrap().is_empty());
-    pos.archive_offer(tote, false, DEMO_PIN).unwrap();
+    pos.with_pin(DEMO_PIN, |p, g| p.archive_offer(tote, false, g))
+        .unwrap();
     let receipt = sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
     assert_eq!(receipt.total.minor, 1500);
 
     let ids = offer_ids(&pos);
-    pos.move_offer(ids[1], -1, DEMO_PIN).unwrap();
+    pos.with_pin(DEMO_PIN, |p, g| p.move_offer(ids[1], -1, g))
+        .unwrap();
     let moved = offer_ids(&pos);
     assert_eq!((moved[0], moved[1]), (ids[1], ids[0]));
     assert_eq!(moved[2..], ids[2..]);
@@ -318,7 +358,8 @@ fn a_capped_discount_covers_only_its_units_and_splits_the_line() {
         max_uses: Some(3),
         used: 0,
     };
-    pos.save_discount(&launch, DEMO_PIN).unwrap();
+    pos.with_pin(DEMO_PIN, |p, g| p.save_discount(&launch, g))
+        .unwrap();
     let first = card_sale(&mut pos, vec![(tote, 2)], Vec::new(), None).unwrap();
     let shape =
         |r: &Receipt| -> Vec<(u32, i64)> { r.lines.iter().map(|l| (l.qty, l.discount)).collect() };
@@ -355,7 +396,9 @@ fn the_fan_pack_sells_its_parts_for_24_euros() {
         price: Money::new(2800, Currency::Eur),
         ..pack
     };
-    let err = pos.save_bundle(&dear, DEMO_PIN).unwrap_err();
+    let err = pos
+        .with_pin(DEMO_PIN, |p, g| p.save_bundle(&dear, g))
+        .unwrap_err();
     assert!(err.to_string().starts_with("price:"), "{err}");
     assert_eq!(pos.catalogue().unwrap().bundles.len(), 1);
 }
@@ -370,9 +413,12 @@ fn tax_added_on_top_is_charged_and_refunded() {
         time_zone: "America/New_York".into(),
         ..us
     };
-    pos.create_event(&us, NEW_PIN, DEMO_PIN).unwrap();
-    pos.save_offer(&item("Tour cap", "10.00", "8.25"), NEW_PIN)
+    pos.with_pin(DEMO_PIN, |p, g| p.create_event(&us, NEW_PIN, Some(g)))
         .unwrap();
+    pos.with_pin(NEW_PIN, |p, g| {
+        p.save_offer(&item_in(Currency::Usd, "Tour cap", "10.00", "8.25"), g)
+    })
+    .unwrap();
     let receipt = sell(&mut pos, &[("Tour cap", 1)], TenderKind::Card);
     let usd = |minor| Money::new(minor, Currency::Usd);
     assert_eq!(receipt.total, usd(1083));
@@ -384,11 +430,15 @@ fn tax_added_on_top_is_charged_and_refunded() {
     );
 
     let refund = pos
-        .refund(&RefundRequest {
-            receipt: receipt.number.clone(),
-            lines: None,
-            reason: "wrong size".into(),
-            pin: NEW_PIN.into(),
+        .with_pin(NEW_PIN, |p, g| {
+            p.refund(
+                &RefundRequest {
+                    receipt: receipt.number.clone(),
+                    lines: None,
+                    reason: "wrong size".into(),
+                },
+                g,
+            )
         })
         .unwrap();
     assert_eq!(refund.amount, usd(1083));
@@ -485,11 +535,15 @@ fn a_refunded_lesson_is_no_longer_owed_to_jo() {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let receipt = sell(&mut pos, &[("15-minute song lesson", 1)], TenderKind::Card);
-    pos.refund(&RefundRequest {
-        receipt: receipt.number.clone(),
-        lines: None,
-        reason: "Jo is ill".into(),
-        pin: DEMO_PIN.into(),
+    pos.with_pin(DEMO_PIN, |p, g| {
+        p.refund(
+            &RefundRequest {
+                receipt: receipt.number.clone(),
+                lines: None,
+                reason: "Jo is ill".into(),
+            },
+            g,
+        )
     })
     .unwrap();
     let owed: Vec<(String, i64)> = pos
@@ -510,7 +564,8 @@ fn an_earlier_receipt_reprints_with_the_texts_it_was_sold_with() {
     let mut changed = EventSetup::of(pos.event());
     changed.name = "Mara Vey — Late show".into();
     changed.receipt_header = "Mara Vey Music · new address".into();
-    pos.update_event(&changed, DEMO_PIN).unwrap();
+    pos.with_pin(DEMO_PIN, |p, g| p.update_event(&changed, g))
+        .unwrap();
     let reprint = pos.receipt(&first.number).unwrap();
     assert_eq!(
         (reprint.event_name.as_str(), reprint.header.as_str()),

@@ -2,6 +2,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use encore::domain::money::{Currency, Money};
 use encore::domain::order::TenderKind;
 use encore::service::{RefundRequest, SaleRequest};
@@ -47,9 +49,8 @@ fn expected_cash_and_the_count_at_close() {
         receipt: cash.number.clone(),
         lines: None,
         reason: "broken".into(),
-        pin: "2468".into(),
     };
-    pos.refund(&refund).unwrap();
+    pos.with_pin("2468", |p, g| p.refund(&refund, g)).unwrap();
     let status = pos.drawer_status().unwrap().unwrap();
     assert_eq!(
         (status.cash_sales, status.cash_refunds, status.moves),
@@ -80,11 +81,15 @@ fn refunds_of_a_split_payment_take_only_the_cash_part_from_the_drawer() {
         })
         .unwrap();
     let one = |pos: &mut encore::service::Pos| {
-        pos.refund(&RefundRequest {
-            receipt: sold.number.clone(),
-            lines: Some(vec![(tote, 1)]),
-            reason: "x".into(),
-            pin: "2468".into(),
+        pos.with_pin("2468", |p, g| {
+            p.refund(
+                &RefundRequest {
+                    receipt: sold.number.clone(),
+                    lines: Some(vec![(tote, 1)]),
+                    reason: "x".into(),
+                },
+                g,
+            )
         })
         .unwrap()
     };

@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::order::{Receipt, TenderKind};
 use encore::service::{Pos, PosError, RefundRequest, SaleRequest};
@@ -129,11 +131,15 @@ fn a_pass_signs_the_fan_up_and_their_credit_pays_and_comes_back_on_refund() {
         "nothing half-written"
     );
 
-    pos.refund(&RefundRequest {
-        receipt: postcard.number.clone(),
-        lines: None,
-        reason: "changed mind".into(),
-        pin: PIN.into(),
+    pos.with_pin(PIN, |p, g| {
+        p.refund(
+            &RefundRequest {
+                receipt: postcard.number.clone(),
+                lines: None,
+                reason: "changed mind".into(),
+            },
+            g,
+        )
     })
     .unwrap();
     assert_eq!(
@@ -241,7 +247,8 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
     let mut pos = db.demo_pos(&clock);
     let vinyl = offer_id(&pos, "Vinyl test pressing");
     let close = jiff::Timestamp::from_second(support::T0 + 10 * 60).unwrap();
-    pos.set_lottery(vinyl, close, 15, PIN).unwrap();
+    pos.with_pin(PIN, |p, g| p.set_lottery(vinyl, close, 15, g))
+        .unwrap();
     let codes: Vec<String> = (0..7)
         .map(|i| {
             pos.enter_lottery(vinyl, &format!("fan{i}@example.org"))
@@ -251,7 +258,9 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
         })
         .collect();
     clock.advance_secs(11 * 60);
-    let drawn = pos.draw_lottery(vinyl, None, PIN).unwrap();
+    let drawn = pos
+        .with_pin(PIN, |p, g| p.draw_lottery(vinyl, None, g))
+        .unwrap();
     assert_eq!(drawn.offered.len(), 5, "five units, five drawn fans");
     let winner = drawn.offered[0].1.to_string();
     let loser = codes
@@ -301,7 +310,8 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
     assert_eq!(support::remaining(&pos, "Vinyl test pressing"), Some(4));
     // The creator ends the lottery: what is left sells to anyone, one per order.
     assert!(
-        pos.end_lottery(vinyl, "1111").is_err(),
+        pos.with_pin("1111", |p, g| p.end_lottery(vinyl, g))
+            .is_err(),
         "creator PIN needed"
     );
     assert!(
@@ -314,7 +324,7 @@ fn a_lottery_drop_sells_once_to_a_drawn_fan_who_shows_their_buy_code() {
         )
         .is_err()
     );
-    pos.end_lottery(vinyl, PIN).unwrap();
+    pos.with_pin(PIN, |p, g| p.end_lottery(vinyl, g)).unwrap();
     assert!(pos.lotteries().unwrap().is_empty());
     sell_to(
         &mut pos,
@@ -354,11 +364,15 @@ fn credit_needs_a_member_and_a_refunded_pass_takes_its_credit_back() {
     .unwrap();
     let code = pass.member.clone().unwrap().code;
     let refund = |pos: &mut Pos, receipt: &Receipt| {
-        pos.refund(&RefundRequest {
-            receipt: receipt.number.clone(),
-            lines: None,
-            reason: "test".into(),
-            pin: PIN.into(),
+        pos.with_pin(PIN, |p, g| {
+            p.refund(
+                &RefundRequest {
+                    receipt: receipt.number.clone(),
+                    lines: None,
+                    reason: "test".into(),
+                },
+                g,
+            )
         })
     };
     // Spent on a €5 shoutout: the pass can no longer be refunded for its full credit.

@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::fan::FanId;
 use encore::domain::lottery::{self, Seed};
@@ -27,7 +29,8 @@ fn fan(n: u32) -> String {
 /// with fans 1–8 entered; returns their ids in the order they entered.
 fn lottery_with_eight_fans(pos: &mut Pos) -> Vec<FanId> {
     let vinyl = offer_id(pos, VINYL);
-    pos.set_lottery(vinyl, at_min(10), 10, PIN).unwrap();
+    pos.with_pin(PIN, |p, g| p.set_lottery(vinyl, at_min(10), 10, g))
+        .unwrap();
     (1..=8)
         .map(|n| pos.enter_lottery(vinyl, &fan(n)).unwrap().fan)
         .collect()
@@ -61,7 +64,9 @@ fn a_seeded_draw_offers_the_units_in_order_and_anyone_can_re_run_it() {
     let seed: Seed = "5eed000000000000000000000000000000000000000000000000000000000042"
         .parse()
         .unwrap();
-    let drawn = pos.draw_lottery(vinyl, Some(seed), PIN).unwrap();
+    let drawn = pos
+        .with_pin(PIN, |p, g| p.draw_lottery(vinyl, Some(seed), g))
+        .unwrap();
     assert_eq!(drawn.seed, seed);
     assert_eq!(drawn.order, lottery::draw(&seed, &entered));
     let winners: Vec<FanId> = drawn.offered.iter().map(|o| o.0.clone()).collect();
@@ -131,7 +136,9 @@ fn entries_close_on_time_and_a_lottery_is_drawn_once() {
     );
     lottery_with_eight_fans(&mut pos);
 
-    let early = pos.draw_lottery(vinyl, None, PIN).unwrap_err();
+    let early = pos
+        .with_pin(PIN, |p, g| p.draw_lottery(vinyl, None, g))
+        .unwrap_err();
     assert_eq!(
         early.to_string(),
         "entries for Vinyl test pressing close at 21:10: draw after that"
@@ -146,11 +153,17 @@ fn entries_close_on_time_and_a_lottery_is_drawn_once() {
         pos.enter_lottery(vinyl, &fan(1)).unwrap().again,
         "a fan who entered in time still gets their code back"
     );
-    let changed = pos.set_lottery(vinyl, at_min(30), 10, PIN).unwrap_err();
+    let changed = pos
+        .with_pin(PIN, |p, g| p.set_lottery(vinyl, at_min(30), 10, g))
+        .unwrap_err();
     assert!(changed.to_string().contains("closed at 21:10"), "{changed}");
 
-    let drawn = pos.draw_lottery(vinyl, None, PIN).unwrap();
-    let twice = pos.draw_lottery(vinyl, None, PIN).unwrap_err();
+    let drawn = pos
+        .with_pin(PIN, |p, g| p.draw_lottery(vinyl, None, g))
+        .unwrap();
+    let twice = pos
+        .with_pin(PIN, |p, g| p.draw_lottery(vinyl, None, g))
+        .unwrap_err();
     assert_eq!(
         twice.to_string(),
         format!(
@@ -168,13 +181,18 @@ fn a_wrong_pin_changes_nothing() {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let vinyl = offer_id(&pos, VINYL);
-    let wrong = pos.set_lottery(vinyl, at_min(10), 10, "1111").unwrap_err();
+    let wrong = pos
+        .with_pin("1111", |p, g| p.set_lottery(vinyl, at_min(10), 10, g))
+        .unwrap_err();
     assert_eq!(wrong.to_string(), "wrong creator PIN");
     assert!(pos.lotteries().unwrap().is_empty());
 
     lottery_with_eight_fans(&mut pos);
     clock.advance_secs(10 * 60);
-    assert!(pos.draw_lottery(vinyl, None, "1111").is_err());
+    assert!(
+        pos.with_pin("1111", |p, g| p.draw_lottery(vinyl, None, g))
+            .is_err()
+    );
     let status = pos.lotteries().unwrap().remove(0);
     assert_eq!((status.drawn, status.offers.len()), (None, 0));
     assert_eq!(audit_count(&db, "lottery.draw"), 0);
@@ -188,7 +206,7 @@ fn only_an_unsold_drop_with_a_sensible_window_becomes_a_lottery() {
     let mut pos = db.demo_pos(&clock);
     let refuse = |pos: &mut Pos, title: &str, until: i64, window: u32| {
         let offer = offer_id(pos, title);
-        pos.set_lottery(offer, at_min(until), window, PIN)
+        pos.with_pin(PIN, |p, g| p.set_lottery(offer, at_min(until), window, g))
             .unwrap_err()
             .to_string()
     };
@@ -309,14 +327,20 @@ fn the_cli_says_whether_a_seed_gives_the_recorded_draw() {
     clock.advance_secs(-11 * 60);
     let mut pos = db.demo_pos(&clock);
     let vinyl = offer_id(&pos, VINYL);
-    pos.set_lottery(vinyl, clock.now() + SignedDuration::from_mins(10), 10, PIN)
-        .unwrap();
+    pos.with_pin(PIN, |p, g| {
+        p.set_lottery(vinyl, clock.now() + SignedDuration::from_mins(10), 10, g)
+    })
+    .unwrap();
     // As many fans as units: everyone is offered one at the draw.
     for n in 1..=5 {
         pos.enter_lottery(vinyl, &fan(n)).unwrap();
     }
     clock.advance_secs(10 * 60);
-    let seed = pos.draw_lottery(vinyl, None, PIN).unwrap().seed.to_string();
+    let seed = pos
+        .with_pin(PIN, |p, g| p.draw_lottery(vinyl, None, g))
+        .unwrap()
+        .seed
+        .to_string();
     drop(pos);
 
     let vinyl = vinyl.to_string();

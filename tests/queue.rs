@@ -3,6 +3,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use std::collections::BTreeSet;
 
 use encore::domain::order::TenderKind;
@@ -227,7 +229,8 @@ proptest! {
                 }
                 Op::Refund => {
                     if let Some(r) = receipts.pop() {
-                        let _ = pos.refund(&RefundRequest { receipt: r, lines: None, reason: "x".into(), pin: "2468".into() });
+                        let req = RefundRequest { receipt: r, lines: None, reason: "x".into() };
+                        let _ = pos.with_pin("2468", |p, g| p.refund(&req, g));
                     }
                 }
                 Op::Wait(s) => clock.advance_secs(s),
@@ -264,11 +267,15 @@ fn undo_is_for_the_station_that_moved_and_never_revives_a_refunded_ticket() {
         matches!(k2.undo_ticket(t), Err(PosError::TicketMoved { .. })),
         "K2 cannot take back K1's call"
     );
-    k1.refund(&RefundRequest {
-        receipt: sold.number,
-        lines: None,
-        reason: "x".into(),
-        pin: "2468".into(),
+    k1.with_pin("2468", |p, g| {
+        p.refund(
+            &RefundRequest {
+                receipt: sold.number,
+                lines: None,
+                reason: "x".into(),
+            },
+            g,
+        )
     })
     .unwrap();
     assert!(k1.undo_ticket(t).is_err());

@@ -2,6 +2,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use encore::domain::order::TenderKind;
 use encore::service::{PosError, RefundRequest, Role};
 use support::{TestClock, TestDb, offer_id, remaining, sell};
@@ -11,13 +13,11 @@ const PIN: &str = "2468";
 fn request(
     receipt: &encore::domain::order::ReceiptNo,
     lines: Option<Vec<(i64, u32)>>,
-    pin: &str,
 ) -> RefundRequest {
     RefundRequest {
         receipt: receipt.clone(),
         lines,
         reason: "test".into(),
-        pin: pin.into(),
     }
 }
 
@@ -41,14 +41,18 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
     assert_eq!(pos.queue().unwrap()[0].waiting.len(), 1);
 
     // Wrong PIN: nothing happens.
-    let err = pos.refund(&request(&r.number, None, "1111")).unwrap_err();
+    let err = pos
+        .with_pin("1111", |p, g| p.refund(&request(&r.number, None), g))
+        .unwrap_err();
     assert_eq!(err.to_string(), "wrong creator PIN");
     assert!(pos.check_claim(&gig_code).is_ok());
 
     // One poster: the unit not handed over is revoked and goes back on sale; the code is done.
     let poster = offer_id(&pos, "Signed tour poster");
     let one = pos
-        .refund(&request(&r.number, Some(vec![(poster, 1)]), PIN))
+        .with_pin(PIN, |p, g| {
+            p.refund(&request(&r.number, Some(vec![(poster, 1)])), g)
+        })
         .unwrap();
     assert_eq!(
         (one.number.as_str(), one.amount.minor, one.revoked_units),
@@ -65,7 +69,9 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
     assert_eq!(remaining(&pos, "Signed tour poster"), Some(24));
 
     // The rest: the gig's ticket leaves the queue; the handed-over poster stays out of stock.
-    let rest = pos.refund(&request(&r.number, None, PIN)).unwrap();
+    let rest = pos
+        .with_pin(PIN, |p, g| p.refund(&request(&r.number, None), g))
+        .unwrap();
     assert_eq!((rest.amount.minor, rest.revoked_units), (2500 + 1250, 1));
     assert!(pos.queue().unwrap()[0].waiting.is_empty());
     assert!(matches!(
@@ -73,7 +79,9 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
         Err(PosError::Revoked { .. })
     ));
     assert_eq!(remaining(&pos, "Signed tour poster"), Some(24));
-    let again = pos.refund(&request(&r.number, None, PIN)).unwrap_err();
+    let again = pos
+        .with_pin(PIN, |p, g| p.refund(&request(&r.number, None), g))
+        .unwrap_err();
     assert_eq!(
         again.to_string(),
         "everything on this receipt has been refunded already"
@@ -84,15 +92,20 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
 fn pins_are_changed_only_with_the_creator_pin() {
     let db = TestDb::new();
     let mut pos = db.demo_pos(&TestClock::new());
-    assert!(pos.set_pin(Role::Helper, "1357", Some("0000")).is_err());
-    pos.set_pin(Role::Helper, "1357", Some(PIN)).unwrap();
+    assert!(
+        pos.with_pin("0000", |p, g| p.set_pin(Role::Helper, "1357", Some(g)))
+            .is_err()
+    );
+    pos.with_pin(PIN, |p, g| p.set_pin(Role::Helper, "1357", Some(g)))
+        .unwrap();
     pos.check_pin(Role::Helper, "1357").unwrap();
     assert_eq!(
-        pos.set_pin(Role::Creator, "12", Some(PIN))
+        pos.with_pin(PIN, |p, g| p.set_pin(Role::Creator, "12", Some(g)))
             .unwrap_err()
             .to_string(),
         "PIN: 4 to 12 digits"
     );
-    pos.set_pin(Role::Creator, "97531", Some(PIN)).unwrap();
+    pos.with_pin(PIN, |p, g| p.set_pin(Role::Creator, "97531", Some(g)))
+        .unwrap();
     assert!(pos.check_pin(Role::Creator, PIN).is_err());
 }

@@ -3,6 +3,8 @@
 
 mod support;
 
+use support::AsCreator as _;
+
 use egui_kittest::kittest::Queryable;
 use encore::domain::money::{Currency, Money};
 use encore::domain::order::TenderKind;
@@ -67,11 +69,10 @@ fn a_split_sale_is_stored_with_each_part_and_refunds_go_back_cash_first() {
         receipt: receipt.number.clone(),
         lines: Some(vec![(tote, 1)]),
         reason: "torn".into(),
-        pin: "2468".into(),
     };
-    let first = pos.refund(&one).unwrap();
+    let first = pos.with_pin("2468", |p, g| p.refund(&one, g)).unwrap();
     assert_eq!(first.back, [(TenderKind::Cash, eur(1500))]);
-    let second = pos.refund(&one).unwrap();
+    let second = pos.with_pin("2468", |p, g| p.refund(&one, g)).unwrap();
     assert_eq!(
         second.back,
         [(TenderKind::Cash, eur(500)), (TenderKind::Card, eur(1000))]

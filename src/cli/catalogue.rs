@@ -111,7 +111,7 @@ fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool) -> Outcome 
         from_json(&text, pos.event().currency)
             .map(|rows| rows.into_iter().map(|(line, r)| (line, Ok(r))).collect())
     };
-    let rows = rows.map_err(CliError::Input)?;
+    let rows = rows?;
     let report = pos.import_catalogue(rows, dry_run, skip_bad)?;
     let mut lines: Vec<String> = report
         .errors

@@ -197,7 +197,8 @@ pub fn run(pos: &mut Pos, action: &LotteryAction) -> Outcome {
         LotteryAction::Enter { offer, contact } => enter(pos, *offer, contact),
         LotteryAction::Draw { offer, pin, seed } => draw(pos, *offer, pin, *seed),
         LotteryAction::End { offer, pin } => {
-            let title = pos.end_lottery(*offer, pin)?;
+            let grant = pos.unlock(pin)?;
+            let title = pos.end_lottery(*offer, &grant)?;
             Reply::new(
                 &EndAnswer {
                     offer: *offer,
@@ -213,9 +214,9 @@ pub fn run(pos: &mut Pos, action: &LotteryAction) -> Outcome {
 
 fn set(pos: &mut Pos, offer: i64, until: &str, window: u32, pin: &str) -> Outcome {
     let tz = pos.event().time_zone.clone();
-    let enter_until =
-        parse_local("--enter-until", until, &tz, pos.now()).map_err(super::CliError::Input)?;
-    pos.set_lottery(offer, enter_until, window, pin)?;
+    let enter_until = parse_local("--enter-until", until, &tz, pos.now())?;
+    let grant = pos.unlock(pin)?;
+    pos.set_lottery(offer, enter_until, window, &grant)?;
     let title = find(pos, offer).map(|l| l.title).unwrap_or_default();
     let text = format!(
         "{title} is a lottery: entries close at {}, drawn fans have {window} min to buy",
@@ -256,7 +257,8 @@ fn enter(pos: &mut Pos, offer: i64, contact: &str) -> Outcome {
 }
 
 fn draw(pos: &mut Pos, offer: i64, pin: &str, seed: Option<Seed>) -> Outcome {
-    let d = pos.draw_lottery(offer, seed, pin)?;
+    let grant = pos.unlock(pin)?;
+    let d = pos.draw_lottery(offer, seed, &grant)?;
     let mut text = format!(
         "drawn with seed {} ({} entries): {} fans can buy now",
         d.seed,

@@ -284,7 +284,7 @@ fn qr_png(matrix: &QrMatrix) -> Result<Vec<u8>, png::EncodingError> {
 /// Runs `encore payload`.
 pub fn run(args: &PayloadArgs) -> Outcome {
     if let Some(text) = &args.parse {
-        let decoded = payment::decode(text).map_err(CliError::Input)?;
+        let decoded = payment::decode(text)?;
         let lines: Vec<String> = decoded
             .fields
             .iter()

@@ -225,7 +225,8 @@ fn rules(pos: &mut Pos, change: RulesChange, pin: Option<&str>) -> Outcome {
         rules.grace_secs = change.grace_secs.unwrap_or(rules.grace_secs);
         rules.requeue_places = change.requeue_places.unwrap_or(rules.requeue_places);
         hours = change.code_hours.unwrap_or(hours);
-        pos.set_queue_rules(rules, hours, pin.unwrap_or(""))?;
+        let grant = pos.unlock(pin.unwrap_or(""))?;
+        pos.set_queue_rules(rules, hours, &grant)?;
     }
     let text = format!(
         "one priority ticket per {} regular; no-show after {} s; re-queue {} places back; claim codes valid {} h",

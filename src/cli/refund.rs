@@ -98,9 +98,9 @@ pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
         receipt: args.number.clone(),
         lines: (!wanted.is_empty()).then_some(wanted),
         reason: args.reason.clone(),
-        pin: args.pin.clone(),
     };
-    let r = pos.refund(&req)?;
+    let grant = pos.unlock(&args.pin)?;
+    let r = pos.refund(&req, &grant)?;
     let text = format!(
         "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
         r.number,
@@ -139,7 +139,8 @@ pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
         RoleArg::Creator => Role::Creator,
         RoleArg::Helper => Role::Helper,
     };
-    pos.set_pin(role, pin, creator_pin.as_deref())?;
+    let grant = creator_pin.as_deref().map(|p| pos.unlock(p)).transpose()?;
+    pos.set_pin(role, pin, grant.as_ref())?;
     Reply::new(&PinSet { set: true }, "PIN set")
 }
 
@@ -156,7 +157,8 @@ pub fn payment(pos: &mut Pos, action: &PaymentAction) -> Outcome {
         }
         PaymentAction::Set { fields, pin } => {
             let profile = super::payload::profile_from_flags(fields)?;
-            pos.set_payment_profile(profile, pin)?;
+            let grant = pos.unlock(pin)?;
+            pos.set_payment_profile(profile, &grant)?;
             let answer = PaymentAnswer {
                 payment: pos.event().payment.clone(),
             };

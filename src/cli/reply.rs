@@ -10,8 +10,10 @@ use std::process::ExitCode;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::domain::catalogue_file::FileError;
 use crate::domain::field::FieldError;
-use crate::domain::payment::PaymentError;
+use crate::domain::payment::DecodeError;
+use crate::domain::reconcile::StatementError;
 use crate::pdf::PdfError;
 use crate::service::{ImportReport, PosError};
 
@@ -49,10 +51,16 @@ pub enum CliError {
     /// A value broke its field's rule.
     #[error(transparent)]
     Field(#[from] FieldError),
-    /// A payment field broke its rule.
+    /// A catalogue file that cannot be read or written as a whole.
     #[error(transparent)]
-    Payment(#[from] PaymentError),
-    /// The input was refused with this reason (a file's content, a code).
+    Catalogue(#[from] FileError),
+    /// A bank statement that cannot be read.
+    #[error(transparent)]
+    Statement(#[from] StatementError),
+    /// A payment payload that does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The input was refused with this reason (a currency code, an empty lane).
     #[error("{0}")]
     Input(String),
     /// A file could not be read or written.
@@ -162,13 +170,9 @@ impl From<CliError> for Refusal {
     fn from(e: CliError) -> Refusal {
         match e {
             CliError::Refused(r) => *r,
-            CliError::Field(f) => Refusal {
+            CliError::Field(f) | CliError::Pos(PosError::Invalid(f)) => Refusal {
                 field: Some(f.field.to_string()),
                 ..Refusal::new(f.to_string())
-            },
-            CliError::Payment(PaymentError::Field { field, rule }) => Refusal {
-                field: Some(field.to_string()),
-                ..Refusal::new(format!("{field}: {rule}"))
             },
             CliError::Usage(reason) => Refusal {
                 usage: true,

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use crate::domain::field::FieldError;
 use crate::domain::money::{AmountError, Currency, Money, parse_amount};
-use crate::domain::order::{ReceiptNo, TenderKind};
+use crate::domain::order::{NotAReceiptNo, ReceiptNo, TenderKind};
 
 /// An amount as the operator typed it: digits, separators, maybe a currency sign, checked for
 /// shape. How many decimals it may have depends on the event's currency, so scaling waits.
@@ -112,8 +112,8 @@ pub struct SplitPart {
 impl SplitPart {
     /// The method and the amount in `currency`, or what is wrong, under the field `split`.
     pub fn resolve(&self, currency: Currency) -> Result<(TenderKind, Money), FieldError> {
-        let kind =
-            TenderKind::from_str(self.method.trim()).map_err(|e| FieldError::new("split", e))?;
+        let kind = TenderKind::from_str(self.method.trim())
+            .map_err(|e| FieldError::new("split", e.to_string()))?;
         Ok((kind, self.amount.in_currency("split", currency)?))
     }
 }
@@ -173,17 +173,12 @@ pub enum ReceiptPick {
     Number(ReceiptNo),
 }
 
-/// Why a receipt number was refused (the domain's wording).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct NotAReceipt(String);
-
 /// Clap parser for a receipt number or `latest`.
-pub fn receipt_pick(input: &str) -> Result<ReceiptPick, NotAReceipt> {
+pub fn receipt_pick(input: &str) -> Result<ReceiptPick, NotAReceiptNo> {
     if input.trim().eq_ignore_ascii_case("latest") {
         return Ok(ReceiptPick::Latest);
     }
-    input.parse().map(ReceiptPick::Number).map_err(NotAReceipt)
+    input.parse().map(ReceiptPick::Number)
 }
 
 #[cfg(test)]

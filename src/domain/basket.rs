@@ -164,7 +164,7 @@ pub fn quote(
         let off = pricing::bundle_discounts(price, &listed, list.currency).map_err(|reason| {
             BasketError::Bundle {
                 title: bundle.title.clone(),
-                reason,
+                reason: reason.to_string(),
             }
         })?;
         for ((offer, qty), discount) in parts.into_iter().zip(off) {

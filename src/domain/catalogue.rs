@@ -3,7 +3,11 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::field::{FieldError, FieldResult};
 use super::money::Money;
+
+/// Highest price of one unit, in major units: a guard against a mistyped price.
+pub const MAX_PRICE_MAJOR: i64 = 100_000;
 
 /// A VAT rate in basis points (1900 = 19.00 %), so no floats touch money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,6 +52,44 @@ pub enum OfferKind {
 }
 
 impl OfferKind {
+    /// Checks the kind's own fields: a gig's length and sessions, a drop's window and limit.
+    pub fn check(&self) -> FieldResult<()> {
+        match self {
+            OfferKind::Gig {
+                duration_mins,
+                capacity,
+            } => {
+                if !(1..=240).contains(duration_mins) {
+                    return Err(FieldError::new(
+                        "duration_mins",
+                        "a gig lasts 1 to 240 minutes",
+                    ));
+                }
+                if !(1..=100_000).contains(capacity) {
+                    return Err(FieldError::new("capacity", "1 to 100000 sessions"));
+                }
+            }
+            OfferKind::Drop {
+                go_live,
+                close,
+                per_fan_limit,
+                ..
+            } => {
+                if close.is_some_and(|c| c <= *go_live) {
+                    return Err(FieldError::new("close", "must be after go_live"));
+                }
+                if *per_fan_limit == Some(0) {
+                    return Err(FieldError::new(
+                        "per_fan_limit",
+                        "1 or more, or empty for no limit",
+                    ));
+                }
+            }
+            OfferKind::Item => {}
+        }
+        Ok(())
+    }
+
     /// The short name used by the CLI and JSON: gig, drop or item.
     pub fn name(&self) -> &'static str {
         match self {
@@ -135,12 +177,12 @@ pub const TILE_COLOURS: [(&str, u32); 7] = [
 
 impl TileLook {
     /// Checks the look: at most one emoji-sized grapheme (8 characters), a 24-bit colour.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> FieldResult<()> {
         if self.emoji.chars().count() > 8 || self.emoji.chars().any(char::is_alphanumeric) {
-            return Err("emoji: one emoji, or leave it empty".into());
+            return Err(FieldError::new("emoji", "one emoji, or leave it empty"));
         }
         if self.colour.is_some_and(|c| c > 0xFF_FFFF) {
-            return Err("colour: a colour like #E69F00".into());
+            return Err(FieldError::new("colour", "a colour like #E69F00"));
         }
         Ok(())
     }
@@ -244,6 +286,52 @@ pub fn countdown(secs: i64) -> String {
 }
 
 impl Offer {
+    /// Checks the rules every offer keeps, however it was made (the editor, a file): the first
+    /// broken one, naming its field.
+    pub fn check(&self) -> FieldResult<()> {
+        let chars = self.title.chars().count();
+        if !(1..=80).contains(&chars) {
+            return Err(FieldError::new(
+                "title",
+                format!("1 to 80 characters (has {chars})"),
+            ));
+        }
+        let currency = self.price.currency;
+        let most = Money::new(
+            MAX_PRICE_MAJOR * 10_i64.pow(currency.minor_digits()),
+            currency,
+        );
+        if self.price.minor > most.minor {
+            return Err(FieldError::new("price", format!("at most {most}")));
+        }
+        self.kind.check()?;
+        match (&self.kind, self.lane) {
+            (OfferKind::Gig { .. }, Some('A'..='Z')) | (_, None) => {}
+            (OfferKind::Gig { .. }, Some(l)) => {
+                return Err(FieldError::new(
+                    "lane",
+                    format!("one letter A to Z (not '{l}')"),
+                ));
+            }
+            (_, Some(_)) => return Err(FieldError::new("lane", "only gigs have a queue lane")),
+        }
+        let item = matches!(self.kind, OfferKind::Item);
+        if self.grants_priority && !item {
+            return Err(FieldError::new(
+                "priority_addon",
+                "only an item can be a priority add-on",
+            ));
+        }
+        self.look.check()?;
+        if self.pass_credit > 0 && !item {
+            return Err(FieldError::new(
+                "pass_credit",
+                "only an item can be a membership pass",
+            ));
+        }
+        Ok(())
+    }
+
     /// Most units one fan may buy: a drop's per-fan limit, if it has one.
     pub fn per_fan_limit(&self) -> Option<u32> {
         match self.kind {

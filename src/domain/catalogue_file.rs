@@ -6,12 +6,11 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Offer, OfferKind, TileLook, VatRate};
+use super::field::{FieldError, FieldResult};
 use super::money::{Currency, Money, parse_amount};
 
 /// The format name written into every JSON export.
 pub const FORMAT: &str = "encore-catalogue/1";
-/// Highest price of one unit, in major units: a guard against a mistyped price.
-const MAX_PRICE_MAJOR: i64 = 100_000;
 /// Highest VAT rate accepted, in basis points.
 const MAX_VAT_BP: u32 = 3_000;
 
@@ -80,8 +79,21 @@ pub struct CatalogueFile {
 pub struct RowError {
     /// Line in the file (CSV: the header is line 1) or position in the JSON list (from 1).
     pub line: usize,
+    /// The field that broke its rule (`price`, `row` for a line that cannot be read).
+    pub field: String,
     /// "price: …", naming the field and the rule.
     pub reason: String,
+}
+
+impl RowError {
+    /// The error of the row at `line`.
+    pub fn new(line: usize, error: &FieldError) -> RowError {
+        RowError {
+            line,
+            field: error.field.to_string(),
+            reason: error.to_string(),
+        }
+    }
 }
 
 impl OfferRow {
@@ -137,130 +149,27 @@ impl OfferRow {
     }
 
     /// The offer this row describes, or the first field that breaks its rule.
-    pub fn to_offer(&self, currency: Currency) -> Result<Offer, String> {
+    pub fn to_offer(&self, currency: Currency) -> FieldResult<Offer> {
         let title = self.title.trim();
-        let chars = title.chars().count();
-        if !(1..=80).contains(&chars) {
-            return Err(format!("title: 1 to 80 characters (has {chars})"));
-        }
-        let price = parse_amount(&self.price, currency).map_err(|e| format!("price: {e}"))?;
-        let most = Money::new(
-            MAX_PRICE_MAJOR * 10_i64.pow(currency.minor_digits()),
-            currency,
-        );
-        if price.minor > most.minor {
-            return Err(format!("price: at most {most}"));
-        }
+        let price = money_field("price", &self.price, currency)?;
         let vat = parse_vat("vat", &self.vat)?;
-        let only = |field: &str, set: bool, kinds: &str| -> Result<(), String> {
-            if set {
-                Err(format!(
-                    "{field}: only {kinds} have one (this is a {})",
-                    self.kind
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
-            "gig" => {
-                only("stock", self.stock.is_some(), "drops")?;
-                only("go_live", self.go_live.is_some(), "drops")?;
-                let duration_mins = self
-                    .duration_mins
-                    .filter(|d| (1..=240).contains(d))
-                    .ok_or("duration_mins: a gig lasts 1 to 240 minutes")?;
-                let capacity = self
-                    .capacity
-                    .filter(|c| (1..=100_000).contains(c))
-                    .ok_or("capacity: 1 to 100000 sessions")?;
-                OfferKind::Gig {
-                    duration_mins,
-                    capacity,
-                }
-            }
-            "drop" => {
-                only("duration_mins", self.duration_mins.is_some(), "gigs")?;
-                let stock = self
-                    .stock
-                    .ok_or("stock: a drop needs its number of units (0 or more)")?;
-                let go_live = instant("go_live", self.go_live.as_deref())?
-                    .ok_or("go_live: a drop needs its go-live time")?;
-                let close = instant("close", self.close.as_deref())?;
-                if close.is_some_and(|c| c <= go_live) {
-                    return Err("close: must be after go_live".into());
-                }
-                if self.per_fan_limit == Some(0) {
-                    return Err("per_fan_limit: 1 or more, or empty for no limit".into());
-                }
-                OfferKind::Drop {
-                    stock,
-                    go_live,
-                    close,
-                    per_fan_limit: self.per_fan_limit,
-                }
-            }
-            "item" => {
-                only("duration_mins", self.duration_mins.is_some(), "gigs")?;
-                only("stock", self.stock.is_some(), "drops")?;
-                OfferKind::Item
-            }
-            other => return Err(format!("kind: gig, drop or item (not '{other}')")),
-        };
+        let kind = self.kind_of()?;
         let lane = match (&kind, self.lane.as_deref().map(str::trim)) {
             (OfferKind::Gig { .. }, None | Some("")) => Some('A'),
             (OfferKind::Gig { .. }, Some(l)) => {
                 let mut chars = l.chars();
                 match (chars.next().map(|c| c.to_ascii_uppercase()), chars.next()) {
                     (Some(c @ 'A'..='Z'), None) => Some(c),
-                    _ => return Err(format!("lane: one letter A to Z (not '{l}')")),
+                    _ => {
+                        let rule = format!("one letter A to Z (not '{l}')");
+                        return Err(FieldError::new("lane", rule));
+                    }
                 }
             }
             (_, None | Some("")) => None,
-            (_, Some(_)) => return Err("lane: only gigs have a queue lane".into()),
+            (_, Some(_)) => return Err(FieldError::new("lane", "only gigs have a queue lane")),
         };
-        if self.priority_addon && !matches!(kind, OfferKind::Item) {
-            return Err("priority_addon: only an item can be a priority add-on".into());
-        }
-        let colour = match self.colour.trim().trim_start_matches('#') {
-            "" => None,
-            hex if hex.len() == 6 => Some(
-                u32::from_str_radix(hex, 16)
-                    .map_err(|_| format!("colour: #RRGGBB like #E69F00 (not '{}')", self.colour))?,
-            ),
-            _ => {
-                return Err(format!(
-                    "colour: #RRGGBB like #E69F00 (not '{}')",
-                    self.colour
-                ));
-            }
-        };
-        let look = TileLook {
-            emoji: self.emoji.trim().to_string(),
-            colour,
-        };
-        look.check()?;
-        let cost = match self.cost.trim() {
-            "" => 0,
-            typed => {
-                parse_amount(typed, currency)
-                    .map_err(|e| format!("cost: {e}"))?
-                    .minor
-            }
-        };
-
-        let pass_credit = match self.pass_credit.trim() {
-            "" => 0,
-            typed => {
-                parse_amount(typed, currency)
-                    .map_err(|e| format!("pass_credit: {e}"))?
-                    .minor
-            }
-        };
-        if pass_credit > 0 && !matches!(kind, OfferKind::Item) {
-            return Err("pass_credit: only an item can be a membership pass".into());
-        }
-        Ok(Offer {
+        let offer = Offer {
             id: 0,
             title: title.to_string(),
             price,
@@ -270,12 +179,100 @@ impl OfferRow {
             lane,
             held: 0,
             grants_priority: self.priority_addon,
-            look,
+            look: TileLook {
+                emoji: self.emoji.trim().to_string(),
+                colour: self.colour_of()?,
+            },
             variant_of: None,
-            cost,
+            cost: optional_money("cost", &self.cost, currency)?,
             archived: false,
-            pass_credit,
-        })
+            pass_credit: optional_money("pass_credit", &self.pass_credit, currency)?,
+        };
+        offer.check()?;
+        Ok(offer)
+    }
+
+    /// The kind and its own fields; a field of another kind is refused.
+    fn kind_of(&self) -> FieldResult<OfferKind> {
+        let only = |field: &'static str, set: bool, kinds: &str| -> FieldResult<()> {
+            if set {
+                Err(FieldError::new(
+                    field,
+                    format!("only {kinds} have one (this is a {})", self.kind),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
+            "gig" => {
+                only("stock", self.stock.is_some(), "drops")?;
+                only("go_live", self.go_live.is_some(), "drops")?;
+                OfferKind::Gig {
+                    duration_mins: self.duration_mins.ok_or_else(|| {
+                        FieldError::new("duration_mins", "a gig lasts 1 to 240 minutes")
+                    })?,
+                    capacity: self
+                        .capacity
+                        .ok_or_else(|| FieldError::new("capacity", "1 to 100000 sessions"))?,
+                }
+            }
+            "drop" => {
+                only("duration_mins", self.duration_mins.is_some(), "gigs")?;
+                let stock = self.stock.ok_or_else(|| {
+                    FieldError::new("stock", "a drop needs its number of units (0 or more)")
+                })?;
+                let go_live = instant("go_live", self.go_live.as_deref())?
+                    .ok_or_else(|| FieldError::new("go_live", "a drop needs its go-live time"))?;
+                OfferKind::Drop {
+                    stock,
+                    go_live,
+                    close: instant("close", self.close.as_deref())?,
+                    per_fan_limit: self.per_fan_limit,
+                }
+            }
+            "item" => {
+                only("duration_mins", self.duration_mins.is_some(), "gigs")?;
+                only("stock", self.stock.is_some(), "drops")?;
+                OfferKind::Item
+            }
+            other => {
+                return Err(FieldError::new(
+                    "kind",
+                    format!("gig, drop or item (not '{other}')"),
+                ));
+            }
+        };
+        kind.check()?;
+        Ok(kind)
+    }
+
+    /// The tile colour, `#RRGGBB` or empty.
+    fn colour_of(&self) -> FieldResult<Option<u32>> {
+        let bad = || {
+            FieldError::new(
+                "colour",
+                format!("#RRGGBB like #E69F00 (not '{}')", self.colour),
+            )
+        };
+        match self.colour.trim().trim_start_matches('#') {
+            "" => Ok(None),
+            hex if hex.len() == 6 => u32::from_str_radix(hex, 16).map(Some).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// An amount typed for `field`, strictly parsed in `currency`.
+fn money_field(field: &'static str, text: &str, currency: Currency) -> FieldResult<Money> {
+    parse_amount(text, currency).map_err(|e| FieldError::new(field, e.to_string()))
+}
+
+/// An optional amount in minor units: empty is nothing.
+fn optional_money(field: &'static str, text: &str, currency: Currency) -> FieldResult<i64> {
+    match text.trim() {
+        "" => Ok(0),
+        typed => Ok(money_field(field, typed, currency)?.minor),
     }
 }
 
@@ -287,19 +284,22 @@ fn vat_text(vat: VatRate) -> String {
 /// "19", "7.5", "19%" → basis points.
 /// A VAT rate as people type it (`19`, `7.5`, `8.25 %`): 0 to 30 % with at most two decimals;
 /// the error names `field`.
-pub fn parse_vat(field: &str, text: &str) -> Result<VatRate, String> {
+pub fn parse_vat(field: &str, text: &str) -> FieldResult<VatRate> {
     parse_percent(field, text, MAX_VAT_BP).map(VatRate)
 }
 
 /// A percentage as people type it (`20`, `12.5 %`, `7,25`) in basis points, 0 to `max_bp`,
 /// at most two decimals; the error names `field` and the range.
-pub fn parse_percent(field: &str, text: &str, max_bp: u32) -> Result<u32, String> {
+pub fn parse_percent(field: &str, text: &str, max_bp: u32) -> FieldResult<u32> {
     let t = text.trim().trim_end_matches('%').trim();
     let bad = || {
-        format!(
-            "{field}: a percentage from 0 to {} with at most two decimals (not '{}')",
-            max_bp / 100,
-            text.trim()
+        FieldError::new(
+            field.to_string(),
+            format!(
+                "a percentage from 0 to {} with at most two decimals (not '{}')",
+                max_bp / 100,
+                text.trim()
+            ),
         )
     };
     let (whole, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
@@ -321,31 +321,32 @@ pub fn parse_percent(field: &str, text: &str, max_bp: u32) -> Result<u32, String
     Ok(bp)
 }
 
-fn instant(field: &str, text: Option<&str>) -> Result<Option<Timestamp>, String> {
+fn instant(field: &'static str, text: Option<&str>) -> FieldResult<Option<Timestamp>> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => t.parse::<Timestamp>().map(Some).map_err(|_| {
-            format!("{field}: a date and time with its offset, like 2026-11-21T21:00:00+01:00 (not '{t}')")
+            FieldError::new(
+                field,
+                format!(
+                    "a date and time with its offset, like 2026-11-21T21:00:00+01:00 (not '{t}')"
+                ),
+            )
         }),
     }
 }
 
 /// Reads a JSON export; rows are numbered from 1 in list order.
-pub fn from_json(text: &str, currency: Currency) -> Result<Vec<(usize, OfferRow)>, String> {
+pub fn from_json(text: &str, currency: Currency) -> Result<Vec<(usize, OfferRow)>, FileError> {
     let file: CatalogueFile =
-        serde_json::from_str(text).map_err(|e| format!("not an Encore catalogue file: {e}"))?;
+        serde_json::from_str(text).map_err(|e| FileError::NotJson(e.to_string()))?;
     if file.format != FORMAT {
-        return Err(format!(
-            "format: this Encore reads {FORMAT} (the file says '{}')",
-            file.format
-        ));
+        return Err(FileError::Format(file.format));
     }
     if !file.currency.eq_ignore_ascii_case(currency.code()) {
-        return Err(format!(
-            "currency: the file's prices are in {}, this event sells in {}",
-            file.currency,
-            currency.code()
-        ));
+        return Err(FileError::Currency {
+            file: file.currency,
+            event: currency.code(),
+        });
     }
     Ok(file
         .offers
@@ -356,22 +357,48 @@ pub fn from_json(text: &str, currency: Currency) -> Result<Vec<(usize, OfferRow)
 }
 
 /// A row of a file with its line number, or why that line cannot be read.
-pub type NumberedRow = (usize, Result<OfferRow, String>);
+pub type NumberedRow = (usize, FieldResult<OfferRow>);
+
+/// A catalogue file that cannot be read or written as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    /// Not JSON, or not of the catalogue's shape.
+    #[error("not an Encore catalogue file: {0}")]
+    NotJson(String),
+    /// Another format version.
+    #[error("format: this Encore reads {FORMAT} (the file says '{0}')")]
+    Format(String),
+    /// Prices in another currency.
+    #[error("currency: the file's prices are in {file}, this event sells in {event}")]
+    Currency {
+        /// The file's currency code.
+        file: String,
+        /// The event's.
+        event: &'static str,
+    },
+    /// No header row.
+    #[error("not a CSV file with a header row: {0}")]
+    NotCsv(String),
+    /// Writing the CSV failed.
+    #[error("the CSV could not be written: {0}")]
+    Write(String),
+}
 
 /// Reads CSV with a header row; each row carries its line number, or why it cannot be read.
-pub fn from_csv(text: &str) -> Result<Vec<NumberedRow>, String> {
+pub fn from_csv(text: &str) -> Result<Vec<NumberedRow>, FileError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     reader
         .headers()
-        .map_err(|e| format!("not a CSV file with a header row: {e}"))?;
+        .map_err(|e| FileError::NotCsv(e.to_string()))?;
     Ok(reader
         .deserialize::<OfferRow>()
         .enumerate()
         .map(|(i, row)| {
             let line = i + 2;
-            (line, row.map_err(|e| format!("cannot read the row: {e}")))
+            let unreadable = |e: csv::Error| FieldError::new("row", format!("cannot be read: {e}"));
+            (line, row.map_err(unreadable))
         })
         .collect())
 }
@@ -387,15 +414,16 @@ pub fn to_json(offers: &[Offer], currency: Currency) -> String {
 }
 
 /// Writes CSV with a header row.
-pub fn to_csv(offers: &[Offer]) -> Result<String, String> {
+pub fn to_csv(offers: &[Offer]) -> Result<String, FileError> {
+    let failed = |e: &dyn std::fmt::Display| FileError::Write(e.to_string());
     let mut writer = csv::Writer::from_writer(Vec::new());
     for offer in offers {
         writer
             .serialize(OfferRow::of(offer))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| failed(&e))?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let bytes = writer.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
 }
 
 #[cfg(test)]
@@ -487,7 +515,7 @@ mod tests {
             ),
         ];
         for (row, want) in cases {
-            let got = row.to_offer(Currency::Eur).unwrap_err();
+            let got = row.to_offer(Currency::Eur).unwrap_err().to_string();
             assert!(got.starts_with(want), "{got} / {want}");
         }
         let drop = OfferRow {
@@ -501,7 +529,7 @@ mod tests {
             ..gig()
         };
         assert_eq!(
-            drop.to_offer(Currency::Eur).unwrap_err(),
+            drop.to_offer(Currency::Eur).unwrap_err().to_string(),
             "close: must be after go_live"
         );
         let no_go_live = OfferRow {
@@ -510,7 +538,7 @@ mod tests {
             ..drop.clone()
         };
         assert_eq!(
-            no_go_live.to_offer(Currency::Eur).unwrap_err(),
+            no_go_live.to_offer(Currency::Eur).unwrap_err().to_string(),
             "go_live: a drop needs its go-live time"
         );
         let bad_time = OfferRow {
@@ -521,6 +549,7 @@ mod tests {
             bad_time
                 .to_offer(Currency::Eur)
                 .unwrap_err()
+                .to_string()
                 .starts_with("go_live: a date and time")
         );
     }
@@ -549,6 +578,7 @@ mod tests {
         assert!(
             from_json(&json, Currency::Gbp)
                 .unwrap_err()
+                .to_string()
                 .starts_with("currency:")
         );
     }

@@ -1,5 +1,6 @@
 //! An event (one pop-up) and how its instants read in local time.
 
+use super::field::{FieldError, FieldResult};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -97,15 +98,18 @@ pub struct CheckedSetup {
     pub terms: String,
 }
 
-fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, String> {
+fn text(field: &'static str, value: &str, min: usize, max: usize) -> FieldResult<String> {
     let value = value.trim();
     let len = value.chars().count();
     if len < min || len > max {
-        return Err(if min > 0 {
-            format!("{field}: {min} to {max} characters (now {len})")
-        } else {
-            format!("{field}: at most {max} characters (now {len})")
-        });
+        return Err(FieldError::new(
+            field,
+            if min > 0 {
+                format!("{min} to {max} characters (now {len})")
+            } else {
+                format!("at most {max} characters (now {len})")
+            },
+        ));
     }
     Ok(value.to_string())
 }
@@ -117,13 +121,18 @@ pub fn parse_local(
     input: &str,
     time_zone: &str,
     today: Timestamp,
-) -> Result<Timestamp, String> {
+) -> FieldResult<Timestamp> {
     let t = input.trim();
     if let Ok(at) = t.parse::<Timestamp>() {
         return Ok(at);
     }
     let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    let bad = || format!("{field}: a time like 21:30 or 2026-11-21 21:30 (not '{t}')");
+    let bad = || {
+        FieldError::new(
+            field.to_string(),
+            format!("a time like 21:30 or 2026-11-21 21:30 (not '{t}')"),
+        )
+    };
     let civil = if t.len() <= 5 {
         let time: jiff::civil::Time = t.parse().map_err(|_| bad())?;
         today.to_zoned(tz.clone()).date().to_datetime(time)
@@ -163,22 +172,25 @@ impl EventSetup {
     }
 
     /// Checks every field; the message names the field and the rule.
-    pub fn check(&self) -> Result<CheckedSetup, String> {
+    pub fn check(&self) -> FieldResult<CheckedSetup> {
         let name = text("name", &self.name, 1, 80)?;
         let venue = text("venue", &self.venue, 0, 80)?;
         let time_zone = self.time_zone.trim().to_string();
         if !known_time_zone(&time_zone) {
-            return Err(format!(
-                "time zone '{time_zone}': use an IANA name like Europe/Berlin or America/New_York"
+            return Err(FieldError::new(
+                format!("time zone '{time_zone}'"),
+                "use an IANA name like Europe/Berlin or America/New_York",
             ));
         }
         let currency = Currency::from_code(self.currency.trim())
             .filter(|c| SETUP_CURRENCIES.contains(c))
             .ok_or_else(|| {
-                format!(
-                    "currency '{}': use one of {}",
-                    self.currency.trim(),
-                    SETUP_CURRENCIES.map(|c| c.code()).join(", ")
+                FieldError::new(
+                    format!("currency '{}'", self.currency.trim()),
+                    format!(
+                        "use one of {}",
+                        SETUP_CURRENCIES.map(|c| c.code()).join(", ")
+                    ),
                 )
             })?;
         let mut vat_rates = self
@@ -190,10 +202,13 @@ impl EventSetup {
         vat_rates.sort();
         vat_rates.dedup();
         if vat_rates.is_empty() {
-            return Err("VAT rates: at least one rate (0 when no tax applies)".into());
+            return Err(FieldError::new(
+                "VAT rates",
+                "at least one rate (0 when no tax applies)",
+            ));
         }
         if vat_rates.len() > 6 {
-            return Err("VAT rates: at most 6 rates".into());
+            return Err(FieldError::new("VAT rates", "at most 6 rates"));
         }
         Ok(CheckedSetup {
             name,
@@ -259,7 +274,7 @@ mod tests {
         let with = |f: fn(&mut EventSetup)| {
             let mut s = setup();
             f(&mut s);
-            s.check().unwrap_err()
+            s.check().unwrap_err().to_string()
         };
         assert!(with(|s| s.name = "  ".into()).starts_with("name: 1 to 80"));
         assert!(with(|s| s.time_zone = "Mars/Olympus".into()).starts_with("time zone"));
@@ -280,6 +295,7 @@ mod tests {
         assert!(
             parse_local("go-live", "25:00", "UTC", today)
                 .unwrap_err()
+                .to_string()
                 .starts_with("go-live: a time")
         );
     }

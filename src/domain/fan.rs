@@ -5,6 +5,7 @@
 //! the id is kept: the contact itself is never stored or shown. A fan who wants a card gets a
 //! [`MemberCode`] instead, short enough to read aloud and carrying a check symbol against typos.
 
+use crate::domain::field::{FieldError, FieldResult};
 use std::fmt;
 
 use data_encoding::HEXLOWER;
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// What every contact error starts with: the field and what it accepts.
-const CONTACT_RULE: &str = "fan: type a phone number, an e-mail or an @handle";
+const CONTACT_RULE: &str = "type a phone number, an e-mail or an @handle";
 /// ITU-T E.164 allows at most 15 digits; fewer than 6 is no phone number anywhere.
 const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 6..=15;
 /// Handle length without the `@`.
@@ -22,7 +23,7 @@ const MAX_EMAIL_CHARS: usize = 254;
 
 /// Turns what a fan typed into one canonical contact: `+` and digits for a phone number (digits
 /// only when typed without `+`), a lower-case e-mail, or a lower-case `@handle`.
-pub fn normalize_contact(input: &str) -> Result<String, String> {
+pub fn normalize_contact(input: &str) -> FieldResult<String> {
     let text = input.trim();
     if let Some(name) = text.strip_prefix('@') {
         normalize_handle(name)
@@ -33,19 +34,20 @@ pub fn normalize_contact(input: &str) -> Result<String, String> {
     }
 }
 
-fn normalize_handle(name: &str) -> Result<String, String> {
+fn normalize_handle(name: &str) -> FieldResult<String> {
     let ok_chars = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     if !ok_chars || !HANDLE_CHARS.contains(&name.chars().count()) {
-        return Err(format!(
-            "{CONTACT_RULE} (an @handle is 2 to 30 letters, digits, _ or .)"
+        return Err(FieldError::new(
+            "fan",
+            format!("{CONTACT_RULE} (an @handle is 2 to 30 letters, digits, _ or .)"),
         ));
     }
     Ok(format!("@{}", name.to_ascii_lowercase()))
 }
 
-fn normalize_email(text: &str) -> Result<String, String> {
+fn normalize_email(text: &str) -> FieldResult<String> {
     let email = text.to_lowercase();
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -60,14 +62,17 @@ fn normalize_email(text: &str) -> Result<String, String> {
         None => false,
     };
     if !valid {
-        return Err(format!(
-            "{CONTACT_RULE} (an e-mail has one @ with text either side and a dot in the domain)"
+        return Err(FieldError::new(
+            "fan",
+            format!(
+                "{CONTACT_RULE} (an e-mail has one @ with text either side and a dot in the domain)"
+            ),
         ));
     }
     Ok(email)
 }
 
-fn normalize_phone(text: &str) -> Result<String, String> {
+fn normalize_phone(text: &str) -> FieldResult<String> {
     let (plus, rest) = match text.strip_prefix('+') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -78,15 +83,16 @@ fn normalize_phone(text: &str) -> Result<String, String> {
             '0'..='9' => digits.push(c),
             ' ' | '-' | '.' | '(' | ')' | '[' | ']' => {}
             // Letters or a second `+`: not something we recognise at all.
-            _ => return Err(CONTACT_RULE.to_string()),
+            _ => return Err(FieldError::new("fan", CONTACT_RULE)),
         }
     }
     if digits.is_empty() && !plus {
-        return Err(CONTACT_RULE.to_string());
+        return Err(FieldError::new("fan", CONTACT_RULE));
     }
     if !PHONE_DIGITS.contains(&digits.len()) {
-        return Err(format!(
-            "{CONTACT_RULE} (a phone number has 6 to 15 digits)"
+        return Err(FieldError::new(
+            "fan",
+            format!("{CONTACT_RULE} (a phone number has 6 to 15 digits)"),
         ));
     }
     Ok(if plus { format!("+{digits}") } else { digits })
@@ -193,7 +199,7 @@ impl MemberCode {
 
     /// Reads a typed or scanned member code: any case, dashes and spaces optional, `M` optional,
     /// O for 0, I and L for 1, or the whole card payload ([`member_qr_payload`]).
-    pub fn parse(input: &str) -> Result<MemberCode, String> {
+    pub fn parse(input: &str) -> FieldResult<MemberCode> {
         let text = input.trim();
         let text = match text.get(..MEMBER_PAYLOAD_PREFIX.len()) {
             Some(head) if head.eq_ignore_ascii_case(MEMBER_PAYLOAD_PREFIX) => {
@@ -201,19 +207,25 @@ impl MemberCode {
             }
             _ => text,
         };
-        let symbols = code_symbols(text, 'M', MEMBER_DATA + 1)
-            .ok_or("member code: M- and 8 characters, like M-XXXX-XXXX")?;
+        let symbols = code_symbols(text, 'M', MEMBER_DATA + 1).ok_or_else(|| {
+            FieldError::new("member code", "M- and 8 characters, like M-XXXX-XXXX")
+        })?;
         let mut n = 0u64;
         for &c in &symbols[..MEMBER_DATA] {
-            let v = crockford_value(c)
-                .ok_or_else(|| format!("member code: '{c}' is not a code character"))?;
+            let v = crockford_value(c).ok_or_else(|| {
+                FieldError::new("member code", format!("'{c}' is not a code character"))
+            })?;
             n = (n << 5) | v;
         }
         let last = symbols[MEMBER_DATA];
-        let check = check_value(last)
-            .ok_or_else(|| format!("member code: '{last}' is not a check character"))?;
+        let check = check_value(last).ok_or_else(|| {
+            FieldError::new("member code", format!("'{last}' is not a check character"))
+        })?;
         if check != n % 37 {
-            return Err("member code: check character does not match — typo?".to_string());
+            return Err(FieldError::new(
+                "member code",
+                "check character does not match — typo?",
+            ));
         }
         Ok(MemberCode::from_number(n))
     }
@@ -318,20 +330,30 @@ mod tests {
             "a b@c.com",
             "ann@",
         ] {
-            let err = normalize_contact(bad).unwrap_err();
-            assert!(err.starts_with(CONTACT_RULE), "{bad:?}: {err}");
+            let err = normalize_contact(bad).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("fan: {CONTACT_RULE}")),
+                "{bad:?}: {err}"
+            );
         }
         assert!(
             normalize_contact("12345")
                 .unwrap_err()
+                .to_string()
                 .contains("6 to 15 digits")
         );
         assert!(
             normalize_contact("a@b")
                 .unwrap_err()
+                .to_string()
                 .contains("a dot in the domain")
         );
-        assert!(normalize_contact("@a").unwrap_err().contains("2 to 30"));
+        assert!(
+            normalize_contact("@a")
+                .unwrap_err()
+                .to_string()
+                .contains("2 to 30")
+        );
     }
 
     #[test]
@@ -435,7 +457,7 @@ mod tests {
                 }
             }
         }
-        let err = MemberCode::parse("M-0000-0001").unwrap_err();
+        let err = MemberCode::parse("M-0000-0001").unwrap_err().to_string();
         assert_eq!(err, "member code: check character does not match — typo?");
     }
 
@@ -453,30 +475,40 @@ mod tests {
 
     #[test]
     fn malformed_member_codes_say_what_is_wrong() {
-        assert!(MemberCode::parse("").unwrap_err().contains("8 characters"));
+        assert!(
+            MemberCode::parse("")
+                .unwrap_err()
+                .to_string()
+                .contains("8 characters")
+        );
         assert!(
             MemberCode::parse("M-1234-567")
                 .unwrap_err()
+                .to_string()
                 .contains("8 characters")
         );
         assert!(
             MemberCode::parse("X-1234-5678")
                 .unwrap_err()
+                .to_string()
                 .contains("8 characters")
         );
         assert!(
             MemberCode::parse("M-12U4-5678")
                 .unwrap_err()
+                .to_string()
                 .contains("'U'")
         );
         assert!(
             MemberCode::parse("M-1234-567!")
                 .unwrap_err()
+                .to_string()
                 .contains("'!'")
         );
         assert!(
             MemberCode::parse("M-*234-5678")
                 .unwrap_err()
+                .to_string()
                 .contains("'*'")
         );
         assert!(MemberCode::parse("ENCORE-MEMBER:").is_err());

@@ -5,6 +5,7 @@
 //! offered a unit in turn: an offer that is not bought within its window lapses, and the unit rolls
 //! over to the next fan in the order.
 
+use crate::domain::field::{FieldError, FieldResult};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
@@ -26,18 +27,18 @@ impl fmt::Display for Seed {
 }
 
 impl FromStr for Seed {
-    type Err = String;
+    type Err = FieldError;
 
-    fn from_str(s: &str) -> Result<Seed, String> {
-        const RULE: &str = "seed: 64 hexadecimal characters";
+    fn from_str(s: &str) -> FieldResult<Seed> {
+        let rule = || FieldError::new("seed", "64 hexadecimal characters");
         let text = s.trim();
         if text.len() != 64 {
-            return Err(RULE.to_string());
+            return Err(rule());
         }
         let bytes = HEXLOWER_PERMISSIVE
             .decode(text.as_bytes())
-            .map_err(|_| RULE.to_string())?;
-        bytes.try_into().map(Seed).map_err(|_| RULE.to_string())
+            .map_err(|_| rule())?;
+        bytes.try_into().map(Seed).map_err(|_| rule())
     }
 }
 
@@ -122,13 +123,14 @@ impl BuyCode {
 
     /// Reads a typed or scanned buy code: any case, dash and spaces optional, `W` optional, O for
     /// 0, I and L for 1.
-    pub fn parse(input: &str) -> Result<BuyCode, String> {
+    pub fn parse(input: &str) -> FieldResult<BuyCode> {
         let symbols = code_symbols(input, 'W', BUY_SYMBOLS)
-            .ok_or("buy code: W- and 6 characters, like W-XXXXXX")?;
+            .ok_or_else(|| FieldError::new("buy code", "W- and 6 characters, like W-XXXXXX"))?;
         let mut n = 0u64;
         for c in symbols {
-            let v = crockford_value(c)
-                .ok_or_else(|| format!("buy code: '{c}' is not a code character"))?;
+            let v = crockford_value(c).ok_or_else(|| {
+                FieldError::new("buy code", format!("'{c}' is not a code character"))
+            })?;
             n = (n << 5) | v;
         }
         Ok(BuyCode::from_number(u32::try_from(n).unwrap_or(u32::MAX)))
@@ -192,7 +194,7 @@ mod tests {
             &"é".repeat(32),
         ] {
             assert_eq!(
-                bad.parse::<Seed>(),
+                bad.parse::<Seed>().map_err(|e| e.to_string()),
                 Err("seed: 64 hexadecimal characters".to_string())
             );
         }
@@ -322,18 +324,30 @@ mod tests {
             };
             assert_eq!(BuyCode::parse(typed), Ok(expected), "{typed}");
         }
-        assert!(BuyCode::parse("").unwrap_err().contains("6 characters"));
+        assert!(
+            BuyCode::parse("")
+                .unwrap_err()
+                .to_string()
+                .contains("6 characters")
+        );
         assert!(
             BuyCode::parse("W-12345")
                 .unwrap_err()
+                .to_string()
                 .contains("6 characters")
         );
         assert!(
             BuyCode::parse("W-1234567")
                 .unwrap_err()
+                .to_string()
                 .contains("6 characters")
         );
-        assert!(BuyCode::parse("W-12U456").unwrap_err().contains("'U'"));
+        assert!(
+            BuyCode::parse("W-12U456")
+                .unwrap_err()
+                .to_string()
+                .contains("'U'")
+        );
     }
 
     proptest! {

@@ -1,5 +1,6 @@
 //! The basket, its totals and VAT breakdown, tenders and change, and what a receipt says.
 
+use crate::domain::field::{FieldError, FieldResult};
 use std::fmt;
 use std::str::FromStr;
 
@@ -182,15 +183,16 @@ impl TenderKind {
 }
 
 impl FromStr for TenderKind {
-    type Err = String;
+    type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "cash" => Ok(TenderKind::Cash),
             "qr" => Ok(TenderKind::Qr),
             "card" => Ok(TenderKind::Card),
             "credit" => Ok(TenderKind::Credit),
-            other => Err(format!(
-                "unknown payment method '{other}': use cash, qr, card or credit"
+            other => Err(FieldError::new(
+                format!("unknown payment method '{other}'"),
+                "use cash, qr, card or credit",
             )),
         }
     }
@@ -214,7 +216,7 @@ pub struct Tender {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TenderError {
     /// A negative or implausible tip.
-    #[error("tip: {tip} is not a tip this order can take (at most ten times the total)")]
+    #[error("tip: {}", tip_rule(*tip))]
     Tip {
         /// The tip asked for.
         tip: Money,
@@ -261,8 +263,13 @@ pub fn check_tip(tip: Money, total: Money) -> Result<(), TenderError> {
     Ok(())
 }
 
+/// Why a tip is refused.
+fn tip_rule(tip: Money) -> String {
+    format!("{tip} is not a tip this order can take (at most ten times the total)")
+}
+
 /// A tip typed by the helper: an amount ("2.50") or a percentage of the total ("12%").
-pub fn parse_tip(input: &str, total: Money) -> Result<Money, String> {
+pub fn parse_tip(input: &str, total: Money) -> FieldResult<Money> {
     let input = input.trim();
     let tip = match input.strip_suffix('%') {
         Some(percent) => {
@@ -271,12 +278,18 @@ pub fn parse_tip(input: &str, total: Money) -> Result<Money, String> {
                 .parse()
                 .ok()
                 .filter(|p| *p <= 100)
-                .ok_or_else(|| format!("tip: '{input}' is not a percentage from 0% to 100%"))?;
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "tip",
+                        format!("'{input}' is not a percentage from 0% to 100%"),
+                    )
+                })?;
             tip_percent(total, percent)
         }
-        None => parse_amount(input, total.currency).map_err(|e| format!("tip: {e}"))?,
+        None => parse_amount(input, total.currency)
+            .map_err(|e| FieldError::new("tip", e.to_string()))?,
     };
-    check_tip(tip, total).map_err(|e| e.to_string())?;
+    check_tip(tip, total).map_err(|_| FieldError::new("tip", tip_rule(tip)))?;
     Ok(tip)
 }
 
@@ -404,17 +417,22 @@ impl From<ReceiptNo> for String {
     }
 }
 
+/// Text that is not a receipt number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a receipt number; they look like K1-000042")]
+pub struct NotAReceiptNo(pub String);
+
 impl TryFrom<String> for ReceiptNo {
-    type Error = String;
+    type Error = NotAReceiptNo;
     fn try_from(s: String) -> Result<Self, Self::Error> {
         s.parse()
     }
 }
 
 impl FromStr for ReceiptNo {
-    type Err = String;
+    type Err = NotAReceiptNo;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("'{s}' is not a receipt number; they look like K1-000042");
+        let bad = || NotAReceiptNo(s.to_string());
         let (station, seq) = s.trim().rsplit_once('-').ok_or_else(bad)?;
         if station.is_empty() || !seq.chars().all(|c| c.is_ascii_digit()) {
             return Err(bad());

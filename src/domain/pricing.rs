@@ -4,6 +4,7 @@
 //! Every amount is an integer count of minor units. Each rounding step is explicit, and whenever a
 //! whole is cut into parts the largest-remainder method keeps the parts summing to the whole.
 
+use crate::domain::field::{FieldError, FieldResult};
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -150,28 +151,31 @@ pub struct Discount {
 
 impl Discount {
     /// Checks what a creator entered; the message names the field and the rule.
-    pub fn validate(&self, currency: Currency) -> Result<(), String> {
+    pub fn validate(&self, currency: Currency) -> FieldResult<()> {
         if !name_fits(&self.name) {
-            return Err("name: 1 to 40 characters".into());
+            return Err(FieldError::new("name", "1 to 40 characters"));
         }
         match self.off {
             DiscountOff::Percent(bp) if !(1..=10_000).contains(&bp) => {
-                return Err("percent: from 0.01 % to 100 %".into());
+                return Err(FieldError::new("percent", "from 0.01 % to 100 %"));
             }
             DiscountOff::Amount(minor) if !(1..=currency.max_minor()).contains(&minor) => {
                 let max = Money::new(currency.max_minor(), currency);
-                return Err(format!("amount: more than 0 and at most {max}"));
+                return Err(FieldError::new(
+                    "amount",
+                    format!("more than 0 and at most {max}"),
+                ));
             }
             _ => {}
         }
         if self.ends <= self.starts {
-            return Err("ends: must be after starts".into());
+            return Err(FieldError::new("ends", "must be after starts"));
         }
         if self.offers.is_empty() {
-            return Err("offers: choose at least one offer".into());
+            return Err(FieldError::new("offers", "choose at least one offer"));
         }
         if self.max_uses == Some(0) {
-            return Err("cap: at least 1 use".into());
+            return Err(FieldError::new("cap", "at least 1 use"));
         }
         Ok(())
     }
@@ -240,16 +244,22 @@ pub fn bundle_discounts(
     bundle_price: i64,
     parts: &[(u32, i64)],
     currency: Currency,
-) -> Result<Vec<i64>, String> {
+) -> FieldResult<Vec<i64>> {
     let units: u64 = parts.iter().map(|&(qty, _)| u64::from(qty)).sum();
     if units < 2 {
-        return Err("parts: a bundle needs at least two offers".into());
+        return Err(FieldError::new(
+            "parts",
+            "a bundle needs at least two offers",
+        ));
     }
     if parts.iter().any(|&(_, price)| price < 0) {
-        return Err("parts: a part's price must not be negative".into());
+        return Err(FieldError::new(
+            "parts",
+            "a part's price must not be negative",
+        ));
     }
     if bundle_price < 0 {
-        return Err("price: must not be negative".into());
+        return Err(FieldError::new("price", "must not be negative"));
     }
     let amounts: Vec<i128> = parts
         .iter()
@@ -259,13 +269,17 @@ pub fn bundle_discounts(
     let max = i128::from(currency.max_minor());
     if sum > max {
         let max = Money::new(currency.max_minor(), currency);
-        return Err(format!("parts: together they must cost at most {max}"));
+        return Err(FieldError::new(
+            "parts",
+            format!("together they must cost at most {max}"),
+        ));
     }
     let price = i128::from(bundle_price);
     if price > sum {
         let sum = Money::new(saturate(sum), currency);
-        return Err(format!(
-            "price: a bundle must not cost more than its parts bought one by one ({sum})"
+        return Err(FieldError::new(
+            "price",
+            format!("a bundle must not cost more than its parts bought one by one ({sum})"),
         ));
     }
     Ok(largest_remainder(sum - price, &amounts)
@@ -332,36 +346,44 @@ pub fn split(
 
 /// Checks collaborator shares: names of 1 to 40 characters and each once (ignoring case), fixed
 /// shares 0 or more, percent shares at most 100 % together.
-pub fn validate_shares(shares: &[(String, Share)]) -> Result<(), String> {
+pub fn validate_shares(shares: &[(String, Share)]) -> FieldResult<()> {
     let mut seen: Vec<String> = Vec::with_capacity(shares.len());
     let mut percent_bp: u64 = 0;
     for (name, share) in shares {
         if !name_fits(name) {
-            return Err("collaborator name: 1 to 40 characters".into());
+            return Err(FieldError::new("collaborator name", "1 to 40 characters"));
         }
         let name = name.trim();
         let key = name.to_lowercase();
         if seen.contains(&key) {
-            return Err(format!(
-                "collaborator name: '{name}' is listed twice; list each collaborator once"
+            return Err(FieldError::new(
+                "collaborator name",
+                format!("'{name}' is listed twice; list each collaborator once"),
             ));
         }
         seen.push(key);
         match *share {
             Share::Percent(0) => {
-                return Err(format!("percent share of {name}: more than 0 %"));
+                return Err(FieldError::new(
+                    format!("percent share of {name}"),
+                    "more than 0 %",
+                ));
             }
             Share::Percent(bp) => percent_bp += u64::from(bp),
             Share::Fixed(minor) if minor < 0 => {
-                return Err(format!("fixed share of {name}: 0 or more"));
+                return Err(FieldError::new(
+                    format!("fixed share of {name}"),
+                    "0 or more",
+                ));
             }
             Share::Fixed(_) => {}
         }
     }
     if percent_bp > 10_000 {
         let now = percent_label(u32::try_from(percent_bp).unwrap_or(u32::MAX));
-        return Err(format!(
-            "percent shares: at most 100 % together (now {now})"
+        return Err(FieldError::new(
+            "percent shares",
+            format!("at most 100 % together (now {now})"),
         ));
     }
     Ok(())
@@ -388,12 +410,12 @@ impl Fee {
     }
 
     /// Checks what a creator entered; the message names the field and the rule.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> FieldResult<()> {
         if self.percent_bp > MAX_FEE_BP {
-            return Err("fee percent: at most 10 %".into());
+            return Err(FieldError::new("fee percent", "at most 10 %"));
         }
         if self.fixed < 0 {
-            return Err("fixed fee: 0 or more".into());
+            return Err(FieldError::new("fixed fee", "0 or more"));
         }
         Ok(())
     }

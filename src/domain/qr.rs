@@ -116,24 +116,59 @@ impl QrMatrix {
 
     /// Reads the symbol back as a phone would: rendered to pixels (4 per module, quiet zone)
     /// and decoded by an independent decoder. Used by the settings screen's "Test scan".
-    pub fn scan(&self) -> Result<String, String> {
+    pub fn scan(&self) -> Result<String, ScanError> {
         let (side, pixels) = self.greyscale(4);
         let mut image =
             rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| pixels[y * side + x]);
         let grids = image.detect_grids();
-        let grid = grids
-            .first()
-            .ok_or("no QR code found in the rendered image")?;
+        let grid = grids.first().ok_or(ScanError::NotFound)?;
         grid.decode()
             .map(|(_, text)| text)
-            .map_err(|e| format!("the QR code does not decode: {e}"))
+            .map_err(|e| ScanError::Undecodable(e.to_string()))
     }
 }
 
-/// Reads every QR code in a photo or screenshot (PNG or JPEG bytes).
-pub fn scan_image(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let image = image::load_from_memory(bytes)
-        .map_err(|e| format!("not a PNG or JPEG image we can read ({e})"))?
+/// Widest and tallest photo read, in pixels: a larger one is refused before it is decoded.
+pub const MAX_PHOTO_SIDE: u32 = 8000;
+
+/// Why a QR code could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanError {
+    /// No symbol in the rendered image.
+    #[error("no QR code found in the rendered image")]
+    NotFound,
+    /// A symbol that does not decode.
+    #[error("the QR code does not decode: {0}")]
+    Undecodable(String),
+    /// Not an image the decoder reads.
+    #[error("not a PNG or JPEG image we can read ({0})")]
+    NotImage(String),
+    /// Wider or taller than [`MAX_PHOTO_SIDE`].
+    #[error(
+        "the image is larger than {MAX_PHOTO_SIDE}×{MAX_PHOTO_SIDE} pixels: take a smaller photo"
+    )]
+    TooLarge,
+    /// An image with no readable symbol.
+    #[error("no readable QR code in the image: photograph it straight and sharp")]
+    NoneReadable,
+}
+
+/// Reads every QR code in a photo or screenshot (PNG or JPEG bytes), refusing images larger
+/// than [`MAX_PHOTO_SIDE`] on either side before decoding them.
+pub fn scan_image(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::NotImage(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_PHOTO_SIDE);
+    limits.max_image_height = Some(MAX_PHOTO_SIDE);
+    reader.limits(limits);
+    let image = reader
+        .decode()
+        .map_err(|e| match e {
+            image::ImageError::Limits(_) => ScanError::TooLarge,
+            other => ScanError::NotImage(other.to_string()),
+        })?
         .into_luma8();
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut prepared =
@@ -144,7 +179,7 @@ pub fn scan_image(bytes: &[u8]) -> Result<Vec<String>, String> {
         .filter_map(|g| g.decode().ok().map(|(_, text)| text))
         .collect();
     if texts.is_empty() {
-        return Err("no readable QR code in the image: photograph it straight and sharp".into());
+        return Err(ScanError::NoneReadable);
     }
     Ok(texts)
 }

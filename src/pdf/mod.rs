@@ -12,7 +12,7 @@ pub use member::member_card_pdf;
 pub use receipt::{receipt_pdf, refund_pdf};
 
 /// Why a PDF could not be made.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum PdfError {
     /// The bundled font did not parse (a broken build).
     #[error("the receipt font could not be loaded: {0}")]
@@ -29,13 +29,13 @@ struct Fonts {
 
 /// Parses the bundled fonts once per process: parsing costs far more than a receipt.
 fn fonts() -> Result<&'static Fonts, PdfError> {
-    static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
+    static FONTS: OnceLock<Result<Fonts, PdfError>> = OnceLock::new();
     FONTS
         .get_or_init(|| {
             let parse = |bytes: &[u8], name: &str| {
                 let mut warnings = Vec::new();
                 ParsedFont::from_bytes(bytes, 0, &mut warnings)
-                    .ok_or_else(|| format!("{name}: {warnings:?}"))
+                    .ok_or_else(|| PdfError::Font(format!("{name}: {warnings:?}")))
             };
             Ok(Fonts {
                 regular: parse(crate::fonts::REGULAR, "regular")?,
@@ -43,5 +43,5 @@ fn fonts() -> Result<&'static Fonts, PdfError> {
             })
         })
         .as_ref()
-        .map_err(|e| PdfError::Font(e.clone()))
+        .map_err(Clone::clone)
 }

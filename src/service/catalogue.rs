@@ -4,9 +4,9 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Pos, PosResult};
+use super::{Pos, PosResult, Role};
 use crate::domain::catalogue_file::{NumberedRow, RowError};
-use crate::store::{audit, offers};
+use crate::store::offers;
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,7 +34,7 @@ impl Pos {
         for (line, row) in rows {
             match row.and_then(|r| r.to_offer(currency)) {
                 Ok(offer) => good.push(offer),
-                Err(reason) => errors.push(RowError { line, reason }),
+                Err(reason) => errors.push(RowError::new(line, &reason)),
             }
         }
         let mut report = ImportReport {
@@ -45,22 +45,16 @@ impl Pos {
         if dry_run || good.is_empty() || (!report.errors.is_empty() && !skip_bad) {
             return Ok(report);
         }
-        let (now, event_id, station) = (self.now(), self.event.id, self.station.clone());
-        let tx = self.store.immediate()?;
-        let first_sort = offers::next_sort(&tx, event_id)?;
-        for (i, offer) in good.iter().enumerate() {
-            offers::insert(&tx, event_id, offer, first_sort + i as i64)?;
-        }
-        let titles: Vec<&str> = good.iter().map(|o| o.title.as_str()).collect();
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "catalogue.import",
-            "event",
-            &json!({ "offers": titles }),
-        )?;
-        tx.commit()?;
+        let event_id = self.event.id;
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let first_sort = offers::next_sort(tx, event_id)?;
+            for (i, offer) in good.iter().enumerate() {
+                offers::insert(tx, event_id, offer, first_sort + i as i64)?;
+            }
+            let titles: Vec<&str> = good.iter().map(|o| o.title.as_str()).collect();
+            w.log("catalogue.import", "event", json!({ "offers": titles }))
+        })?;
         report.imported = good.len();
         Ok(report)
     }

@@ -8,11 +8,11 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Pos, PosError, PosResult};
+use super::{Pos, PosError, PosResult, Role};
 use crate::domain::claim::{self, MAX_KEY_ID};
 use crate::domain::event::local_clock;
 use crate::store::claims::{self, ClaimRecord, LogFilter, RedemptionRow};
-use crate::store::{audit, events, refunds};
+use crate::store::{events, refunds};
 
 /// How long a redemption or hand-over can be taken back.
 pub const UNDO_SECS: i64 = 10;
@@ -97,8 +97,9 @@ impl Pos {
             self.helper.clone(),
             self.event.time_zone.clone(),
         );
-        let tx = self.store.immediate()?;
-        let record = claims::find(&tx, &code)?.ok_or(PosError::UnknownClaim)?;
+        self.write(Role::Helper, |w| {
+        let tx = w.tx();
+        let record = claims::find(tx, &code)?.ok_or(PosError::UnknownClaim)?;
         check_usable(&record, now, &tz, true)?;
         let left = record.units_left();
         if units == 0 || units > left {
@@ -115,21 +116,13 @@ impl Pos {
             station: &station,
             helper: &helper,
         };
-        let id = claims::redeem(&tx, &new)?;
+        let id = claims::redeem(tx, &new)?;
         let action = if record.is_drop {
             "redeem.hold"
         } else {
             "redeem"
         };
-        audit::append(
-            &tx,
-            now,
-            &station,
-            action,
-            &code,
-            &json!({ "redemption": id, "claim": record.id, "title": record.title, "units": units, "helper": helper }),
-        )?;
-        tx.commit()?;
+        w.log(action, &code, json!({ "redemption": id, "claim": record.id, "title": record.title, "units": units }))?;
         Ok(Redeemed {
             id,
             at: local_clock(now, &tz),
@@ -140,26 +133,25 @@ impl Pos {
             units_left: left - units,
             held: record.is_drop,
         })
+        })
     }
 
     /// Second step of a drop hand-over: the held units went to the fan.
     pub fn hand_over(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
         let now = self.now();
-        let (station, helper) = (self.station.clone(), self.helper.clone());
-        let tx = self.store.immediate()?;
-        if !claims::hand_over(&tx, redemption_id, now)? {
-            return Err(PosError::NotHeld);
-        }
-        let row = one_redemption(&tx, redemption_id)?;
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "redeem.hand_over",
-            &row.code,
-            &json!({ "redemption": redemption_id, "units": row.units, "helper": helper }),
-        )?;
-        tx.commit()?;
+        let row = self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            if !claims::hand_over(tx, redemption_id, now)? {
+                return Err(PosError::NotHeld);
+            }
+            let row = one_redemption(tx, redemption_id)?;
+            w.log(
+                "redeem.hand_over",
+                &row.code,
+                json!({ "redemption": redemption_id, "units": row.units }),
+            )?;
+            Ok(row)
+        })?;
         Ok(self.redeemed_of(&row, 0))
     }
 
@@ -168,43 +160,41 @@ impl Pos {
     /// since can be undone.
     pub fn undo_redemption(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
         let now = self.now();
-        let (station, helper) = (self.station.clone(), self.helper.clone());
-        let tx = self.store.immediate()?;
-        let row = one_redemption(&tx, redemption_id)?;
-        let hand_over = row.two_step && row.handed_at.is_some();
-        let last_step = if hand_over {
-            row.handed_at.unwrap_or(row.at)
-        } else {
-            row.at
-        };
-        if row.undone_at.is_some()
-            || now.duration_since(last_step) > SignedDuration::from_secs(UNDO_SECS)
-        {
-            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
-        }
-        if refunds::claim_refunded(&tx, row.claim_id)? {
-            return Err(PosError::RefundedSince);
-        }
-        let (done, action) = if hand_over {
-            (
-                claims::undo_hand_over(&tx, redemption_id)?,
-                "redeem.undo_hand_over",
-            )
-        } else {
-            (claims::undo(&tx, redemption_id, now)?, "redeem.undo")
-        };
-        if !done {
-            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
-        }
-        audit::append(
-            &tx,
-            now,
-            &station,
-            action,
-            &row.code,
-            &json!({ "redemption": redemption_id, "units": row.units, "helper": helper }),
-        )?;
-        tx.commit()?;
+        let (row, hand_over) = self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let row = one_redemption(tx, redemption_id)?;
+            let hand_over = row.two_step && row.handed_at.is_some();
+            let last_step = if hand_over {
+                row.handed_at.unwrap_or(row.at)
+            } else {
+                row.at
+            };
+            if row.undone_at.is_some()
+                || now.duration_since(last_step) > SignedDuration::from_secs(UNDO_SECS)
+            {
+                return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+            }
+            if refunds::claim_refunded(tx, row.claim_id)? {
+                return Err(PosError::RefundedSince);
+            }
+            let (done, action) = if hand_over {
+                (
+                    claims::undo_hand_over(tx, redemption_id)?,
+                    "redeem.undo_hand_over",
+                )
+            } else {
+                (claims::undo(tx, redemption_id, now)?, "redeem.undo")
+            };
+            if !done {
+                return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+            }
+            w.log(
+                action,
+                &row.code,
+                json!({ "redemption": redemption_id, "units": row.units }),
+            )?;
+            Ok((row, hand_over))
+        })?;
         let mut undone = self.redeemed_of(&row, 0);
         undone.held = hand_over;
         Ok(undone)
@@ -242,24 +232,19 @@ impl Pos {
     /// Signs new claim codes with a fresh key from now on; codes signed before still verify.
     pub fn rotate_claim_key(&mut self) -> PosResult<u8> {
         let now = self.now();
-        let (event_id, station) = (self.event.id, self.station.clone());
-        let tx = self.store.immediate()?;
-        let (current, _) = events::current_key(&tx, event_id)?;
-        if current >= MAX_KEY_ID {
-            return Err(PosError::KeysExhausted);
-        }
-        let next = current + 1;
-        let secret: [u8; 32] = rand::random();
-        events::add_key(&tx, event_id, next, &secret, now.as_second())?;
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "claim.rotate_key",
-            &next.to_string(),
-            &json!({}),
-        )?;
-        tx.commit()?;
+        let event_id = self.event.id;
+        let (next, secret) = self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let (current, _) = events::current_key(tx, event_id)?;
+            if current >= MAX_KEY_ID {
+                return Err(PosError::KeysExhausted);
+            }
+            let next = current + 1;
+            let secret: [u8; 32] = rand::random();
+            events::add_key(tx, event_id, next, &secret, now.as_second())?;
+            w.log("claim.rotate_key", &next.to_string(), json!({}))?;
+            Ok((next, secret))
+        })?;
         self.key = (next, SigningKey::from_bytes(&secret));
         self.load_keys()?;
         Ok(next)

@@ -3,6 +3,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::PosResult;
+use super::gate::{self, Stamp};
 use crate::domain::catalogue::{Bundle, Offer, OfferKind, TileLook, VatRate};
 use crate::domain::event::CheckedSetup;
 use crate::domain::money::{Currency, Money};
@@ -11,7 +12,7 @@ use crate::domain::payment::{EpcProfile, PaymentProfile};
 use crate::domain::pricing::{Discount, DiscountOff, Fee, Share, VatMode};
 use crate::domain::queue::lane_letter;
 use crate::store::events::{self, NewEvent};
-use crate::store::{Store, audit, deals, offers, refunds};
+use crate::store::{Store, deals, offers, refunds};
 
 /// German VAT: services and merch at the standard rate, printed matter reduced.
 const STANDARD: VatRate = VatRate(1900);
@@ -25,76 +26,76 @@ const PRIORITY_ADDON: &str = "Priority place (add-on)";
 
 /// Adds the demo event (and makes it the open one) unless a demo exists. True when added now.
 pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
-    let tx = store.immediate()?;
-    if events::has_demo(&tx)? {
-        return Ok(false);
-    }
-    let payment = PaymentProfile::Epc(EpcProfile::new("Mara Vey Music", "DE89370400440532013000"));
-    let event_id = events::insert(
-        &tx,
-        &NewEvent {
-            name: "Mara Vey — After-show",
-            venue: "Club Lindenhof, Berlin",
-            time_zone: "Europe/Berlin",
-            currency: Currency::Eur,
-            payment: Some(&payment),
-            signing_key: rand::random(),
-            is_demo: true,
-            created_at: now.as_second(),
-        },
-    )?;
-    events::set_setup(&tx, event_id, &demo_setup())?;
-    let mut ids = Vec::new();
-    for (sort, (title, price_minor, vat, kind)) in catalogue(now).into_iter().enumerate() {
-        // One lane per host: Mara runs the shoutouts and the meet & greets in lane A, her
-        // support act Jo the song lessons in lane B.
-        let lane = match (&kind, title) {
-            (OfferKind::Gig { .. }, "15-minute song lesson") => Some(lane_letter(1)),
-            (OfferKind::Gig { .. }, _) => Some(lane_letter(0)),
-            _ => None,
-        };
-        let offer = Offer {
-            id: 0,
-            title: title.into(),
-            price: Money::new(price_minor, Currency::Eur),
-            vat,
-            remaining: kind.initial_units(),
-            held: 0,
-            grants_priority: title == PRIORITY_ADDON,
-            look: look(title),
-            variant_of: None,
-            cost: cost(title),
-            archived: false,
-            pass_credit: if title == FAN_PASS { 1000 } else { 0 },
-            kind,
-            lane,
-        };
-        let id = offers::insert(
-            &tx,
-            event_id,
-            &offer,
-            i64::try_from(sort * 10).unwrap_or(i64::MAX),
+    let stamp = Stamp {
+        at: now,
+        station: "-".into(),
+        by: "demo".into(),
+    };
+    gate::write(store, &stamp, |w| {
+        let tx = w.tx();
+        if events::has_demo(tx)? {
+            return Ok(false);
+        }
+        let payment =
+            PaymentProfile::Epc(EpcProfile::new("Mara Vey Music", "DE89370400440532013000"));
+        let event_id = events::insert(
+            tx,
+            &NewEvent {
+                name: "Mara Vey — After-show",
+                venue: "Club Lindenhof, Berlin",
+                time_zone: "Europe/Berlin",
+                currency: Currency::Eur,
+                payment: Some(&payment),
+                signing_key: rand::random(),
+                is_demo: true,
+                created_at: now.as_second(),
+            },
         )?;
-        ids.push((title, id, offer));
-    }
-    deals_and_variants(&tx, event_id, now, &ids)?;
-    // The demo's creator PIN is printed in the README; a real event sets its own.
-    refunds::set_pin(
-        &tx,
-        event_id,
-        "creator",
-        &super::refund::hash_pin(DEMO_CREATOR_PIN)?,
-    )?;
-    audit::append(
-        &tx,
-        now,
-        "-",
-        "event.demo",
-        &event_id.to_string(),
-        &serde_json::json!({}),
-    )?;
-    tx.commit()?;
-    Ok(true)
+        events::set_setup(tx, event_id, &demo_setup())?;
+        let mut ids = Vec::new();
+        for (sort, (title, price_minor, vat, kind)) in catalogue(now).into_iter().enumerate() {
+            // One lane per host: Mara runs the shoutouts and the meet & greets in lane A, her
+            // support act Jo the song lessons in lane B.
+            let lane = match (&kind, title) {
+                (OfferKind::Gig { .. }, "15-minute song lesson") => Some(lane_letter(1)),
+                (OfferKind::Gig { .. }, _) => Some(lane_letter(0)),
+                _ => None,
+            };
+            let offer = Offer {
+                id: 0,
+                title: title.into(),
+                price: Money::new(price_minor, Currency::Eur),
+                vat,
+                remaining: kind.initial_units(),
+                held: 0,
+                grants_priority: title == PRIORITY_ADDON,
+                look: look(title),
+                variant_of: None,
+                cost: cost(title),
+                archived: false,
+                pass_credit: if title == FAN_PASS { 1000 } else { 0 },
+                kind,
+                lane,
+            };
+            let id = offers::insert(
+                tx,
+                event_id,
+                &offer,
+                i64::try_from(sort * 10).unwrap_or(i64::MAX),
+            )?;
+            ids.push((title, id, offer));
+        }
+        deals_and_variants(tx, event_id, now, &ids)?;
+        // The demo's creator PIN is printed in the README; a real event sets its own.
+        refunds::set_pin(
+            tx,
+            event_id,
+            "creator",
+            &super::pins::hash_pin(DEMO_CREATOR_PIN)?,
+        )?;
+        w.log("event.demo", &event_id.to_string(), serde_json::json!({}))?;
+        Ok(true)
+    })
 }
 
 /// The demo's set-up: German VAT included in prices, and receipt texts a creator would print.

@@ -2,58 +2,59 @@
 
 use serde_json::json;
 
-use super::{Pos, PosError, PosResult};
+use super::{Pos, PosError, PosResult, Role};
 use crate::domain::drawer::{DrawerReport, report};
+use crate::domain::field::FieldError;
 use crate::domain::money::Money;
-use crate::store::{audit, drawer};
+use crate::store::drawer;
 
 impl Pos {
     /// Opens this station's drawer with `float` in it.
     pub fn open_drawer(&mut self, float: Money) -> PosResult<()> {
         let (now, station, station_id) = (self.now(), self.station.clone(), self.station_id);
-        let tx = self.store.immediate()?;
-        if drawer::open_session(&tx, station_id)?.is_some() {
-            return Err(PosError::Drawer(format!(
-                "the drawer of {station} is open already; close it first"
-            )));
-        }
-        drawer::open(&tx, station_id, float.minor, now)?;
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "drawer.open",
-            &station,
-            &json!({ "float_minor": float.minor }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            if drawer::open_session(tx, station_id)?.is_some() {
+                return Err(PosError::Refused(format!(
+                    "the drawer of {station} is open already; close it first"
+                )));
+            }
+            drawer::open(tx, station_id, float.minor, now)?;
+            w.log(
+                "drawer.open",
+                &station,
+                json!({ "float_minor": float.minor }),
+            )?;
+            Ok(())
+        })
     }
 
     /// Records cash put in (positive) or taken out (negative), with why.
     pub fn drawer_move(&mut self, amount: Money, reason: &str) -> PosResult<()> {
         if amount.minor == 0 {
-            return Err(PosError::Drawer("amount: must not be zero".into()));
+            return Err(PosError::Invalid(FieldError::new(
+                "amount",
+                "must not be zero",
+            )));
         }
         if reason.trim().is_empty() {
-            return Err(PosError::Drawer(
-                "reason: say why cash goes in or out".into(),
-            ));
+            return Err(PosError::Invalid(FieldError::new(
+                "reason",
+                "say why cash goes in or out",
+            )));
         }
         let (now, station, station_id) = (self.now(), self.station.clone(), self.station_id);
-        let tx = self.store.immediate()?;
-        let (id, _, _) = drawer::open_session(&tx, station_id)?.ok_or_else(no_drawer)?;
-        drawer::add_move(&tx, id, amount.minor, reason.trim(), now)?;
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "drawer.move",
-            &station,
-            &json!({ "amount_minor": amount.minor, "reason": reason.trim() }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let (id, _, _) = drawer::open_session(tx, station_id)?.ok_or_else(no_drawer)?;
+            drawer::add_move(tx, id, amount.minor, reason.trim(), now)?;
+            w.log(
+                "drawer.move",
+                &station,
+                json!({ "amount_minor": amount.minor, "reason": reason.trim() }),
+            )?;
+            Ok(())
+        })
     }
 
     /// What should be in the open drawer now, or None when it is closed.
@@ -80,25 +81,27 @@ impl Pos {
             self.station_id,
             self.event.currency,
         );
-        let tx = self.store.immediate()?;
-        let (id, opened_at, float) =
-            drawer::open_session(&tx, station_id)?.ok_or_else(no_drawer)?;
-        let (sales, refunds, moves) = drawer::figures(&tx, id, station_id, opened_at)?;
-        let r = report(
-            Money::new(float, currency),
-            sales,
-            refunds,
-            moves,
-            Some(counted.minor),
-        );
-        drawer::close(&tx, id, counted.minor, r.expected.minor, now)?;
-        let detail = json!({ "expected_minor": r.expected.minor, "counted_minor": counted.minor });
-        audit::append(&tx, now, &station, "drawer.close", &station, &detail)?;
-        tx.commit()?;
-        Ok(r)
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let (id, opened_at, float) =
+                drawer::open_session(tx, station_id)?.ok_or_else(no_drawer)?;
+            let (sales, refunds, moves) = drawer::figures(tx, id, station_id, opened_at)?;
+            let r = report(
+                Money::new(float, currency),
+                sales,
+                refunds,
+                moves,
+                Some(counted.minor),
+            );
+            drawer::close(tx, id, counted.minor, r.expected.minor, now)?;
+            let detail =
+                json!({ "expected_minor": r.expected.minor, "counted_minor": counted.minor });
+            w.log("drawer.close", &station, detail)?;
+            Ok(r)
+        })
     }
 }
 
 fn no_drawer() -> PosError {
-    PosError::Drawer("the drawer is not open: open it with a float first".into())
+    PosError::Refused("the drawer is not open: open it with a float first".into())
 }

@@ -1,15 +1,16 @@
 //! Fans and members at the table: who is buying (a contact typed, a member card or a lottery
 //! buy code scanned), their per-fan limits, membership passes and member credit.
 
+use crate::domain::field::FieldError;
 use serde_json::json;
 
-use super::{Pos, PosError, PosResult};
+use super::{Pos, PosError, PosResult, Role};
 use crate::domain::catalogue::Offer;
 use crate::domain::fan::{FanId, MemberCode, fan_id, normalize_contact};
 use crate::domain::lottery::BuyCode;
 use crate::domain::money::Currency;
+use crate::store;
 use crate::store::fans::{self, Member};
-use crate::store::{self, audit};
 
 /// The fan at the table, as the basket shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +49,10 @@ pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, 
     if member_like {
         let code = MemberCode::parse(input).map_err(PosError::Invalid)?;
         let member = fans::by_code(conn, &code)?.ok_or_else(|| {
-            PosError::Invalid(format!("member code {code}: no member has it (typo?)"))
+            PosError::Invalid(FieldError::new(
+                format!("member code {code}"),
+                "no member has it (typo?)",
+            ))
         })?;
         let id = member
             .fan_id
@@ -72,7 +76,10 @@ pub(super) fn identify_in(conn: &store::Conn, input: &str) -> PosResult<(FanId, 
 fn buy_code_entry(conn: &store::Conn, input: &str) -> PosResult<(i64, FanId)> {
     let code = BuyCode::parse(input).map_err(PosError::Invalid)?;
     store::lottery::fan_of_code(conn, &code)?.ok_or_else(|| {
-        PosError::Invalid(format!("buy code {code}: no lottery entry has it (typo?)"))
+        PosError::Invalid(FieldError::new(
+            format!("buy code {code}"),
+            "no lottery entry has it (typo?)",
+        ))
     })
 }
 
@@ -95,9 +102,10 @@ pub(super) fn check_lottery(
     };
     match by_code {
         Some((offer, id)) if offer == offer_id && Some(&id) == fan => Ok(true),
-        _ => Err(PosError::Invalid(
-            "lottery drop: type the fan's buy code (W-…), a contact alone does not buy it".into(),
-        )),
+        _ => Err(PosError::Invalid(FieldError::new(
+            "lottery drop",
+            "type the fan's buy code (W-…), a contact alone does not buy it",
+        ))),
     }
 }
 
@@ -142,18 +150,22 @@ impl Pos {
             let id = fan.as_ref().map(|f| &f.0);
             check_lottery(conn, offer_id, id, input, qty, self.now())?;
             if offer.pass_credit > 0 && fan.is_none() {
-                return Err(PosError::Invalid(format!(
-                    "fan: {} makes the fan a member: identify them first (phone, e-mail or @handle)",
-                    offer.title
+                return Err(PosError::Invalid(FieldError::new(
+                    "fan",
+                    format!(
+                        "{} makes the fan a member: identify them first (phone, e-mail or @handle)",
+                        offer.title
+                    ),
                 )));
             }
         }
         if tender == crate::domain::order::TenderKind::Credit
             && fan.as_ref().is_none_or(|f| f.1.is_none())
         {
-            return Err(PosError::Invalid(
-                "fan: member credit needs the member (scan their card)".into(),
-            ));
+            return Err(PosError::Invalid(FieldError::new(
+                "fan",
+                "member credit needs the member (scan their card)",
+            )));
         }
         Ok(())
     }
@@ -166,45 +178,50 @@ impl Pos {
     /// A member by code.
     pub fn member(&self, code: &str) -> PosResult<Member> {
         let code = MemberCode::parse(code).map_err(PosError::Invalid)?;
-        fans::by_code(self.store.conn(), &code)?
-            .ok_or_else(|| PosError::Invalid(format!("member code {code}: no member has it")))
+        fans::by_code(self.store.conn(), &code)?.ok_or_else(|| {
+            PosError::Invalid(FieldError::new(
+                format!("member code {code}"),
+                "no member has it",
+            ))
+        })
     }
 
     /// Signs up a member (name or handle, optional contact kept only as a hash).
     pub fn add_member(&mut self, name: &str, contact: Option<&str>) -> PosResult<Member> {
-        let (now, station, currency) = (self.now(), self.station.clone(), self.event.currency);
+        let (now, currency) = (self.now(), self.event.currency);
         let name = name.trim();
         if !(1..=40).contains(&name.chars().count()) {
-            return Err(PosError::Invalid("name: 1 to 40 characters".into()));
+            return Err(PosError::Invalid(FieldError::new(
+                "name",
+                "1 to 40 characters",
+            )));
         }
         let contact = contact.map(str::trim).filter(|c| !c.is_empty());
-        let tx = self.store.immediate()?;
-        let fan = match contact {
-            Some(c) => {
-                let normalized = normalize_contact(c).map_err(PosError::Invalid)?;
-                let id = fan_id(&fans::salt(&tx)?, &normalized);
-                if let Some(m) = fans::by_fan(&tx, &id)? {
-                    return Err(PosError::Invalid(format!(
-                        "contact: already a member ({}, {})",
-                        m.name, m.code
-                    )));
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let fan = match contact {
+                Some(c) => {
+                    let normalized = normalize_contact(c).map_err(PosError::Invalid)?;
+                    let id = fan_id(&fans::salt(tx)?, &normalized);
+                    if let Some(m) = fans::by_fan(tx, &id)? {
+                        return Err(PosError::Invalid(FieldError::new(
+                            "contact",
+                            format!("already a member ({}, {})", m.name, m.code),
+                        )));
+                    }
+                    Some(id)
                 }
-                Some(id)
-            }
-            None => None,
-        };
-        let id = new_member(&tx, name, fan.as_ref(), currency, now)?;
-        let member = fans::get(&tx, id)?.ok_or(PosError::Invalid("member vanished".into()))?;
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "member.add",
-            member.code.as_str(),
-            &json!({ "name": name, "with_contact": fan.is_some() }),
-        )?;
-        tx.commit()?;
-        Ok(member)
+                None => None,
+            };
+            let id = new_member(tx, name, fan.as_ref(), currency, now)?;
+            let member = fans::get(tx, id)?.ok_or(PosError::Refused("member vanished".into()))?;
+            w.log(
+                "member.add",
+                member.code.as_str(),
+                json!({ "name": name, "with_contact": fan.is_some() }),
+            )?;
+            Ok(member)
+        })
     }
 }
 
@@ -222,7 +239,7 @@ pub(super) fn new_member(
             return Ok(id);
         }
     }
-    Err(PosError::Invalid(
+    Err(PosError::Refused(
         "could not draw a free member code; try again".into(),
     ))
 }
@@ -232,7 +249,7 @@ pub(super) fn check_order_limit(offer: &Offer, qty: u32) -> PosResult<()> {
     if let Some(limit) = offer.per_fan_limit()
         && qty > limit
     {
-        return Err(PosError::Invalid(format!(
+        return Err(PosError::Refused(format!(
             "{}: {limit} per fan",
             offer.title
         )));
@@ -252,7 +269,7 @@ pub(super) fn check_fan_limit(
     };
     let before = fans::units_bought(tx, fan, offer.id)?;
     if before + qty > limit {
-        return Err(PosError::Invalid(format!(
+        return Err(PosError::Refused(format!(
             "{}: {limit} per fan, and this fan has {before} already",
             offer.title
         )));

@@ -2,12 +2,14 @@
 //! collaborators' splits, who bought (member credit, passes, priority), and the audit entry —
 //! all inside the sale's one transaction.
 
+use crate::domain::field::FieldError;
 use ed25519_dalek::SigningKey;
 use jiff::Timestamp;
 use serde_json::json;
 
 use super::checkout::{MAX_QTY, SaleRequest};
 use super::fans;
+use super::gate::Write;
 use super::{PosError, PosResult};
 use crate::domain::basket::{self, Quote};
 use crate::domain::catalogue::{Offer, OfferKind};
@@ -18,7 +20,7 @@ use crate::domain::order::{IssuedClaim, IssuedTicket, MemberLine, ReceiptNo, Ten
 use crate::domain::pricing::{Share, VatMode};
 use crate::store::fans::Member;
 use crate::store::orders::{LineMeta, NewOrder};
-use crate::store::{self, audit, claims, events, offers, orders, tickets};
+use crate::store::{self, claims, events, offers, orders, tickets};
 
 /// Who keeps what the collaborators' shares leave, in the splits.
 pub const OWNER: &str = "Creator";
@@ -49,11 +51,11 @@ impl Issuer<'_> {
     /// splits and the audit entry.
     pub(super) fn record(
         &self,
-        tx: &store::Conn,
+        w: &Write,
         req: &SaleRequest,
         sale: &Sale<'_>,
-        now: Timestamp,
     ) -> PosResult<(ReceiptNo, Vec<IssuedClaim>, Vec<IssuedTicket>)> {
+        let (tx, now) = (w.tx(), w.at());
         let seq = events::take_receipt_seq(tx, self.station_id)?;
         let order_id = req.checkout.order_id.as_str();
         let order = NewOrder {
@@ -80,21 +82,7 @@ impl Issuer<'_> {
             })
             .collect();
         orders::insert(tx, &order, &lines, &meta, sale.tenders)?;
-        let mut shares: Vec<(i64, Vec<(String, Share)>)> = Vec::new();
-        for line in &lines {
-            if !shares.iter().any(|s| s.0 == line.offer_id) {
-                shares.push((line.offer_id, offers::splits(tx, line.offer_id)?));
-            }
-        }
-        // Every order is shared out, the creator's own sales too, so the totals say who is owed what.
-        let splits = basket::order_splits(&lines, sale.tip.minor, sale.mode, OWNER, |id| {
-            shares
-                .iter()
-                .find(|s| s.0 == id)
-                .map(|s| s.1.clone())
-                .unwrap_or_default()
-        });
-        orders::insert_splits(tx, order_id, &splits)?;
+        share_out_order(tx, order_id, &lines, sale)?;
         let (mut claims, mut tickets) = (Vec::new(), Vec::new());
         for l in &lines {
             let offer = sale
@@ -125,7 +113,7 @@ impl Issuer<'_> {
             "payment_ref": req.checkout.payment_ref, "lines": req.items, "bundles": req.bundles,
             "discount_minor": sale.priced.saving().minor, "fee_minor": sale.fee,
         });
-        audit::append(tx, now, self.station, "sale", &number.to_string(), &detail)?;
+        w.log("sale", &number.to_string(), detail)?;
         Ok((number, claims, tickets))
     }
 
@@ -225,39 +213,15 @@ pub(super) fn settle_fan(
         .filter(|t| t.kind == TenderKind::Credit)
         .map(|t| t.tendered.minor - t.change.minor)
         .sum();
+    check_fan_pays(
+        fan.map(|f| f.1.as_ref()),
+        pass_credit,
+        credit_paid,
+        currency,
+    )?;
     let Some((id, member)) = fan else {
-        if pass_credit > 0 || credit_paid > 0 {
-            return Err(PosError::Invalid(
-                "fan: a membership pass or member credit needs the fan (member card, phone, e-mail or @handle)".into(),
-            ));
-        }
         return Ok(None);
     };
-    if credit_paid > 0 {
-        match member {
-            None => {
-                return Err(PosError::Invalid(
-                    "member credit: this fan is not a member (scan their member card)".into(),
-                ));
-            }
-            Some(m) if m.credit.currency != currency => {
-                return Err(PosError::Invalid(format!(
-                    "member credit: {} is in {}, this event sells in {currency}",
-                    m.name, m.credit.currency
-                )));
-            }
-            Some(_) => {}
-        }
-    }
-    if pass_credit > 0
-        && member
-            .as_ref()
-            .is_some_and(|m| m.credit.currency != currency)
-    {
-        return Err(PosError::Invalid(format!(
-            "membership pass: this member's credit is in another currency than {currency}"
-        )));
-    }
     let mut member_id = member.as_ref().map(|m| m.id);
     if pass_credit > 0 && member_id.is_none() {
         let name = fans::member_name(input);
@@ -271,9 +235,12 @@ pub(super) fn settle_fan(
         let credit = member
             .as_ref()
             .map_or(Money::new(0, currency), |m| m.credit);
-        return Err(PosError::Invalid(format!(
-            "member credit: {credit} left, not enough for {}",
-            Money::new(credit_paid, currency)
+        return Err(PosError::Invalid(FieldError::new(
+            "member credit",
+            format!(
+                "{credit} left, not enough for {}",
+                Money::new(credit_paid, currency)
+            ),
         )));
     }
     if pass_credit > 0 {
@@ -289,12 +256,84 @@ pub(super) fn settle_fan(
         tickets::prioritize_order(tx, order_id, gigs)?;
     }
     let m = store::fans::get(tx, member_id)?
-        .ok_or_else(|| PosError::Invalid("member vanished".into()))?;
+        .ok_or_else(|| PosError::Refused("member vanished".into()))?;
     Ok(Some(MemberLine {
         code: m.code.to_string(),
         name: m.name,
         credit: m.credit,
     }))
+}
+
+/// Shares the order's net revenue and tip out to the collaborators of its offers. Every order
+/// is shared out, the creator's own sales too, so the totals say who is owed what.
+fn share_out_order(
+    tx: &store::Conn,
+    order_id: &str,
+    lines: &[crate::domain::order::Line],
+    sale: &Sale<'_>,
+) -> PosResult<()> {
+    let mut shares: Vec<(i64, Vec<(String, Share)>)> = Vec::new();
+    for line in lines {
+        if !shares.iter().any(|s| s.0 == line.offer_id) {
+            shares.push((line.offer_id, offers::splits(tx, line.offer_id)?));
+        }
+    }
+    let splits = basket::order_splits(lines, sale.tip.minor, sale.mode, OWNER, |id| {
+        shares
+            .iter()
+            .find(|s| s.0 == id)
+            .map(|s| s.1.clone())
+            .unwrap_or_default()
+    });
+    orders::insert_splits(tx, order_id, &splits)?;
+    Ok(())
+}
+
+/// A membership pass or member credit needs an identified fan, a member to pay by credit, and
+/// credit in the event's currency. `member` is None without a fan, `Some(None)` for a fan who
+/// is not a member.
+fn check_fan_pays(
+    member: Option<Option<&Member>>,
+    pass_credit: i64,
+    credit_paid: i64,
+    currency: Currency,
+) -> PosResult<()> {
+    let Some(member) = member else {
+        if pass_credit > 0 || credit_paid > 0 {
+            return Err(PosError::Invalid(FieldError::new(
+                "fan",
+                "a membership pass or member credit needs the fan (member card, phone, e-mail or @handle)",
+            )));
+        }
+        return Ok(());
+    };
+    if credit_paid > 0 {
+        match member {
+            None => {
+                return Err(PosError::Invalid(FieldError::new(
+                    "member credit",
+                    "this fan is not a member (scan their member card)",
+                )));
+            }
+            Some(m) if m.credit.currency != currency => {
+                return Err(PosError::Invalid(FieldError::new(
+                    "member credit",
+                    format!(
+                        "{} is in {}, this event sells in {currency}",
+                        m.name, m.credit.currency
+                    ),
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    if pass_credit > 0 && member.is_some_and(|m| m.credit.currency != currency) {
+        return Err(PosError::Invalid(FieldError::new(
+            "membership pass",
+            format!("this member's credit is in another currency than {currency}"),
+        )));
+    }
+    Ok(())
 }
 
 fn id_u16(what: &'static str, id: i64) -> PosResult<u16> {

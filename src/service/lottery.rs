@@ -3,9 +3,10 @@
 //! and lapsed units roll to the next drawn fans. The sale asks [`lottery_gate`] before selling a
 //! unit and calls [`lottery_bought`] after.
 
+use crate::domain::field::FieldError;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[cfg(test)]
 mod tests;
@@ -13,13 +14,14 @@ mod views;
 
 pub use views::{Drawn, Entered, LotteryStatus, OfferState, Verification, Winner};
 
-use super::{Pos, PosError, PosResult, Role};
+use super::gate;
+use super::{Grant, Pos, PosError, PosResult, Role};
 use crate::domain::catalogue::{Offer, OfferKind};
 use crate::domain::fan::{FanId, fan_id, normalize_contact};
 use crate::domain::lottery::{self, BuyCode, Seed, WinnerState, next_offers, window_left};
 use crate::domain::money::Currency;
 use crate::store::lottery::{LotteryRow, OfferRow};
-use crate::store::{self, audit, fans, offers};
+use crate::store::{self, fans, offers};
 
 /// Shortest and longest buy window, in minutes.
 pub const WINDOW_MINS: std::ops::RangeInclusive<u32> = 1..=240;
@@ -86,55 +88,10 @@ fn lottery_of(conn: &store::Conn, event: EventKey, offer_id: i64) -> PosResult<L
     let offer =
         offers::get(conn, event.0, offer_id, event.1)?.ok_or(PosError::UnknownOffer(offer_id))?;
     store::lottery::get(conn, offer_id)?
-        .ok_or_else(|| PosError::Invalid(format!("{} is not a lottery drop", offer.title)))
-}
-
-/// Who, when and where, for the audit entries of a lottery change (taken before the write
-/// transaction borrows the store).
-struct Note {
-    at: Timestamp,
-    station: String,
-    by: String,
-}
-
-impl Note {
-    fn log(
-        &self,
-        tx: &store::Conn,
-        action: &str,
-        offer_id: i64,
-        mut detail: Value,
-    ) -> PosResult<()> {
-        detail["by"] = json!(self.by);
-        audit::append(
-            tx,
-            self.at,
-            &self.station,
-            action,
-            &offer_id.to_string(),
-            &detail,
-        )?;
-        Ok(())
-    }
+        .ok_or_else(|| PosError::Refused(format!("{} is not a lottery drop", offer.title)))
 }
 
 impl Pos {
-    fn note(&self, role: Role) -> Note {
-        let role = match role {
-            Role::Creator => "creator",
-            Role::Helper => "helper",
-        };
-        let by = match self.helper.as_str() {
-            "" => role.to_string(),
-            name => format!("{role} ({name})"),
-        };
-        Note {
-            at: self.now(),
-            station: self.station.clone(),
-            by,
-        }
-    }
-
     /// Makes a drop a lottery (creator PIN): fans enter until `enter_until`, drawn fans have
     /// `window_mins` to buy. Can change until entries close; refused once units were sold.
     pub fn set_lottery(
@@ -142,70 +99,64 @@ impl Pos {
         offer_id: i64,
         enter_until: Timestamp,
         window_mins: u32,
-        creator_pin: &str,
+        grant: &Grant,
     ) -> PosResult<()> {
         if !WINDOW_MINS.contains(&window_mins) {
-            return Err(PosError::Invalid(format!(
-                "buy window: {} to {} minutes (not {window_mins})",
-                WINDOW_MINS.start(),
-                WINDOW_MINS.end()
+            return Err(PosError::Invalid(FieldError::new(
+                "buy window",
+                format!(
+                    "{} to {} minutes (not {window_mins})",
+                    WINDOW_MINS.start(),
+                    WINDOW_MINS.end()
+                ),
             )));
         }
-        self.check_pin(Role::Creator, creator_pin)?;
+        self.require(grant)?;
         let (now, event_id, tz) = (self.now(), self.event.id, self.event.time_zone.clone());
-        let note = self.note(Role::Creator);
-        let tx = self.store.immediate()?;
-        let offer = offers::get(&tx, event_id, offer_id, self.event.currency)?
+        let currency = self.event.currency;
+        self.write(Role::Creator, |w| {
+        let tx = w.tx();
+        let offer = offers::get(tx, event_id, offer_id, currency)?
             .ok_or(PosError::UnknownOffer(offer_id))?;
         let title = &offer.title;
         let OfferKind::Drop { close, .. } = offer.kind else {
-            return Err(PosError::Invalid(format!(
+            return Err(PosError::Refused(format!(
                 "{title} is not a drop: only drops can be lotteries"
             )));
         };
-        let before = store::lottery::get(&tx, offer_id)?;
+        let before = store::lottery::get(tx, offer_id)?;
         if let Some(old) = &before
             && now >= old.enter_until
         {
-            return Err(PosError::Invalid(format!(
+            return Err(PosError::Refused(format!(
                 "entries for {title} closed at {}: the lottery cannot change now",
                 hhmm(old.enter_until, &tz)
             )));
         }
         if enter_until <= now {
-            return Err(PosError::Invalid(format!(
-                "entries close at: {} has passed; pick a later time",
-                hhmm(enter_until, &tz)
-            )));
+            return Err(PosError::Invalid(FieldError::new("entries close at", format!("{} has passed; pick a later time",
+                hhmm(enter_until, &tz)))));
         }
         if let Some(close) = close.filter(|c| enter_until >= *c) {
-            return Err(PosError::Invalid(format!(
-                "entries close at: must be before {title} closes at {}",
-                hhmm(close, &tz)
-            )));
+            return Err(PosError::Invalid(FieldError::new("entries close at", format!("must be before {title} closes at {}",
+                hhmm(close, &tz)))));
         }
-        if store::lottery::units_sold(&tx, offer_id)? > 0 {
-            return Err(PosError::Invalid(format!(
+        if store::lottery::units_sold(tx, offer_id)? > 0 {
+            return Err(PosError::Refused(format!(
                 "{title} has sold units already: a lottery must start before the first sale"
             )));
         }
         if offer.held > 0 {
-            return Err(PosError::Invalid(format!(
-                "a fan is paying for {title} right now: try again when the payment is done"
-            )));
+            return Err(PosError::Refused(format!("a fan is paying for {title} right now: try again when the payment is done")));
         }
-        store::lottery::set(&tx, offer_id, enter_until, window_mins)?;
+        store::lottery::set(tx, offer_id, enter_until, window_mins)?;
         let as_json = |until: Timestamp, mins: u32| json!({ "enter_until": until.to_string(), "window_mins": mins });
         let before = before.map(|b| as_json(b.enter_until, b.window_mins));
         let after = as_json(enter_until, window_mins);
-        note.log(
-            &tx,
-            "lottery.set",
-            offer_id,
-            json!({ "before": before, "after": after }),
+        w.log("lottery.set", &offer_id.to_string(), json!({ "before": before, "after": after }),
         )?;
-        tx.commit()?;
         Ok(())
+        })
     }
 
     /// Enters a fan (phone, e-mail or @handle, kept only as a salted hash) in a drop's lottery
@@ -213,50 +164,49 @@ impl Pos {
     pub fn enter_lottery(&mut self, offer_id: i64, contact: &str) -> PosResult<Entered> {
         let normalized = normalize_contact(contact).map_err(PosError::Invalid)?;
         let (now, event) = (self.now(), (self.event.id, self.event.currency));
-        let note = self.note(Role::Helper);
-        let tx = self.store.immediate()?;
-        let lottery = lottery_of(&tx, event, offer_id)?;
-        let fan = fan_id(&fans::salt(&tx)?, &normalized);
-        if let Some(code) = store::lottery::entry_code(&tx, offer_id, &fan)? {
-            return Ok(Entered {
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let lottery = lottery_of(tx, event, offer_id)?;
+            let fan = fan_id(&fans::salt(tx)?, &normalized);
+            if let Some(code) = store::lottery::entry_code(tx, offer_id, &fan)? {
+                return Ok(Entered {
+                    title: lottery.title,
+                    code,
+                    fan,
+                    again: true,
+                });
+            }
+            if now >= lottery.enter_until {
+                return Err(PosError::Refused(format!(
+                    "entries for {} closed at {}",
+                    lottery.title,
+                    hhmm(lottery.enter_until, &lottery.time_zone)
+                )));
+            }
+            let mut tries = 0;
+            let code = loop {
+                let code = BuyCode::from_number(rand::random());
+                if store::lottery::insert_entry(tx, offer_id, &fan, &code, now)? {
+                    break code;
+                }
+                tries += 1;
+                if tries >= CODE_TRIES {
+                    return Err(PosError::Refused(
+                        "no free buy code was found: enter the fan again".into(),
+                    ));
+                }
+            };
+            w.log(
+                "lottery.enter",
+                &offer_id.to_string(),
+                json!({ "fan": fan.0, "code": code.as_str() }),
+            )?;
+            Ok(Entered {
                 title: lottery.title,
                 code,
                 fan,
-                again: true,
-            });
-        }
-        if now >= lottery.enter_until {
-            return Err(PosError::Invalid(format!(
-                "entries for {} closed at {}",
-                lottery.title,
-                hhmm(lottery.enter_until, &lottery.time_zone)
-            )));
-        }
-        let mut tries = 0;
-        let code = loop {
-            let code = BuyCode::from_number(rand::random());
-            if store::lottery::insert_entry(&tx, offer_id, &fan, &code, now)? {
-                break code;
-            }
-            tries += 1;
-            if tries >= CODE_TRIES {
-                return Err(PosError::Invalid(
-                    "no free buy code was found: enter the fan again".into(),
-                ));
-            }
-        };
-        note.log(
-            &tx,
-            "lottery.enter",
-            offer_id,
-            json!({ "fan": fan.0, "code": code.as_str() }),
-        )?;
-        tx.commit()?;
-        Ok(Entered {
-            title: lottery.title,
-            code,
-            fan,
-            again: false,
+                again: false,
+            })
         })
     }
 
@@ -266,86 +216,85 @@ impl Pos {
         &mut self,
         offer_id: i64,
         seed: Option<Seed>,
-        creator_pin: &str,
+        grant: &Grant,
     ) -> PosResult<Drawn> {
-        self.check_pin(Role::Creator, creator_pin)?;
+        self.require(grant)?;
         let (now, event) = (self.now(), (self.event.id, self.event.currency));
-        let note = self.note(Role::Creator);
-        let tx = self.store.immediate()?;
-        let lottery = lottery_of(&tx, event, offer_id)?;
-        let (title, tz) = (&lottery.title, &lottery.time_zone);
-        if let Some((seed, at)) = &lottery.drawn {
-            return Err(PosError::Invalid(format!(
-                "{title} was drawn at {} already (seed {seed})",
-                hhmm(*at, tz)
-            )));
-        }
-        if now < lottery.enter_until {
-            return Err(PosError::Invalid(format!(
-                "entries for {title} close at {}: draw after that",
-                hhmm(lottery.enter_until, tz)
-            )));
-        }
-        let offer = offers::get(&tx, event.0, offer_id, event.1)?
-            .ok_or(PosError::UnknownOffer(offer_id))?;
-        check_on_sale(&offer, tz, now)?;
-        let entries = store::lottery::entries(&tx, offer_id)?;
-        if entries.is_empty() {
-            return Err(PosError::Invalid(format!(
-                "nobody entered {title}: nothing to draw"
-            )));
-        }
-        let seed = seed.unwrap_or_else(|| Seed(rand::random()));
-        let order = lottery::draw(&seed, &entries);
-        if !store::lottery::record_draw(&tx, offer_id, &seed, now, &order)? {
-            return Err(PosError::Invalid(format!("{title} was drawn already")));
-        }
-        let units = units_of(&tx, event, offer_id, &[])?;
-        let first = next_offers(&order, &[], units, window_secs(&lottery), now);
-        let mut offered = Vec::with_capacity(first.len());
-        for fan in first {
-            store::lottery::insert_offer(&tx, offer_id, &fan, now)?;
-            let code = store::lottery::entry_code(&tx, offer_id, &fan)?
-                .ok_or_else(|| PosError::Invalid(format!("{title}: a drawn fan has no entry")))?;
-            offered.push((fan, code));
-        }
-        let order_ids: Vec<&str> = order.iter().map(|f| f.0.as_str()).collect();
-        let offered_ids: Vec<&str> = offered.iter().map(|(f, _)| f.0.as_str()).collect();
-        note.log(
-            &tx,
-            "lottery.draw",
-            offer_id,
-            json!({
-                "seed": seed.to_string(), "units": units, "order": order_ids,
-                "offered": offered_ids,
-            }),
-        )?;
-        tx.commit()?;
-        Ok(Drawn {
-            seed,
-            order,
-            offered,
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let lottery = lottery_of(tx, event, offer_id)?;
+            let (title, tz) = (&lottery.title, &lottery.time_zone);
+            if let Some((seed, at)) = &lottery.drawn {
+                return Err(PosError::Refused(format!(
+                    "{title} was drawn at {} already (seed {seed})",
+                    hhmm(*at, tz)
+                )));
+            }
+            if now < lottery.enter_until {
+                return Err(PosError::Refused(format!(
+                    "entries for {title} close at {}: draw after that",
+                    hhmm(lottery.enter_until, tz)
+                )));
+            }
+            let offer = offers::get(tx, event.0, offer_id, event.1)?
+                .ok_or(PosError::UnknownOffer(offer_id))?;
+            check_on_sale(&offer, tz, now)?;
+            let entries = store::lottery::entries(tx, offer_id)?;
+            if entries.is_empty() {
+                return Err(PosError::Refused(format!(
+                    "nobody entered {title}: nothing to draw"
+                )));
+            }
+            let seed = seed.unwrap_or_else(|| Seed(rand::random()));
+            let order = lottery::draw(&seed, &entries);
+            if !store::lottery::record_draw(tx, offer_id, &seed, now, &order)? {
+                return Err(PosError::Refused(format!("{title} was drawn already")));
+            }
+            let units = units_of(tx, event, offer_id, &[])?;
+            let first = next_offers(&order, &[], units, window_secs(&lottery), now);
+            let mut offered = Vec::with_capacity(first.len());
+            for fan in first {
+                store::lottery::insert_offer(tx, offer_id, &fan, now)?;
+                let code = store::lottery::entry_code(tx, offer_id, &fan)?.ok_or_else(|| {
+                    PosError::Refused(format!("{title}: a drawn fan has no entry"))
+                })?;
+                offered.push((fan, code));
+            }
+            let order_ids: Vec<&str> = order.iter().map(|f| f.0.as_str()).collect();
+            let offered_ids: Vec<&str> = offered.iter().map(|(f, _)| f.0.as_str()).collect();
+            w.log(
+                "lottery.draw",
+                &offer_id.to_string(),
+                json!({
+                    "seed": seed.to_string(), "units": units, "order": order_ids,
+                    "offered": offered_ids,
+                }),
+            )?;
+            Ok(Drawn {
+                seed,
+                order,
+                offered,
+            })
         })
     }
 
     /// Ends a drop's lottery (creator PIN), for units left once every drawn fan had their chance
     /// or when the creator changes plans: from now on the drop sells to anyone, one order at a
     /// time within its per-fan limit. Buy codes already bought stay bought.
-    pub fn end_lottery(&mut self, offer_id: i64, creator_pin: &str) -> PosResult<String> {
-        self.check_pin(Role::Creator, creator_pin)?;
+    pub fn end_lottery(&mut self, offer_id: i64, grant: &Grant) -> PosResult<String> {
+        self.require(grant)?;
         let (now, event) = (self.now(), (self.event.id, self.event.currency));
-        let note = self.note(Role::Creator);
-        let tx = self.store.immediate()?;
-        let lottery = lottery_of(&tx, event, offer_id)?;
-        store::lottery::end(&tx, offer_id, now)?;
-        note.log(
-            &tx,
-            "lottery.end",
-            offer_id,
-            json!({ "entries": lottery.entries, "drawn": lottery.drawn.is_some() }),
-        )?;
-        tx.commit()?;
-        Ok(lottery.title)
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let lottery = lottery_of(tx, event, offer_id)?;
+            store::lottery::end(tx, offer_id, now)?;
+            w.log(
+                "lottery.end",
+                &offer_id.to_string(),
+                json!({ "entries": lottery.entries, "drawn": lottery.drawn.is_some() }),
+            )?;
+            Ok(lottery.title)
+        })
     }
 
     /// Offers units whose window lapsed (or that came back) to the next drawn fans; returns how
@@ -363,26 +312,27 @@ impl Pos {
         if !due {
             return Ok(0);
         }
-        let mut note = self.note(Role::Helper);
-        note.by = "roll-over".into();
-        let tx = self.store.immediate()?;
-        let mut made = 0;
-        // Re-read under the write lock: another station may have rolled meanwhile.
-        for offer_id in store::lottery::rollable(&tx, event.0)? {
-            let (units, next) = due_offers(&tx, event, offer_id, now)?;
-            if next.is_empty() {
-                continue;
+        let mut stamp = self.stamp(Role::Helper);
+        stamp.by = "roll-over".into();
+        gate::write(&mut self.store, &stamp, |w| {
+            let tx = w.tx();
+            let mut made = 0;
+            // Re-read under the write lock: another station may have rolled meanwhile.
+            for offer_id in store::lottery::rollable(tx, event.0)? {
+                let (units, next) = due_offers(tx, event, offer_id, now)?;
+                if next.is_empty() {
+                    continue;
+                }
+                for fan in &next {
+                    store::lottery::insert_offer(tx, offer_id, fan, now)?;
+                }
+                made += next.len();
+                let fans: Vec<&str> = next.iter().map(|f| f.0.as_str()).collect();
+                let detail = json!({ "offered": fans, "units": units });
+                w.log("lottery.offer", &offer_id.to_string(), detail)?;
             }
-            for fan in &next {
-                store::lottery::insert_offer(&tx, offer_id, fan, now)?;
-            }
-            made += next.len();
-            let fans: Vec<&str> = next.iter().map(|f| f.0.as_str()).collect();
-            let detail = json!({ "offered": fans, "units": units });
-            note.log(&tx, "lottery.offer", offer_id, detail)?;
-        }
-        tx.commit()?;
-        Ok(made)
+            Ok(made)
+        })
     }
 
     /// Every lottery of the open event with its entries and offers as of now.
@@ -424,7 +374,7 @@ impl Pos {
         let conn = self.store.conn();
         let lottery = lottery_of(conn, (self.event.id, self.event.currency), offer_id)?;
         if lottery.drawn.is_none() {
-            return Err(PosError::Invalid(format!(
+            return Err(PosError::Refused(format!(
                 "{} has not been drawn yet: nothing to verify",
                 lottery.title
             )));
@@ -451,13 +401,13 @@ fn check_on_sale(offer: &Offer, tz: &str, now: Timestamp) -> PosResult<()> {
     let title = &offer.title;
     if let OfferKind::Drop { go_live, close, .. } = offer.kind {
         if now < go_live {
-            return Err(PosError::Invalid(format!(
+            return Err(PosError::Refused(format!(
                 "{title} goes on sale at {}: draw then, so the winners can buy",
                 hhmm(go_live, tz)
             )));
         }
         if close.is_some_and(|c| now >= c) {
-            return Err(PosError::Invalid(format!(
+            return Err(PosError::Refused(format!(
                 "{title} is closed: winners could not buy"
             )));
         }
@@ -507,17 +457,17 @@ pub(crate) fn lottery_gate(
     let title = &lottery.title;
     let only_drawn = format!("{title} is a lottery drop: only drawn fans can buy it");
     let Some(fan) = fan else {
-        return Err(PosError::Invalid(format!(
+        return Err(PosError::Refused(format!(
             "{only_drawn} — type their buy code"
         )));
     };
     let Some(offer) = store::lottery::offer_of(tx, offer_id, fan)? else {
-        return Err(PosError::Invalid(format!(
+        return Err(PosError::Refused(format!(
             "{only_drawn}, and this fan has no offer (not drawn, or not yet)"
         )));
     };
     match state_of(&offer, window_secs(&lottery), now) {
-        OfferState::Bought { order_id } => Err(PosError::Invalid(format!(
+        OfferState::Bought { order_id } => Err(PosError::Refused(format!(
             "one unit per drawn fan: this buy code was used (order {order_id})"
         ))),
         OfferState::Lapsed => {
@@ -525,13 +475,13 @@ pub(crate) fn lottery_gate(
                 .offered_at
                 .checked_add(jiff::SignedDuration::from_secs(window_secs(&lottery)))
                 .unwrap_or(Timestamp::MAX);
-            Err(PosError::Invalid(format!(
+            Err(PosError::Refused(format!(
                 "this buy code's window closed at {}",
                 hhmm(closed, &lottery.time_zone)
             )))
         }
         OfferState::Open { .. } if qty != 1 => {
-            Err(PosError::Invalid("one unit per drawn fan".into()))
+            Err(PosError::Refused("one unit per drawn fan".into()))
         }
         OfferState::Open { .. } => Ok(true),
     }
@@ -548,7 +498,7 @@ pub(crate) fn lottery_bought(
     if store::lottery::mark_bought(tx, offer_id, fan, order_id)? {
         Ok(())
     } else {
-        Err(PosError::Invalid(
+        Err(PosError::Refused(
             "one unit per drawn fan: this fan has no open offer for the drop".into(),
         ))
     }

@@ -7,8 +7,11 @@ mod claims;
 mod demo;
 mod drawer;
 mod fans;
+mod gate;
 mod issue;
 mod lottery;
+mod payments;
+mod pins;
 mod queue;
 mod refund;
 mod sell;
@@ -25,8 +28,9 @@ pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
+pub use pins::{Grant, PinError, Role};
 pub use queue::LaneView;
-pub use refund::{RefundRequest, Role};
+pub use refund::RefundRequest;
 pub use setup::{Catalogue, Margin, OfferEdit};
 
 use crate::domain::catalogue::Offer;
@@ -117,7 +121,7 @@ pub enum PosError {
     Tender(#[from] TenderError),
     /// The payment profile cannot make a payload.
     #[error("payment settings: {0}")]
-    Payment(#[from] PaymentError),
+    Payment(PaymentError),
     /// No QR payment is set up.
     #[error("QR payment is not set up for this event")]
     NoPaymentProfile,
@@ -141,12 +145,9 @@ pub enum PosError {
     /// A refund that cannot be made.
     #[error(transparent)]
     Refund(#[from] crate::domain::refund::RefundError),
-    /// A cash drawer action that does not fit the drawer's state.
-    #[error("{0}")]
-    Drawer(String),
-    /// The PIN did not match, or none is set.
-    #[error("{0}")]
-    Pin(String),
+    /// The PIN did not match, none is set, or a grant is for another event.
+    #[error(transparent)]
+    Pin(#[from] PinError),
     /// Every unit was redeemed before.
     #[error("already redeemed at {at} on station {station}{by} ({title})")]
     AlreadyRedeemed {
@@ -226,15 +227,16 @@ pub enum PosError {
         /// Gig tickets in the basket.
         gigs: u32,
     },
-    /// A setting out of range.
-    #[error("{0}")]
-    Setting(String),
     /// A basket that cannot be priced.
     #[error(transparent)]
     Basket(#[from] crate::domain::basket::BasketError),
-    /// A catalogue or event edit that breaks a rule (names the field).
+    /// A value that breaks its field's rule (names the field).
+    #[error(transparent)]
+    Invalid(#[from] crate::domain::field::FieldError),
+    /// A rule of the business refused the operation; the words name what and why
+    /// ("nobody entered Vinyl test pressing: nothing to draw").
     #[error("{0}")]
-    Invalid(String),
+    Refused(String),
 }
 
 /// Shorthand for service results.
@@ -280,10 +282,11 @@ impl Pos {
     /// row, its newest claim key and every verifying key.
     fn reload(&mut self) -> PosResult<()> {
         let event = store::events::open_event(self.store.conn())?.ok_or(PosError::NoEvent)?;
-        let tx = self.store.immediate()?;
-        let station_id = store::events::ensure_station(&tx, event.id, &self.station)?;
-        let (key_id, secret) = store::events::current_key(&tx, event.id)?;
-        tx.commit()?;
+        let stamp = self.stamp(Role::Helper);
+        let (station_id, (key_id, secret)) = gate::write(&mut self.store, &stamp, |w| {
+            let station_id = store::events::ensure_station(w.tx(), event.id, &self.station)?;
+            Ok((station_id, store::events::current_key(w.tx(), event.id)?))
+        })?;
         self.event = event;
         self.station_id = station_id;
         self.key = (key_id, SigningKey::from_bytes(&secret));

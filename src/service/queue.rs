@@ -8,14 +8,14 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Pos, PosError, PosResult, UNDO_SECS};
+use super::{Grant, Pos, PosError, PosResult, Role, UNDO_SECS};
 use crate::domain::catalogue::OfferKind;
 use crate::domain::event::local_time;
 use crate::domain::queue::{
     LaneHourStats, QueueRules, Ticket, TicketLabel, TicketState, median, pick_next,
     requeue_position, wait_range,
 };
-use crate::store::{audit, events, tickets};
+use crate::store::{events, tickets};
 
 /// One lane as the Queue screen and the now-serving board show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,35 +109,29 @@ impl Pos {
     pub fn call_next(&mut self, lane: char) -> PosResult<Option<TicketLabel>> {
         let now = self.now();
         let (event_id, fairness) = (self.event.id, self.event.queue.fairness);
-        let (station, helper) = (self.station.clone(), self.helper.clone());
-        let tx = self.store.immediate()?;
-        let waiting: Vec<(i64, bool)> = tickets::waiting(&tx, event_id, lane)?
-            .into_iter()
-            .map(|(id, priority, _)| (id, priority))
-            .collect();
-        let calls = tickets::recent_calls(&tx, event_id, lane)?;
-        let Some(id) = pick_next(&waiting, &calls, fairness) else {
-            return Ok(None);
-        };
-        let t = tickets::by_id(&tx, event_id, id)?.ok_or(PosError::UnknownTicket(id))?;
-        tickets::transition(
-            &tx,
-            id,
-            (TicketState::Waiting, TicketState::Called),
-            now,
-            &helper,
-        )?;
-        let detail = json!({ "ticket": id, "priority": t.priority, "helper": helper });
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "queue.call",
-            &t.label.to_string(),
-            &detail,
-        )?;
-        tx.commit()?;
-        Ok(Some(t.label))
+        let helper = self.helper.clone();
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let waiting: Vec<(i64, bool)> = tickets::waiting(tx, event_id, lane)?
+                .into_iter()
+                .map(|(id, priority, _)| (id, priority))
+                .collect();
+            let calls = tickets::recent_calls(tx, event_id, lane)?;
+            let Some(id) = pick_next(&waiting, &calls, fairness) else {
+                return Ok(None);
+            };
+            let t = tickets::by_id(tx, event_id, id)?.ok_or(PosError::UnknownTicket(id))?;
+            tickets::transition(
+                tx,
+                id,
+                (TicketState::Waiting, TicketState::Called),
+                now,
+                &helper,
+            )?;
+            let detail = json!({ "ticket": id, "priority": t.priority });
+            w.log("queue.call", &t.label.to_string(), detail)?;
+            Ok(Some(t.label))
+        })
     }
 
     /// Moves a ticket: Serving (at the table), Done (served), NoShow (after the grace time) or
@@ -145,113 +139,104 @@ impl Pos {
     pub fn move_ticket(&mut self, ticket_id: i64, to: TicketState) -> PosResult<TicketLabel> {
         let now = self.now();
         let (event_id, rules) = (self.event.id, self.event.queue);
-        let (station, helper) = (self.station.clone(), self.helper.clone());
-        let tx = self.store.immediate()?;
-        let t =
-            tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
-        let moved = |state: TicketState| PosError::TicketMoved {
-            label: t.label.to_string(),
-            state: state.name(),
-        };
-        if !t.state.can_become(to) || to == TicketState::Cancelled {
-            return Err(moved(t.state));
-        }
-        if to == TicketState::NoShow {
-            let ready_at = t.called_at.unwrap_or(0) + i64::from(rules.grace_secs);
-            if now.as_second() < ready_at {
-                return Err(PosError::GraceTime {
-                    label: t.label.to_string(),
-                    secs: ready_at - now.as_second(),
-                });
-            }
-        }
-        let done = if to == TicketState::Waiting {
-            if t.requeued {
-                return Err(PosError::RequeuedOnce(t.label.to_string()));
-            }
-            let places = |tx: &crate::store::Conn| -> PosResult<Vec<i64>> {
-                Ok(tickets::waiting(tx, event_id, t.label.lane)?
-                    .into_iter()
-                    .map(|w| w.2)
-                    .collect())
+        let station = self.station.clone();
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let t = tickets::by_id(tx, event_id, ticket_id)?
+                .ok_or(PosError::UnknownTicket(ticket_id))?;
+            let moved = |state: TicketState| PosError::TicketMoved {
+                label: t.label.to_string(),
+                state: state.name(),
             };
-            let pos = match requeue_position(&places(&tx)?, rules.requeue_places) {
-                Some(pos) => pos,
-                None => {
-                    tickets::spread(&tx, event_id, t.label.lane)?;
-                    requeue_position(&places(&tx)?, rules.requeue_places).unwrap_or(0)
+            if !t.state.can_become(to) || to == TicketState::Cancelled {
+                return Err(moved(t.state));
+            }
+            if to == TicketState::NoShow {
+                let ready_at = t.called_at.unwrap_or(0) + i64::from(rules.grace_secs);
+                if now.as_second() < ready_at {
+                    return Err(PosError::GraceTime {
+                        label: t.label.to_string(),
+                        secs: ready_at - now.as_second(),
+                    });
                 }
+            }
+            let done = if to == TicketState::Waiting {
+                if t.requeued {
+                    return Err(PosError::RequeuedOnce(t.label.to_string()));
+                }
+                let places = |tx: &crate::store::Conn| -> PosResult<Vec<i64>> {
+                    Ok(tickets::waiting(tx, event_id, t.label.lane)?
+                        .into_iter()
+                        .map(|w| w.2)
+                        .collect())
+                };
+                let pos = match requeue_position(&places(tx)?, rules.requeue_places) {
+                    Some(pos) => pos,
+                    None => {
+                        tickets::spread(tx, event_id, t.label.lane)?;
+                        requeue_position(&places(tx)?, rules.requeue_places).unwrap_or(0)
+                    }
+                };
+                tickets::requeue(tx, ticket_id, pos, now, &station)?
+            } else {
+                tickets::transition(tx, ticket_id, (t.state, to), now, &station)?
             };
-            tickets::requeue(&tx, ticket_id, pos, now, &station)?
-        } else {
-            tickets::transition(&tx, ticket_id, (t.state, to), now, &station)?
-        };
-        if !done {
-            return Err(moved(t.state));
-        }
-        let action = match to {
-            TicketState::Waiting => "queue.requeue".to_string(),
-            other => format!("queue.{}", other.name()),
-        };
-        let detail = json!({ "ticket": ticket_id, "from": t.state.name(), "helper": helper });
-        audit::append(&tx, now, &station, &action, &t.label.to_string(), &detail)?;
-        tx.commit()?;
-        Ok(t.label)
+            if !done {
+                return Err(moved(t.state));
+            }
+            let action = match to {
+                TicketState::Waiting => "queue.requeue".to_string(),
+                other => format!("queue.{}", other.name()),
+            };
+            let detail = json!({ "ticket": ticket_id, "from": t.state.name() });
+            w.log(&action, &t.label.to_string(), detail)?;
+            Ok(t.label)
+        })
     }
 
     /// Takes a ticket's last move back within ten seconds.
     pub fn undo_ticket(&mut self, ticket_id: i64) -> PosResult<TicketLabel> {
         let now = self.now();
         let event_id = self.event.id;
-        let (station, helper) = (self.station.clone(), self.helper.clone());
-        let tx = self.store.immediate()?;
-        let t =
-            tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
-        let Some((prev, at, by)) = tickets::last_move(&tx, ticket_id)? else {
-            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
-        };
-        // Only the station that made the move takes it back: never another helper's work.
-        if by != station {
-            return Err(PosError::TicketMoved {
-                label: t.label.to_string(),
-                state: t.state.name(),
-            });
-        }
-        if now.as_second() - at > UNDO_SECS || !tickets::undo(&tx, ticket_id, t.state, prev)? {
-            return Err(PosError::UndoTooLate { secs: UNDO_SECS });
-        }
-        let detail = json!({ "ticket": ticket_id, "from": t.state.name(), "to": prev.name(), "helper": helper });
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "queue.undo",
-            &t.label.to_string(),
-            &detail,
-        )?;
-        tx.commit()?;
-        Ok(t.label)
+        let station = self.station.clone();
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let t = tickets::by_id(tx, event_id, ticket_id)?
+                .ok_or(PosError::UnknownTicket(ticket_id))?;
+            let Some((prev, at, by)) = tickets::last_move(tx, ticket_id)? else {
+                return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+            };
+            // Only the station that made the move takes it back: never another helper's work.
+            if by != station {
+                return Err(PosError::TicketMoved {
+                    label: t.label.to_string(),
+                    state: t.state.name(),
+                });
+            }
+            if now.as_second() - at > UNDO_SECS || !tickets::undo(tx, ticket_id, t.state, prev)? {
+                return Err(PosError::UndoTooLate { secs: UNDO_SECS });
+            }
+            let detail = json!({ "ticket": ticket_id, "from": t.state.name(), "to": prev.name() });
+            w.log("queue.undo", &t.label.to_string(), detail)?;
+            Ok(t.label)
+        })
     }
 
     /// Makes a ticket a priority ticket (loyalty member at the table) or takes that back.
     pub fn set_priority(&mut self, ticket_id: i64, priority: bool) -> PosResult<TicketLabel> {
-        let now = self.now();
         let event_id = self.event.id;
-        let station = self.station.clone();
-        let tx = self.store.immediate()?;
-        let t =
-            tickets::by_id(&tx, event_id, ticket_id)?.ok_or(PosError::UnknownTicket(ticket_id))?;
-        tickets::set_priority(&tx, ticket_id, priority)?;
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "queue.priority",
-            &t.label.to_string(),
-            &json!({ "priority": priority }),
-        )?;
-        tx.commit()?;
-        Ok(t.label)
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            let t = tickets::by_id(tx, event_id, ticket_id)?
+                .ok_or(PosError::UnknownTicket(ticket_id))?;
+            tickets::set_priority(tx, ticket_id, priority)?;
+            w.log(
+                "queue.priority",
+                &t.label.to_string(),
+                json!({ "priority": priority }),
+            )?;
+            Ok(t.label)
+        })
     }
 
     /// A ticket by its label (`B-012`, any case).
@@ -305,26 +290,26 @@ impl Pos {
     }
 
     /// Changes the queue rules (fairness, grace time, re-queue places) and how long new claim
-    /// codes stay valid; the creator's PIN is checked first.
+    /// codes stay valid (creator grant).
     pub fn set_queue_rules(
         &mut self,
         rules: QueueRules,
         claim_valid_hours: u32,
-        pin: &str,
+        grant: &Grant,
     ) -> PosResult<()> {
         if rules.fairness == 0 || claim_valid_hours == 0 {
-            return Err(PosError::Setting(
+            return Err(PosError::Refused(
                 "fairness and code validity must be 1 or more".into(),
             ));
         }
-        self.check_pin(super::Role::Creator, pin)?;
-        let now = self.now();
-        let (event_id, station) = (self.event.id, self.station.clone());
-        let tx = self.store.immediate()?;
-        events::set_queue_rules(&tx, event_id, &rules, claim_valid_hours)?;
-        let detail = json!({ "rules": rules, "claim_valid_hours": claim_valid_hours });
-        audit::append(&tx, now, &station, "queue.rules", "event", &detail)?;
-        tx.commit()?;
+        self.require(grant)?;
+        let event_id = self.event.id;
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            events::set_queue_rules(tx, event_id, &rules, claim_valid_hours)?;
+            let detail = json!({ "rules": rules, "claim_valid_hours": claim_valid_hours });
+            w.log("queue.rules", "event", detail)
+        })?;
         self.event.queue = rules;
         self.event.claim_valid_hours = claim_valid_hours;
         Ok(())

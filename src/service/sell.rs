@@ -7,9 +7,10 @@ use uuid::Uuid;
 
 use super::checkout::{Checkout, MAX_QTY, SaleRequest};
 use super::fans;
+use super::gate::{self, Write};
 use super::issue::{Issuer, Sale, settle_fan};
 use super::lottery::lottery_bought;
-use super::{Pos, PosError, PosResult};
+use super::{Pos, PosError, PosResult, Role};
 use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
 use crate::domain::event::Event;
@@ -23,7 +24,7 @@ use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::fans::Member;
 use crate::store::orders::{OrderKey, StoredReceipt};
-use crate::store::{self, audit, deals, events, holds, offers, orders};
+use crate::store::{self, deals, events, holds, offers, orders};
 
 impl Pos {
     /// Reserves a fresh order id and a payment reference not used at this event.
@@ -49,38 +50,30 @@ impl Pos {
             .unwrap_or(now);
         let (event_id, currency) = (self.event.id, self.event.currency);
         let station = self.station.clone();
-        let tx = self.store.immediate()?;
-        holds::release_expired(&tx, now)?;
-        for &(offer_id, qty) in items {
-            let offer = offers::get(&tx, event_id, offer_id, currency)?
-                .ok_or(PosError::UnknownOffer(offer_id))?;
-            check_sellable(&offer, qty, now)?;
-            if !offers::take_units(&tx, offer_id, qty)? {
-                return Err(not_enough(&offer));
+        self.write(Role::Helper, |w| {
+            let tx = w.tx();
+            holds::release_expired(tx, now)?;
+            for &(offer_id, qty) in items {
+                let offer = offers::get(tx, event_id, offer_id, currency)?
+                    .ok_or(PosError::UnknownOffer(offer_id))?;
+                check_sellable(&offer, qty, now)?;
+                if !offers::take_units(tx, offer_id, qty)? {
+                    return Err(not_enough(&offer));
+                }
+                holds::insert(tx, &checkout.order_id, offer_id, qty, expires, &station)?;
             }
-            holds::insert(&tx, &checkout.order_id, offer_id, qty, expires, &station)?;
-        }
-        tx.commit()?;
-        Ok(expires)
+            Ok(expires)
+        })
     }
 
     /// Gives a cancelled payment's held units back; the audit log keeps its payment reference,
     /// so a transfer that arrives anyway can still be matched and refunded.
     pub fn release_hold(&mut self, checkout: &Checkout) -> PosResult<()> {
-        let (now, station) = (self.now(), self.station.clone());
-        let tx = self.store.immediate()?;
-        holds::release(&tx, &checkout.order_id)?;
-        let detail = json!({ "order": checkout.order_id, "payment_ref": checkout.payment_ref });
-        audit::append(
-            &tx,
-            now,
-            &station,
-            "payment.cancel",
-            &checkout.payment_ref,
-            &detail,
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(Role::Helper, |w| {
+            holds::release(w.tx(), &checkout.order_id)?;
+            let detail = json!({ "order": checkout.order_id, "payment_ref": checkout.payment_ref });
+            w.log("payment.cancel", &checkout.payment_ref, detail)
+        })
     }
 
     /// Gives back the units of every expired hold; cheap when none expired.
@@ -89,10 +82,7 @@ impl Pos {
         if !holds::any_expired(self.store.conn(), now)? {
             return Ok(0);
         }
-        let tx = self.store.immediate()?;
-        let released = holds::release_expired(&tx, now)?;
-        tx.commit()?;
-        Ok(released)
+        self.write(Role::Helper, |w| Ok(holds::release_expired(w.tx(), now)?))
     }
 
     /// The QR a fan scans to pay `amount` for this checkout.
@@ -102,24 +92,17 @@ impl Pos {
             .payment
             .as_ref()
             .ok_or(PosError::NoPaymentProfile)?;
-        Ok(profile.payload(amount, &checkout.payment_ref)?)
+        profile
+            .payload(amount, &checkout.payment_ref)
+            .map_err(PosError::Payment)
     }
 
     /// Sells and records payment in one transaction: order, lines, stock, tender, receipt number,
     /// claim codes, queue tickets and audit entry. Retrying the same checkout returns the same receipt.
     pub fn sell(&mut self, req: &SaleRequest) -> PosResult<Receipt> {
-        if req.items.is_empty() && req.bundles.is_empty() {
-            return Err(PosError::EmptyCart);
-        }
-        if req
-            .items
-            .iter()
-            .chain(&req.bundles)
-            .any(|(_, q)| !(1..=MAX_QTY).contains(q))
-        {
-            return Err(PosError::BadQuantity { max: MAX_QTY });
-        }
-        let now = self.now();
+        check_quantities(req)?;
+        let stamp = self.stamp(Role::Helper);
+        let now = stamp.at;
         let Pos {
             store,
             event,
@@ -129,7 +112,6 @@ impl Pos {
             station_no,
             ..
         } = self;
-        let (event_id, currency) = (event.id, event.currency);
         let valid_until = now
             .saturating_add(SignedDuration::from_hours(i64::from(
                 event.claim_valid_hours,
@@ -141,86 +123,27 @@ impl Pos {
                 *at <= now && now.as_second() - at.as_second() <= i64::from(event.hold_secs)
             })
             .unwrap_or(now);
-        let tx = store.immediate()?;
-        // Another station may have rotated the key: new codes use the newest.
-        let (key_id, secret) = events::current_key(&tx, event_id)?;
-        if key_id != key.0 {
-            *key = (key_id, SigningKey::from_bytes(&secret));
-        }
-        let issuer = Issuer {
-            event_id,
-            key,
-            valid_until,
-            station_id: *station_id,
-            station_no: *station_no,
-            station,
-        };
-        if let Some(done) = orders::load(
-            &tx,
-            event_id,
-            OrderKey::Id(&req.checkout.order_id),
-            currency,
-        )? {
-            return Ok(receipt_of(event, done));
-        }
-        let basket = take_basket(&tx, event, req, priced_at, now)?;
-        let (priced, sold, fan) = (&basket.priced, &basket.sold, &basket.fan);
-        let lines = priced.receipt_lines();
-        let total = priced.total;
-        if let Some(expected) = req.expected_total
-            && expected != total
-        {
-            return Err(PosError::TotalChanged {
-                charged: expected,
-                total,
-            });
-        }
-        let tip = req.tip.unwrap_or(Money::new(0, currency));
-        check_tip(tip, total)?;
-        let (tenders, fee) = tenders_for(
-            &tx,
-            event_id,
-            req,
-            Money::new(total.minor + tip.minor, currency),
-        )?;
-        let sale = Sale {
-            priced,
-            sold,
-            total,
-            tip,
-            tenders: &tenders,
-            fee,
-            mode: event.vat_mode,
-        };
-        let (number, claims, tickets) = issuer.record(&tx, req, &sale, now)?;
-        let order_id = req.checkout.order_id.as_str();
-        let who = (fan.as_ref(), req.fan.as_deref().unwrap_or_default());
-        let member = settle_fan(&tx, order_id, who, &sale, currency, now)?;
-        if let Some((id, _)) = fan {
-            for offer_id in &basket.drawn {
-                lottery_bought(&tx, *offer_id, id, order_id)?;
+        gate::write(store, &stamp, |w| {
+            let tx = w.tx();
+            // Another station may have rotated the key: new codes use the newest.
+            let (key_id, secret) = events::current_key(tx, event.id)?;
+            if key_id != key.0 {
+                *key = (key_id, SigningKey::from_bytes(&secret));
             }
-        }
-        let printed = texts_of(event);
-        orders::set_printed(&tx, order_id, &printed)?;
-        tx.commit()?;
-        // Built from what was written (a test checks it equals the stored receipt).
-        let stored = StoredReceipt {
-            order_id: req.checkout.order_id.clone(),
-            number,
-            payment_ref: req.checkout.payment_ref.clone(),
-            paid_at: now,
-            lines,
-            total,
-            tip,
-            tenders,
-            claims,
-            tickets,
-            vat_mode: event.vat_mode,
-            printed: Some(printed),
-            member,
-        };
-        Ok(receipt_of(event, stored))
+            let issuer = Issuer {
+                event_id: event.id,
+                key,
+                valid_until,
+                station_id: *station_id,
+                station_no: *station_no,
+                station,
+            };
+            let order = OrderKey::Id(&req.checkout.order_id);
+            if let Some(done) = orders::load(tx, event.id, order, event.currency)? {
+                return Ok(receipt_of(event, done));
+            }
+            record_sale(w, event, &issuer, req, priced_at)
+        })
     }
 
     /// The receipt with this number.
@@ -488,4 +411,85 @@ fn not_enough(offer: &Offer) -> PosError {
             left,
         },
     }
+}
+
+/// The sale's refusals that need no database: an empty basket, an absurd quantity.
+fn check_quantities(req: &SaleRequest) -> PosResult<()> {
+    if req.items.is_empty() && req.bundles.is_empty() {
+        return Err(PosError::EmptyCart);
+    }
+    if req
+        .items
+        .iter()
+        .chain(&req.bundles)
+        .any(|(_, q)| !(1..=MAX_QTY).contains(q))
+    {
+        return Err(PosError::BadQuantity { max: MAX_QTY });
+    }
+    Ok(())
+}
+
+/// The writing side of a sale, inside the gate: the basket priced as of `priced_at` and taken
+/// from stock, the tenders, the order with its claims and tickets, the fan's part, the texts
+/// the receipt was printed with.
+fn record_sale(
+    w: &Write,
+    event: &Event,
+    issuer: &Issuer,
+    req: &SaleRequest,
+    priced_at: Timestamp,
+) -> PosResult<Receipt> {
+    let (tx, now, currency) = (w.tx(), w.at(), event.currency);
+    let basket = take_basket(tx, event, req, priced_at, now)?;
+    let (priced, sold, fan) = (&basket.priced, &basket.sold, &basket.fan);
+    let total = priced.total;
+    if let Some(expected) = req.expected_total
+        && expected != total
+    {
+        return Err(PosError::TotalChanged {
+            charged: expected,
+            total,
+        });
+    }
+    let tip = req.tip.unwrap_or(Money::new(0, currency));
+    check_tip(tip, total)?;
+    let due = Money::new(total.minor + tip.minor, currency);
+    let (tenders, fee) = tenders_for(tx, event.id, req, due)?;
+    let sale = Sale {
+        priced,
+        sold,
+        total,
+        tip,
+        tenders: &tenders,
+        fee,
+        mode: event.vat_mode,
+    };
+    let (number, claims, tickets) = issuer.record(w, req, &sale)?;
+    let order_id = req.checkout.order_id.as_str();
+    let who = (fan.as_ref(), req.fan.as_deref().unwrap_or_default());
+    let member = settle_fan(tx, order_id, who, &sale, currency, now)?;
+    if let Some((id, _)) = fan {
+        for offer_id in &basket.drawn {
+            lottery_bought(tx, *offer_id, id, order_id)?;
+        }
+    }
+    let printed = texts_of(event);
+    orders::set_printed(tx, order_id, &printed)?;
+    // Built from what was written (a test checks it equals the stored receipt).
+    let stored = StoredReceipt {
+        order_id: req.checkout.order_id.clone(),
+        number,
+        payment_ref: req.checkout.payment_ref.clone(),
+        paid_at: now,
+        lines: priced.receipt_lines(),
+        total,
+        tip,
+        tenders,
+        claims,
+        tickets,
+        vat_mode: event.vat_mode,
+        printed: Some(printed),
+        member,
+    };
+    Ok(receipt_of(event, stored))
 }

@@ -2,11 +2,12 @@
 //! margins and collaborator splits. Every change needs the creator PIN, is one transaction and
 //! leaves an audit entry with what was there before and after.
 
+use crate::domain::field::FieldError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::refund::{Role, hash_pin};
-use super::{Pos, PosError, PosResult};
+use super::pins::hash_pin;
+use super::{Grant, PinError, Pos, PosError, PosResult, Role};
 use crate::domain::basket::net_of_vat;
 use crate::domain::catalogue::{Bundle, Offer, OfferKind, VatRate};
 use crate::domain::catalogue_file::OfferRow;
@@ -15,21 +16,35 @@ use crate::domain::money::Money;
 use crate::domain::order::{Line, TenderKind};
 use crate::domain::pricing::{self, Discount, Fee, OfferMargin, Share, VatMode};
 use crate::store::events::{EventRow, NewEvent};
-use crate::store::{self, audit, deals, events, offers, orders, refunds};
+use crate::store::{self, deals, events, offers, orders, refunds};
 
 /// An offer as the editor saves it: the row's fields, plus what only the kiosk edits.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferEdit {
     /// None for a new offer.
     pub id: Option<i64>,
-    /// Title, kind, price, VAT, kind fields, lane, look, cost.
-    pub row: OfferRow,
+    /// Title, kind and its fields, price, VAT, lane, look, cost, pass credit (the id, stock
+    /// left and variant are the service's).
+    pub offer: Offer,
     /// A new variant of this offer (new offers only).
     pub variant_of: Option<i64>,
     /// Offers suggested in the basket with this one.
     pub cross_sells: Vec<i64>,
     /// Collaborators' shares of its revenue.
     pub splits: Vec<(String, Share)>,
+}
+
+impl OfferEdit {
+    /// A new offer (no id, no variant, no suggestions or shares).
+    pub fn new(offer: Offer) -> OfferEdit {
+        OfferEdit {
+            id: None,
+            offer,
+            variant_of: None,
+            cross_sells: Vec::new(),
+            splits: Vec::new(),
+        }
+    }
 }
 
 /// Net revenue, fees, cost and margin of one offer so far.
@@ -43,26 +58,6 @@ pub struct Margin {
 }
 
 impl Pos {
-    fn creator(&self, pin: &str) -> PosResult<()> {
-        self.check_pin(Role::Creator, pin)
-    }
-
-    fn who(&self) -> String {
-        match self.helper.as_str() {
-            "" => "creator".into(),
-            name => format!("creator ({name})"),
-        }
-    }
-
-    /// Who, when and where, for the audit entries of a change.
-    fn stamp(&self) -> Stamp {
-        Stamp {
-            at: self.now(),
-            station: self.station.clone(),
-            who: self.who(),
-        }
-    }
-
     /// Every event, newest first, with its sales.
     pub fn events(&self) -> PosResult<Vec<EventRow>> {
         Ok(events::list(self.store.conn())?)
@@ -79,86 +74,85 @@ impl Pos {
         &mut self,
         setup: &EventSetup,
         new_pin: &str,
-        creator_pin: &str,
+        grant: Option<&Grant>,
     ) -> PosResult<i64> {
         let checked = setup.check().map_err(PosError::Invalid)?;
-        if refunds::pin(self.store.conn(), self.event.id, "creator")?.is_some() {
-            self.creator(creator_pin)?;
+        if self.has_creator_pin()? {
+            self.require(grant.ok_or(PinError::Wrong(Role::Creator.name()))?)?;
         }
         let hash = hash_pin(new_pin)
-            .map_err(|_| PosError::Invalid("new creator PIN: 4 to 12 digits".into()))?;
-        let now = self.now();
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let id = events::insert(
-            &tx,
-            &NewEvent {
-                name: &checked.name,
-                venue: &checked.venue,
-                time_zone: &checked.time_zone,
-                currency: checked.currency,
-                payment: None,
-                signing_key: rand::random(),
-                is_demo: false,
-                created_at: now.as_second(),
-            },
-        )?;
-        events::set_setup(&tx, id, &checked)?;
-        refunds::set_pin(&tx, id, "creator", &hash)?;
-        events::open(&tx, id, now.as_second())?;
-        stamp.log(
-            &tx,
-            "event.create",
-            &id.to_string(),
-            json!({ "after": setup, "closed": self.event.id }),
-        )?;
-        tx.commit()?;
+            .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
+        let (now, closed) = (self.now(), self.event.id);
+        let id = self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let id = events::insert(
+                tx,
+                &NewEvent {
+                    name: &checked.name,
+                    venue: &checked.venue,
+                    time_zone: &checked.time_zone,
+                    currency: checked.currency,
+                    payment: None,
+                    signing_key: rand::random(),
+                    is_demo: false,
+                    created_at: now.as_second(),
+                },
+            )?;
+            events::set_setup(tx, id, &checked)?;
+            refunds::set_pin(tx, id, "creator", &hash)?;
+            events::open(tx, id, now.as_second())?;
+            w.log(
+                "event.create",
+                &id.to_string(),
+                json!({ "after": setup, "closed": closed }),
+            )?;
+            Ok(id)
+        })?;
         self.reload()?;
         Ok(id)
     }
 
     /// Changes the open event's set-up. The currency is fixed once something was sold.
-    pub fn update_event(&mut self, setup: &EventSetup, creator_pin: &str) -> PosResult<()> {
+    pub fn update_event(&mut self, setup: &EventSetup, grant: &Grant) -> PosResult<()> {
         let checked = setup.check().map_err(PosError::Invalid)?;
-        self.creator(creator_pin)?;
-        let event_id = self.event.id;
+        self.require(grant)?;
+        let (event_id, currency) = (self.event.id, self.event.currency);
         let before = EventSetup::of(&self.event);
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        if checked.currency != self.event.currency && events::has_orders(&tx, event_id)? {
-            return Err(PosError::Invalid(format!(
-                "currency: this event has sold in {} already; start a new event for another currency",
-                self.event.currency
-            )));
+        self.write(Role::Creator, |w| {
+        let tx = w.tx();
+        if checked.currency != currency && events::has_orders(tx, event_id)? {
+            let rule = format!(
+                "this event has sold in {currency} already; start a new event for another currency"
+            );
+            return Err(PosError::Invalid(FieldError::new("currency", rule)));
         }
-        events::set_setup(&tx, event_id, &checked)?;
-        stamp.log(
-            &tx,
-            "event.setup",
+        events::set_setup(tx, event_id, &checked)?;
+        w.log("event.setup",
             &event_id.to_string(),
             json!({ "before": before, "after": setup }),
         )?;
-        tx.commit()?;
+        Ok(())
+        })?;
         self.reload()
     }
 
     /// Opens another event at the kiosk (the open event's creator PIN); the one open before
     /// stays in the database, readable and re-openable.
-    pub fn open_event(&mut self, event_id: i64, creator_pin: &str) -> PosResult<()> {
-        self.creator(creator_pin)?;
+    pub fn open_event(&mut self, event_id: i64, grant: &Grant) -> PosResult<()> {
+        self.require(grant)?;
         let (now, before) = (self.now(), self.event.id);
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        if !events::open(&tx, event_id, now.as_second())? {
-            return Err(PosError::Invalid(format!("there is no event {event_id}")));
-        }
-        stamp.log(
-            &tx,
-            "event.open",
-            &event_id.to_string(),
-            json!({ "closed": before }),
-        )?;
-        tx.commit()?;
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            if !events::open(tx, event_id, now.as_second())? {
+                return Err(PosError::Refused(format!("there is no event {event_id}")));
+            }
+            w.log(
+                "event.open",
+                &event_id.to_string(),
+                json!({ "closed": before }),
+            )?;
+            Ok(())
+        })?;
         self.reload()
     }
 
@@ -181,149 +175,166 @@ impl Pos {
 
     /// Creates or edits an offer. Orders keep the title, price and VAT they were sold with; a
     /// new capacity or stock moves what is left by the difference.
-    pub fn save_offer(&mut self, edit: &OfferEdit, creator_pin: &str) -> PosResult<i64> {
+    pub fn save_offer(&mut self, edit: &OfferEdit, grant: &Grant) -> PosResult<i64> {
         let (event_id, currency) = (self.event.id, self.event.currency);
-        let mut offer = edit.row.to_offer(currency).map_err(PosError::Invalid)?;
+        let mut offer = Offer {
+            title: edit.offer.title.trim().to_string(),
+            remaining: edit.offer.kind.initial_units(),
+            ..edit.offer.clone()
+        };
+        if offer.price.currency != currency {
+            return Err(PosError::Invalid(FieldError::new(
+                "price",
+                format!(
+                    "this event sells in {currency}, not {}",
+                    offer.price.currency
+                ),
+            )));
+        }
+        offer.check().map_err(PosError::Invalid)?;
         check_rate(&offer, &self.event.vat_rates)?;
         pricing::validate_shares(&edit.splits).map_err(PosError::Invalid)?;
-        self.creator(creator_pin)?;
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let before = match edit.id {
-            Some(id) => {
-                let old =
-                    offers::get(&tx, event_id, id, currency)?.ok_or(PosError::UnknownOffer(id))?;
-                if let (Some(was), Some(now_units)) =
-                    (old.kind.initial_units(), offer.kind.initial_units())
-                {
-                    let taken = was.saturating_sub(old.remaining.unwrap_or(0));
-                    if now_units < taken {
-                        let field = if matches!(offer.kind, OfferKind::Gig { .. }) {
-                            "capacity"
-                        } else {
-                            "stock"
-                        };
-                        return Err(PosError::Invalid(format!(
-                            "{field}: at least {taken}, the units already sold or held"
+        self.require(grant)?;
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let before = match edit.id {
+                Some(id) => {
+                    let old = offers::get(tx, event_id, id, currency)?
+                        .ok_or(PosError::UnknownOffer(id))?;
+                    if let (Some(was), Some(now_units)) =
+                        (old.kind.initial_units(), offer.kind.initial_units())
+                    {
+                        let taken = was.saturating_sub(old.remaining.unwrap_or(0));
+                        if now_units < taken {
+                            let field = if matches!(offer.kind, OfferKind::Gig { .. }) {
+                                "capacity"
+                            } else {
+                                "stock"
+                            };
+                            let rule = format!("at least {taken}, the units already sold or held");
+                            return Err(PosError::Invalid(FieldError::new(field, rule)));
+                        }
+                    }
+                    if old.kind.name() != offer.kind.name() {
+                        return Err(PosError::Invalid(FieldError::new(
+                            "kind",
+                            format!(
+                                "{} stays a {} (archive it and create a new offer instead)",
+                                old.title,
+                                old.kind.name()
+                            ),
                         )));
                     }
+                    Some(described(tx, &old)?)
                 }
-                if old.kind.name() != offer.kind.name() {
-                    return Err(PosError::Invalid(format!(
-                        "kind: {} stays a {} (archive it and create a new offer instead)",
-                        old.title,
-                        old.kind.name()
-                    )));
+                None => None,
+            };
+            let id = match edit.id {
+                Some(id) => {
+                    offer.id = id;
+                    offers::update(tx, event_id, &offer)?;
+                    id
                 }
-                Some(described(&tx, &old)?)
-            }
-            None => None,
-        };
-        let id = match edit.id {
-            Some(id) => {
-                offer.id = id;
-                offers::update(&tx, event_id, &offer)?;
-                id
-            }
-            None => {
-                if let Some(parent) = edit.variant_of {
-                    let parent = offers::get(&tx, event_id, parent, currency)?
-                        .ok_or(PosError::UnknownOffer(parent))?;
-                    offer.variant_of = Some(parent.variant_of.unwrap_or(parent.id));
+                None => {
+                    if let Some(parent) = edit.variant_of {
+                        let parent = offers::get(tx, event_id, parent, currency)?
+                            .ok_or(PosError::UnknownOffer(parent))?;
+                        offer.variant_of = Some(parent.variant_of.unwrap_or(parent.id));
+                    }
+                    let sort = offers::next_sort(tx, event_id)?;
+                    offers::insert(tx, event_id, &offer, sort)?
                 }
-                let sort = offers::next_sort(&tx, event_id)?;
-                offers::insert(&tx, event_id, &offer, sort)?
+            };
+            if id > i64::from(u16::MAX) {
+                return Err(PosError::ClaimField {
+                    what: "offer",
+                    value: id,
+                });
             }
-        };
-        if id > i64::from(u16::MAX) {
-            return Err(PosError::ClaimField {
-                what: "offer",
-                value: id,
-            });
-        }
-        offers::set_cross_sells(&tx, id, &edit.cross_sells)?;
-        offers::set_splits(&tx, id, &edit.splits)?;
-        let saved = offers::get(&tx, event_id, id, currency)?.ok_or(PosError::UnknownOffer(id))?;
-        let after = described(&tx, &saved)?;
-        let action = if before.is_some() {
-            "offer.edit"
-        } else {
-            "offer.create"
-        };
-        stamp.log(
-            &tx,
-            action,
-            &id.to_string(),
-            json!({ "before": before, "after": after }),
-        )?;
-        tx.commit()?;
-        Ok(id)
+            offers::set_cross_sells(tx, id, &edit.cross_sells)?;
+            offers::set_splits(tx, id, &edit.splits)?;
+            let saved =
+                offers::get(tx, event_id, id, currency)?.ok_or(PosError::UnknownOffer(id))?;
+            let after = described(tx, &saved)?;
+            let action = if before.is_some() {
+                "offer.edit"
+            } else {
+                "offer.create"
+            };
+            w.log(
+                action,
+                &id.to_string(),
+                json!({ "before": before, "after": after }),
+            )?;
+            Ok(id)
+        })
     }
 
     /// Archives (off the Sell screen) or restores an offer.
-    pub fn archive_offer(&mut self, id: i64, archived: bool, creator_pin: &str) -> PosResult<()> {
-        self.creator(creator_pin)?;
+    pub fn archive_offer(&mut self, id: i64, archived: bool, grant: &Grant) -> PosResult<()> {
+        self.require(grant)?;
         let event_id = self.event.id;
         let currency = self.event.currency;
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let was = offers::get(&tx, event_id, id, currency)?
-            .ok_or(PosError::UnknownOffer(id))?
-            .archived;
-        offers::set_archived(&tx, event_id, id, archived)?;
-        let action = if archived {
-            "offer.archive"
-        } else {
-            "offer.restore"
-        };
-        stamp.log(
-            &tx,
-            action,
-            &id.to_string(),
-            json!({ "before": was, "after": archived }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let was = offers::get(tx, event_id, id, currency)?
+                .ok_or(PosError::UnknownOffer(id))?
+                .archived;
+            offers::set_archived(tx, event_id, id, archived)?;
+            let action = if archived {
+                "offer.archive"
+            } else {
+                "offer.restore"
+            };
+            w.log(
+                action,
+                &id.to_string(),
+                json!({ "before": was, "after": archived }),
+            )?;
+            Ok(())
+        })
     }
 
     /// Moves an offer one place up (`-1`) or down (`1`) in the catalogue.
-    pub fn move_offer(&mut self, id: i64, by: i32, creator_pin: &str) -> PosResult<()> {
-        self.creator(creator_pin)?;
+    pub fn move_offer(&mut self, id: i64, by: i32, grant: &Grant) -> PosResult<()> {
+        self.require(grant)?;
         let (event_id, currency) = (self.event.id, self.event.currency);
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let mut ids: Vec<i64> = offers::list(&tx, event_id, currency)?
-            .iter()
-            .map(|o| o.id)
-            .collect();
-        let before = ids.clone();
-        let from = ids
-            .iter()
-            .position(|o| *o == id)
-            .ok_or(PosError::UnknownOffer(id))?;
-        let to = from
-            .saturating_add_signed(by as isize)
-            .min(ids.len().saturating_sub(1));
-        let moved = ids.remove(from);
-        ids.insert(to, moved);
-        offers::reorder(&tx, event_id, &ids)?;
-        stamp.log(
-            &tx,
-            "offer.move",
-            &id.to_string(),
-            json!({ "before": before, "after": ids }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let mut ids: Vec<i64> = offers::list(tx, event_id, currency)?
+                .iter()
+                .map(|o| o.id)
+                .collect();
+            let before = ids.clone();
+            let from = ids
+                .iter()
+                .position(|o| *o == id)
+                .ok_or(PosError::UnknownOffer(id))?;
+            let to = from
+                .saturating_add_signed(by as isize)
+                .min(ids.len().saturating_sub(1));
+            let moved = ids.remove(from);
+            ids.insert(to, moved);
+            offers::reorder(tx, event_id, &ids)?;
+            w.log(
+                "offer.move",
+                &id.to_string(),
+                json!({ "before": before, "after": ids }),
+            )?;
+            Ok(())
+        })
     }
 
     /// Creates or edits a bundle: two or more units of offers of this event, at a price no
     /// higher than the parts bought one by one.
-    pub fn save_bundle(&mut self, bundle: &Bundle, creator_pin: &str) -> PosResult<i64> {
+    pub fn save_bundle(&mut self, bundle: &Bundle, grant: &Grant) -> PosResult<i64> {
         let (event_id, currency) = (self.event.id, self.event.currency);
         let title = bundle.title.trim();
         if !(1..=80).contains(&title.chars().count()) {
-            return Err(PosError::Invalid("title: 1 to 80 characters".into()));
+            return Err(PosError::Invalid(FieldError::new(
+                "title",
+                "1 to 80 characters",
+            )));
         }
         let catalogue = offers::list(self.store.conn(), event_id, currency)?;
         let listed = bundle
@@ -339,29 +350,28 @@ impl Pos {
             .collect::<PosResult<Vec<_>>>()?;
         pricing::bundle_discounts(bundle.price.minor, &listed, currency)
             .map_err(PosError::Invalid)?;
-        self.creator(creator_pin)?;
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let before = deals::bundles(&tx, event_id, currency)?
-            .into_iter()
-            .find(|b| b.id == bundle.id);
-        let saved = Bundle {
-            title: title.to_string(),
-            ..bundle.clone()
-        };
-        let id = deals::save_bundle(&tx, event_id, &saved)?;
-        stamp.log(
-            &tx,
-            "bundle.save",
-            &id.to_string(),
-            json!({ "before": before, "after": saved }),
-        )?;
-        tx.commit()?;
-        Ok(id)
+        self.require(grant)?;
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let before = deals::bundles(tx, event_id, currency)?
+                .into_iter()
+                .find(|b| b.id == bundle.id);
+            let saved = Bundle {
+                title: title.to_string(),
+                ..bundle.clone()
+            };
+            let id = deals::save_bundle(tx, event_id, &saved)?;
+            w.log(
+                "bundle.save",
+                &id.to_string(),
+                json!({ "before": before, "after": saved }),
+            )?;
+            Ok(id)
+        })
     }
 
     /// Creates or edits a discount window.
-    pub fn save_discount(&mut self, discount: &Discount, creator_pin: &str) -> PosResult<i64> {
+    pub fn save_discount(&mut self, discount: &Discount, grant: &Grant) -> PosResult<i64> {
         discount
             .validate(self.event.currency)
             .map_err(PosError::Invalid)?;
@@ -371,50 +381,47 @@ impl Pos {
             .iter()
             .find(|id| !here.iter().any(|o| o.id == **id))
         {
-            return Err(PosError::Invalid(format!(
-                "offers: offer {stranger} is not at this event"
+            return Err(PosError::Invalid(FieldError::new(
+                "offers",
+                format!("offer {stranger} is not at this event"),
             )));
         }
-        self.creator(creator_pin)?;
+        self.require(grant)?;
         let event_id = self.event.id;
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let before = deals::discounts(&tx, event_id)?
+        self.write(Role::Creator, |w| {
+        let tx = w.tx();
+        let before = deals::discounts(tx, event_id)?
             .into_iter()
             .find(|d| d.id == discount.id);
-        let id = deals::save_discount(&tx, event_id, discount)?;
-        stamp.log(
-            &tx,
-            "discount.save",
+        let id = deals::save_discount(tx, event_id, discount)?;
+        w.log("discount.save",
             &id.to_string(),
             json!({ "before": before.map(|d| discount_json(&d)), "after": discount_json(discount) }),
         )?;
-        tx.commit()?;
         Ok(id)
+        })
     }
 
     /// Ends a discount window now (orders that used it keep it).
-    pub fn end_discount(&mut self, id: i64, creator_pin: &str) -> PosResult<()> {
-        self.creator(creator_pin)?;
+    pub fn end_discount(&mut self, id: i64, grant: &Grant) -> PosResult<()> {
+        self.require(grant)?;
         let event_id = self.event.id;
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        let before = deals::discounts(&tx, event_id)?
-            .into_iter()
-            .find(|d| d.id == id)
-            .ok_or_else(|| PosError::Invalid(format!("there is no discount {id}")))?;
-        deals::end_discount(&tx, event_id, id, stamp.at)?;
-        let after = deals::discounts(&tx, event_id)?
-            .into_iter()
-            .find(|d| d.id == id);
-        stamp.log(
-            &tx,
-            "discount.end",
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            let before = deals::discounts(tx, event_id)?
+                .into_iter()
+                .find(|d| d.id == id)
+                .ok_or_else(|| PosError::Refused(format!("there is no discount {id}")))?;
+            deals::end_discount(tx, event_id, id, w.at())?;
+            let after = deals::discounts(tx, event_id)?
+                .into_iter()
+                .find(|d| d.id == id);
+            w.log("discount.end",
             &id.to_string(),
             json!({ "before": discount_json(&before), "after": after.as_ref().map(discount_json) }),
         )?;
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The fee of each tender method (methods not listed cost nothing).
@@ -423,23 +430,22 @@ impl Pos {
     }
 
     /// Sets what a tender method costs: percent plus a fixed amount per payment.
-    pub fn set_fee(&mut self, kind: TenderKind, fee: Fee, creator_pin: &str) -> PosResult<()> {
+    pub fn set_fee(&mut self, kind: TenderKind, fee: Fee, grant: &Grant) -> PosResult<()> {
         fee.validate().map_err(PosError::Invalid)?;
-        self.creator(creator_pin)?;
+        self.require(grant)?;
         let event_id = self.event.id;
         let before = self.fees()?.into_iter().find(|f| f.0 == kind).map(|f| f.1);
-        let stamp = self.stamp();
-        let tx = self.store.immediate()?;
-        events::set_fee(&tx, event_id, kind, &fee)?;
-        let as_json = |f: &Fee| json!({ "percent_bp": f.percent_bp, "fixed_minor": f.fixed });
-        stamp.log(
-            &tx,
-            "fee.set",
-            kind.name(),
-            json!({ "before": before.as_ref().map(as_json), "after": as_json(&fee) }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.write(Role::Creator, |w| {
+            let tx = w.tx();
+            events::set_fee(tx, event_id, kind, &fee)?;
+            let as_json = |f: &Fee| json!({ "percent_bp": f.percent_bp, "fixed_minor": f.fixed });
+            w.log(
+                "fee.set",
+                kind.name(),
+                json!({ "before": before.as_ref().map(as_json), "after": as_json(&fee) }),
+            )?;
+            Ok(())
+        })
     }
 
     /// Net revenue (without VAT), fees, cost and margin per offer so far, and per gig-minute.
@@ -510,28 +516,6 @@ impl Pos {
     }
 }
 
-/// Who made a change, when and at which station.
-struct Stamp {
-    at: jiff::Timestamp,
-    station: String,
-    who: String,
-}
-
-impl Stamp {
-    /// Appends an audit entry for a back-office change; `detail` gets `by`.
-    fn log(
-        &self,
-        tx: &store::Conn,
-        action: &str,
-        subject: &str,
-        mut detail: Value,
-    ) -> PosResult<()> {
-        detail["by"] = json!(self.who);
-        audit::append(tx, self.at, &self.station, action, subject, &detail)?;
-        Ok(())
-    }
-}
-
 /// Offers, bundles, discount windows and cross-sells of one event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalogue {
@@ -579,13 +563,16 @@ fn check_rate(offer: &Offer, rates: &[VatRate]) -> PosResult<()> {
     if rates.is_empty() || rates.contains(&offer.vat) {
         return Ok(());
     }
-    Err(PosError::Invalid(format!(
-        "vat: {} is not one of this event's rates ({})",
-        offer.vat.label(),
-        rates
-            .iter()
-            .map(|r| r.label())
-            .collect::<Vec<_>>()
-            .join(", ")
+    Err(PosError::Invalid(FieldError::new(
+        "vat",
+        format!(
+            "{} is not one of this event's rates ({})",
+            offer.vat.label(),
+            rates
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     )))
 }

@@ -1,6 +1,7 @@
 //! Applying commands: each runs through the service, and what the operator should see is
 //! recorded in the kiosk's state for the next frame.
 
+use crate::domain::field::FieldError;
 use std::path::Path;
 
 use super::drawer::DrawerOp;
@@ -46,9 +47,10 @@ impl Kiosk {
                 self.identify(&input)
             }
             Command::ScannedMember(code) => match self.payment {
-                Payment::Pending { .. } => Err(PosError::Invalid(
-                    "a payment is under way: finish or cancel it, then scan the card".into(),
-                )),
+                Payment::Pending { .. } => Err(PosError::Invalid(FieldError::new(
+                    "a payment is under way",
+                    "finish or cancel it, then scan the card",
+                ))),
                 Payment::Paid { .. } => {
                     // The card of the next fan in line: a fresh basket for them.
                     self.next_fan();
@@ -187,9 +189,13 @@ impl Kiosk {
             Command::SaveRules => {
                 let pin = std::mem::take(&mut self.rules.pin);
                 match self.rules.parse() {
-                    Ok((rules, hours)) => self.pos.set_queue_rules(rules, hours, &pin).map(|()| {
-                        self.notice = Some((Tone::Good, "Queue settings saved".into()));
-                    }),
+                    Ok((rules, hours)) => self
+                        .pos
+                        .unlock(&pin)
+                        .and_then(|grant| self.pos.set_queue_rules(rules, hours, &grant))
+                        .map(|()| {
+                            self.notice = Some((Tone::Good, "Queue settings saved".into()));
+                        }),
                     Err(problem) => {
                         self.notice = Some((Tone::Bad, problem));
                         Ok(())
@@ -304,9 +310,13 @@ impl Kiosk {
     fn save_payment(&mut self) -> Result<(), PosError> {
         let pin = std::mem::take(&mut self.settings.pin);
         match self.settings.profile() {
-            Ok(profile) => self.pos.set_payment_profile(profile, &pin).map(|()| {
-                self.notice = Some((Tone::Good, "Payment settings saved".into()));
-            }),
+            Ok(profile) => self
+                .pos
+                .unlock(&pin)
+                .and_then(|grant| self.pos.set_payment_profile(profile, &grant))
+                .map(|()| {
+                    self.notice = Some((Tone::Good, "Payment settings saved".into()));
+                }),
             Err(problem) => {
                 self.notice = Some((Tone::Bad, problem));
                 Ok(())
@@ -328,9 +338,13 @@ impl Kiosk {
             receipt: draft.receipt.clone(),
             lines: Some(lines),
             reason: draft.reason.clone(),
-            pin: std::mem::take(&mut draft.pin),
         };
-        match self.pos.refund(&req) {
+        let pin = std::mem::take(&mut draft.pin);
+        match self
+            .pos
+            .unlock(&pin)
+            .and_then(|grant| self.pos.refund(&req, &grant))
+        {
             Ok(done) => {
                 let event = self.pos.event();
                 let path = self.receipts_dir.join(format!("{}.pdf", done.number));

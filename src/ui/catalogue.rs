@@ -75,8 +75,8 @@ pub enum Form {
 pub struct EditorDraft {
     /// The PIN as typed in the unlock field.
     pub pin: String,
-    /// The creator PIN once checked: editing is unlocked while it is set.
-    pub unlocked: Option<String>,
+    /// The creator's grant once the PIN was checked: editing is unlocked while it is set.
+    pub unlocked: Option<crate::service::Grant>,
     /// The open form.
     pub form: Form,
 }

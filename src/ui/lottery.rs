@@ -2,6 +2,7 @@
 //! codes, states, countdowns), entering a fan at the table, the draw, and making a drop a
 //! lottery. Creator actions use the Event screen's Creator PIN field.
 
+use crate::domain::field::FieldError;
 use egui::{RichText, vec2};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -285,7 +286,8 @@ impl Kiosk {
             }
             LotteryOp::Draw(id) => {
                 let title = title_of(&self.setup.lottery, id);
-                let drawn = self.pos.draw_lottery(id, None, &self.setup.pin)?;
+                let grant = self.pos.unlock(&self.setup.pin)?;
+                let drawn = self.pos.draw_lottery(id, None, &grant)?;
                 self.setup.pin.clear();
                 self.notice = Some((
                     Tone::Good,
@@ -298,7 +300,8 @@ impl Kiosk {
                 ));
             }
             LotteryOp::End(id) => {
-                let title = self.pos.end_lottery(id, &self.setup.pin)?;
+                let grant = self.pos.unlock(&self.setup.pin)?;
+                let title = self.pos.end_lottery(id, &grant)?;
                 self.notice = Some((
                     Tone::Good,
                     format!("{title}: lottery ended, what is left sells to anyone"),
@@ -310,16 +313,20 @@ impl Kiosk {
                     .chosen
                     .and_then(|c| draft.drops.iter().find(|d| d.0 == c))
                     .cloned()
-                    .ok_or_else(|| PosError::Invalid("pick the drop to make a lottery".into()))?;
+                    .ok_or_else(|| PosError::Refused("pick the drop to make a lottery".into()))?;
                 let until = parse_local("entries close at", &draft.until, &tz, self.pos.now())
                     .map_err(PosError::Invalid)?;
                 let window = match draft.window.trim() {
                     "" => DEFAULT_WINDOW_MINS,
                     typed => typed.parse().map_err(|_| {
-                        PosError::Invalid(format!("buy window: 1 to 240 minutes (not '{typed}')"))
+                        PosError::Invalid(FieldError::new(
+                            "buy window",
+                            format!("1 to 240 minutes (not '{typed}')"),
+                        ))
                     })?,
                 };
-                self.pos.set_lottery(id, until, window, &self.setup.pin)?;
+                let grant = self.pos.unlock(&self.setup.pin)?;
+                self.pos.set_lottery(id, until, window, &grant)?;
                 self.setup.pin.clear();
                 self.setup.lottery.chosen = None;
                 self.setup.lottery.until.clear();

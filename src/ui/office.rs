@@ -6,16 +6,16 @@ use super::setup::{SetupDraft, SetupOp};
 use super::widgets::Tone;
 use super::{Kiosk, Payment};
 use crate::domain::event::EventSetup;
+use crate::domain::field::FieldError;
 use crate::domain::order::Cart;
-use crate::service::{PosError, Role};
+use crate::service::{Grant, PosError};
 
 impl Kiosk {
-    /// The checked creator PIN, or a refusal asking to unlock.
-    fn unlocked_pin(&self) -> Result<String, PosError> {
-        self.editor
-            .unlocked
-            .clone()
-            .ok_or_else(|| PosError::Pin("unlock the catalogue with the creator PIN first".into()))
+    /// The creator's grant, or a refusal asking to unlock.
+    fn unlocked_pin(&self) -> Result<Grant, PosError> {
+        self.editor.unlocked.clone().ok_or_else(|| {
+            PosError::Refused("unlock the catalogue with the creator PIN first".into())
+        })
     }
 
     pub(super) fn editor_op(&mut self, op: EditorOp) -> Result<(), PosError> {
@@ -23,8 +23,7 @@ impl Kiosk {
         match op {
             EditorOp::Unlock => {
                 let pin = std::mem::take(&mut self.editor.pin);
-                self.pos.check_pin(Role::Creator, &pin)?;
-                self.editor.unlocked = Some(pin);
+                self.editor.unlocked = Some(self.pos.unlock(&pin)?);
                 self.notice = Some((Tone::Good, "Catalogue unlocked for editing".into()));
             }
             EditorOp::Lock => {
@@ -64,8 +63,8 @@ impl Kiosk {
                 let Form::Offer(form) = &self.editor.form else {
                     return Ok(());
                 };
-                let edit = form.edit(&event, now).map_err(PosError::Invalid)?;
-                let title = edit.row.title.trim().to_string();
+                let edit = form.edit(&event, now).map_err(PosError::Refused)?;
+                let title = edit.offer.title.trim().to_string();
                 self.pos.save_offer(&edit, &pin)?;
                 self.editor.form = Form::None;
                 self.notice = Some((Tone::Good, format!("Saved {title}")));
@@ -114,7 +113,7 @@ impl Kiosk {
                 let Form::Bundle(form) = &self.editor.form else {
                     return Ok(());
                 };
-                let bundle = form.bundle(&event).map_err(PosError::Invalid)?;
+                let bundle = form.bundle(&event).map_err(PosError::Refused)?;
                 self.pos.save_bundle(&bundle, &pin)?;
                 self.editor.form = Form::None;
                 self.notice = Some((Tone::Good, format!("Saved bundle {}", bundle.title.trim())));
@@ -128,7 +127,7 @@ impl Kiosk {
                 let Form::Discount(form) = &self.editor.form else {
                     return Ok(());
                 };
-                let discount = form.discount(&event, now).map_err(PosError::Invalid)?;
+                let discount = form.discount(&event, now).map_err(PosError::Refused)?;
                 self.pos.save_discount(&discount, &pin)?;
                 self.editor.form = Form::None;
                 self.notice = Some((Tone::Good, format!("Saved discount {}", discount.name)));
@@ -146,13 +145,15 @@ impl Kiosk {
     pub(super) fn setup_op(&mut self, op: SetupOp) -> Result<(), PosError> {
         let switching = matches!(op, SetupOp::CreateEvent | SetupOp::OpenEvent(_));
         if switching && matches!(self.payment, Payment::Pending { .. }) {
-            return Err(PosError::Invalid(
-                "a fan is paying: finish or cancel the payment before switching events".into(),
-            ));
+            return Err(PosError::Invalid(FieldError::new(
+                "a fan is paying",
+                "finish or cancel the payment before switching events",
+            )));
         }
         match op {
             SetupOp::SaveEvent => {
-                self.pos.update_event(&self.setup.form, &self.setup.pin)?;
+                let grant = self.pos.unlock(&self.setup.pin)?;
+                self.pos.update_event(&self.setup.form, &grant)?;
                 self.setup.pin.clear();
                 self.notice = Some((Tone::Good, "Event saved".into()));
             }
@@ -172,8 +173,12 @@ impl Kiosk {
             }
             SetupOp::CreateEvent => {
                 let name = self.setup.form.name.trim().to_string();
+                let grant = match self.setup.pin.as_str() {
+                    "" => None,
+                    pin => Some(self.pos.unlock(pin)?),
+                };
                 self.pos
-                    .create_event(&self.setup.form, &self.setup.new_pin, &self.setup.pin)?;
+                    .create_event(&self.setup.form, &self.setup.new_pin, grant.as_ref())?;
                 self.after_event_switch();
                 self.notice = Some((
                     Tone::Good,
@@ -183,16 +188,18 @@ impl Kiosk {
                 ));
             }
             SetupOp::OpenEvent(id) => {
-                self.pos.open_event(id, &self.setup.pin)?;
+                let grant = self.pos.unlock(&self.setup.pin)?;
+                self.pos.open_event(id, &grant)?;
                 self.after_event_switch();
                 let name = self.pos.event().name.clone();
                 self.notice = Some((Tone::Good, format!("{name} is open at this kiosk")));
             }
             SetupOp::SaveFees => {
                 let event = self.pos.event().clone();
-                let fees = self.setup.typed_fees(&event).map_err(PosError::Invalid)?;
+                let fees = self.setup.typed_fees(&event).map_err(PosError::Refused)?;
+                let grant = self.pos.unlock(&self.setup.pin)?;
                 for (kind, fee) in fees {
-                    self.pos.set_fee(kind, fee, &self.setup.pin)?;
+                    self.pos.set_fee(kind, fee, &grant)?;
                 }
                 self.notice = Some((Tone::Good, "Fees saved".into()));
             }
@@ -212,7 +219,7 @@ impl Kiosk {
             MembersOp::Card(code) => {
                 let m = self.pos.member(&code)?;
                 let pdf = crate::pdf::member_card_pdf(&m.name, &m.code, &self.pos.event().name)
-                    .map_err(|e| PosError::Invalid(e.to_string()))?;
+                    .map_err(|e| PosError::Refused(e.to_string()))?;
                 std::fs::create_dir_all(&self.receipts_dir)
                     .and_then(|()| {
                         let path = self.receipts_dir.join(format!("member-{}.pdf", m.code));
@@ -220,7 +227,9 @@ impl Kiosk {
                         self.exported = Some(path);
                         Ok(())
                     })
-                    .map_err(|e| PosError::Invalid(format!("member card: {e}")))?;
+                    .map_err(|e| {
+                        PosError::Invalid(FieldError::new("member card", format!("{e}")))
+                    })?;
                 if let Some(path) = &self.exported {
                     let text = format!("Card written to {}", path.display());
                     self.notice = Some((Tone::Good, text));

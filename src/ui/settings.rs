@@ -105,7 +105,7 @@ impl SettingsDraft {
         let result = self.profile().and_then(|p| {
             let qr = p.payload(sample, "ENC-TEST00").map_err(|e| e.to_string())?;
             let matrix = QrMatrix::encode(&qr.payload, qr.mode).map_err(|e| e.to_string())?;
-            let scanned = matrix.scan()?;
+            let scanned = matrix.scan().map_err(|e| e.to_string())?;
             if scanned != qr.payload {
                 return Err("the scanned text differs from the payload".into());
             }

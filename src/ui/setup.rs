@@ -95,7 +95,8 @@ impl SetupDraft {
             .map(|(kind, (percent, fixed))| {
                 let field = format!("{} fee percent", kind.label());
                 let percent_bp =
-                    crate::domain::catalogue_file::parse_percent(&field, percent, 1_000)?;
+                    crate::domain::catalogue_file::parse_percent(&field, percent, 1_000)
+                        .map_err(|e| e.to_string())?;
                 let fixed = match fixed.trim() {
                     "" => 0,
                     t => {

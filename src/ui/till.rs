@@ -75,7 +75,7 @@ impl Kiosk {
         if self.cart.is_empty() {
             return Err(PosError::EmptyCart);
         }
-        let quote = self.quote().map_err(PosError::Invalid)?;
+        let quote = self.quote().map_err(PosError::Refused)?;
         let total = quote.total;
         let fan = self.fan.as_ref().map(|f| f.input.as_str());
         self.pos.check_fan_rules(&quote.units(), fan, method)?;
@@ -211,7 +211,7 @@ impl Kiosk {
                 self.change_payment(|_, tip_now, _| *tip_now = tip)
             }
             Err(problem) => {
-                self.notice = Some((Tone::Bad, problem));
+                self.notice = Some((Tone::Bad, problem.to_string()));
                 Ok(())
             }
         }

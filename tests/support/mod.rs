@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use encore::domain::order::{Receipt, TenderKind};
-use encore::service::{Clock, Pos, SaleRequest};
+use encore::service::{Clock, Grant, Pos, PosResult, SaleRequest};
 use encore::store::Store;
 use jiff::Timestamp;
 
@@ -165,8 +165,7 @@ pub fn edit_of(pos: &Pos, title: &str) -> encore::service::OfferEdit {
         .unwrap();
     encore::service::OfferEdit {
         id: Some(id),
-        row: encore::domain::catalogue_file::OfferRow::of(&offer),
-        ..Default::default()
+        ..encore::service::OfferEdit::new(offer)
     }
 }
 
@@ -174,6 +173,30 @@ pub fn edit_of(pos: &Pos, title: &str) -> encore::service::OfferEdit {
 /// tests that sell a whole stock in one order.
 pub fn lift_fan_limit(pos: &mut Pos, title: &str) {
     let mut edit = edit_of(pos, title);
-    edit.row.per_fan_limit = None;
-    pos.save_offer(&edit, "2468").unwrap();
+    if let encore::domain::catalogue::OfferKind::Drop { per_fan_limit, .. } = &mut edit.offer.kind {
+        *per_fan_limit = None;
+    }
+    pos.with_pin("2468", |p, g| p.save_offer(&edit, g)).unwrap();
+}
+
+/// Creator operations as the creator makes them: type the PIN (checked once), then act with
+/// the grant it gives. A wrong PIN is the operation's error.
+pub trait AsCreator {
+    /// Unlocks with `pin` and runs `op` with the grant.
+    fn with_pin<T>(
+        &mut self,
+        pin: &str,
+        op: impl FnOnce(&mut Pos, &Grant) -> PosResult<T>,
+    ) -> PosResult<T>;
+}
+
+impl AsCreator for Pos {
+    fn with_pin<T>(
+        &mut self,
+        pin: &str,
+        op: impl FnOnce(&mut Pos, &Grant) -> PosResult<T>,
+    ) -> PosResult<T> {
+        let grant = self.unlock(pin)?;
+        op(self, &grant)
+    }
 }

@@ -221,7 +221,7 @@ pub fn parse(payload: &str) -> Result<Vec<(String, String)>, EpcError> {
         check_bic(get(5)).map_err(|e| err(5, &e.to_string()))?;
     }
     parse_iban(get(7)).map_err(|e| err(7, &e.to_string()))?;
-    check_amount(get(8)).map_err(|rule| err(8, &rule))?;
+    check_amount(get(8)).map_err(|rule| err(8, rule))?;
     if !get(10).is_empty() && !get(11).is_empty() {
         return Err(err(
             11,
@@ -247,7 +247,7 @@ pub fn parse(payload: &str) -> Result<Vec<(String, String)>, EpcError> {
         .collect())
 }
 
-fn check_amount(amount: &str) -> Result<(), String> {
+fn check_amount(amount: &str) -> Result<(), &'static str> {
     if amount.is_empty() {
         return Ok(());
     }
@@ -258,7 +258,7 @@ fn check_amount(amount: &str) -> Result<(), String> {
         && frac.len() <= 2
         && int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit());
     if !well_formed || (int.chars().all(|c| c == '0') && frac.chars().all(|c| c == '0')) {
-        return Err("EUR then 0.01 to 999999999.99 with a point".into());
+        return Err("EUR then 0.01 to 999999999.99 with a point");
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod pix;
 pub mod rf;
 mod upi;
 
+use crate::domain::field::FieldError;
 use serde::{Deserialize, Serialize};
 
 pub use emv::EmvError;
@@ -18,25 +19,13 @@ pub use pix::PixProfile;
 use super::money::Money;
 use super::qr::QrMode;
 
-/// Why a payment payload cannot be made; names the field and the rule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PaymentError {
-    /// A field breaks its rule.
-    #[error("{field}: {rule}")]
-    Field {
-        /// The field, as the settings screen and the CLI name it.
-        field: &'static str,
-        /// The rule it breaks.
-        rule: String,
-    },
-}
+/// A payment setting that breaks its rule, naming the field as the settings screen and the CLI
+/// name it.
+pub type PaymentError = FieldError;
 
 /// Shorthand for a field error.
 pub(crate) fn field(field: &'static str, rule: impl Into<String>) -> PaymentError {
-    PaymentError::Field {
-        field,
-        rule: rule.into(),
-    }
+    FieldError::new(field, rule)
 }
 
 /// A generic EMV merchant-presented profile for schemes built on it (PayNow, PromptPay, DuitNow …).
@@ -184,23 +173,35 @@ pub struct Decoded {
 }
 
 /// Decodes an EPC or EMV payload, or says exactly what is wrong with it.
-pub fn decode(payload: &str) -> Result<Decoded, String> {
+pub fn decode(payload: &str) -> Result<Decoded, DecodeError> {
     if payload.starts_with("BCD") {
-        epc::parse(payload)
-            .map(|fields| Decoded {
-                scheme: "epc",
-                fields,
-            })
-            .map_err(|e| e.to_string())
+        Ok(Decoded {
+            scheme: "epc",
+            fields: epc::parse(payload)?,
+        })
     } else if payload.starts_with("0002") {
-        let objects = emv::parse(payload).map_err(|e| e.to_string())?;
+        let objects = emv::parse(payload)?;
         Ok(Decoded {
             scheme: "emv",
             fields: emv::describe(&objects),
         })
     } else {
-        Err("not an EPC (starts with BCD) or EMV (starts with 000201) payload".into())
+        Err(DecodeError::Unknown)
     }
+}
+
+/// Why a payload does not decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// A broken EPC payload.
+    #[error(transparent)]
+    Epc(#[from] epc::EpcError),
+    /// A broken EMV payload.
+    #[error(transparent)]
+    Emv(#[from] emv::EmvError),
+    /// Neither.
+    #[error("not an EPC (starts with BCD) or EMV (starts with 000201) payload")]
+    Unknown,
 }
 
 #[cfg(test)]

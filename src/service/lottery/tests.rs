@@ -53,8 +53,9 @@ impl Demo {
             .pos
             .now()
             .checked_add(jiff::SignedDuration::from_mins(10));
+        let grant = self.pos.unlock(PIN).unwrap();
         self.pos
-            .set_lottery(self.vinyl, until.unwrap(), 10, PIN)
+            .set_lottery(self.vinyl, until.unwrap(), 10, &grant)
             .unwrap();
         for n in 1..=8 {
             self.pos
@@ -63,7 +64,9 @@ impl Demo {
         }
         self.advance_mins(10);
         let seed = Seed([7; 32]);
-        self.pos.draw_lottery(self.vinyl, Some(seed), PIN).unwrap()
+        self.pos
+            .draw_lottery(self.vinyl, Some(seed), &grant)
+            .unwrap()
     }
 
     fn gate(&mut self, offer: i64, fan: Option<&FanId>, qty: u32) -> Result<bool, String> {

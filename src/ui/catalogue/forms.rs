@@ -178,7 +178,11 @@ impl OfferForm {
         let instant = |field: &str, text: &str| -> Result<Option<String>, String> {
             match text.trim() {
                 "" => Ok(None),
-                t => Ok(Some(parse_local(field, t, tz, now)?.to_string())),
+                t => Ok(Some(
+                    parse_local(field, t, tz, now)
+                        .map_err(|e| e.to_string())?
+                        .to_string(),
+                )),
             }
         };
         let gig = self.kind == "gig";
@@ -231,12 +235,14 @@ impl OfferForm {
         };
         let mut splits = Vec::new();
         if !self.partner.trim().is_empty() {
-            let percent = parse_percent("collaborator percent", &self.partner_percent, 10_000)?;
+            let percent = parse_percent("collaborator percent", &self.partner_percent, 10_000)
+                .map_err(|e| e.to_string())?;
             splits.push((self.partner.trim().to_string(), Share::Percent(percent)));
         }
+        let offer = row.to_offer(event.currency).map_err(|e| e.to_string())?;
         Ok(OfferEdit {
             id: self.id,
-            row,
+            offer,
             variant_of: self.variant_of,
             cross_sells: self.cross_sells.clone(),
             splits,
@@ -284,7 +290,9 @@ impl DiscountForm {
         let tz = &event.time_zone;
         let off_text = self.off.trim();
         let off = match off_text.strip_suffix('%') {
-            Some(p) => DiscountOff::Percent(parse_percent("off", p, 10_000)?),
+            Some(p) => {
+                DiscountOff::Percent(parse_percent("off", p, 10_000).map_err(|e| e.to_string())?)
+            }
             None => DiscountOff::Amount(
                 parse_amount(off_text, event.currency)
                     .map_err(|e| format!("off: {e}"))?
@@ -296,8 +304,8 @@ impl DiscountForm {
             name: self.name.trim().to_string(),
             off,
             offers: self.offers.clone(),
-            starts: parse_local("starts", &self.starts, tz, now)?,
-            ends: parse_local("ends", &self.ends, tz, now)?,
+            starts: parse_local("starts", &self.starts, tz, now).map_err(|e| e.to_string())?,
+            ends: parse_local("ends", &self.ends, tz, now).map_err(|e| e.to_string())?,
             max_uses: int("cap", &self.cap, "a whole number of units, or empty")?,
             used: 0,
         })
