@@ -211,10 +211,13 @@ fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), CliError
         }
         (PaymentProfile::Emv(p), _) => {
             let currency = Currency::from_numeric(&p.currency_num).ok_or_else(|| {
-                CliError::Input(format!(
-                    "currency: '{}' is not an ISO 4217 numeric code Encore sells in",
-                    p.currency_num
-                ))
+                FieldError::new(
+                    "currency",
+                    format!(
+                        "'{}' is not an ISO 4217 numeric code Encore sells in",
+                        p.currency_num
+                    ),
+                )
             })?;
             pix::generic_payload(p, amount(args, currency, false)?, reference)?
         }
@@ -224,10 +227,10 @@ fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), CliError
         }
         (PaymentProfile::Link { .. }, _) => {
             let currency = Currency::from_code(&args.currency).ok_or_else(|| {
-                CliError::Input(format!(
-                    "currency: '{}' is not a currency Encore sells in",
-                    args.currency
-                ))
+                FieldError::new(
+                    "currency",
+                    format!("'{}' is not a currency Encore sells in", args.currency),
+                )
             })?;
             let money = amount(args, currency, true)?.unwrap_or(Money::new(0, currency));
             return Ok((profile.payload(money, reference)?.payload, QrMode::Auto));

@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{CliError, Outcome, Reply};
+use crate::domain::field::FieldError;
 use crate::domain::money::Currency;
 use crate::domain::reconcile::{
     Credit, CsvColumns, Outcome as Match, QrOrder, parse_camt053, parse_csv,
@@ -78,10 +79,10 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
     );
     let credits = if is_csv {
         let currency = Currency::from_code(&args.currency).ok_or_else(|| {
-            CliError::Input(format!(
-                "currency: '{}' is not a currency Encore sells in",
-                args.currency
-            ))
+            FieldError::new(
+                "currency",
+                format!("'{}' is not a currency Encore sells in", args.currency),
+            )
         })?;
         let cols = CsvColumns {
             amount: args.amount_col.clone(),
@@ -94,7 +95,7 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
     } else {
         parse_camt053(&text)
     };
-    let credits = credits.map_err(|e| CliError::Input(e.to_string()))?;
+    let credits = credits?;
     let r = pos.reconcile(&credits)?;
     let count = |f: fn(&Match) -> bool| r.credits.iter().filter(|c| f(&c.1)).count();
     let mut lines = vec![format!(
