@@ -4,46 +4,36 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Parser;
-use encore::cli::{self, Args, Command};
+use encore::cli;
 use encore::service::{Pos, system_clock};
 use encore::store::Store;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args) {
+    let args = cli::parse();
+    // Payload work and offline claim checks need no database.
+    if let Some(code) = cli::run_without_db(&args) {
+        return code;
+    }
+    match run(&args) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("encore: {e:#}");
-            ExitCode::from(1)
-        }
+        Err(e) => cli::emit_failure(&e, args.json),
     }
 }
 
-fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // Payload work and offline claim checks need no database.
-    if let Some(done) = args.command.as_ref().and_then(cli::run_without_db) {
-        return done;
-    }
+fn run(args: &cli::Args) -> anyhow::Result<ExitCode> {
     let db = match args.db.clone() {
         Some(path) => path,
         None => default_db()?,
     };
     let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
     let clock = system_clock();
-    // The kiosk seeds the demo on first start; `encore demo` does it on request.
-    if matches!(args.command, None | Some(Command::Demo)) {
-        Pos::seed_demo_if_empty(
-            &mut store,
-            &clock,
-            matches!(args.command, Some(Command::Demo)),
-        )?;
-    }
-    let mut pos = Pos::open(store, &args.station, clock)?;
-    pos.set_helper(&args.helper);
     match &args.command {
-        Some(command) => cli::run(&mut pos, command),
+        Some(command) => Ok(cli::run(store, clock, args, command)),
         None => {
+            // The kiosk seeds the demo on first start; `encore demo` does it on request.
+            Pos::seed_demo_if_empty(&mut store, &clock, false)?;
+            let mut pos = Pos::open(store, &args.station, clock)?;
+            pos.set_helper(&args.helper);
             encore::ui::run_kiosk(pos, &db, args.fullscreen)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -697,3 +697,173 @@ fn members_are_added_listed_carded_and_recognised_when_selling() {
     assert_eq!(out.status.code(), Some(0));
     assert!(std::fs::read(&card).unwrap().starts_with(b"%PDF"));
 }
+
+/// Exactly one JSON value on stdout, whatever the exit code.
+fn one_json_value(args: &[&str], out: &Output) -> Value {
+    let mut values = serde_json::Deserializer::from_slice(&out.stdout).into_iter::<Value>();
+    let first = values
+        .next()
+        .unwrap_or_else(|| panic!("{args:?}: nothing on stdout"))
+        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e})"));
+    assert!(
+        values.next().is_none(),
+        "{args:?}: more than one JSON value"
+    );
+    first
+}
+
+#[test]
+fn every_command_given_json_prints_exactly_one_json_value() {
+    let cli = Cli::new();
+    let dir = cli.db.dir.path();
+    let file = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let (pdf, card, missing) = (file("r.pdf"), file("card.pdf"), file("missing.csv"));
+    let sale = cli.sell("60-second shoutout", "card");
+    let code = sale["claims"][0].as_str().unwrap().to_string();
+    let mut forged: Vec<char> = code.chars().collect();
+    forged[40] = if forged[40] == 'A' { 'B' } else { 'A' };
+    let forged: String = forged.into_iter().collect();
+    let poster = cli.offer("Signed tour poster");
+    let epc = [
+        "--scheme",
+        "epc",
+        "--name",
+        "Mara Vey Music",
+        "--iban",
+        "DE44 5001 0517 5407 3249 31",
+    ];
+    let payload = [&["payload"][..], &epc, &["--amount", "5"]].concat();
+    let payment = |pin: &'static str| [&["payment", "set"][..], &epc, &["--pin", pin]].concat();
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["demo"], 0),
+        (vec!["offers"], 0),
+        (vec!["sell", "--offer", &poster, "--pay", "card"], 0),
+        (
+            vec!["sell", "--offer", &poster, "--qty", "30", "--pay", "card"],
+            1,
+        ),
+        (vec!["receipt", "latest", "-o", &pdf], 0),
+        (vec!["receipt", "K1-000099", "-o", &pdf], 1),
+        (vec!["claim", "verify", &code], 0),
+        (vec!["claim", "verify", &forged], 1),
+        (vec!["claim", "redeem", &code], 0),
+        (vec!["claim", "redeem", &code], 1),
+        (vec!["claim", "log"], 0),
+        (vec!["claim", "pubkey"], 0),
+        (vec!["queue", "list"], 0),
+        (vec!["queue", "next", "--lane", "A"], 0),
+        (vec!["queue", "start", "A-001"], 0),
+        (vec!["queue", "serve", "Z-9"], 1),
+        (vec!["queue", "rules"], 0),
+        (vec!["queue", "stats"], 0),
+        (vec!["drawer", "status"], 0),
+        (vec!["drawer", "open", "--float", "100"], 0),
+        (
+            vec![
+                "drawer",
+                "move",
+                "--amount",
+                "-20",
+                "--reason",
+                "change run",
+            ],
+            0,
+        ),
+        (vec!["drawer", "close", "--counted", "80"], 0),
+        (vec!["member", "add", "Ana"], 0),
+        (vec!["member", "list"], 0),
+        (vec!["member", "card", "M-0000-0000", "-o", &card], 1),
+        (vec!["catalogue", "export"], 0),
+        (vec!["catalogue", "import", &missing], 1),
+        (vec!["reconcile", &missing], 1),
+        (payment("1111"), 1),
+        (payment("2468"), 0),
+        (vec!["payment", "show"], 0),
+        (vec!["lottery", "status"], 0),
+        (vec!["lottery", "draw", &poster, "--pin", "1111"], 1),
+        (
+            vec![
+                "pin",
+                "set",
+                "helper",
+                "--pin",
+                "1357",
+                "--creator-pin",
+                "2468",
+            ],
+            0,
+        ),
+        (vec!["refund", "K1-000001", "--pin", "1111"], 1),
+        (vec!["refund", "K1-000001", "--pin", "2468"], 0),
+        (payload, 0),
+        (vec!["payload", "--parse", "000201265800"], 1),
+    ];
+    for (args, code) in cases {
+        let args = [&args[..], &["--json"]].concat();
+        let out = cli.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let value = one_json_value(&args, &out);
+        if code != 0 {
+            assert!(value["error"].is_string(), "{args:?}: {value}");
+        }
+    }
+}
+
+#[test]
+fn a_malformed_money_flag_is_bad_usage_naming_the_flag_and_the_rule() {
+    let cli = Cli::new();
+    let tote = cli.offer("Tour tote bag");
+    for (flag, value) in [("--tendered", "12x"), ("--tip", "-1"), ("--split", "card")] {
+        let given = format!("{flag}={value}");
+        let args = ["sell", "--offer", &tote, "--pay", "cash", &given];
+        let out = cli.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "no JSON was asked for");
+        let args = [&args[..], &["--json"]].concat();
+        let out = cli.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let refused = one_json_value(&args, &out);
+        assert_eq!(refused["field"], flag, "{refused}");
+    }
+    let out = cli.run(&[
+        "sell",
+        "--offer",
+        &tote,
+        "--pay",
+        "cash",
+        "--tendered",
+        "12x",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("'x' is not allowed in an amount"),
+        "the rule is named"
+    );
+    for args in [
+        ["drawer", "open", "--float", "ten"],
+        ["drawer", "close", "--counted", "1,2x"],
+    ] {
+        assert_eq!(cli.run(&args).status.code(), Some(2), "{args:?}");
+    }
+    // Whether 1.250 is ambiguous depends on the event's currency: a refusal, exit 1.
+    let bad = cli.json(
+        &[
+            "sell",
+            "--offer",
+            &tote,
+            "--pay",
+            "cash",
+            "--tendered",
+            "1.250",
+            "--json",
+        ],
+        1,
+    );
+    assert_eq!(bad["field"], "tendered");
+}

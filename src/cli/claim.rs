@@ -1,18 +1,17 @@
 //! `encore claim`: verify, redeem (a unit at a time), hand over, undo, the redemption log, the
-//! event's public keys, key rotation, and verifying a code elsewhere without the database.
+//! event's public keys and key rotation. Verifying elsewhere without the database: `keys.rs`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Subcommand;
-use data_encoding::HEXLOWER;
-use ed25519_dalek::VerifyingKey;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Serialize;
 
-use super::Outcome;
-use crate::domain::claim;
-use crate::domain::event::local_time;
-use crate::service::Pos;
+use super::{CliError, Context, Outcome, Refusal, Reply};
+use crate::service::{ClaimStatus, Pos, Redeemed};
+
+pub mod keys;
+
+pub use keys::{KeyEntry, KeyFile, OfflineCheck, verify_offline};
 
 /// Claim subcommands.
 #[derive(Debug, Subcommand)]
@@ -25,9 +24,6 @@ pub enum ClaimAction {
         /// A key file from `encore claim pubkey`: verify offline.
         #[arg(long, value_name = "FILE")]
         pubkey: Option<PathBuf>,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
     },
     /// Redeem units of the code now (default 1); exit 1 if it is invalid or used up.
     Redeem {
@@ -36,9 +32,6 @@ pub enum ClaimAction {
         /// Units to redeem.
         #[arg(long, default_value_t = 1)]
         units: u32,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
     },
     /// Second step for a drop: the held units were handed over.
     HandOver {
@@ -55,9 +48,6 @@ pub enum ClaimAction {
         /// Code fragment or offer title fragment (empty: everything).
         #[arg(default_value = "")]
         search: String,
-        /// Print one JSON array.
-        #[arg(long)]
-        json: bool,
     },
     /// Export the event's public key(s) as JSON, for verifying codes on another machine.
     Pubkey {
@@ -69,244 +59,228 @@ pub enum ClaimAction {
     RotateKey,
 }
 
-impl ClaimAction {
-    /// Whether the answer is one JSON value.
-    pub fn json(&self) -> bool {
-        matches!(
-            self,
-            ClaimAction::Verify { json: true, .. }
-                | ClaimAction::Redeem { json: true, .. }
-                | ClaimAction::Log { json: true, .. }
-                | ClaimAction::Pubkey { .. }
-        )
+/// `claim verify`: a valid code and what is left of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimCheck {
+    /// True: the code is genuine (a used-up code is genuine too, but refused).
+    pub valid: bool,
+    /// The canonical code.
+    pub code: String,
+    /// Offer title.
+    pub title: String,
+    /// Units the code was issued for.
+    pub quantity: u32,
+    /// The latest redemption, if any.
+    pub redeemed: Option<Redeemed>,
+    /// Units still to redeem.
+    pub units_left: u32,
+    /// Local time the code stops working.
+    pub valid_until: Option<String>,
+    /// Live redemptions so far.
+    pub redemptions: Vec<Redeemed>,
+}
+
+impl From<ClaimStatus> for ClaimCheck {
+    fn from(s: ClaimStatus) -> ClaimCheck {
+        ClaimCheck {
+            valid: true,
+            redeemed: s.redemptions.last().cloned(),
+            code: s.code,
+            title: s.title,
+            quantity: s.quantity,
+            units_left: s.units_left,
+            valid_until: s.valid_until,
+            redemptions: s.redemptions,
+        }
     }
 }
 
-/// The exported key file.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct KeyFile {
-    /// Always "encore-claim-keys/1".
-    pub format: String,
-    /// Event id inside the codes.
-    pub event_id: i64,
-    /// Event name.
-    pub event: String,
-    /// IANA zone for local times.
-    pub time_zone: String,
-    /// Public keys.
-    pub keys: Vec<KeyEntry>,
-    /// Offer titles by id, so a code says what it is for.
-    pub offers: Vec<(i64, String)>,
+/// `claim redeem`: what was just redeemed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedeemAnswer {
+    /// Always true in an answer (false in a refusal).
+    pub redeemed: bool,
+    /// Redemption id, for hand-over and undo.
+    pub id: i64,
+    /// Offer title.
+    pub title: String,
+    /// Units taken (the name scripts knew before `units`).
+    pub quantity: u32,
+    /// Units taken.
+    pub units: u32,
+    /// Units of the code left.
+    pub units_left: u32,
+    /// Held for the fan until handed over (drops).
+    pub held: bool,
+    /// Local time with the event's zone.
+    pub at: String,
+    /// Station code.
+    pub station: String,
+    /// Helper's name.
+    pub helper: String,
 }
 
-/// One public key.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct KeyEntry {
-    /// Key id inside the codes.
+/// `claim pubkey -o FILE`: where the keys went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeysWritten {
+    /// The key file.
+    pub file: PathBuf,
+}
+
+/// `claim rotate-key`: the key new codes are signed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyRotated {
+    /// Its id inside the codes.
     pub key_id: u8,
-    /// Ed25519 public key, lowercase hex.
-    pub public_key: String,
-    /// Retired: codes it signed still verify, new ones use a newer key.
-    pub retired: bool,
 }
 
-fn refused(reason: String) -> Outcome {
-    Outcome::Refused(json!({ "valid": false, "error": reason }), reason)
+/// What a refused claim command says about the code besides the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ClaimRefusal {
+    /// Genuine but used up: its state.
+    UsedUp(Box<ClaimCheck>),
+    /// Not redeemed (`redeemed: false`).
+    NotRedeemed {
+        /// Always false.
+        redeemed: bool,
+    },
+    /// Not a usable code (`valid: false`).
+    Invalid {
+        /// Always false.
+        valid: bool,
+    },
+}
+
+/// A refusal about a code that is not valid: `{"valid": false, "error": …}`.
+fn invalid(e: impl std::fmt::Display) -> CliError {
+    Refusal::with(
+        e.to_string(),
+        Context::Claim(ClaimRefusal::Invalid { valid: false }),
+    )
 }
 
 /// Runs a claim subcommand against the database.
-pub fn run(pos: &mut Pos, action: &ClaimAction) -> anyhow::Result<Outcome> {
-    Ok(match action {
+pub fn run(pos: &mut Pos, action: &ClaimAction) -> Outcome {
+    match action {
         ClaimAction::Verify {
             code,
             pubkey: Some(file),
-            ..
         } => verify_offline(file, code, pos.now()),
-        ClaimAction::Verify { code, .. } => match pos.check_claim(code) {
-            Ok(s) if s.units_left > 0 => Outcome::Done(
-                json!({ "valid": true, "code": s.code, "title": s.title, "quantity": s.quantity,
-                        "redeemed": s.redemptions.last(),
-                        "units_left": s.units_left, "valid_until": s.valid_until, "redemptions": s.redemptions }),
-                format!(
-                    "valid: {} of {} × {} left",
-                    s.units_left, s.quantity, s.title
-                ),
-            ),
-            Ok(s) => {
-                let last = s.redemptions.last();
-                let reason = match last {
-                    Some(r) => format!(
-                        "already redeemed at {} on station {}{} ({})",
-                        r.at,
-                        r.station,
-                        if r.helper.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" by {}", r.helper)
-                        },
-                        s.title
-                    ),
-                    None => format!("nothing left on this code ({})", s.title),
-                };
-                Outcome::Refused(
-                    json!({ "valid": true, "code": s.code, "title": s.title, "units_left": 0,
-                            "redeemed": s.redemptions.last(), "redemptions": s.redemptions, "error": reason }),
-                    reason,
-                )
-            }
-            Err(e) => refused(e.to_string()),
-        },
-        ClaimAction::Redeem { code, units, .. } => match pos.redeem_claim(code, *units) {
-            Ok(r) => {
-                let step = if r.held {
-                    format!(
-                        " — held for the fan; hand over with `encore claim hand-over {}`",
-                        r.id
-                    )
-                } else {
-                    String::new()
-                };
-                Outcome::Done(
-                    json!({ "redeemed": true, "id": r.id, "title": r.title, "quantity": r.units, "units": r.units,
-                            "units_left": r.units_left,
-                            "held": r.held, "at": r.at, "station": r.station, "helper": r.helper }),
-                    format!(
-                        "redeemed: {} × {} at {} on {} ({} left){step}",
-                        r.units, r.title, r.at, r.station, r.units_left
-                    ),
-                )
-            }
-            Err(e) => {
-                let reason = e.to_string();
-                Outcome::Refused(json!({ "redeemed": false, "error": reason }), reason)
-            }
-        },
-        ClaimAction::HandOver { id } => match pos.hand_over(*id) {
-            Ok(r) => Outcome::Done(json!(r), format!("handed over: {} × {}", r.units, r.title)),
-            Err(e) => refused(e.to_string()),
-        },
-        ClaimAction::Undo { id } => match pos.undo_redemption(*id) {
-            Ok(r) => Outcome::Done(
-                json!(r),
-                format!("undone: {} × {} can be claimed again", r.units, r.title),
-            ),
-            Err(e) => refused(e.to_string()),
-        },
-        ClaimAction::Log { search, .. } => {
+        ClaimAction::Verify { code, .. } => verify(pos, code),
+        ClaimAction::Redeem { code, units } => redeem(pos, code, *units),
+        ClaimAction::HandOver { id } => {
+            let r = pos.hand_over(*id).map_err(invalid)?;
+            let text = format!("handed over: {} × {}", r.units, r.title);
+            Reply::new(&r, text)
+        }
+        ClaimAction::Undo { id } => {
+            let r = pos.undo_redemption(*id).map_err(invalid)?;
+            let text = format!("undone: {} × {} can be claimed again", r.units, r.title);
+            Reply::new(&r, text)
+        }
+        ClaimAction::Log { search } => {
             let lines = pos.redemption_log(search, None)?;
             let text = lines
                 .iter()
                 .map(|l| {
+                    let by = if l.helper.is_empty() { "" } else { " " };
+                    let (id, at, units, title) = (l.id, &l.at, l.units, &l.title);
                     format!(
-                        "#{} {} {} × {} {} {}{} {}",
-                        l.id,
-                        l.at,
-                        l.units,
-                        l.title,
-                        l.station,
-                        l.helper,
-                        if l.helper.is_empty() { "" } else { " " },
-                        l.status
+                        "#{id} {at} {units} × {title} {} {}{by} {}",
+                        l.station, l.helper, l.status
                     )
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            Outcome::Done(json!(lines), text)
+            Reply::new(&lines, text)
         }
-        ClaimAction::Pubkey { output } => {
-            let event = pos.event();
-            let file = KeyFile {
-                format: "encore-claim-keys/1".into(),
-                event_id: event.id,
-                event: event.name.clone(),
-                time_zone: event.time_zone.clone(),
-                keys: pos
-                    .public_keys()
-                    .into_iter()
-                    .map(|(key_id, key, retired)| KeyEntry {
-                        key_id,
-                        public_key: HEXLOWER.encode(&key),
-                        retired,
-                    })
-                    .collect(),
-                offers: pos.offers()?.into_iter().map(|o| (o.id, o.title)).collect(),
-            };
-            let value = serde_json::to_value(&file)?;
-            if let Some(path) = output {
-                std::fs::write(path, serde_json::to_string_pretty(&file)?)?;
-                Outcome::Done(
-                    json!({ "file": path }),
-                    format!("public keys written to {}", path.display()),
-                )
-            } else {
-                Outcome::Done(value.clone(), value.to_string())
-            }
-        }
+        ClaimAction::Pubkey { output } => pubkey(pos, output.as_deref()),
         ClaimAction::RotateKey => {
-            let id = pos.rotate_claim_key()?;
-            Outcome::Done(
-                json!({ "key_id": id }),
-                format!(
-                    "new codes are signed with key {id}; codes issued before keep working. Export the keys again: encore claim pubkey"
-                ),
-            )
+            let key_id = pos.rotate_claim_key()?;
+            let text = format!(
+                "new codes are signed with key {key_id}; codes issued before keep working. Export the keys again: encore claim pubkey"
+            );
+            Reply::new(&KeyRotated { key_id }, text)
         }
-    })
+    }
 }
 
-/// Verifies a code with an exported key file only: format, key, signature, event, expiry.
-pub fn verify_offline(file: &Path, code: &str, now: jiff::Timestamp) -> Outcome {
-    let keys: KeyFile = match std::fs::read_to_string(file)
-        .map_err(|e| e.to_string())
-        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-    {
-        Ok(k) => k,
-        Err(e) => return refused(format!("pubkey: cannot read {}: {e}", file.display())),
-    };
-    let lookup = |event: u16, key_id: u8| {
-        (i64::from(event) == keys.event_id)
-            .then(|| keys.keys.iter().find(|k| k.key_id == key_id))
-            .flatten()
-            .and_then(|k| HEXLOWER.decode(k.public_key.as_bytes()).ok())
-            .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-    };
-    let body = match claim::verify_with(code, lookup) {
-        Ok(b) => b,
-        Err(claim::ClaimError::UnknownKey { event, .. }) if i64::from(event) != keys.event_id => {
-            return refused(format!(
-                "invalid claim code: it belongs to another event (event {event}, the key file is for {})",
-                keys.event
-            ));
-        }
-        Err(e) => return refused(e.to_string()),
-    };
-    let title = keys
-        .offers
-        .iter()
-        .find(|o| o.0 == i64::from(body.offer))
-        .map_or_else(|| format!("offer {}", body.offer), |o| o.1.clone());
-    let until = body.expires_at().map(|t| local_time(t, &keys.time_zone));
-    if let Some(end) = body.expires_at()
-        && now >= end
-    {
-        return refused(format!(
-            "this claim code expired at {} ({title})",
-            until.unwrap_or_default()
-        ));
+fn verify(pos: &Pos, code: &str) -> Outcome {
+    let status = pos.check_claim(code).map_err(invalid)?;
+    if status.units_left > 0 {
+        let text = format!(
+            "valid: {} of {} × {} left",
+            status.units_left, status.quantity, status.title
+        );
+        return Reply::new(&ClaimCheck::from(status), text);
     }
-    Outcome::Done(
-        json!({ "valid": true, "event": keys.event, "title": title, "quantity": body.quantity,
-                "station": format!("K{}", body.station), "serial": body.serial, "valid_until": until,
-                "redemption": "unknown" }),
+    let reason = match status.redemptions.last() {
+        Some(r) => {
+            let by = if r.helper.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", r.helper)
+            };
+            format!(
+                "already redeemed at {} on station {}{by} ({})",
+                r.at, r.station, status.title
+            )
+        }
+        None => format!("nothing left on this code ({})", status.title),
+    };
+    let state = ClaimRefusal::UsedUp(Box::new(ClaimCheck::from(status)));
+    Err(Refusal::with(reason, Context::Claim(state)))
+}
+
+fn redeem(pos: &mut Pos, code: &str, units: u32) -> Outcome {
+    let r = pos.redeem_claim(code, units).map_err(|e| {
+        let state = ClaimRefusal::NotRedeemed { redeemed: false };
+        Refusal::with(e.to_string(), Context::Claim(state))
+    })?;
+    let step = if r.held {
         format!(
-            "valid signature: {} × {title} for {}, issued at K{}{}; redemption state unknown (checked without the database)",
-            body.quantity,
-            keys.event,
-            body.station,
-            until
-                .map(|u| format!(", valid until {u}"))
-                .unwrap_or_default()
-        ),
-    )
+            " — held for the fan; hand over with `encore claim hand-over {}`",
+            r.id
+        )
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "redeemed: {} × {} at {} on {} ({} left){step}",
+        r.units, r.title, r.at, r.station, r.units_left
+    );
+    let answer = RedeemAnswer {
+        redeemed: true,
+        id: r.id,
+        title: r.title,
+        quantity: r.units,
+        units: r.units,
+        units_left: r.units_left,
+        held: r.held,
+        at: r.at,
+        station: r.station,
+        helper: r.helper,
+    };
+    Reply::new(&answer, text)
+}
+
+/// The key file is a document for machines, so it prints as JSON with or without `--json`.
+fn pubkey(pos: &Pos, output: Option<&std::path::Path>) -> Outcome {
+    let file = KeyFile::of(pos)?;
+    match output {
+        Some(path) => {
+            let pretty = serde_json::to_string_pretty(&file)?;
+            std::fs::write(path, pretty).map_err(|e| CliError::write(path, e))?;
+            let written = KeysWritten {
+                file: path.to_path_buf(),
+            };
+            let text = serde_json::to_string(&written)?;
+            Reply::new(&written, text)
+        }
+        None => {
+            let text = serde_json::to_string(&file)?;
+            Reply::new(&file, text)
+        }
+    }
 }

@@ -1,11 +1,11 @@
 //! `encore drawer`: the station's cash drawer.
 
 use clap::Subcommand;
-use serde_json::json;
+use serde::Serialize;
 
-use super::Outcome;
+use super::values::{self, TypedAmount};
+use super::{Outcome, Reply};
 use crate::domain::drawer::DrawerReport;
-use crate::domain::money::{Money, parse_amount};
 use crate::service::Pos;
 
 /// Drawer subcommands.
@@ -14,14 +14,14 @@ pub enum DrawerAction {
     /// Open the drawer with a float, e.g. --float 100.
     Open {
         /// Cash in the drawer at opening.
-        #[arg(long)]
-        float: String,
+        #[arg(long, value_name = "AMOUNT", value_parser = values::amount)]
+        float: TypedAmount,
     },
     /// Cash in (e.g. 50) or out (e.g. -20), with a reason.
     Move {
         /// Amount; negative takes cash out.
-        #[arg(long, allow_hyphen_values = true)]
-        amount: String,
+        #[arg(long, allow_hyphen_values = true, value_parser = values::signed_amount)]
+        amount: TypedAmount,
         /// Why.
         #[arg(long)]
         reason: String,
@@ -31,13 +31,23 @@ pub enum DrawerAction {
     /// Close with the counted cash; prints expected vs counted.
     Close {
         /// Cash counted in the drawer.
-        #[arg(long)]
-        counted: String,
+        #[arg(long, value_name = "AMOUNT", value_parser = values::amount)]
+        counted: TypedAmount,
     },
 }
 
-fn refused(reason: String) -> Outcome {
-    Outcome::Refused(json!({ "error": reason }), reason)
+/// `drawer open`: the float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Opened {
+    /// Cash at opening, minor units.
+    pub float_minor: i64,
+}
+
+/// `drawer move`: the cash moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// Minor units; negative took cash out.
+    pub amount_minor: i64,
 }
 
 fn describe(r: &DrawerReport) -> String {
@@ -54,41 +64,36 @@ fn describe(r: &DrawerReport) -> String {
 /// Runs a drawer subcommand.
 pub fn run(pos: &mut Pos, action: &DrawerAction) -> Outcome {
     let currency = pos.event().currency;
-    let money = |field: &str, text: &str| -> Result<Money, String> {
-        let (sign, digits) = match text.trim().strip_prefix('-') {
-            Some(rest) => (-1, rest),
-            None => (1, text.trim()),
-        };
-        parse_amount(digits, currency)
-            .map(|m| Money::new(sign * m.minor, currency))
-            .map_err(|e| format!("{field}: {e}"))
-    };
-    let result = match action {
-        DrawerAction::Open { float } => money("float", float).and_then(|f| {
-            pos.open_drawer(f).map_err(|e| e.to_string())?;
-            Ok(Outcome::Done(
-                json!({ "float_minor": f.minor }),
+    match action {
+        DrawerAction::Open { float } => {
+            let f = float.in_currency("float", currency)?;
+            pos.open_drawer(f)?;
+            Reply::new(
+                &Opened {
+                    float_minor: f.minor,
+                },
                 format!("drawer open with {f}"),
-            ))
-        }),
-        DrawerAction::Move { amount, reason } => money("amount", amount).and_then(|a| {
-            pos.drawer_move(a, reason).map_err(|e| e.to_string())?;
-            Ok(Outcome::Done(
-                json!({ "amount_minor": a.minor }),
+            )
+        }
+        DrawerAction::Move { amount, reason } => {
+            let a = amount.in_currency("amount", currency)?;
+            pos.drawer_move(a, reason)?;
+            Reply::new(
+                &Moved {
+                    amount_minor: a.minor,
+                },
                 format!("recorded {a}: {reason}"),
-            ))
-        }),
-        DrawerAction::Status => pos
-            .drawer_status()
-            .map_err(|e| e.to_string())
-            .map(|r| match r {
-                Some(r) => Outcome::Done(json!(r), describe(&r)),
-                None => Outcome::Done(json!(null), "the drawer is closed".into()),
-            }),
-        DrawerAction::Close { counted } => money("counted", counted).and_then(|c| {
-            let r = pos.close_drawer(c).map_err(|e| e.to_string())?;
-            Ok(Outcome::Done(json!(r), describe(&r)))
-        }),
-    };
-    result.unwrap_or_else(refused)
+            )
+        }
+        // A closed drawer answers `null`.
+        DrawerAction::Status => match pos.drawer_status()? {
+            Some(r) => Reply::new(&r, describe(&r)),
+            None => Reply::new(&None::<DrawerReport>, "the drawer is closed"),
+        },
+        DrawerAction::Close { counted } => {
+            let c = counted.in_currency("counted", currency)?;
+            let r = pos.close_drawer(c)?;
+            Reply::new(&r, describe(&r))
+        }
+    }
 }

@@ -2,23 +2,13 @@
 //! re-run a draw from its seed.
 
 use clap::Subcommand;
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::Outcome;
+use super::{Context, Outcome, Refusal, Reply};
 use crate::domain::event::{local_time, parse_local};
+use crate::domain::fan::FanId;
 use crate::domain::lottery::Seed;
-use crate::service::{LotteryStatus, OfferState, Pos};
-
-/// `encore lottery` and its `--json` flag.
-#[derive(Debug, clap::Args)]
-pub struct LotteryArgs {
-    /// What to do.
-    #[command(subcommand)]
-    pub action: LotteryAction,
-    /// Print one JSON value.
-    #[arg(long, global = true)]
-    pub json: bool,
-}
+use crate::service::{LotteryStatus, OfferState, Pos, Winner};
 
 /// Lottery subcommands.
 #[derive(Debug, Subcommand)]
@@ -75,21 +65,129 @@ pub enum LotteryAction {
     },
 }
 
-impl LotteryArgs {
-    /// Whether the answer is one JSON value.
-    pub fn json(&self) -> bool {
-        self.json
-    }
+/// `lottery set`: the lottery as set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetAnswer {
+    /// The drop.
+    pub offer_id: i64,
+    /// Its title.
+    pub title: String,
+    /// When entries close (RFC 3339, UTC).
+    pub enter_until: String,
+    /// Minutes a drawn fan has to buy.
+    pub window_mins: u32,
 }
 
-fn refused(e: impl ToString) -> Outcome {
-    let reason = e.to_string();
-    Outcome::Refused(json!({ "error": reason }), reason)
+/// `lottery enter`: the fan's buy code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnterAnswer {
+    /// The drop.
+    pub offer_id: i64,
+    /// Its title.
+    pub title: String,
+    /// The code the fan keeps.
+    pub code: String,
+    /// The fan, shortened hash.
+    pub fan: String,
+    /// True when they had entered before (same code as then).
+    pub again: bool,
+}
+
+/// A fan offered a unit by a draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferedAnswer {
+    /// Their buy code.
+    pub code: String,
+    /// The fan, shortened hash.
+    pub fan: String,
+}
+
+/// `lottery draw`: the seed and who can buy now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DrawAnswer {
+    /// The drop.
+    pub offer_id: i64,
+    /// The seed to publish.
+    pub seed: String,
+    /// Fans entered.
+    pub entries: usize,
+    /// Fans offered a unit now.
+    pub offered: Vec<OfferedAnswer>,
+}
+
+/// `lottery end`: the lottery is over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndAnswer {
+    /// The drop.
+    pub offer: i64,
+    /// Always true.
+    pub ended: bool,
+}
+
+/// One unit offered by a lottery, in `lottery status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WinnerAnswer {
+    /// The buy code.
+    pub code: String,
+    /// The fan, shortened hash.
+    pub fan: String,
+    /// `open`, `bought` or `lapsed`.
+    pub state: &'static str,
+    /// Seconds left to buy, while open.
+    pub secs_left: Option<i64>,
+    /// The order that bought it.
+    pub order_id: Option<String>,
+    /// When it was offered (RFC 3339, UTC).
+    pub offered_at: String,
+}
+
+/// One lottery in `lottery status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusAnswer {
+    /// The drop.
+    pub offer_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Fans entered.
+    pub entries: u32,
+    /// When entries close (RFC 3339, UTC).
+    pub enter_until: String,
+    /// The same, event-local.
+    pub closes_at: String,
+    /// Minutes a drawn fan has to buy.
+    pub window_mins: u32,
+    /// Whether it was drawn.
+    pub drawn: bool,
+    /// When it was drawn (RFC 3339, UTC).
+    pub drawn_at: Option<String>,
+    /// The draw's seed.
+    pub seed: Option<String>,
+    /// Units the lottery gives out.
+    pub units: u32,
+    /// Units offered so far, in draw order.
+    pub offers: Vec<WinnerAnswer>,
+}
+
+/// `lottery verify`: what the seed gives against what was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyAnswer {
+    /// The drop.
+    pub offer_id: i64,
+    /// The seed tried.
+    pub seed: String,
+    /// True when it gives the recorded draw.
+    pub matches: bool,
+    /// The order the seed gives (fan ids).
+    pub order: Vec<String>,
+    /// The order the draw recorded.
+    pub recorded: Vec<String>,
+    /// Fans offered a unit so far.
+    pub winners: Vec<String>,
 }
 
 /// Runs a lottery subcommand.
-pub fn run(pos: &mut Pos, args: &LotteryArgs) -> anyhow::Result<Outcome> {
-    let done = match &args.action {
+pub fn run(pos: &mut Pos, action: &LotteryAction) -> Outcome {
+    match action {
         LotteryAction::Set {
             offer,
             enter_until,
@@ -98,39 +196,39 @@ pub fn run(pos: &mut Pos, args: &LotteryArgs) -> anyhow::Result<Outcome> {
         } => set(pos, *offer, enter_until, *window, pin),
         LotteryAction::Enter { offer, contact } => enter(pos, *offer, contact),
         LotteryAction::Draw { offer, pin, seed } => draw(pos, *offer, pin, *seed),
-        LotteryAction::End { offer, pin } => pos
-            .unlock(pin)
-            .and_then(|grant| pos.end_lottery(*offer, &grant))
-            .map(|title| {
-                Outcome::Done(
-                    json!({ "offer": offer, "ended": true }),
-                    format!("{title}: lottery ended, what is left sells to anyone"),
-                )
-            })
-            .map_err(|e| e.to_string()),
+        LotteryAction::End { offer, pin } => {
+            let grant = pos.unlock(pin)?;
+            let title = pos.end_lottery(*offer, &grant)?;
+            Reply::new(
+                &EndAnswer {
+                    offer: *offer,
+                    ended: true,
+                },
+                format!("{title}: lottery ended, what is left sells to anyone"),
+            )
+        }
         LotteryAction::Status => status(pos),
         LotteryAction::Verify { offer, seed } => verify(pos, *offer, seed),
-    };
-    Ok(done.unwrap_or_else(refused))
+    }
 }
 
-fn set(pos: &mut Pos, offer: i64, until: &str, window: u32, pin: &str) -> Result<Outcome, String> {
+fn set(pos: &mut Pos, offer: i64, until: &str, window: u32, pin: &str) -> Outcome {
     let tz = pos.event().time_zone.clone();
-    let enter_until =
-        parse_local("--enter-until", until, &tz, pos.now()).map_err(|e| e.to_string())?;
-    pos.unlock(pin)
-        .and_then(|grant| pos.set_lottery(offer, enter_until, window, &grant))
-        .map_err(|e| e.to_string())?;
+    let enter_until = parse_local("--enter-until", until, &tz, pos.now())?;
+    let grant = pos.unlock(pin)?;
+    pos.set_lottery(offer, enter_until, window, &grant)?;
     let title = find(pos, offer).map(|l| l.title).unwrap_or_default();
     let text = format!(
         "{title} is a lottery: entries close at {}, drawn fans have {window} min to buy",
         local_time(enter_until, &tz)
     );
-    let value = json!({
-        "offer_id": offer, "title": title, "enter_until": enter_until.to_string(),
-        "window_mins": window,
-    });
-    Ok(Outcome::Done(value, text))
+    let answer = SetAnswer {
+        offer_id: offer,
+        title,
+        enter_until: enter_until.to_string(),
+        window_mins: window,
+    };
+    Reply::new(&answer, text)
 }
 
 fn find(pos: &Pos, offer: i64) -> Option<LotteryStatus> {
@@ -140,28 +238,27 @@ fn find(pos: &Pos, offer: i64) -> Option<LotteryStatus> {
         .find(|l| l.offer_id == offer)
 }
 
-fn enter(pos: &mut Pos, offer: i64, contact: &str) -> Result<Outcome, String> {
-    let e = pos
-        .enter_lottery(offer, contact)
-        .map_err(|e| e.to_string())?;
+fn enter(pos: &mut Pos, offer: i64, contact: &str) -> Outcome {
+    let e = pos.enter_lottery(offer, contact)?;
     let again = if e.again {
         " (entered before: same code)"
     } else {
         ""
     };
     let text = format!("{} — {} (fan {}){again}", e.code, e.title, e.fan.short());
-    let value = json!({
-        "offer_id": offer, "title": e.title, "code": e.code.as_str(), "fan": e.fan.short(),
-        "again": e.again,
-    });
-    Ok(Outcome::Done(value, text))
+    let answer = EnterAnswer {
+        offer_id: offer,
+        code: e.code.as_str().to_string(),
+        fan: e.fan.short().to_string(),
+        title: e.title,
+        again: e.again,
+    };
+    Reply::new(&answer, text)
 }
 
-fn draw(pos: &mut Pos, offer: i64, pin: &str, seed: Option<Seed>) -> Result<Outcome, String> {
-    let d = pos
-        .unlock(pin)
-        .and_then(|grant| pos.draw_lottery(offer, seed, &grant))
-        .map_err(|e| e.to_string())?;
+fn draw(pos: &mut Pos, offer: i64, pin: &str, seed: Option<Seed>) -> Outcome {
+    let grant = pos.unlock(pin)?;
+    let d = pos.draw_lottery(offer, seed, &grant)?;
     let mut text = format!(
         "drawn with seed {} ({} entries): {} fans can buy now",
         d.seed,
@@ -171,23 +268,28 @@ fn draw(pos: &mut Pos, offer: i64, pin: &str, seed: Option<Seed>) -> Result<Outc
     for (fan, code) in &d.offered {
         text.push_str(&format!("\n  {code}  fan {}", fan.short()));
     }
-    let offered: Vec<Value> = d
-        .offered
-        .iter()
-        .map(|(fan, code)| json!({ "code": code.as_str(), "fan": fan.short() }))
-        .collect();
-    let value = json!({
-        "offer_id": offer, "seed": d.seed.to_string(), "entries": d.order.len(), "offered": offered,
-    });
-    Ok(Outcome::Done(value, text))
+    let answer = DrawAnswer {
+        offer_id: offer,
+        seed: d.seed.to_string(),
+        entries: d.order.len(),
+        offered: d
+            .offered
+            .iter()
+            .map(|(fan, code)| OfferedAnswer {
+                code: code.as_str().to_string(),
+                fan: fan.short().to_string(),
+            })
+            .collect(),
+    };
+    Reply::new(&answer, text)
 }
 
-fn status(pos: &mut Pos) -> Result<Outcome, String> {
+fn status(pos: &mut Pos) -> Outcome {
     // Nobody else may be rolling lapsed units over (no kiosk running): do it before showing.
-    pos.roll_lotteries().map_err(|e| e.to_string())?;
+    pos.roll_lotteries()?;
     let tz = pos.event().time_zone.clone();
-    let lotteries = pos.lotteries().map_err(|e| e.to_string())?;
-    let value: Vec<Value> = lotteries.iter().map(|l| lottery_json(l, &tz)).collect();
+    let lotteries = pos.lotteries()?;
+    let answer: Vec<StatusAnswer> = lotteries.iter().map(|l| status_answer(l, &tz)).collect();
     let mut text = Vec::new();
     for l in &lotteries {
         let drawn = match &l.drawn {
@@ -215,58 +317,66 @@ fn status(pos: &mut Pos) -> Result<Outcome, String> {
     if text.is_empty() {
         text.push("no lotteries at this event".into());
     }
-    Ok(Outcome::Done(Value::Array(value), text.join("\n")))
+    Reply::new(&answer, text.join("\n"))
 }
 
-fn lottery_json(l: &LotteryStatus, tz: &str) -> Value {
-    let offers: Vec<Value> = l
-        .offers
-        .iter()
-        .map(|w| {
-            let (secs_left, order_id) = match &w.state {
-                OfferState::Open { secs_left } => (Some(*secs_left), None),
-                OfferState::Bought { order_id } => (None, Some(order_id.as_str())),
-                OfferState::Lapsed => (None, None),
-            };
-            json!({
-                "code": w.code.as_str(), "fan": w.fan.short(), "state": w.state.name(),
-                "secs_left": secs_left, "order_id": order_id,
-                "offered_at": w.offered_at.to_string(),
-            })
-        })
-        .collect();
-    json!({
-        "offer_id": l.offer_id, "title": l.title, "entries": l.entries,
-        "enter_until": l.enter_until.to_string(), "closes_at": local_time(l.enter_until, tz),
-        "window_mins": l.window_mins, "drawn": l.drawn.is_some(),
-        "drawn_at": l.drawn.map(|d| d.1.to_string()), "seed": l.drawn.map(|d| d.0.to_string()),
-        "units": l.units, "offers": offers,
-    })
-}
-
-fn verify(pos: &Pos, offer: i64, seed: &Seed) -> Result<Outcome, String> {
-    let v = pos.verify_lottery(offer, seed).map_err(|e| e.to_string())?;
-    let ids = |fans: &[crate::domain::fan::FanId]| -> Vec<String> {
-        fans.iter().map(|f| f.0.clone()).collect()
+fn winner_answer(w: &Winner) -> WinnerAnswer {
+    let (secs_left, order_id) = match &w.state {
+        OfferState::Open { secs_left } => (Some(*secs_left), None),
+        OfferState::Bought { order_id } => (None, Some(order_id.clone())),
+        OfferState::Lapsed => (None, None),
     };
-    let value = json!({
-        "offer_id": offer, "seed": v.seed.to_string(), "matches": v.matches,
-        "order": ids(&v.order), "recorded": ids(&v.recorded), "winners": ids(&v.winners),
-    });
+    WinnerAnswer {
+        code: w.code.as_str().to_string(),
+        fan: w.fan.short().to_string(),
+        state: w.state.name(),
+        secs_left,
+        order_id,
+        offered_at: w.offered_at.to_string(),
+    }
+}
+
+fn status_answer(l: &LotteryStatus, tz: &str) -> StatusAnswer {
+    StatusAnswer {
+        offer_id: l.offer_id,
+        title: l.title.clone(),
+        entries: l.entries,
+        enter_until: l.enter_until.to_string(),
+        closes_at: local_time(l.enter_until, tz),
+        window_mins: l.window_mins,
+        drawn: l.drawn.is_some(),
+        drawn_at: l.drawn.map(|d| d.1.to_string()),
+        seed: l.drawn.map(|d| d.0.to_string()),
+        units: l.units,
+        offers: l.offers.iter().map(winner_answer).collect(),
+    }
+}
+
+fn verify(pos: &Pos, offer: i64, seed: &Seed) -> Outcome {
+    let v = pos.verify_lottery(offer, seed)?;
+    let ids = |fans: &[FanId]| -> Vec<String> { fans.iter().map(|f| f.0.clone()).collect() };
     let order: Vec<&str> = v.order.iter().map(|f| f.short()).collect();
+    let answer = VerifyAnswer {
+        offer_id: offer,
+        seed: v.seed.to_string(),
+        matches: v.matches,
+        order: ids(&v.order),
+        recorded: ids(&v.recorded),
+        winners: ids(&v.winners),
+    };
     if v.matches {
         let text = format!(
             "matches: seed {} gives the recorded draw; order {}",
             v.seed,
             order.join(" ")
         );
-        Ok(Outcome::Done(value, text))
+        Reply::new(&answer, text)
     } else {
         let reason = format!(
             "does not match: seed {} gives order {}, not the recorded draw",
             v.seed,
             order.join(" ")
         );
-        Ok(Outcome::Refused(value, reason))
+        Err(Refusal::with(reason, Context::Lottery(answer)))
     }
 }

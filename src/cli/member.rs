@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{Outcome, refused};
+use super::{CliError, Outcome, Reply};
 use crate::pdf::member_card_pdf;
 use crate::service::Pos;
 use crate::store::fans::Member;
@@ -20,16 +20,9 @@ pub enum MemberAction {
         /// Phone, e-mail or @handle, to recognise them when they give it again.
         #[arg(long)]
         contact: Option<String>,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
     },
     /// Every member with code, credit and orders.
-    List {
-        /// Print one JSON array.
-        #[arg(long)]
-        json: bool,
-    },
+    List,
     /// Write a member's QR card to PDF.
     Card {
         /// Member code, M-XXXX-XXXX.
@@ -40,21 +33,41 @@ pub enum MemberAction {
     },
 }
 
-impl MemberAction {
-    /// Whether the answer is JSON.
-    pub fn json(&self) -> bool {
-        matches!(
-            self,
-            MemberAction::Add { json: true, .. } | MemberAction::List { json: true }
-        )
-    }
+/// A member, as `member add` and `member list` show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberAnswer {
+    /// The code on their card.
+    pub code: String,
+    /// Name or handle.
+    pub name: String,
+    /// Credit left, minor units.
+    pub credit_minor: i64,
+    /// ISO-4217 code of the credit.
+    pub currency: &'static str,
+    /// Orders bought as this member.
+    pub orders: u32,
+    /// When they joined (RFC 3339, UTC).
+    pub joined_at: String,
 }
 
-fn as_json(m: &Member) -> Value {
-    json!({
-        "code": m.code.as_str(), "name": m.name, "credit_minor": m.credit.minor,
-        "currency": m.credit.currency.code(), "orders": m.orders, "joined_at": m.joined_at.to_string(),
-    })
+/// `member card`: where the PDF went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardFile {
+    /// The PDF.
+    pub file: String,
+}
+
+impl From<&Member> for MemberAnswer {
+    fn from(m: &Member) -> MemberAnswer {
+        MemberAnswer {
+            code: m.code.as_str().to_string(),
+            name: m.name.clone(),
+            credit_minor: m.credit.minor,
+            currency: m.credit.currency.code(),
+            orders: m.orders,
+            joined_at: m.joined_at.to_string(),
+        }
+    }
 }
 
 fn as_text(m: &Member) -> String {
@@ -65,29 +78,32 @@ fn as_text(m: &Member) -> String {
 }
 
 /// Runs a member subcommand.
-pub fn run(pos: &mut Pos, action: &MemberAction) -> anyhow::Result<Outcome> {
-    Ok(match action {
-        MemberAction::Add { name, contact, .. } => match pos.add_member(name, contact.as_deref()) {
-            Ok(m) => Outcome::Done(as_json(&m), format!("member added: {}", as_text(&m))),
-            Err(e) => return refused(e),
-        },
-        MemberAction::List { .. } => {
+pub fn run(pos: &mut Pos, action: &MemberAction) -> Outcome {
+    match action {
+        MemberAction::Add { name, contact } => {
+            let m = pos.add_member(name, contact.as_deref())?;
+            Reply::new(
+                &MemberAnswer::from(&m),
+                format!("member added: {}", as_text(&m)),
+            )
+        }
+        MemberAction::List => {
             let members = pos.members()?;
             let text = members.iter().map(as_text).collect::<Vec<_>>().join("\n");
-            Outcome::Done(Value::Array(members.iter().map(as_json).collect()), text)
+            let answer: Vec<MemberAnswer> = members.iter().map(MemberAnswer::from).collect();
+            Reply::new(&answer, text)
         }
         MemberAction::Card { code, output } => {
-            let member = match pos.member(code) {
-                Ok(m) => m,
-                Err(e) => return refused(e),
-            };
+            let member = pos.member(code)?;
             let issuer = pos.event().name.clone();
             let pdf = member_card_pdf(&member.name, &member.code, &issuer)?;
-            std::fs::write(output, pdf)?;
-            Outcome::Done(
-                json!({ "file": output.display().to_string() }),
+            std::fs::write(output, pdf).map_err(|e| CliError::write(output, e))?;
+            Reply::new(
+                &CardFile {
+                    file: output.display().to_string(),
+                },
                 format!("member card written to {}", output.display()),
             )
         }
-    })
+    }
 }

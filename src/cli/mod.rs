@@ -1,18 +1,40 @@
 //! The `encore` command line: clap subcommands over the same service the kiosk uses.
-//! Exit 0 on success, 1 on a refused operation (with the reason), 2 on bad usage.
+//! Exit 0 on success, 1 on a refused operation (with the reason), 2 on bad usage. Every command
+//! takes `--json` and then prints exactly one JSON value on stdout, answer or refusal alike:
+//! commands give back a [`Reply`] or a [`CliError`], and [`emit`] alone prints them.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
-use serde_json::{Value, json};
 
-use crate::domain::money::{Currency, Money, parse_amount};
-use crate::domain::order::{ReceiptNo, TenderKind};
-use crate::pdf::receipt_pdf;
-use crate::service::{Pos, PosError, SaleRequest};
+use crate::domain::order::TenderKind;
+use crate::service::{Clock, Pos};
+use crate::store::Store;
+
+pub mod catalogue;
+pub mod claim;
+pub mod drawer;
+pub mod lottery;
+pub mod member;
+pub mod payload;
+pub mod queue;
+pub mod reconcile;
+pub mod refund;
+pub mod reply;
+pub mod sell;
+pub mod values;
+
+pub use catalogue::CatalogueAction;
+pub use claim::ClaimAction;
+pub use drawer::DrawerAction;
+pub use lottery::LotteryAction;
+pub use member::MemberAction;
+pub use payload::PayloadArgs;
+pub use queue::QueueAction;
+pub use refund::{PaymentAction, PinAction};
+pub use reply::{CliError, Context, Outcome, Refusal, Reply, emit, emit_failure};
+use values::{RefundLine, SplitPart, TypedAmount};
 
 /// Encore: a kiosk point of sale for pop-up events and after-show micro-gigs.
 #[derive(Debug, Parser)]
@@ -30,27 +52,22 @@ pub struct Args {
     /// Helper's name, recorded with redemptions and queue moves.
     #[arg(long, global = true, env = "ENCORE_HELPER", default_value = "")]
     pub helper: String,
+    /// Print exactly one JSON value on stdout: the answer, or `{"error": …}` when refused.
+    #[arg(long, global = true)]
+    pub json: bool,
     /// What to do; without a command the kiosk opens.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-mod catalogue;
-mod claim;
-mod drawer;
-mod lottery;
-mod member;
-pub mod payload;
-mod queue;
-mod reconcile;
-mod refund;
-
-pub use catalogue::CatalogueAction;
-pub use claim::ClaimAction;
-pub use member::MemberAction;
-pub use queue::QueueAction;
-
-pub use payload::PayloadArgs;
+/// Parses the command line. Bad usage exits 2 here, with one JSON refusal under `--json`.
+pub fn parse() -> Args {
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    match Args::try_parse_from(&raw) {
+        Ok(args) => args,
+        Err(e) => reply::usage_error(&e, &raw),
+    }
+}
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
@@ -60,47 +77,14 @@ pub enum Command {
     /// Load the demo event into the database (does nothing if it is there already).
     Demo,
     /// List the catalogue.
-    Offers {
-        /// Print one JSON array.
-        #[arg(long)]
-        json: bool,
-    },
+    Offers,
     /// Make a complete paid sale of one offer.
-    Sell {
-        /// Offer id (see `encore offers`).
-        #[arg(long)]
-        offer: i64,
-        /// Units.
-        #[arg(long, default_value_t = 1)]
-        qty: u32,
-        /// cash, qr (payment confirmed received) or card.
-        #[arg(long)]
-        pay: TenderKind,
-        /// Cash handed over, e.g. 20 or 20.00 (cash only; default: exact).
-        #[arg(long)]
-        tendered: Option<String>,
-        /// Card terminal transaction reference (card only).
-        #[arg(long)]
-        terminal_ref: Option<String>,
-        /// A tip on top of the total, e.g. 2 or 1.50 (no VAT).
-        #[arg(long)]
-        tip: Option<String>,
-        /// Split tender: a part paid another way first, as METHOD=AMOUNT (e.g. card=10);
-        /// repeatable. `--pay` then pays what is left.
-        #[arg(long, value_name = "METHOD=AMOUNT")]
-        split: Vec<String>,
-        /// The fan: phone, e-mail, @handle, member code or lottery buy code (per-fan limits,
-        /// passes, member credit, lottery drops).
-        #[arg(long)]
-        fan: Option<String>,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
+    Sell(Box<SellArgs>),
     /// Export a receipt to PDF.
     Receipt {
         /// Receipt number (K1-000001) or `latest`.
-        number: String,
+        #[arg(value_parser = values::receipt_pick)]
+        number: values::ReceiptPick,
         /// Output file.
         #[arg(short, long, value_name = "FILE.pdf")]
         output: PathBuf,
@@ -130,335 +114,135 @@ pub enum Command {
         action: QueueAction,
     },
     /// Refund a receipt (creator PIN): money back, its claim codes revoked, tickets cancelled.
-    Refund {
-        /// Receipt number, e.g. K1-000001.
-        number: String,
-        /// Refund only these units, OFFER=QTY; repeat for more (default: everything left).
-        #[arg(long = "line", value_name = "OFFER=QTY")]
-        lines: Vec<String>,
-        /// The creator's PIN.
-        #[arg(long)]
-        pin: String,
-        /// Why, for the audit log.
-        #[arg(long, default_value = "")]
-        reason: String,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
+    Refund(RefundArgs),
     /// The station's cash drawer: open, cash in/out, status, close with a count.
     Drawer {
         /// What to do.
         #[command(subcommand)]
-        action: drawer::DrawerAction,
-        /// Print one JSON value.
-        #[arg(long, global = true)]
-        json: bool,
+        action: DrawerAction,
     },
     /// Show or set how fans pay by QR at this event.
     Payment {
         /// What to do.
         #[command(subcommand)]
-        action: refund::PaymentAction,
+        action: PaymentAction,
     },
     /// Match a bank statement (camt.053 XML or CSV) to QR orders.
     Reconcile(Box<reconcile::ReconcileArgs>),
     /// Lottery drops: set, enter, draw, status, verify.
-    Lottery(lottery::LotteryArgs),
+    Lottery {
+        /// What to do.
+        #[command(subcommand)]
+        action: LotteryAction,
+    },
     /// Set PINs.
     Pin {
         /// What to do.
         #[command(subcommand)]
-        action: refund::PinAction,
+        action: PinAction,
     },
 }
 
-/// The outcome of a command: what to print and how to exit.
-enum Outcome {
-    Done(Value, String),
-    Refused(Value, String),
+/// The `encore sell` flags.
+#[derive(Debug, clap::Args)]
+pub struct SellArgs {
+    /// Offer id (see `encore offers`).
+    #[arg(long)]
+    pub offer: i64,
+    /// Units.
+    #[arg(long, default_value_t = 1)]
+    pub qty: u32,
+    /// cash, qr (payment confirmed received) or card.
+    #[arg(long)]
+    pub pay: TenderKind,
+    /// Cash handed over, e.g. 20 or 20.00 (cash only; default: exact).
+    #[arg(long, value_name = "AMOUNT", value_parser = values::amount)]
+    pub tendered: Option<TypedAmount>,
+    /// Card terminal transaction reference (card only).
+    #[arg(long)]
+    pub terminal_ref: Option<String>,
+    /// A tip on top of the total, e.g. 2 or 1.50 (no VAT).
+    #[arg(long, value_name = "AMOUNT", value_parser = values::amount)]
+    pub tip: Option<TypedAmount>,
+    /// Split tender: a part paid another way first, as METHOD=AMOUNT (e.g. card=10);
+    /// repeatable. `--pay` then pays what is left.
+    #[arg(long, value_name = "METHOD=AMOUNT", value_parser = values::split_part)]
+    pub split: Vec<SplitPart>,
+    /// The fan: phone, e-mail, @handle, member code or lottery buy code (per-fan limits,
+    /// passes, member credit, lottery drops).
+    #[arg(long)]
+    pub fan: Option<String>,
 }
 
-/// Runs one subcommand against the service and prints its result.
-pub fn run(pos: &mut Pos, command: &Command) -> anyhow::Result<ExitCode> {
-    let json = matches!(command, Command::Reconcile(args) if args.json)
-        || matches!(command, Command::Lottery(args) if args.json())
-        || matches!(command, Command::Drawer { json: true, .. })
-        || matches!(
-            command,
-            Command::Payment {
-                action: refund::PaymentAction::Show { json: true }
-            }
-        )
-        || matches!(
-            command,
-            Command::Offers { json: true }
-                | Command::Sell { json: true, .. }
-                | Command::Refund { json: true, .. }
-        )
-        || matches!(command, Command::Claim { action } if action.json())
-        || matches!(command, Command::Queue { action } if action.json())
-        || matches!(command, Command::Catalogue { action } if action.json())
-        || matches!(command, Command::Member { action } if action.json());
-    if let Some(done) = run_without_db(command) {
-        return done;
-    }
-    // Any failure, a database error included, still answers with one JSON value and exit 1.
-    let outcome = outcome_of(pos, command).unwrap_or_else(|e| {
-        let reason = format!("{e:#}");
-        Outcome::Refused(json!({ "error": reason }), reason)
-    });
-    Ok(print(outcome, json))
+/// The `encore refund` flags.
+#[derive(Debug, clap::Args)]
+pub struct RefundArgs {
+    /// Receipt number, e.g. K1-000001.
+    pub number: crate::domain::order::ReceiptNo,
+    /// Refund only these units, OFFER=QTY; repeat for more (default: everything left).
+    #[arg(long = "line", value_name = "OFFER=QTY", value_parser = values::refund_line)]
+    pub lines: Vec<RefundLine>,
+    /// The creator's PIN.
+    #[arg(long)]
+    pub pin: String,
+    /// Why, for the audit log.
+    #[arg(long, default_value = "")]
+    pub reason: String,
 }
 
-/// Commands that need no database: `payload`, and `claim verify --pubkey`.
-pub fn run_without_db(command: &Command) -> Option<anyhow::Result<ExitCode>> {
-    match command {
-        Command::Payload(args) => Some(payload::run(args)),
+/// Runs a command that needs no database (`payload`, `claim verify --pubkey`), if it is one.
+pub fn run_without_db(args: &Args) -> Option<ExitCode> {
+    let outcome = match args.command.as_ref()? {
+        Command::Payload(payload) => payload::run(payload),
         Command::Claim {
             action:
                 ClaimAction::Verify {
                     code,
                     pubkey: Some(file),
-                    json,
                 },
-        } => Some(Ok(print(
-            claim::verify_offline(file, code, jiff::Timestamp::now()),
-            *json,
-        ))),
-        _ => None,
+        } => claim::verify_offline(file, code, jiff::Timestamp::now()),
+        _ => return None,
+    };
+    Some(emit(outcome, args.json))
+}
+
+/// Runs `command` against the open store and prints its answer. Any failure, the event not
+/// opening included, still answers with one JSON value under `--json`, and exit 1.
+pub fn run(store: Store, clock: Clock, args: &Args, command: &Command) -> ExitCode {
+    let outcome = open(store, clock, args, command).and_then(|mut pos| dispatch(&mut pos, command));
+    emit(outcome, args.json)
+}
+
+fn open(mut store: Store, clock: Clock, args: &Args, command: &Command) -> Result<Pos, CliError> {
+    if matches!(command, Command::Demo) {
+        Pos::seed_demo_if_empty(&mut store, &clock, true)?;
     }
+    let mut pos = Pos::open(store, &args.station, clock)?;
+    pos.set_helper(&args.helper);
+    Ok(pos)
 }
 
-/// Prints an outcome (one JSON value with `json`) and gives the exit code.
-fn print(outcome: Outcome, json: bool) -> ExitCode {
-    let (value, text, code) = match outcome {
-        Outcome::Done(v, t) => (v, t, ExitCode::SUCCESS),
-        Outcome::Refused(v, t) => {
-            eprintln!("refused: {t}");
-            (v, t, ExitCode::from(1))
-        }
-    };
-    // A closed pipe (`encore … | head`) is not an error worth a panic.
-    let mut out = std::io::stdout().lock();
-    let _ = if json {
-        writeln!(out, "{value}")
-    } else if code == ExitCode::SUCCESS {
-        writeln!(out, "{text}")
-    } else {
-        Ok(())
-    };
-    code
-}
-
-fn outcome_of(pos: &mut Pos, command: &Command) -> anyhow::Result<Outcome> {
-    Ok(match command {
-        Command::Payload(_) => Outcome::Done(json!({}), String::new()),
-        Command::Demo => {
-            Outcome::Done(json!({}), format!("demo event ready: {}", pos.event().name))
-        }
-        Command::Offers { .. } => offers(pos)?,
-        Command::Sell {
-            offer,
-            qty,
-            pay,
-            tendered,
-            terminal_ref,
-            tip,
-            split,
-            fan,
-            ..
-        } => sell(
-            pos,
-            &SellInput {
-                item: (*offer, *qty),
-                pay: *pay,
-                tendered: tendered.as_deref(),
-                tip: tip.as_deref(),
-                terminal_ref: terminal_ref.as_deref(),
-                split,
-                fan: fan.as_deref(),
+fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
+    match command {
+        Command::Payload(args) => payload::run(args),
+        Command::Demo => Reply::new(
+            &sell::DemoAnswer {
+                event: pos.event().name.clone(),
             },
-        )?,
-        Command::Receipt { number, output } => receipt(pos, number, output)?,
-        Command::Refund {
-            number,
-            lines,
-            pin,
-            reason,
-            ..
-        } => refund::refund(pos, number, lines, pin, reason),
+            format!("demo event ready: {}", pos.event().name),
+        ),
+        Command::Offers => sell::offers(pos),
+        Command::Sell(args) => sell::sell(pos, args),
+        Command::Receipt { number, output } => sell::receipt(pos, number, output),
+        Command::Refund(args) => refund::refund(pos, args),
         Command::Pin { action } => refund::pin(pos, action),
-        Command::Reconcile(args) => reconcile::run(pos, args)?,
+        Command::Reconcile(args) => reconcile::run(pos, args),
         Command::Payment { action } => refund::payment(pos, action),
-        Command::Drawer { action, .. } => drawer::run(pos, action),
-        Command::Claim { action } => claim::run(pos, action)?,
-        Command::Queue { action } => queue::run(pos, action)?,
-        Command::Catalogue { action } => catalogue::run(pos, action)?,
-        Command::Member { action } => member::run(pos, action)?,
-        Command::Lottery(args) => lottery::run(pos, args)?,
-    })
-}
-
-/// A refusal from the service becomes exit 1 with its reason.
-fn refused(err: PosError) -> anyhow::Result<Outcome> {
-    let reason = err.to_string();
-    Ok(Outcome::Refused(json!({ "error": reason }), reason))
-}
-
-fn offers(pos: &Pos) -> anyhow::Result<Outcome> {
-    let now = pos.now();
-    let list = pos.offers()?;
-    let value: Vec<Value> = list
-        .iter()
-        .map(|o| {
-            json!({
-                "id": o.id, "title": o.title, "kind": o.kind.name(), "price_minor": o.price.minor,
-                "currency": o.price.currency.code(), "available": o.remaining,
-                "lane": o.lane.map(String::from), "grants_priority": o.grants_priority,
-                "archived": o.archived, "variant_of": o.variant_of, "cost_minor": o.cost,
-            })
-        })
-        .collect();
-    let text = list
-        .iter()
-        .map(|o| {
-            format!(
-                "{:>4}  {:<5} {:<28} {:>9}  {}",
-                o.id,
-                o.kind.name(),
-                o.title,
-                o.price,
-                o.availability(now).tile_text()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    Ok(Outcome::Done(Value::Array(value), text))
-}
-
-/// The `encore sell` flags.
-struct SellInput<'a> {
-    item: (i64, u32),
-    pay: TenderKind,
-    tendered: Option<&'a str>,
-    tip: Option<&'a str>,
-    terminal_ref: Option<&'a str>,
-    split: &'a [String],
-    fan: Option<&'a str>,
-}
-
-/// Parses an optional amount flag; the error names the flag.
-fn amount_flag(
-    flag: &str,
-    value: Option<&str>,
-    currency: Currency,
-) -> Result<Option<Money>, String> {
-    value
-        .map(|v| parse_amount(v, currency).map_err(|e| format!("{flag}: {e}")))
-        .transpose()
-}
-
-/// Parses `--split METHOD=AMOUNT`.
-fn split_part(value: &str, currency: Currency) -> Result<(TenderKind, Money), String> {
-    let (kind, amount) = value
-        .split_once('=')
-        .ok_or_else(|| format!("split: '{value}' should look like card=10.00"))?;
-    let kind: TenderKind = kind.trim().parse().map_err(|e| format!("split: {e}"))?;
-    let amount = parse_amount(amount, currency).map_err(|e| format!("split: {e}"))?;
-    Ok((kind, amount))
-}
-
-fn sell(pos: &mut Pos, input: &SellInput<'_>) -> anyhow::Result<Outcome> {
-    let currency = pos.event().currency;
-    let parsed = amount_flag("tip", input.tip, currency).and_then(|tip| {
-        let tendered = amount_flag("tendered", input.tendered, currency)?;
-        let parts = input
-            .split
-            .iter()
-            .map(|v| split_part(v, currency))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((tip, tendered, parts))
-    });
-    let (tip, tendered, parts) = match parsed {
-        Ok(p) => p,
-        Err(reason) => {
-            let reason = reason.to_string();
-            return Ok(Outcome::Refused(json!({ "error": reason }), reason));
-        }
-    };
-    let checkout = pos.start_checkout()?;
-    let req = SaleRequest {
-        checkout,
-        items: vec![input.item],
-        tender: input.pay,
-        tendered,
-        parts,
-        expected_total: None,
-        terminal_ref: input.terminal_ref.map(str::to_string),
-        tip,
-        bundles: Vec::new(),
-        priced_at: None,
-        fan: input.fan.map(str::to_string),
-    };
-    let r = match pos.sell(&req) {
-        Ok(r) => r,
-        Err(e) => return refused(e),
-    };
-    let claims: Vec<&str> = r.claims.iter().map(|c| c.code.as_str()).collect();
-    let tickets: Vec<&str> = r.tickets.iter().map(|t| t.label.as_str()).collect();
-    let tenders: Vec<Value> = r
-        .tenders
-        .iter()
-        .map(|t| json!({ "method": t.kind.name(), "tendered_minor": t.tendered.minor, "change_minor": t.change.minor }))
-        .collect();
-    let value = json!({
-        "receipt": r.number.to_string(), "total_minor": r.total.minor, "currency": r.total.currency.code(),
-        "change_minor": r.change().minor, "tip_minor": r.tip.minor, "tenders": tenders,
-        "payment_ref": r.payment_ref, "claims": claims, "tickets": tickets,
-    });
-    let mut text = format!(
-        "paid {} by {} — receipt {}, change {}",
-        r.total,
-        r.methods().to_lowercase(),
-        r.number,
-        r.change()
-    );
-    for t in &r.tickets {
-        text.push_str(&format!("\nticket {} — {}", t.label, t.title));
+        Command::Drawer { action } => drawer::run(pos, action),
+        Command::Claim { action } => claim::run(pos, action),
+        Command::Queue { action } => queue::run(pos, action),
+        Command::Catalogue { action } => catalogue::run(pos, action),
+        Command::Member { action } => member::run(pos, action),
+        Command::Lottery { action } => lottery::run(pos, action),
     }
-    for c in &r.claims {
-        text.push_str(&format!("\nclaim {} — {}", c.code, c.title));
-    }
-    Ok(Outcome::Done(value, text))
-}
-
-fn receipt(pos: &Pos, number: &str, output: &PathBuf) -> anyhow::Result<Outcome> {
-    let found = if number.eq_ignore_ascii_case("latest") {
-        pos.latest_receipt()
-    } else {
-        match number.parse::<ReceiptNo>() {
-            Ok(n) => pos.receipt(&n),
-            Err(reason) => {
-                let reason = reason.to_string();
-                return Ok(Outcome::Refused(json!({ "error": reason }), reason));
-            }
-        }
-    };
-    let r = match found {
-        Ok(r) => r,
-        Err(e) => return refused(e),
-    };
-    let bytes = receipt_pdf(&r)?;
-    std::fs::write(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
-    let text = format!(
-        "receipt {} written to {} ({} bytes)",
-        r.number,
-        output.display(),
-        bytes.len()
-    );
-    Ok(Outcome::Done(
-        json!({ "receipt": r.number.to_string(), "file": output }),
-        text,
-    ))
 }

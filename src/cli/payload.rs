@@ -1,14 +1,16 @@
 //! `encore payload`: make or decode a QR payment payload without a database.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use serde_json::json;
+use serde::Serialize;
 
-use crate::domain::money::{Currency, Money, parse_amount};
+use super::values::{self, TypedAmount};
+use super::{CliError, Outcome, Reply};
+use crate::domain::field::FieldError;
+use crate::domain::money::{Currency, Money};
 use crate::domain::payment::{
-    self, EmvProfile, EpcProfile, PaymentError, PaymentProfile, PixProfile, Remittance, epc, pix,
+    self, EmvProfile, EpcProfile, PaymentProfile, PixProfile, Remittance, epc, pix,
 };
 use crate::domain::qr::{QrMatrix, QrMode};
 
@@ -37,17 +39,14 @@ pub struct PayloadArgs {
     #[arg(long, required_unless_present = "parse")]
     pub scheme: Option<Scheme>,
     /// Amount, e.g. 12.50 (optional for pix and emv: the payer types it).
-    #[arg(long)]
-    pub amount: Option<String>,
+    #[arg(long, value_name = "AMOUNT", value_parser = values::amount)]
+    pub amount: Option<TypedAmount>,
     /// Reference placed in the scheme's reference field.
     #[arg(long = "ref", default_value = "")]
     pub reference: String,
     /// Also write the QR code as a PNG image.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
     /// Beneficiary / merchant / payee name (epc, pix, emv, upi).
     #[arg(long)]
     pub name: Option<String>,
@@ -110,37 +109,54 @@ pub struct PayloadArgs {
     pub currency: String,
 }
 
-/// A refusal: exit 1 for a bad field, 2 for a missing flag.
-struct Refusal(u8, String);
-
-impl From<PaymentError> for Refusal {
-    fn from(e: PaymentError) -> Refusal {
-        Refusal(1, e.to_string())
-    }
+/// `encore payload`: the payload made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayloadAnswer {
+    /// The text to put in the QR code.
+    pub payload: String,
 }
 
-fn need<'a>(value: &'a Option<String>, flag: &str, scheme: &str) -> Result<&'a str, Refusal> {
+/// A field of a decoded payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldAnswer {
+    /// Its name (`26.01`, `BIC`…).
+    pub name: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// `encore payload --parse`: what a payload says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecodedAnswer {
+    /// `epc` or `emv`.
+    pub scheme: String,
+    /// Its fields in order.
+    pub fields: Vec<FieldAnswer>,
+}
+
+/// A flag the chosen scheme needs (bad usage, exit 2).
+fn need<'a>(value: &'a Option<String>, flag: &str, scheme: &str) -> Result<&'a str, CliError> {
     value
         .as_deref()
-        .ok_or_else(|| Refusal(2, format!("--{flag} is required for --scheme {scheme}")))
+        .ok_or_else(|| CliError::Usage(format!("--{flag} is required for --scheme {scheme}")))
 }
 
 fn amount(
     args: &PayloadArgs,
     currency: Currency,
     required: bool,
-) -> Result<Option<Money>, Refusal> {
+) -> Result<Option<Money>, CliError> {
     match &args.amount {
-        None if required => Err(Refusal(2, "--amount is required for this scheme".into())),
+        None if required => Err(CliError::Usage(
+            "--amount is required for this scheme".into(),
+        )),
         None => Ok(None),
-        Some(a) => parse_amount(a, currency)
-            .map(Some)
-            .map_err(|e| Refusal(1, format!("amount: {e}"))),
+        Some(a) => Ok(Some(a.in_currency("amount", currency)?)),
     }
 }
 
 /// The payment profile the flags describe (no amount needed).
-fn profile_of(args: &PayloadArgs, scheme: Scheme) -> Result<PaymentProfile, Refusal> {
+fn profile_of(args: &PayloadArgs, scheme: Scheme) -> Result<PaymentProfile, CliError> {
     Ok(match scheme {
         Scheme::Epc => PaymentProfile::Epc(EpcProfile {
             name: need(&args.name, "name", "epc")?.into(),
@@ -167,14 +183,16 @@ fn profile_of(args: &PayloadArgs, scheme: Scheme) -> Result<PaymentProfile, Refu
 }
 
 /// `encore payment set`: the profile from the flags, validated.
-pub fn profile_from_flags(args: &PayloadArgs) -> Result<PaymentProfile, String> {
-    let scheme = args.scheme.ok_or("--scheme is required")?;
-    let profile = profile_of(args, scheme).map_err(|Refusal(_, reason)| reason)?;
-    profile.validate().map_err(|e| e.to_string())?;
+pub fn profile_from_flags(args: &PayloadArgs) -> Result<PaymentProfile, CliError> {
+    let scheme = args
+        .scheme
+        .ok_or_else(|| CliError::Usage("--scheme is required".into()))?;
+    let profile = profile_of(args, scheme)?;
+    profile.validate()?;
     Ok(profile)
 }
 
-fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal> {
+fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), CliError> {
     let reference = args.reference.as_str();
     let profile = profile_of(args, scheme)?;
     let payload = match (&profile, scheme) {
@@ -193,10 +211,10 @@ fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal>
         }
         (PaymentProfile::Emv(p), _) => {
             let currency = Currency::from_numeric(&p.currency_num).ok_or_else(|| {
-                Refusal(
-                    1,
+                FieldError::new(
+                    "currency",
                     format!(
-                        "currency: '{}' is not an ISO 4217 numeric code Encore sells in",
+                        "'{}' is not an ISO 4217 numeric code Encore sells in",
                         p.currency_num
                     ),
                 )
@@ -209,12 +227,9 @@ fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal>
         }
         (PaymentProfile::Link { .. }, _) => {
             let currency = Currency::from_code(&args.currency).ok_or_else(|| {
-                Refusal(
-                    1,
-                    format!(
-                        "currency: '{}' is not a currency Encore sells in",
-                        args.currency
-                    ),
+                FieldError::new(
+                    "currency",
+                    format!("'{}' is not a currency Encore sells in", args.currency),
                 )
             })?;
             let money = amount(args, currency, true)?.unwrap_or(Money::new(0, currency));
@@ -229,25 +244,24 @@ fn make(args: &PayloadArgs, scheme: Scheme) -> Result<(String, QrMode), Refusal>
     Ok((payload, mode))
 }
 
-fn emv_profile(args: &PayloadArgs) -> Result<EmvProfile, Refusal> {
-    let fields = args
-        .fields
-        .iter()
-        .map(|f| {
-            let (id, value) = f
-                .split_once('=')
-                .ok_or_else(|| Refusal(1, format!("field: '{f}' is not ID=VALUE")))?;
-            let id: u8 = id
-                .trim()
-                .parse()
-                .map_err(|_| Refusal(1, format!("field: '{id}' is not a two-digit ID")))?;
-            Ok((id, value.to_string()))
-        })
-        .collect::<Result<Vec<_>, Refusal>>()?;
+fn emv_profile(args: &PayloadArgs) -> Result<EmvProfile, CliError> {
+    let fields =
+        args.fields
+            .iter()
+            .map(|f| {
+                let (id, value) = f
+                    .split_once('=')
+                    .ok_or_else(|| FieldError::new("field", format!("'{f}' is not ID=VALUE")))?;
+                let id: u8 = id.trim().parse().map_err(|_| {
+                    FieldError::new("field", format!("'{id}' is not a two-digit ID"))
+                })?;
+                Ok((id, value.to_string()))
+            })
+            .collect::<Result<Vec<_>, FieldError>>()?;
     Ok(EmvProfile {
         tag: args
             .tag
-            .ok_or_else(|| Refusal(2, "--tag is required for --scheme emv".into()))?,
+            .ok_or_else(|| CliError::Usage("--tag is required for --scheme emv".into()))?,
         guid: need(&args.guid, "guid", "emv")?.into(),
         fields,
         mcc: args.mcc.clone(),
@@ -271,50 +285,39 @@ fn qr_png(matrix: &QrMatrix) -> Result<Vec<u8>, png::EncodingError> {
 }
 
 /// Runs `encore payload`.
-pub fn run(args: &PayloadArgs) -> anyhow::Result<ExitCode> {
-    let refuse = |Refusal(code, reason): Refusal| {
-        if args.json {
-            println!("{}", json!({ "error": reason }));
-        }
-        eprintln!("refused: {reason}");
-        Ok(ExitCode::from(code))
-    };
+pub fn run(args: &PayloadArgs) -> Outcome {
     if let Some(text) = &args.parse {
-        return match payment::decode(text) {
-            Ok(decoded) => {
-                if args.json {
-                    let fields: Vec<_> = decoded
-                        .fields
-                        .iter()
-                        .map(|(n, v)| json!({ "name": n, "value": v }))
-                        .collect();
-                    println!("{}", json!({ "scheme": decoded.scheme, "fields": fields }));
-                } else {
-                    decoded
-                        .fields
-                        .iter()
-                        .for_each(|(n, v)| println!("{n}: {v}"));
-                }
-                Ok(ExitCode::SUCCESS)
-            }
-            Err(reason) => refuse(Refusal(1, reason.to_string())),
+        let decoded = payment::decode(text)?;
+        let lines: Vec<String> = decoded
+            .fields
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}"))
+            .collect();
+        let answer = DecodedAnswer {
+            scheme: decoded.scheme.to_string(),
+            fields: decoded
+                .fields
+                .into_iter()
+                .map(|(name, value)| FieldAnswer {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                })
+                .collect(),
         };
+        return Reply::new(&answer, lines.join("\n"));
     }
-    let Some(scheme) = args.scheme else {
-        return refuse(Refusal(2, "--scheme or --parse is required".into()));
-    };
-    let (payload, mode) = match make(args, scheme) {
-        Ok(made) => made,
-        Err(r) => return refuse(r),
-    };
+    let scheme = args
+        .scheme
+        .ok_or_else(|| CliError::Usage("--scheme or --parse is required".into()))?;
+    let (payload, mode) = make(args, scheme)?;
     if let Some(path) = &args.png {
         let matrix = QrMatrix::encode(&payload, mode)?;
-        std::fs::write(path, qr_png(&matrix)?)?;
+        std::fs::write(path, qr_png(&matrix)?).map_err(|e| CliError::write(path, e))?;
     }
-    if args.json {
-        println!("{}", json!({ "payload": payload }));
-    } else {
-        println!("{payload}");
-    }
-    Ok(ExitCode::SUCCESS)
+    Reply::new(
+        &PayloadAnswer {
+            payload: payload.clone(),
+        },
+        payload,
+    )
 }

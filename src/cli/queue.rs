@@ -1,10 +1,10 @@
 //! `encore queue`: list, next, serve, noshow, requeue, undo, priority, stats.
 
 use clap::Subcommand;
-use serde_json::json;
+use serde::Serialize;
 
-use super::Outcome;
-use crate::domain::queue::{TicketState, wait_text};
+use super::{CliError, Outcome, Reply};
+use crate::domain::queue::{QueueRules, TicketState, wait_text};
 use crate::service::Pos;
 
 /// Queue subcommands.
@@ -15,18 +15,12 @@ pub enum QueueAction {
         /// Only this lane.
         #[arg(long)]
         lane: Option<char>,
-        /// Print one JSON array.
-        #[arg(long)]
-        json: bool,
     },
     /// Call the next ticket of a lane (priority fairness applies); exit 1 when nobody waits.
     Next {
         /// Lane letter.
         #[arg(long)]
         lane: char,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
     },
     /// The fan is at the table (called → serving).
     Start {
@@ -84,80 +78,54 @@ pub enum QueueAction {
         /// Only this lane.
         #[arg(long)]
         lane: Option<char>,
-        /// Print one JSON array.
-        #[arg(long)]
-        json: bool,
     },
 }
 
-impl QueueAction {
-    /// Whether the answer is one JSON value.
-    pub fn json(&self) -> bool {
-        matches!(
-            self,
-            QueueAction::List { json: true, .. }
-                | QueueAction::Next { json: true, .. }
-                | QueueAction::Stats { json: true, .. }
-        )
-    }
+/// A ticket after a move.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketAnswer {
+    /// Its label, `A-007`.
+    pub ticket: String,
+    /// Its state after the move (`serving`, `done`…), when the move set one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    /// Whether it is priority now, after `queue priority`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<bool>,
 }
 
-fn refused(reason: String) -> Outcome {
-    Outcome::Refused(json!({ "error": reason }), reason)
+/// `queue rules`: the rules in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulesAnswer {
+    /// Fairness, grace and re-queue places.
+    pub rules: QueueRules,
+    /// Hours new claim codes stay valid.
+    pub claim_valid_hours: u32,
 }
 
 fn same_lane(want: Option<char>, lane: char) -> bool {
     want.is_none_or(|w| w.eq_ignore_ascii_case(&lane))
 }
 
+fn ticket(label: impl ToString) -> TicketAnswer {
+    TicketAnswer {
+        ticket: label.to_string(),
+        state: None,
+        priority: None,
+    }
+}
+
 /// Runs a queue subcommand.
-pub fn run(pos: &mut Pos, action: &QueueAction) -> anyhow::Result<Outcome> {
-    let moved = |pos: &mut Pos, label: &str, to: TicketState, word: &str| match pos
-        .ticket(label)
-        .and_then(|t| pos.move_ticket(t.id, to))
-    {
-        Ok(l) => Outcome::Done(
-            json!({ "ticket": l.to_string(), "state": to.name() }),
-            format!("{l} {word}"),
-        ),
-        Err(e) => refused(e.to_string()),
-    };
-    Ok(match action {
-        QueueAction::List { lane, .. } => {
-            let lanes: Vec<_> = pos
-                .queue()?
-                .into_iter()
-                .filter(|l| same_lane(*lane, l.lane))
-                .collect();
-            let mut text = Vec::new();
-            for l in &lanes {
-                text.push(format!(
-                    "lane {} — {} (a ticket now: {})",
-                    l.lane,
-                    l.title,
-                    wait_text(l.wait_now)
-                ));
-                for t in l.serving.iter().chain(&l.called) {
-                    text.push(format!("  {} {}", t.label, t.state.name()));
-                }
-                for (t, range) in &l.waiting {
-                    let star = if t.priority { " priority" } else { "" };
-                    text.push(format!(
-                        "  {} waiting{star}, {}",
-                        t.label,
-                        wait_text(*range)
-                    ));
-                }
-            }
-            Outcome::Done(json!(lanes), text.join("\n"))
+pub fn run(pos: &mut Pos, action: &QueueAction) -> Outcome {
+    match action {
+        QueueAction::List { lane } => list(pos, *lane),
+        QueueAction::Next { lane } => {
+            let lane = lane.to_ascii_uppercase();
+            let label = pos
+                .call_next(lane)?
+                .ok_or_else(|| CliError::Input(format!("nobody is waiting in lane {lane}")))?;
+            Reply::new(&ticket(label), label.to_string())
         }
-        QueueAction::Next { lane, .. } => match pos.call_next(lane.to_ascii_uppercase())? {
-            Some(label) => Outcome::Done(json!({ "ticket": label.to_string() }), label.to_string()),
-            None => refused(format!(
-                "nobody is waiting in lane {}",
-                lane.to_ascii_uppercase()
-            )),
-        },
         QueueAction::Start { label } => moved(pos, label, TicketState::Serving, "at the table"),
         QueueAction::Serve { label } => moved(pos, label, TicketState::Done, "served"),
         QueueAction::Noshow { label } => moved(pos, label, TicketState::NoShow, "marked no-show"),
@@ -165,22 +133,19 @@ pub fn run(pos: &mut Pos, action: &QueueAction) -> anyhow::Result<Outcome> {
             moved(pos, label, TicketState::Waiting, "back in the queue")
         }
         QueueAction::Undo { label } => {
-            match pos.ticket(label).and_then(|t| pos.undo_ticket(t.id)) {
-                Ok(l) => Outcome::Done(
-                    json!({ "ticket": l.to_string() }),
-                    format!("{l}: last move undone"),
-                ),
-                Err(e) => refused(e.to_string()),
-            }
+            let l = pos.ticket(label).and_then(|t| pos.undo_ticket(t.id))?;
+            Reply::new(&ticket(l), format!("{l}: last move undone"))
         }
         QueueAction::Priority { label, off } => {
-            match pos.ticket(label).and_then(|t| pos.set_priority(t.id, !off)) {
-                Ok(l) => Outcome::Done(
-                    json!({ "ticket": l.to_string(), "priority": !off }),
-                    format!("{l} is {} now", if *off { "regular" } else { "priority" }),
-                ),
-                Err(e) => refused(e.to_string()),
-            }
+            let l = pos
+                .ticket(label)
+                .and_then(|t| pos.set_priority(t.id, !off))?;
+            let word = if *off { "regular" } else { "priority" };
+            let answer = TicketAnswer {
+                priority: Some(!off),
+                ..ticket(l)
+            };
+            Reply::new(&answer, format!("{l} is {word} now"))
         }
         QueueAction::Rules {
             fairness,
@@ -189,60 +154,117 @@ pub fn run(pos: &mut Pos, action: &QueueAction) -> anyhow::Result<Outcome> {
             code_hours,
             pin,
         } => {
-            let event = pos.event();
-            let mut rules = event.queue;
-            let mut hours = event.claim_valid_hours;
-            let change =
-                fairness.is_some() || grace.is_some() || requeue.is_some() || code_hours.is_some();
-            if change {
-                rules.fairness = fairness.unwrap_or(rules.fairness);
-                rules.grace_secs = grace.unwrap_or(rules.grace_secs);
-                rules.requeue_places = requeue.unwrap_or(rules.requeue_places);
-                hours = code_hours.unwrap_or(hours);
-                let pin = pin.as_deref().unwrap_or("");
-                let saved = pos
-                    .unlock(pin)
-                    .and_then(|grant| pos.set_queue_rules(rules, hours, &grant));
-                if let Err(e) = saved {
-                    return Ok(refused(e.to_string()));
-                }
-            }
-            Outcome::Done(
-                json!({ "rules": rules, "claim_valid_hours": hours }),
-                format!(
-                    "one priority ticket per {} regular; no-show after {} s; re-queue {} places back; claim codes valid {} h",
-                    rules.fairness, rules.grace_secs, rules.requeue_places, hours
-                ),
-            )
-        }
-        QueueAction::Stats { lane, .. } => {
-            let stats: Vec<_> = pos
-                .queue_stats()?
-                .into_iter()
-                .filter(|s| same_lane(*lane, s.lane))
-                .collect();
-            let mins = |s: Option<u32>| {
-                s.map_or("–".to_string(), |s| {
-                    format!("{:.1} min", f64::from(s) / 60.0)
-                })
+            let change = RulesChange {
+                fairness: *fairness,
+                grace_secs: *grace,
+                requeue_places: *requeue,
+                code_hours: *code_hours,
             };
-            let text = stats
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} {}: {} tickets, {} served, {} no-show, median wait {}, median service {}",
-                        s.lane,
-                        s.hour,
-                        s.tickets,
-                        s.served,
-                        s.no_shows,
-                        mins(s.median_wait_secs),
-                        mins(s.median_service_secs)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            Outcome::Done(json!(stats), text)
+            rules(pos, change, pin.as_deref())
         }
-    })
+        QueueAction::Stats { lane } => stats(pos, *lane),
+    }
+}
+
+fn moved(pos: &mut Pos, label: &str, to: TicketState, word: &str) -> Outcome {
+    let l = pos.ticket(label).and_then(|t| pos.move_ticket(t.id, to))?;
+    let answer = TicketAnswer {
+        state: Some(to.name()),
+        ..ticket(l)
+    };
+    Reply::new(&answer, format!("{l} {word}"))
+}
+
+fn list(pos: &Pos, lane: Option<char>) -> Outcome {
+    let lanes: Vec<_> = pos
+        .queue()?
+        .into_iter()
+        .filter(|l| same_lane(lane, l.lane))
+        .collect();
+    let mut text = Vec::new();
+    for l in &lanes {
+        text.push(format!(
+            "lane {} — {} (a ticket now: {})",
+            l.lane,
+            l.title,
+            wait_text(l.wait_now)
+        ));
+        for t in l.serving.iter().chain(&l.called) {
+            text.push(format!("  {} {}", t.label, t.state.name()));
+        }
+        for (t, range) in &l.waiting {
+            let star = if t.priority { " priority" } else { "" };
+            text.push(format!(
+                "  {} waiting{star}, {}",
+                t.label,
+                wait_text(*range)
+            ));
+        }
+    }
+    Reply::new(&lanes, text.join("\n"))
+}
+
+/// The rule flags of `queue rules`; none given shows the rules.
+struct RulesChange {
+    fairness: Option<u32>,
+    grace_secs: Option<u32>,
+    requeue_places: Option<u32>,
+    code_hours: Option<u32>,
+}
+
+fn rules(pos: &mut Pos, change: RulesChange, pin: Option<&str>) -> Outcome {
+    let event = pos.event();
+    let mut rules = event.queue;
+    let mut hours = event.claim_valid_hours;
+    let changes = change.fairness.is_some()
+        || change.grace_secs.is_some()
+        || change.requeue_places.is_some()
+        || change.code_hours.is_some();
+    if changes {
+        rules.fairness = change.fairness.unwrap_or(rules.fairness);
+        rules.grace_secs = change.grace_secs.unwrap_or(rules.grace_secs);
+        rules.requeue_places = change.requeue_places.unwrap_or(rules.requeue_places);
+        hours = change.code_hours.unwrap_or(hours);
+        let grant = pos.unlock(pin.unwrap_or(""))?;
+        pos.set_queue_rules(rules, hours, &grant)?;
+    }
+    let text = format!(
+        "one priority ticket per {} regular; no-show after {} s; re-queue {} places back; claim codes valid {} h",
+        rules.fairness, rules.grace_secs, rules.requeue_places, hours
+    );
+    let answer = RulesAnswer {
+        rules,
+        claim_valid_hours: hours,
+    };
+    Reply::new(&answer, text)
+}
+
+fn stats(pos: &Pos, lane: Option<char>) -> Outcome {
+    let stats: Vec<_> = pos
+        .queue_stats()?
+        .into_iter()
+        .filter(|s| same_lane(lane, s.lane))
+        .collect();
+    let mins = |s: Option<u32>| {
+        s.map_or("–".to_string(), |s| {
+            format!("{:.1} min", f64::from(s) / 60.0)
+        })
+    };
+    let text = stats
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}: {} tickets, {} served, {} no-show, median wait {}, median service {}",
+                s.lane,
+                s.hour,
+                s.tickets,
+                s.served,
+                s.no_shows,
+                mins(s.median_wait_secs),
+                mins(s.median_service_secs)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Reply::new(&stats, text)
 }

@@ -3,11 +3,14 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde_json::json;
+use serde::Serialize;
 
-use super::Outcome;
+use super::{CliError, Outcome, Reply};
+use crate::domain::field::FieldError;
 use crate::domain::money::Currency;
-use crate::domain::reconcile::{CsvColumns, Outcome as Match, parse_camt053, parse_csv};
+use crate::domain::reconcile::{
+    Credit, CsvColumns, Outcome as Match, QrOrder, parse_camt053, parse_csv,
+};
 use crate::service::Pos;
 
 /// Statement formats.
@@ -42,21 +45,30 @@ pub struct ReconcileArgs {
     /// CSV: currency of the amounts.
     #[arg(long, default_value = "EUR")]
     pub currency: String,
-    /// Print one JSON object.
-    #[arg(long)]
-    pub json: bool,
 }
 
-fn refused(reason: String) -> Outcome {
-    Outcome::Refused(json!({ "error": reason }), reason)
+/// One credit of the statement and what it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditAnswer {
+    /// The credit as the statement has it.
+    pub credit: Credit,
+    /// What it matched.
+    #[serde(rename = "match")]
+    pub matched: Match,
+}
+
+/// `encore reconcile`: every credit and every QR order still unpaid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReconcileAnswer {
+    /// The statement's credits, matched.
+    pub credits: Vec<CreditAnswer>,
+    /// QR orders no credit paid.
+    pub unpaid: Vec<QrOrder>,
 }
 
 /// Runs the reconciliation and reports every credit and every unpaid QR order.
-pub fn run(pos: &Pos, args: &ReconcileArgs) -> anyhow::Result<Outcome> {
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
-        Err(e) => return Ok(refused(format!("cannot read {}: {e}", args.file.display()))),
-    };
+pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| CliError::read(&args.file, e))?;
     let is_csv = args.format.map_or_else(
         || {
             args.file
@@ -66,31 +78,27 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> anyhow::Result<Outcome> {
         |f| f == Format::Csv,
     );
     let credits = if is_csv {
-        let Some(currency) = Currency::from_code(&args.currency) else {
-            return Ok(refused(format!(
-                "currency: '{}' is not a currency Encore sells in",
-                args.currency
-            )));
-        };
-        let delimiter = u8::try_from(args.delimiter).unwrap_or(b',');
+        let currency = Currency::from_code(&args.currency).ok_or_else(|| {
+            FieldError::new(
+                "currency",
+                format!("'{}' is not a currency Encore sells in", args.currency),
+            )
+        })?;
         let cols = CsvColumns {
             amount: args.amount_col.clone(),
             reference: args.ref_col.clone(),
             date: args.date_col.clone(),
-            delimiter,
+            delimiter: u8::try_from(args.delimiter).unwrap_or(b','),
             currency,
         };
         parse_csv(&text, &cols)
     } else {
         parse_camt053(&text)
     };
-    let credits = match credits {
-        Ok(c) => c,
-        Err(e) => return Ok(refused(e.to_string())),
-    };
+    let credits = credits?;
     let r = pos.reconcile(&credits)?;
     let count = |f: fn(&Match) -> bool| r.credits.iter().filter(|c| f(&c.1)).count();
-    let text = format!(
+    let mut lines = vec![format!(
         "{} credits: {} matched, {} amount differs, {} paid twice, {} unmatched; {} QR orders unpaid",
         r.credits.len(),
         count(|m| matches!(m, Match::Matched { .. })),
@@ -98,21 +106,20 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> anyhow::Result<Outcome> {
         count(|m| matches!(m, Match::PaidTwice { .. })),
         count(|m| matches!(m, Match::Unmatched)),
         r.unpaid.len(),
-    );
-    let mut lines = vec![text];
+    )];
     for o in &r.unpaid {
         lines.push(format!(
             "unpaid: {} {} {}",
             o.receipt, o.payment_ref, o.total
         ));
     }
-    let credits: Vec<_> = r
-        .credits
-        .iter()
-        .map(|(c, m)| json!({ "credit": c, "match": m }))
-        .collect();
-    Ok(Outcome::Done(
-        json!({ "credits": credits, "unpaid": r.unpaid }),
-        lines.join("\n"),
-    ))
+    let answer = ReconcileAnswer {
+        credits: r
+            .credits
+            .into_iter()
+            .map(|(credit, matched)| CreditAnswer { credit, matched })
+            .collect(),
+        unpaid: r.unpaid,
+    };
+    Reply::new(&answer, lines.join("\n"))
 }

@@ -1,10 +1,11 @@
-//! `encore refund` and `encore pin`.
+//! `encore refund`, `encore pin` and `encore payment`.
 
 use clap::{Subcommand, ValueEnum};
-use serde_json::json;
+use serde::Serialize;
 
-use super::Outcome;
+use super::{Outcome, RefundArgs, Reply};
 use crate::domain::order::ReceiptNo;
+use crate::domain::payment::PaymentProfile;
 use crate::service::{Pos, RefundRequest, Role};
 
 /// Roles as the command line names them.
@@ -32,80 +33,6 @@ pub enum PinAction {
     },
 }
 
-fn refused(reason: String) -> Outcome {
-    Outcome::Refused(json!({ "error": reason }), reason)
-}
-
-/// Refunds a receipt, whole or `OFFER=QTY` lines.
-pub fn refund(pos: &mut Pos, number: &str, lines: &[String], pin: &str, reason: &str) -> Outcome {
-    let receipt = match number.parse::<ReceiptNo>() {
-        Ok(n) => n,
-        Err(reason) => return refused(reason.to_string()),
-    };
-    let mut wanted = Vec::new();
-    for line in lines {
-        let parsed = line.split_once('=').and_then(|(o, q)| {
-            Some((o.trim().parse::<i64>().ok()?, q.trim().parse::<u32>().ok()?))
-        });
-        match parsed {
-            Some(pair) => wanted.push(pair),
-            None => return refused(format!("line: '{line}' is not OFFER=QTY, e.g. 4=1")),
-        }
-    }
-    let req = RefundRequest {
-        receipt,
-        lines: (!wanted.is_empty()).then_some(wanted),
-        reason: reason.to_string(),
-    };
-    match pos.unlock(pin).and_then(|grant| pos.refund(&req, &grant)) {
-        Ok(r) => {
-            let back: Vec<_> = r
-                .back
-                .iter()
-                .map(|(kind, m)| json!({ "method": kind.name(), "amount_minor": m.minor }))
-                .collect();
-            Outcome::Done(
-                json!({
-                    "refund": r.number, "receipt": r.original.to_string(), "amount_minor": r.amount.minor,
-                    "currency": r.amount.currency.code(), "back": back,
-                    // revoked_claims: the name scripts know (one unit per code before multi-unit codes).
-                    "revoked_claims": r.revoked_units, "revoked_units": r.revoked_units,
-                }),
-                format!(
-                    "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
-                    r.number,
-                    r.amount,
-                    r.back_text(),
-                    r.original,
-                    r.revoked_units
-                ),
-            )
-        }
-        Err(e) => refused(e.to_string()),
-    }
-}
-
-/// Sets a PIN.
-pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
-    let PinAction::Set {
-        role,
-        pin,
-        creator_pin,
-    } = action;
-    let role = match role {
-        RoleArg::Creator => Role::Creator,
-        RoleArg::Helper => Role::Helper,
-    };
-    let grant = match creator_pin.as_deref().map(|p| pos.unlock(p)).transpose() {
-        Ok(grant) => grant,
-        Err(e) => return refused(e.to_string()),
-    };
-    match pos.set_pin(role, pin, grant.as_ref()) {
-        Ok(()) => Outcome::Done(json!({}), "PIN set".into()),
-        Err(e) => refused(e.to_string()),
-    }
-}
-
 /// Payment settings subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PaymentAction {
@@ -119,39 +46,123 @@ pub enum PaymentAction {
         pin: String,
     },
     /// Show the current payment profile.
-    Show {
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
+    Show,
+}
+
+/// Money going back one way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackAnswer {
+    /// `cash`, `qr`, `card` or `credit`.
+    pub method: &'static str,
+    /// Minor units.
+    pub amount_minor: i64,
+}
+
+/// `encore refund`: the committed refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundAnswer {
+    /// Refund number, `K1-R000001`.
+    pub refund: String,
+    /// The receipt refunded.
+    pub receipt: ReceiptNo,
+    /// Money back, minor units.
+    pub amount_minor: i64,
+    /// ISO-4217 code.
+    pub currency: &'static str,
+    /// How the money goes back.
+    pub back: Vec<BackAnswer>,
+    /// Claim units revoked (the name scripts knew before multi-unit codes).
+    pub revoked_claims: u32,
+    /// Claim units revoked.
+    pub revoked_units: u32,
+}
+
+/// `encore pin set`: done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PinSet {
+    /// Always true.
+    pub set: bool,
+}
+
+/// `encore payment`: the event's QR payment profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentAnswer {
+    /// The profile, or null when fans cannot pay by QR.
+    pub payment: Option<PaymentProfile>,
+}
+
+/// Refunds a receipt, whole or `OFFER=QTY` lines.
+pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
+    let wanted: Vec<(i64, u32)> = args.lines.iter().map(|l| (l.offer, l.qty)).collect();
+    let req = RefundRequest {
+        receipt: args.number.clone(),
+        lines: (!wanted.is_empty()).then_some(wanted),
+        reason: args.reason.clone(),
+    };
+    let grant = pos.unlock(&args.pin)?;
+    let r = pos.refund(&req, &grant)?;
+    let text = format!(
+        "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
+        r.number,
+        r.amount,
+        r.back_text(),
+        r.original,
+        r.revoked_units
+    );
+    let answer = RefundAnswer {
+        back: r
+            .back
+            .iter()
+            .map(|(kind, m)| BackAnswer {
+                method: kind.name(),
+                amount_minor: m.minor,
+            })
+            .collect(),
+        refund: r.number,
+        receipt: r.original,
+        amount_minor: r.amount.minor,
+        currency: r.amount.currency.code(),
+        revoked_claims: r.revoked_units,
+        revoked_units: r.revoked_units,
+    };
+    Reply::new(&answer, text)
+}
+
+/// Sets a PIN.
+pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
+    let PinAction::Set {
+        role,
+        pin,
+        creator_pin,
+    } = action;
+    let role = match role {
+        RoleArg::Creator => Role::Creator,
+        RoleArg::Helper => Role::Helper,
+    };
+    let grant = creator_pin.as_deref().map(|p| pos.unlock(p)).transpose()?;
+    pos.set_pin(role, pin, grant.as_ref())?;
+    Reply::new(&PinSet { set: true }, "PIN set")
 }
 
 /// Shows or sets the event's payment profile.
 pub fn payment(pos: &mut Pos, action: &PaymentAction) -> Outcome {
     match action {
-        PaymentAction::Show { .. } => {
-            let profile = &pos.event().payment;
-            let text = match profile {
-                Some(p) => serde_json::to_string_pretty(p).unwrap_or_default(),
+        PaymentAction::Show => {
+            let profile = pos.event().payment.clone();
+            let text = match &profile {
+                Some(p) => serde_json::to_string_pretty(p)?,
                 None => "no QR payment profile".into(),
             };
-            Outcome::Done(json!({ "payment": profile }), text)
+            Reply::new(&PaymentAnswer { payment: profile }, text)
         }
         PaymentAction::Set { fields, pin } => {
-            let profile = match super::payload::profile_from_flags(fields) {
-                Ok(p) => p,
-                Err(reason) => return refused(reason.to_string()),
+            let profile = super::payload::profile_from_flags(fields)?;
+            let grant = pos.unlock(pin)?;
+            pos.set_payment_profile(profile, &grant)?;
+            let answer = PaymentAnswer {
+                payment: pos.event().payment.clone(),
             };
-            match pos
-                .unlock(pin)
-                .and_then(|grant| pos.set_payment_profile(profile, &grant))
-            {
-                Ok(()) => Outcome::Done(
-                    json!({ "payment": pos.event().payment }),
-                    "payment profile saved".into(),
-                ),
-                Err(e) => refused(e.to_string()),
-            }
+            Reply::new(&answer, "payment profile saved")
         }
     }
 }
