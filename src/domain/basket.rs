@@ -136,49 +136,62 @@ pub fn quote(
         }
     }
     for &(bundle_id, count) in bundles {
-        let bundle = list
-            .bundles
-            .iter()
-            .find(|b| b.id == bundle_id)
-            .ok_or(BasketError::UnknownBundle(bundle_id))?;
-        let parts = bundle
-            .parts
-            .iter()
-            .map(|&(offer_id, qty)| {
-                list.offers
-                    .iter()
-                    .find(|o| o.id == offer_id)
-                    .ok_or(BasketError::UnknownOffer(offer_id))
-                    .and_then(|o| {
-                        qty.checked_mul(count)
-                            .map(|units| (o, units))
-                            .ok_or_else(|| BasketError::Bundle {
-                                title: bundle.title.clone(),
-                                reason: "too many at once".into(),
-                            })
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let listed: Vec<(u32, i64)> = parts.iter().map(|(o, q)| (*q, o.price.minor)).collect();
-        let price = bundle.price.minor * i64::from(count);
-        let off = pricing::bundle_discounts(price, &listed, list.currency).map_err(|reason| {
-            BasketError::Bundle {
-                title: bundle.title.clone(),
-                reason: reason.to_string(),
-            }
-        })?;
-        for ((offer, qty), discount) in parts.into_iter().zip(off) {
-            let mut l = plain(offer, qty);
-            l.line.discount = discount;
-            l.line.note = format!("in {}", bundle.title);
-            l.bundle_id = Some(bundle.id);
-            lines.push(l);
-        }
+        lines.extend(bundle_lines(&list, bundle_id, count)?);
     }
     let receipt: Vec<Line> = lines.iter().map(|l| l.line.clone()).collect();
     let vat = vat_breakdown(&receipt, list.mode, list.currency);
     let total = pricing::total_of(&vat, list.currency);
     Ok(Quote { lines, vat, total })
+}
+
+/// The lines of `count` of a bundle: each part at its share of the bundle price.
+fn bundle_lines(
+    list: &PriceList<'_>,
+    bundle_id: i64,
+    count: u32,
+) -> Result<Vec<PricedLine>, BasketError> {
+    let bundle = list
+        .bundles
+        .iter()
+        .find(|b| b.id == bundle_id)
+        .ok_or(BasketError::UnknownBundle(bundle_id))?;
+    let parts = bundle
+        .parts
+        .iter()
+        .map(|&(offer_id, qty)| {
+            list.offers
+                .iter()
+                .find(|o| o.id == offer_id)
+                .ok_or(BasketError::UnknownOffer(offer_id))
+                .and_then(|o| {
+                    qty.checked_mul(count)
+                        .map(|units| (o, units))
+                        .ok_or_else(|| BasketError::Bundle {
+                            title: bundle.title.clone(),
+                            reason: "too many at once".into(),
+                        })
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let listed: Vec<(u32, i64)> = parts.iter().map(|(o, q)| (*q, o.price.minor)).collect();
+    let price = bundle.price.minor * i64::from(count);
+    let off = pricing::bundle_discounts(price, &listed, list.currency).map_err(|reason| {
+        BasketError::Bundle {
+            title: bundle.title.clone(),
+            reason: reason.to_string(),
+        }
+    })?;
+    Ok(parts
+        .into_iter()
+        .zip(off)
+        .map(|((offer, qty), discount)| {
+            let mut l = plain(offer, qty);
+            l.line.discount = discount;
+            l.line.note = format!("in {}", bundle.title);
+            l.bundle_id = Some(bundle.id);
+            l
+        })
+        .collect())
 }
 
 fn plain(offer: &Offer, qty: u32) -> PricedLine {

@@ -145,9 +145,14 @@ pub enum ScanError {
     NotImage(String),
     /// Wider or taller than [`MAX_PHOTO_SIDE`].
     #[error(
-        "the image is larger than {MAX_PHOTO_SIDE}×{MAX_PHOTO_SIDE} pixels: take a smaller photo"
+        "the image is {width}×{height} pixels; the most read is {MAX_PHOTO_SIDE}×{MAX_PHOTO_SIDE}"
     )]
-    TooLarge,
+    TooLarge {
+        /// Its width.
+        width: u32,
+        /// Its height.
+        height: u32,
+    },
     /// An image with no readable symbol.
     #[error("no readable QR code in the image: photograph it straight and sharp")]
     NoneReadable,
@@ -156,19 +161,25 @@ pub enum ScanError {
 /// Reads every QR code in a photo or screenshot (PNG or JPEG bytes), refusing images larger
 /// than [`MAX_PHOTO_SIDE`] on either side before decoding them.
 pub fn scan_image(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| ScanError::NotImage(e.to_string()))
+    };
+    let (width, height) = reader()?
+        .into_dimensions()
         .map_err(|e| ScanError::NotImage(e.to_string()))?;
+    if width > MAX_PHOTO_SIDE || height > MAX_PHOTO_SIDE {
+        return Err(ScanError::TooLarge { width, height });
+    }
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_PHOTO_SIDE);
     limits.max_image_height = Some(MAX_PHOTO_SIDE);
-    reader.limits(limits);
-    let image = reader
+    let mut decoder = reader()?;
+    decoder.limits(limits);
+    let image = decoder
         .decode()
-        .map_err(|e| match e {
-            image::ImageError::Limits(_) => ScanError::TooLarge,
-            other => ScanError::NotImage(other.to_string()),
-        })?
+        .map_err(|e| ScanError::NotImage(e.to_string()))?
         .into_luma8();
     let (w, h) = (image.width() as usize, image.height() as usize);
     let mut prepared =

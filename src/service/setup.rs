@@ -201,30 +201,7 @@ impl Pos {
                 Some(id) => {
                     let old = offers::get(tx, event_id, id, currency)?
                         .ok_or(PosError::UnknownOffer(id))?;
-                    if let (Some(was), Some(now_units)) =
-                        (old.kind.initial_units(), offer.kind.initial_units())
-                    {
-                        let taken = was.saturating_sub(old.remaining.unwrap_or(0));
-                        if now_units < taken {
-                            let field = if matches!(offer.kind, OfferKind::Gig { .. }) {
-                                "capacity"
-                            } else {
-                                "stock"
-                            };
-                            let rule = format!("at least {taken}, the units already sold or held");
-                            return Err(PosError::Invalid(FieldError::new(field, rule)));
-                        }
-                    }
-                    if old.kind.name() != offer.kind.name() {
-                        return Err(PosError::Invalid(FieldError::new(
-                            "kind",
-                            format!(
-                                "{} stays a {} (archive it and create a new offer instead)",
-                                old.title,
-                                old.kind.name()
-                            ),
-                        )));
-                    }
+                    check_change(&old, &offer)?;
                     Some(described(tx, &old)?)
                 }
                 None => None,
@@ -532,6 +509,33 @@ fn discount_json(d: &Discount) -> Value {
         "name": d.name, "off": format!("{:?}", d.off), "offers": d.offers,
         "starts": d.starts.to_string(), "ends": d.ends.to_string(), "max_uses": d.max_uses,
     })
+}
+
+/// What an edit may not change: the kind, and capacity or stock below what is sold or held.
+fn check_change(old: &Offer, new: &Offer) -> PosResult<()> {
+    if let (Some(was), Some(now_units)) = (old.kind.initial_units(), new.kind.initial_units()) {
+        let taken = was.saturating_sub(old.remaining.unwrap_or(0));
+        if now_units < taken {
+            let field = if matches!(new.kind, OfferKind::Gig { .. }) {
+                "capacity"
+            } else {
+                "stock"
+            };
+            let rule = format!("at least {taken}, the units already sold or held");
+            return Err(PosError::Invalid(FieldError::new(field, rule)));
+        }
+    }
+    if old.kind.name() != new.kind.name() {
+        return Err(PosError::Invalid(FieldError::new(
+            "kind",
+            format!(
+                "{} stays a {} (archive it and create a new offer instead)",
+                old.title,
+                old.kind.name()
+            ),
+        )));
+    }
+    Ok(())
 }
 
 /// An offer's VAT rate must be one the event set up (when it set any).

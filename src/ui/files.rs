@@ -20,7 +20,7 @@ pub struct Saved {
 #[derive(Debug)]
 pub enum SaveError {
     /// The PDF could not be made.
-    Render(String),
+    Render(crate::pdf::PdfError),
     /// The folder or file could not be written.
     Write(std::io::Error),
 }
@@ -39,7 +39,7 @@ pub fn save_pdf(
     jobs: &mut Jobs,
     what: &str,
     (dir, name): (&Path, String),
-    render: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
+    render: impl FnOnce() -> Result<Vec<u8>, crate::pdf::PdfError> + Send + 'static,
     done: impl FnOnce(&Path, Result<(), SaveError>) -> Saved + Send + 'static,
 ) {
     let dir = dir.to_path_buf();
@@ -57,7 +57,7 @@ pub fn save_pdf(
 /// Writes the receipt PDF of `receipt` (already read through the service).
 pub fn export_receipt(jobs: &mut Jobs, dir: &Path, receipt: crate::domain::order::Receipt) {
     let name = format!("{}.pdf", receipt.number);
-    let render = move || crate::pdf::receipt_pdf(&receipt).map_err(|e| e.to_string());
+    let render = move || crate::pdf::receipt_pdf(&receipt);
     save_pdf(
         jobs,
         "Writing the receipt PDF",

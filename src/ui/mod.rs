@@ -7,6 +7,7 @@ mod command;
 mod ctx;
 mod files;
 mod jobs;
+mod problem;
 mod route;
 mod scanner;
 mod screens;

@@ -2,6 +2,7 @@
 //! hand-over step for drops, one more unit for codes good for several, undo for ten seconds, and
 //! the redemption log below.
 
+use crate::ui::problem::Problem;
 use egui::RichText;
 use jiff::Timestamp;
 
@@ -14,8 +15,6 @@ use crate::ui::widgets::{self, Tone, forget_typed};
 
 /// The largest photo file read (a phone photo is a few MB).
 const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;
-/// The widest and tallest photo decoded, in pixels.
-const MAX_PHOTO_SIDE: u32 = 8000;
 
 /// What the Redeem screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +30,7 @@ pub enum RedeemOp {
     /// Read a claim code from the image file named in the photo field (off the frame).
     ReadImage,
     /// The photo was read: the texts of its QR codes, or what went wrong.
-    PhotoRead(Result<Vec<String>, String>),
+    PhotoRead(Result<Vec<String>, Problem>),
     /// A scanned code was also typed into a field of this screen: take it back out.
     ForgetTyped(String),
 }
@@ -122,7 +121,7 @@ impl RedeemScreen {
     }
 
     /// Redeems the claim code a photo showed, or says what was wrong with the photo.
-    fn photo_read(&mut self, decoded: Result<Vec<String>, String>, pos: &mut Pos) {
+    fn photo_read(&mut self, decoded: Result<Vec<String>, Problem>, pos: &mut Pos) {
         match decoded {
             Ok(texts) => match texts.into_iter().find(|t| claim::looks_like_code(t)) {
                 Some(code) => self.redeem(&code, false, pos),
@@ -131,7 +130,7 @@ impl RedeemScreen {
                     self.result = Some((Tone::Bad, text.into()));
                 }
             },
-            Err(e) => self.result = Some((Tone::Bad, e)),
+            Err(e) => self.result = Some((Tone::Bad, e.to_string())),
         }
     }
 
@@ -195,30 +194,21 @@ impl RedeemScreen {
     }
 }
 
-/// Reads a photo or screenshot and decodes its QR codes; refuses files too big to be a photo.
-fn read_photo(path: &str) -> Result<Vec<String>, String> {
-    let cannot = |e: std::io::Error| format!("Photo: cannot read {path}: {e}");
+/// Reads a photo or screenshot and decodes its QR codes; refuses files too big to be a photo
+/// (the decoder refuses images too large on either side).
+fn read_photo(path: &str) -> Result<Vec<String>, Problem> {
+    let cannot = |e: std::io::Error| Problem::unreadable("Photo", path, &e);
     let size = std::fs::metadata(path).map_err(cannot)?.len();
     if size > MAX_PHOTO_BYTES {
-        return Err(format!(
-            "Photo: {path} is {} MB; the most read is {} MB",
-            size.div_ceil(1024 * 1024),
-            MAX_PHOTO_BYTES / (1024 * 1024)
-        ));
+        return Err(Problem::TooBig {
+            what: "Photo",
+            path: path.to_string(),
+            mb: size.div_ceil(1024 * 1024),
+            max_mb: MAX_PHOTO_BYTES / (1024 * 1024),
+        });
     }
     let bytes = std::fs::read(path).map_err(cannot)?;
-    let dimensions = image::ImageReader::new(std::io::Cursor::new(&bytes))
-        .with_guessed_format()
-        .ok()
-        .and_then(|r| r.into_dimensions().ok());
-    if let Some((w, h)) = dimensions
-        && (w > MAX_PHOTO_SIDE || h > MAX_PHOTO_SIDE)
-    {
-        return Err(format!(
-            "Photo: {path} is {w}×{h} pixels; the most read is {MAX_PHOTO_SIDE}×{MAX_PHOTO_SIDE}"
-        ));
-    }
-    crate::domain::qr::scan_image(&bytes).map_err(|e| format!("Photo: {e}"))
+    crate::domain::qr::scan_image(&bytes).map_err(Problem::Photo)
 }
 
 /// Draws the code field, the last result with its next steps, and the log.

@@ -45,10 +45,7 @@ impl MembersDraft {
                 let m = pos.member(&code)?;
                 let issuer = pos.event().name.clone();
                 let name = format!("member-{}.pdf", m.code);
-                let render = move || {
-                    crate::pdf::member_card_pdf(&m.name, &m.code, &issuer)
-                        .map_err(|e| e.to_string())
-                };
+                let render = move || crate::pdf::member_card_pdf(&m.name, &m.code, &issuer);
                 let dir = fx.receipts_dir;
                 files::save_pdf(
                     fx.jobs,
@@ -62,7 +59,7 @@ impl MembersDraft {
                         },
                         Err(SaveError::Render(e)) => Saved {
                             path: None,
-                            notice: (Tone::Bad, e),
+                            notice: (Tone::Bad, e.to_string()),
                         },
                         Err(SaveError::Write(e)) => Saved {
                             path: None,

@@ -5,6 +5,7 @@ mod orders;
 mod refund;
 mod statement;
 
+use crate::ui::problem::Problem;
 use std::path::PathBuf;
 
 use refund::RefundDraft;
@@ -33,7 +34,7 @@ pub enum ReceiptsOp {
     /// Read the statement file named in the form (off the frame).
     MatchStatement,
     /// The statement was read: its credits, or what is wrong with it.
-    StatementRead(Result<Vec<Credit>, String>),
+    StatementRead(Result<Vec<Credit>, Problem>),
 }
 
 /// The Receipts screen's state.
@@ -103,7 +104,7 @@ impl ReceiptsScreen {
             ReceiptsOp::StatementRead(Err(problem)) => {
                 self.statement.reading = false;
                 self.statement.result = None;
-                fx.bad(problem);
+                fx.bad(problem.to_string());
             }
         }
         Ok(())
@@ -135,10 +136,8 @@ impl ReceiptsScreen {
         fx.good(text.clone());
         let event = pos.event().clone();
         let name = format!("{}.pdf", done.number);
-        let render = move || {
-            crate::pdf::refund_pdf(&done, &event.name, &event.venue, &event.time_zone)
-                .map_err(|e| e.to_string())
-        };
+        let render =
+            move || crate::pdf::refund_pdf(&done, &event.name, &event.venue, &event.time_zone);
         let dir = fx.receipts_dir;
         files::save_pdf(
             fx.jobs,

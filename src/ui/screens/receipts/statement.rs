@@ -1,6 +1,8 @@
 //! Matching a bank statement to QR orders, on the Receipts screen: the creator loads the bank's
 //! camt.053 or CSV export after the event and sees which transfers arrived and which to chase.
 
+use crate::domain::field::FieldError;
+use crate::ui::problem::Problem;
 use std::path::Path;
 
 use egui::RichText;
@@ -49,17 +51,20 @@ impl StatementDraft {
     pub fn credits(
         &self,
         currency: Currency,
-    ) -> Result<Vec<crate::domain::reconcile::Credit>, String> {
+    ) -> Result<Vec<crate::domain::reconcile::Credit>, Problem> {
         let path = Path::new(self.path.trim());
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("Statement file: cannot read {}: {e}", path.display()))?;
+            .map_err(|e| Problem::unreadable("Statement file", &path.display().to_string(), &e))?;
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let parsed: Result<_, StatementError> = if is_csv {
             let delimiter = match self.delimiter.as_bytes() {
                 [b] => *b,
-                _ => return Err("Separator: give one character, such as , or ;".into()),
+                _ => {
+                    let rule = "give one character, such as , or ;";
+                    return Err(FieldError::new("Separator", rule).into());
+                }
             };
             let cols = CsvColumns {
                 amount: self.amount_col.trim().to_string(),
@@ -72,7 +77,7 @@ impl StatementDraft {
         } else {
             parse_camt053(&text)
         };
-        parsed.map_err(|e| format!("Statement: {e}"))
+        Ok(parsed?)
     }
 }
 

@@ -119,15 +119,26 @@ pub(super) fn split_ui(
     commands
 }
 
+/// Why the cash typed so far is not enough to take.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum CashError {
+    /// Not an amount.
+    #[error(transparent)]
+    Amount(#[from] crate::domain::money::AmountError),
+    /// Less than what is due.
+    #[error("{0} more needed")]
+    Short(Money),
+}
+
 /// The change for the cash typed so far (empty = exact), or what is wrong with it.
-pub(super) fn cash_change(total: Money, cash_input: &str) -> Result<Money, String> {
+pub(super) fn cash_change(total: Money, cash_input: &str) -> Result<Money, CashError> {
     if cash_input.trim().is_empty() {
         return Ok(Money::new(0, total.currency));
     }
-    let given = parse_amount(cash_input, total.currency).map_err(|e| e.to_string())?;
+    let given = parse_amount(cash_input, total.currency)?;
     if given.minor < total.minor {
         let short = Money::new(total.minor - given.minor, total.currency);
-        return Err(format!("{short} more needed"));
+        return Err(CashError::Short(short));
     }
     Ok(Money::new(given.minor - total.minor, total.currency))
 }
@@ -208,7 +219,11 @@ fn cash_ui(ui: &mut egui::Ui, total: Money, cash_input: &mut String) {
             );
         }
         Err(problem) => {
-            ui.label(RichText::new(problem).size(22.0).color(theme::BAD));
+            ui.label(
+                RichText::new(problem.to_string())
+                    .size(22.0)
+                    .color(theme::BAD),
+            );
         }
     }
 }

@@ -85,7 +85,7 @@ impl SettingsScreen {
                         pos.set_payment_profile(profile, &grant)?;
                         fx.good("Payment settings saved");
                     }
-                    Err(problem) => fx.bad(problem),
+                    Err(problem) => fx.bad(problem.to_string()),
                 }
                 Ok(())
             }
@@ -106,7 +106,7 @@ impl SettingsScreen {
                         pos.set_queue_rules(rules, hours, &grant)?;
                         fx.good("Queue settings saved");
                     }
-                    Err(problem) => fx.bad(problem),
+                    Err(problem) => fx.bad(problem.to_string()),
                 }
                 Ok(())
             }

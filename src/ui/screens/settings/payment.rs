@@ -1,6 +1,8 @@
 //! The Settings screen: the event at a glance and how fans pay by QR (creator PIN to save),
 //! with a "Test scan" that renders the QR and reads it back as a phone would.
 
+use crate::domain::field::FieldResult;
+use crate::ui::problem::Problem;
 use egui::RichText;
 
 use super::SettingsOp;
@@ -45,7 +47,7 @@ pub struct PaymentDraft {
     /// Creator PIN as typed.
     pub pin: String,
     /// The last test scan: decoded fields, or what went wrong.
-    pub test: Option<Result<Vec<(String, String)>, String>>,
+    pub test: Option<Result<Vec<(String, String)>, Problem>>,
 }
 
 impl PaymentDraft {
@@ -80,7 +82,7 @@ impl PaymentDraft {
     }
 
     /// The profile the form describes, validated.
-    pub fn profile(&self) -> Result<PaymentProfile, String> {
+    pub fn profile(&self) -> FieldResult<PaymentProfile> {
         let profile = match self.scheme {
             Scheme::Epc => PaymentProfile::Epc(EpcProfile::new(&self.name, &self.iban)),
             Scheme::Pix => PaymentProfile::Pix(PixProfile {
@@ -97,23 +99,23 @@ impl PaymentDraft {
                 template: self.template.trim().into(),
             },
         };
-        profile.validate().map_err(|e| e.to_string())?;
+        profile.validate()?;
         Ok(profile)
     }
 
     /// Renders the QR for one unit of `currency`, scans it back and decodes the fields.
     pub fn test_scan(&mut self, sample: Money) {
-        let result = self.profile().and_then(|p| {
-            let qr = p.payload(sample, "ENC-TEST00").map_err(|e| e.to_string())?;
-            let matrix = QrMatrix::encode(&qr.payload, qr.mode).map_err(|e| e.to_string())?;
-            let scanned = matrix.scan().map_err(|e| e.to_string())?;
+        let result = (|| -> Result<_, Problem> {
+            let qr = self.profile()?.payload(sample, "ENC-TEST00")?;
+            let matrix = QrMatrix::encode(&qr.payload, qr.mode)?;
+            let scanned = matrix.scan()?;
             if scanned != qr.payload {
-                return Err("the scanned text differs from the payload".into());
+                return Err(Problem::ScanDiffers);
             }
             Ok(payment::decode(&scanned)
                 .map(|d| d.fields)
                 .unwrap_or_else(|_| vec![("link".into(), scanned)]))
-        });
+        })();
         self.test = Some(result);
     }
 }
@@ -195,7 +197,7 @@ fn scheme_fields_ui(ui: &mut egui::Ui, draft: &mut PaymentDraft) {
 }
 
 /// What the last test scan read back, or what went wrong.
-fn test_result_ui(ui: &mut egui::Ui, test: Option<&Result<Vec<(String, String)>, String>>) {
+fn test_result_ui(ui: &mut egui::Ui, test: Option<&Result<Vec<(String, String)>, Problem>>) {
     match test {
         Some(Ok(fields)) => {
             widgets::banner(ui, Tone::Good, "Test scan: the QR reads back as", 20.0);
@@ -207,7 +209,7 @@ fn test_result_ui(ui: &mut egui::Ui, test: Option<&Result<Vec<(String, String)>,
                 }
             });
         }
-        Some(Err(problem)) => widgets::banner(ui, Tone::Bad, problem, 20.0),
+        Some(Err(problem)) => widgets::banner(ui, Tone::Bad, &problem.to_string(), 20.0),
         None => {}
     }
 }

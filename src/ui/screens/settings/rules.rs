@@ -1,6 +1,7 @@
 //! Settings for the queue and claim codes (creator PIN to save), and the helper's name at this
 //! station (recorded with redemptions and queue moves).
 
+use crate::domain::field::{FieldError, FieldResult};
 use egui::RichText;
 
 use super::SettingsOp;
@@ -41,18 +42,15 @@ impl RulesDraft {
     }
 
     /// The rules and code validity as typed, or what is wrong, naming the field.
-    pub fn parse(&self) -> Result<(QueueRules, u32), String> {
-        let number = |name: &str, text: &str, range: std::ops::RangeInclusive<u32>| {
+    pub fn parse(&self) -> FieldResult<(QueueRules, u32)> {
+        let number = |name: &'static str, text: &str, range: std::ops::RangeInclusive<u32>| {
             text.trim()
                 .parse::<u32>()
                 .ok()
                 .filter(|n| range.contains(n))
                 .ok_or_else(|| {
-                    format!(
-                        "{name}: a whole number from {} to {}",
-                        range.start(),
-                        range.end()
-                    )
+                    let rule = format!("a whole number from {} to {}", range.start(), range.end());
+                    FieldError::new(name, rule)
                 })
         };
         let grace: f64 = self
@@ -62,7 +60,9 @@ impl RulesDraft {
             .parse()
             .ok()
             .filter(|m: &f64| (0.0..=30.0).contains(m))
-            .ok_or("No-show grace: minutes from 0 to 30, like 2 or 1.5")?;
+            .ok_or_else(|| {
+                FieldError::new("No-show grace", "minutes from 0 to 30, like 2 or 1.5")
+            })?;
         Ok((
             QueueRules {
                 fairness: number(
