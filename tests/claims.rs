@@ -154,13 +154,17 @@ fn a_code_for_three_units_is_redeemed_one_at_a_time_and_each_step_can_be_undone(
 
     // The log shows every step, newest first, and finds the code by a fragment.
     let log = pos.redemption_log(&code[10..16], None).unwrap();
-    let statuses: Vec<(u32, &str)> = log.iter().map(|l| (l.units, l.status.as_str())).collect();
+    let zone = &pos.event().time_zone;
+    let statuses: Vec<(u32, String)> = log
+        .iter()
+        .map(|l| (l.units, l.status.describe(zone)))
+        .collect();
     assert_eq!(
         statuses,
         [
-            (2, "held for the fan"),
-            (1, "undone 21:00:05"),
-            (1, "handed over 21:00:00"),
+            (2, "held for the fan".to_string()),
+            (1, "undone 21:00:05".to_string()),
+            (1, "handed over 21:00:00".to_string()),
         ]
     );
     assert_eq!(pos.redemption_log("poster", None).unwrap().len(), 3);

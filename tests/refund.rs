@@ -109,3 +109,26 @@ fn pins_are_changed_only_with_the_creator_pin() {
         .unwrap();
     assert!(pos.check_pin(Role::Creator, PIN).is_err());
 }
+
+#[test]
+fn a_changed_creator_pin_ends_every_grant_made_with_the_old_one() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    // Another station unlocked with the old PIN and keeps its grant.
+    let mut other = db.pos_at("K2", &clock);
+    let kept = other.unlock(PIN).unwrap();
+    let rules = other.event().queue;
+    other.set_queue_rules(rules, 48, &kept).unwrap();
+
+    pos.with_pin(PIN, |p, g| p.set_pin(Role::Creator, "975310", Some(g)))
+        .unwrap();
+    let err = other.set_queue_rules(rules, 48, &kept).unwrap_err();
+    assert!(matches!(err, PosError::Pin(_)), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "the creator PIN was changed: type the new one"
+    );
+    let fresh = other.unlock("975310").unwrap();
+    other.set_queue_rules(rules, 48, &fresh).unwrap();
+}

@@ -7,7 +7,8 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::{CliError, Context, Outcome, Refusal, Reply};
-use crate::service::{ClaimStatus, Pos, Redeemed};
+use crate::domain::event::{Zone, local_clock, local_time};
+use crate::service::{ClaimStatus, LogLine, Pos, Redeemed};
 
 pub mod keys;
 
@@ -71,26 +72,109 @@ pub struct ClaimCheck {
     /// Units the code was issued for.
     pub quantity: u32,
     /// The latest redemption, if any.
-    pub redeemed: Option<Redeemed>,
+    pub redeemed: Option<Redemption>,
     /// Units still to redeem.
     pub units_left: u32,
     /// Local time the code stops working.
     pub valid_until: Option<String>,
     /// Live redemptions so far.
-    pub redemptions: Vec<Redeemed>,
+    pub redemptions: Vec<Redemption>,
 }
 
-impl From<ClaimStatus> for ClaimCheck {
-    fn from(s: ClaimStatus) -> ClaimCheck {
+impl ClaimCheck {
+    /// The answer for `s`, times in the event's `zone`.
+    fn of(s: ClaimStatus, zone: &Zone) -> ClaimCheck {
+        let redemptions: Vec<Redemption> = s
+            .redemptions
+            .iter()
+            .map(|r| Redemption::of(r, zone))
+            .collect();
         ClaimCheck {
             valid: true,
-            redeemed: s.redemptions.last().cloned(),
+            redeemed: redemptions.last().cloned(),
             code: s.code,
             title: s.title,
             quantity: s.quantity,
             units_left: s.units_left,
-            valid_until: s.valid_until,
-            redemptions: s.redemptions,
+            valid_until: s.valid_until.map(|t| local_time(t, zone)),
+            redemptions,
+        }
+    }
+}
+
+/// A redemption as scripts read it: when in the event's local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Redemption {
+    /// Redemption id (for hand-over and undo).
+    pub id: i64,
+    /// Local wall-clock time in the event's zone (`21:04:10`).
+    pub at: String,
+    /// The instant, in UTC.
+    pub at_utc: jiff::Timestamp,
+    /// Station code.
+    pub station: String,
+    /// Helper's name, if set.
+    pub helper: String,
+    /// Offer title.
+    pub title: String,
+    /// Units taken by this redemption.
+    pub units: u32,
+    /// Units of the code left after it.
+    pub units_left: u32,
+    /// Held for the fan, waiting for "Handed over" (drops).
+    pub held: bool,
+}
+
+impl Redemption {
+    /// `r` with its time in `zone`.
+    fn of(r: &Redeemed, zone: &Zone) -> Redemption {
+        Redemption {
+            id: r.id,
+            at: local_clock(r.at, zone),
+            at_utc: r.at,
+            station: r.station.clone(),
+            helper: r.helper.clone(),
+            title: r.title.clone(),
+            units: r.units,
+            units_left: r.units_left,
+            held: r.held,
+        }
+    }
+}
+
+/// A line of `claim log`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogAnswer {
+    /// Redemption id.
+    pub id: i64,
+    /// Code.
+    pub code: String,
+    /// Offer title.
+    pub title: String,
+    /// Units.
+    pub units: u32,
+    /// What became of it, in words: "held for the fan", "handed over 21:04:10".
+    pub status: String,
+    /// Local time of the redemption.
+    pub at: String,
+    /// Station code.
+    pub station: String,
+    /// Helper.
+    pub helper: String,
+}
+
+impl LogAnswer {
+    /// `l` with its times in `zone`.
+    fn of(l: LogLine, zone: &Zone) -> LogAnswer {
+        LogAnswer {
+            status: l.status.describe(zone),
+            at: local_clock(l.at, zone),
+            id: l.id,
+            code: l.code,
+            title: l.title,
+            units: l.units,
+            station: l.station,
+            helper: l.helper,
         }
     }
 }
@@ -172,15 +256,20 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> Outcome {
         ClaimAction::HandOver { id } => {
             let r = pos.hand_over(*id).map_err(invalid)?;
             let text = format!("handed over: {} × {}", r.units, r.title);
-            Reply::new(&r, text)
+            Reply::new(&Redemption::of(&r, &pos.event().time_zone), text)
         }
         ClaimAction::Undo { id } => {
             let r = pos.undo_redemption(*id).map_err(invalid)?;
             let text = format!("undone: {} × {} can be claimed again", r.units, r.title);
-            Reply::new(&r, text)
+            Reply::new(&Redemption::of(&r, &pos.event().time_zone), text)
         }
         ClaimAction::Log { search } => {
-            let lines = pos.redemption_log(search, None)?;
+            let zone = pos.event().time_zone.clone();
+            let lines: Vec<LogAnswer> = pos
+                .redemption_log(search, None)?
+                .into_iter()
+                .map(|l| LogAnswer::of(l, &zone))
+                .collect();
             let text = lines
                 .iter()
                 .map(|l| {
@@ -208,12 +297,13 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> Outcome {
 
 fn verify(pos: &Pos, code: &str) -> Outcome {
     let status = pos.check_claim(code).map_err(invalid)?;
+    let zone = &pos.event().time_zone;
     if status.units_left > 0 {
         let text = format!(
             "valid: {} of {} × {} left",
             status.units_left, status.quantity, status.title
         );
-        return Reply::new(&ClaimCheck::from(status), text);
+        return Reply::new(&ClaimCheck::of(status, zone), text);
     }
     let reason = match status.redemptions.last() {
         Some(r) => {
@@ -224,12 +314,14 @@ fn verify(pos: &Pos, code: &str) -> Outcome {
             };
             format!(
                 "already redeemed at {} on station {}{by} ({})",
-                r.at, r.station, status.title
+                local_clock(r.at, zone),
+                r.station,
+                status.title
             )
         }
         None => format!("nothing left on this code ({})", status.title),
     };
-    let state = ClaimRefusal::UsedUp(Box::new(ClaimCheck::from(status)));
+    let state = ClaimRefusal::UsedUp(Box::new(ClaimCheck::of(status, zone)));
     Err(Refusal::with(reason, Context::Claim(state)))
 }
 
@@ -238,6 +330,7 @@ fn redeem(pos: &mut Pos, code: &str, units: u32) -> Outcome {
         let state = ClaimRefusal::NotRedeemed { redeemed: false };
         Refusal::with(e.to_string(), Context::Claim(state))
     })?;
+    let at = local_clock(r.at, &pos.event().time_zone);
     let step = if r.held {
         format!(
             " — held for the fan; hand over with `encore claim hand-over {}`",
@@ -248,7 +341,7 @@ fn redeem(pos: &mut Pos, code: &str, units: u32) -> Outcome {
     };
     let text = format!(
         "redeemed: {} × {} at {} on {} ({} left){step}",
-        r.units, r.title, r.at, r.station, r.units_left
+        r.units, r.title, at, r.station, r.units_left
     );
     let answer = RedeemAnswer {
         redeemed: true,
@@ -258,7 +351,7 @@ fn redeem(pos: &mut Pos, code: &str, units: u32) -> Outcome {
         units: r.units,
         units_left: r.units_left,
         held: r.held,
-        at: r.at,
+        at,
         station: r.station,
         helper: r.helper,
     };

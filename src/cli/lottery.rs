@@ -1,6 +1,7 @@
 //! `encore lottery`: make a drop a lottery, enter fans, draw, show where offers stand, and
 //! re-run a draw from its seed.
 
+use crate::domain::event::Zone;
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -336,7 +337,7 @@ fn winner_answer(w: &Winner) -> WinnerAnswer {
     }
 }
 
-fn status_answer(l: &LotteryStatus, tz: &str) -> StatusAnswer {
+fn status_answer(l: &LotteryStatus, tz: &Zone) -> StatusAnswer {
     StatusAnswer {
         offer_id: l.offer_id,
         title: l.title.clone(),

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::{CliError, Outcome, Reply};
 use crate::pdf::member_card_pdf;
+use crate::service::Member;
 use crate::service::Pos;
-use crate::store::fans::Member;
 
 /// Member subcommands.
 #[derive(Debug, Subcommand)]

@@ -139,7 +139,11 @@ pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
         RoleArg::Creator => Role::Creator,
         RoleArg::Helper => Role::Helper,
     };
-    let grant = creator_pin.as_deref().map(|p| pos.unlock(p)).transpose()?;
+    // An event's first PIN needs none; a PIN typed anyway is not checked against nothing.
+    let grant = match creator_pin.as_deref() {
+        Some(p) if pos.has_creator_pin()? => Some(pos.unlock(p)?),
+        _ => None,
+    };
     pos.set_pin(role, pin, grant.as_ref())?;
     Reply::new(&PinSet { set: true }, "PIN set")
 }

@@ -8,6 +8,8 @@ use super::money::Money;
 
 /// Highest price of one unit, in major units: a guard against a mistyped price.
 pub const MAX_PRICE_MAJOR: i64 = 100_000;
+/// Highest VAT rate, in basis points.
+pub const MAX_VAT_BP: u32 = 3_000;
 
 /// A VAT rate in basis points (1900 = 19.00 %), so no floats touch money.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -303,6 +305,18 @@ impl Offer {
         );
         if self.price.minor > most.minor {
             return Err(FieldError::new("price", format!("at most {most}")));
+        }
+        if self.price.minor < 0 {
+            return Err(FieldError::new("price", "0 or more"));
+        }
+        if self.vat.0 > MAX_VAT_BP {
+            return Err(FieldError::new("vat", "at most 30 %"));
+        }
+        if self.cost < 0 {
+            return Err(FieldError::new("cost", "0 or more"));
+        }
+        if self.pass_credit < 0 {
+            return Err(FieldError::new("pass_credit", "0 or more"));
         }
         self.kind.check()?;
         match (&self.kind, self.lane) {

@@ -5,14 +5,12 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{Offer, OfferKind, TileLook, VatRate};
+use super::catalogue::{MAX_VAT_BP, Offer, OfferKind, TileLook, VatRate};
 use super::field::{FieldError, FieldResult};
 use super::money::{Currency, Money, parse_amount};
 
 /// The format name written into every JSON export.
 pub const FORMAT: &str = "encore-catalogue/1";
-/// Highest VAT rate accepted, in basis points.
-const MAX_VAT_BP: u32 = 3_000;
 
 /// One offer as a row: plain text and numbers a spreadsheet keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,12 +266,20 @@ pub fn lane_letter(text: &str) -> FieldResult<char> {
 }
 
 /// An amount typed for `field`, strictly parsed in `currency`.
-pub fn money_field(field: &'static str, text: &str, currency: Currency) -> FieldResult<Money> {
+pub fn money_field(
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    text: &str,
+    currency: Currency,
+) -> FieldResult<Money> {
     parse_amount(text, currency).map_err(|e| FieldError::new(field, e.to_string()))
 }
 
 /// An optional amount in minor units: empty is nothing.
-pub fn optional_money(field: &'static str, text: &str, currency: Currency) -> FieldResult<i64> {
+pub fn optional_money(
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    text: &str,
+    currency: Currency,
+) -> FieldResult<i64> {
     match text.trim() {
         "" => Ok(0),
         typed => Ok(money_field(field, typed, currency)?.minor),

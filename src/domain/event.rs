@@ -19,8 +19,8 @@ pub struct Event {
     pub name: String,
     /// Venue line.
     pub venue: String,
-    /// IANA time zone, e.g. Europe/Berlin.
-    pub time_zone: String,
+    /// The event's time zone, resolved once when the event is read (Europe/Berlin).
+    pub time_zone: Zone,
     /// Currency of every price.
     pub currency: Currency,
     /// How fans pay by QR, if set up.
@@ -114,19 +114,90 @@ fn text(field: &'static str, value: &str, min: usize, max: usize) -> FieldResult
     Ok(value.to_string())
 }
 
+/// An event's time zone: its IANA name and the rules it stands for, looked up once. Instants
+/// are UTC everywhere; a zone only shows them and reads local times typed by people.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Zone {
+    name: String,
+    tz: TimeZone,
+}
+
+impl Zone {
+    /// The zone of an IANA name (`Europe/Berlin`, `America/New_York`, `UTC`).
+    pub fn named(name: &str) -> FieldResult<Zone> {
+        let name = name.trim();
+        TimeZone::get(name)
+            .map(|tz| Zone {
+                name: name.to_string(),
+                tz,
+            })
+            .map_err(|_| {
+                FieldError::new(
+                    format!("time zone '{name}'"),
+                    "use an IANA name like Europe/Berlin or America/New_York",
+                )
+            })
+    }
+
+    /// Coordinated universal time.
+    pub fn utc() -> Zone {
+        Zone {
+            name: "UTC".into(),
+            tz: TimeZone::UTC,
+        }
+    }
+
+    /// The IANA name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `at` in this zone.
+    pub fn at(&self, at: Timestamp) -> jiff::Zoned {
+        at.to_zoned(self.tz.clone())
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Zone) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Zone {}
+
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl TryFrom<String> for Zone {
+    type Error = FieldError;
+    fn try_from(name: String) -> FieldResult<Zone> {
+        Zone::named(&name)
+    }
+}
+
+impl From<Zone> for String {
+    fn from(zone: Zone) -> String {
+        zone.name
+    }
+}
+
 /// An instant typed in the event's local time: `21:30` (on the day of `today` there),
 /// `2026-11-21 21:30`, or RFC 3339 with an offset.
 pub fn parse_local(
     field: &str,
     input: &str,
-    time_zone: &str,
+    zone: &Zone,
     today: Timestamp,
 ) -> FieldResult<Timestamp> {
     let t = input.trim();
     if let Ok(at) = t.parse::<Timestamp>() {
         return Ok(at);
     }
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
     let bad = || {
         FieldError::new(
             field.to_string(),
@@ -135,19 +206,21 @@ pub fn parse_local(
     };
     let civil = if t.len() <= 5 {
         let time: jiff::civil::Time = t.parse().map_err(|_| bad())?;
-        today.to_zoned(tz.clone()).date().to_datetime(time)
+        zone.at(today).date().to_datetime(time)
     } else {
         t.replacen(' ', "T", 1)
             .parse::<jiff::civil::DateTime>()
             .map_err(|_| bad())?
     };
-    civil.to_zoned(tz).map(|z| z.timestamp()).map_err(|_| bad())
+    civil
+        .to_zoned(zone.tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|_| bad())
 }
 
 /// The local form `parse_local` reads back: `2026-11-21 21:30`.
-pub fn local_input(at: Timestamp, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+pub fn local_input(at: Timestamp, zone: &Zone) -> String {
+    zone.at(at).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
 impl EventSetup {
@@ -156,7 +229,7 @@ impl EventSetup {
         EventSetup {
             name: event.name.clone(),
             venue: event.venue.clone(),
-            time_zone: event.time_zone.clone(),
+            time_zone: event.time_zone.name().to_string(),
             currency: event.currency.code().to_string(),
             vat_mode: event.vat_mode,
             vat_rates: event
@@ -175,13 +248,7 @@ impl EventSetup {
     pub fn check(&self) -> FieldResult<CheckedSetup> {
         let name = text("name", &self.name, 1, 80)?;
         let venue = text("venue", &self.venue, 0, 80)?;
-        let time_zone = self.time_zone.trim().to_string();
-        if !known_time_zone(&time_zone) {
-            return Err(FieldError::new(
-                format!("time zone '{time_zone}'"),
-                "use an IANA name like Europe/Berlin or America/New_York",
-            ));
-        }
+        let time_zone = Zone::named(&self.time_zone)?.name().to_string();
         let currency = Currency::from_code(self.currency.trim())
             .filter(|c| SETUP_CURRENCIES.contains(c))
             .ok_or_else(|| {
@@ -224,21 +291,19 @@ impl EventSetup {
     }
 }
 
-/// `2026-11-21 21:05 CET` in the event's zone; falls back to UTC for an unknown zone name.
-pub fn local_time(at: Timestamp, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M %Z").to_string()
+/// `2026-11-21 21:05 CET` in the event's zone.
+pub fn local_time(at: Timestamp, zone: &Zone) -> String {
+    zone.at(at).strftime("%Y-%m-%d %H:%M %Z").to_string()
 }
 
 /// `21:05:33` in the event's zone, for "redeemed at" messages.
-pub fn local_clock(at: Timestamp, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    at.to_zoned(tz).strftime("%H:%M:%S").to_string()
+pub fn local_clock(at: Timestamp, zone: &Zone) -> String {
+    zone.at(at).strftime("%H:%M:%S").to_string()
 }
 
-/// Whether `name` is a time zone this build knows.
-pub fn known_time_zone(name: &str) -> bool {
-    TimeZone::get(name).is_ok()
+/// `21:05` in the event's zone.
+pub fn local_hhmm(at: Timestamp, zone: &Zone) -> String {
+    zone.at(at).strftime("%H:%M").to_string()
 }
 
 #[cfg(test)]
@@ -248,10 +313,16 @@ mod tests {
     #[test]
     fn local_time_shows_the_zone() {
         let at: Timestamp = "2026-11-21T20:05:00Z".parse().unwrap();
-        assert_eq!(local_time(at, "Europe/Berlin"), "2026-11-21 21:05 CET");
-        assert_eq!(local_time(at, "Nowhere/City"), "2026-11-21 20:05 UTC");
-        assert_eq!(local_clock(at, "Asia/Kolkata"), "01:35:00");
-        assert!(known_time_zone("America/Sao_Paulo"));
+        let zone = |name: &str| Zone::named(name).unwrap();
+        assert_eq!(
+            local_time(at, &zone("Europe/Berlin")),
+            "2026-11-21 21:05 CET"
+        );
+        assert_eq!(local_clock(at, &zone("Asia/Kolkata")), "01:35:00");
+        assert_eq!(local_hhmm(at, &Zone::utc()), "20:05");
+        assert_eq!(zone(" America/Sao_Paulo ").name(), "America/Sao_Paulo");
+        // An unknown zone is refused when it is read, never shown as UTC by mistake.
+        assert!(Zone::named("Nowhere/City").is_err());
     }
 
     fn setup() -> EventSetup {
@@ -287,13 +358,17 @@ mod tests {
     #[test]
     fn local_times_read_in_the_event_zone() {
         let today: Timestamp = "2026-11-21T15:00:00Z".parse().unwrap();
-        let at = parse_local("go-live", "21:30", "Europe/Berlin", today).unwrap();
+        let (berlin, new_york) = (
+            Zone::named("Europe/Berlin").unwrap(),
+            Zone::named("America/New_York").unwrap(),
+        );
+        let at = parse_local("go-live", "21:30", &berlin, today).unwrap();
         assert_eq!(at.to_string(), "2026-11-21T20:30:00Z");
-        let at = parse_local("go-live", "2026-11-22 09:05", "America/New_York", today).unwrap();
+        let at = parse_local("go-live", "2026-11-22 09:05", &new_york, today).unwrap();
         assert_eq!(at.to_string(), "2026-11-22T14:05:00Z");
-        assert_eq!(local_input(at, "America/New_York"), "2026-11-22 09:05");
+        assert_eq!(local_input(at, &new_york), "2026-11-22 09:05");
         assert!(
-            parse_local("go-live", "25:00", "UTC", today)
+            parse_local("go-live", "25:00", &Zone::utc(), today)
                 .unwrap_err()
                 .to_string()
                 .starts_with("go-live: a time")

@@ -498,7 +498,7 @@ pub struct Receipt {
     /// Venue line.
     pub venue: String,
     /// IANA time zone of the event, for local times.
-    pub time_zone: String,
+    pub time_zone: super::event::Zone,
     /// Station code.
     pub station: String,
     /// Receipt number.

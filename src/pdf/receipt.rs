@@ -1,6 +1,7 @@
 //! The 80 mm receipt: header, lines in aligned columns, VAT per rate, total, tender, payment
 //! reference, queue tickets, and every claim code as a vector QR with its text beneath.
 
+use crate::domain::event::Zone;
 use printpdf::{Mm, Pt};
 
 use super::canvas::{Canvas, Weight};
@@ -204,7 +205,7 @@ pub fn refund_pdf(
     r: &Refund,
     event_name: &str,
     venue: &str,
-    time_zone: &str,
+    time_zone: &Zone,
 ) -> Result<Vec<u8>, PdfError> {
     let mut c = Canvas::new(fonts()?, WIDTH, MARGIN);
     c.centered(event_name, TITLE, Weight::Bold);

@@ -3,6 +3,7 @@
 //! for several units is redeemed a unit at a time; a drop unit is first held for the fan, then
 //! handed over; any redemption can be undone for ten seconds. Every step is audit-logged.
 
+use crate::domain::event::Zone;
 use ed25519_dalek::SigningKey;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -28,8 +29,8 @@ pub struct ClaimStatus {
     pub quantity: u32,
     /// Units still to redeem.
     pub units_left: u32,
-    /// Local time the code stops working, if it has an end.
-    pub valid_until: Option<String>,
+    /// When the code stops working, if it has an end.
+    pub valid_until: Option<Timestamp>,
     /// Live redemptions so far.
     pub redemptions: Vec<Redeemed>,
 }
@@ -39,8 +40,8 @@ pub struct ClaimStatus {
 pub struct Redeemed {
     /// Redemption id (for hand-over and undo).
     pub id: i64,
-    /// Local wall-clock time with the event's zone.
-    pub at: String,
+    /// When it was redeemed.
+    pub at: Timestamp,
     /// Station code.
     pub station: String,
     /// Helper's name, if set.
@@ -55,6 +56,31 @@ pub struct Redeemed {
     pub held: bool,
 }
 
+/// What became of a redemption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum LogStatus {
+    /// Redeemed, nothing since.
+    Redeemed,
+    /// A drop unit held for the fan, not handed over yet.
+    Held,
+    /// Handed over to the fan then.
+    HandedOver(Timestamp),
+    /// Taken back then.
+    Undone(Timestamp),
+}
+
+impl LogStatus {
+    /// In words, with times in `zone`: "held for the fan", "handed over 21:04:10".
+    pub fn describe(self, zone: &Zone) -> String {
+        match self {
+            LogStatus::Redeemed => "redeemed".into(),
+            LogStatus::Held => "held for the fan".into(),
+            LogStatus::HandedOver(t) => format!("handed over {}", local_clock(t, zone)),
+            LogStatus::Undone(t) => format!("undone {}", local_clock(t, zone)),
+        }
+    }
+}
+
 /// A line of the redemption log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogLine {
@@ -66,10 +92,10 @@ pub struct LogLine {
     pub title: String,
     /// Units.
     pub units: u32,
-    /// What happened, in words: "held", "handed over 21:04:10", "undone 21:04:12".
-    pub status: String,
-    /// Local time of the redemption.
-    pub at: String,
+    /// What became of it since.
+    pub status: LogStatus,
+    /// When it was redeemed.
+    pub at: Timestamp,
     /// Station code.
     pub station: String,
     /// Helper.
@@ -91,7 +117,6 @@ impl Pos {
     pub fn redeem_claim(&mut self, input: &str, units: u32) -> PosResult<Redeemed> {
         self.refresh_keys()?;
         let code = self.verified_code(input)?;
-        let now = self.now();
         let (station, helper, tz) = (
             self.station.clone(),
             self.helper.clone(),
@@ -99,6 +124,7 @@ impl Pos {
         );
         self.write(Role::Helper, |w| {
         let tx = w.tx();
+        let now = w.at();
         let record = claims::find(tx, &code)?.ok_or(PosError::UnknownClaim)?;
         check_usable(&record, now, &tz, true)?;
         let left = record.units_left();
@@ -125,7 +151,7 @@ impl Pos {
         w.log(action, &code, json!({ "redemption": id, "claim": record.id, "title": record.title, "units": units }))?;
         Ok(Redeemed {
             id,
-            at: local_clock(now, &tz),
+            at: now,
             station,
             helper,
             title: record.title,
@@ -138,9 +164,9 @@ impl Pos {
 
     /// Second step of a drop hand-over: the held units went to the fan.
     pub fn hand_over(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
-        let now = self.now();
         let row = self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             if !claims::hand_over(tx, redemption_id, now)? {
                 return Err(PosError::NotHeld);
             }
@@ -159,9 +185,9 @@ impl Pos {
     /// redemption is undone and its units are the fan's to claim again. Nothing a refund touched
     /// since can be undone.
     pub fn undo_redemption(&mut self, redemption_id: i64) -> PosResult<Redeemed> {
-        let now = self.now();
         let (row, hand_over) = self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let row = one_redemption(tx, redemption_id)?;
             let hand_over = row.two_step && row.handed_at.is_some();
             let last_step = if hand_over {
@@ -208,21 +234,20 @@ impl Pos {
             since,
             limit: 200,
         };
-        let tz = &self.event.time_zone;
         Ok(claims::log(self.store.conn(), &filter)?
             .into_iter()
             .map(|r| LogLine {
                 status: match (r.undone_at, r.handed_at, r.held) {
-                    (Some(t), _, _) => format!("undone {}", local_clock(t, tz)),
-                    (None, _, true) => "held for the fan".to_string(),
-                    (None, Some(t), false) => format!("handed over {}", local_clock(t, tz)),
-                    (None, None, false) => "redeemed".to_string(),
+                    (Some(t), _, _) => LogStatus::Undone(t),
+                    (None, _, true) => LogStatus::Held,
+                    (None, Some(t), false) => LogStatus::HandedOver(t),
+                    (None, None, false) => LogStatus::Redeemed,
                 },
                 id: r.id,
                 code: r.code,
                 title: r.title,
                 units: r.units,
-                at: local_clock(r.at, tz),
+                at: r.at,
                 station: r.station,
                 helper: r.helper,
             })
@@ -231,10 +256,10 @@ impl Pos {
 
     /// Signs new claim codes with a fresh key from now on; codes signed before still verify.
     pub fn rotate_claim_key(&mut self) -> PosResult<u8> {
-        let now = self.now();
         let event_id = self.event.id;
         let (next, secret) = self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let (current, _) = events::current_key(tx, event_id)?;
             if current >= MAX_KEY_ID {
                 return Err(PosError::KeysExhausted);
@@ -297,9 +322,7 @@ impl Pos {
             title: record.title.clone(),
             quantity: record.quantity,
             units_left: record.units_left(),
-            valid_until: record
-                .valid_until
-                .map(|t| crate::domain::event::local_time(t, &self.event.time_zone)),
+            valid_until: record.valid_until,
             redemptions,
         }
     }
@@ -307,7 +330,7 @@ impl Pos {
     fn redeemed_of(&self, r: &RedemptionRow, units_left: u32) -> Redeemed {
         Redeemed {
             id: r.id,
-            at: local_clock(r.at, &self.event.time_zone),
+            at: r.at,
             station: r.station.clone(),
             helper: r.helper.clone(),
             title: r.title.clone(),
@@ -319,7 +342,7 @@ impl Pos {
 }
 
 /// Revoked → expired → used up (the last only when redeeming).
-fn check_usable(record: &ClaimRecord, now: Timestamp, tz: &str, redeeming: bool) -> PosResult<()> {
+fn check_usable(record: &ClaimRecord, now: Timestamp, tz: &Zone, redeeming: bool) -> PosResult<()> {
     if let Some(at) = record.revoked {
         return Err(PosError::Revoked {
             at: local_clock(at, tz),

@@ -148,7 +148,7 @@ fn cost(title: &str) -> i64 {
 /// A half-hour song lesson next to the 15-minute one (lane B, 70 % to Jo who teaches them), a
 /// fan pack bundle, a happy hour on postcards, suggestions in the basket and the card fee.
 fn deals_and_variants(
-    tx: &rusqlite::Connection,
+    tx: &crate::store::Conn,
     event_id: i64,
     now: Timestamp,
     ids: &[(&str, i64, Offer)],

@@ -11,9 +11,10 @@ use crate::store::drawer;
 impl Pos {
     /// Opens this station's drawer with `float` in it.
     pub fn open_drawer(&mut self, float: Money) -> PosResult<()> {
-        let (now, station, station_id) = (self.now(), self.station.clone(), self.station_id);
+        let (station, station_id) = (self.station.clone(), self.station_id);
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             if drawer::open_session(tx, station_id)?.is_some() {
                 return Err(PosError::Refused(format!(
                     "the drawer of {station} is open already; close it first"
@@ -43,9 +44,10 @@ impl Pos {
                 "say why cash goes in or out",
             )));
         }
-        let (now, station, station_id) = (self.now(), self.station.clone(), self.station_id);
+        let (station, station_id) = (self.station.clone(), self.station_id);
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let (id, _, _) = drawer::open_session(tx, station_id)?.ok_or_else(no_drawer)?;
             drawer::add_move(tx, id, amount.minor, reason.trim(), now)?;
             w.log(
@@ -75,14 +77,11 @@ impl Pos {
 
     /// Closes the drawer with the counted cash and reports the difference.
     pub fn close_drawer(&mut self, counted: Money) -> PosResult<DrawerReport> {
-        let (now, station, station_id, currency) = (
-            self.now(),
-            self.station.clone(),
-            self.station_id,
-            self.event.currency,
-        );
+        let (station, station_id, currency) =
+            (self.station.clone(), self.station_id, self.event.currency);
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let (id, opened_at, float) =
                 drawer::open_session(tx, station_id)?.ok_or_else(no_drawer)?;
             let (sales, refunds, moves) = drawer::figures(tx, id, station_id, opened_at)?;

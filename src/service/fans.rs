@@ -188,7 +188,7 @@ impl Pos {
 
     /// Signs up a member (name or handle, optional contact kept only as a hash).
     pub fn add_member(&mut self, name: &str, contact: Option<&str>) -> PosResult<Member> {
-        let (now, currency) = (self.now(), self.event.currency);
+        let currency = self.event.currency;
         let name = name.trim();
         if !(1..=40).contains(&name.chars().count()) {
             return Err(PosError::Invalid(FieldError::new(
@@ -199,6 +199,7 @@ impl Pos {
         let contact = contact.map(str::trim).filter(|c| !c.is_empty());
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let fan = match contact {
                 Some(c) => {
                     let normalized = normalize_contact(c).map_err(PosError::Invalid)?;

@@ -22,10 +22,11 @@ impl Pos {
             fee.validate().map_err(PosError::Invalid)?;
         }
         self.require(grant)?;
-        let before = self.fees()?;
         let event_id = self.event.id;
         let as_json = |f: &Fee| json!({ "percent_bp": f.percent_bp, "fixed_minor": f.fixed });
         self.write(Role::Creator, |w| {
+            // Read under the write lock: another station may be saving fees too.
+            let before = events::fees(w.tx(), event_id)?;
             for (kind, fee) in fees {
                 events::set_fee(w.tx(), event_id, *kind, fee)?;
                 let was = before.iter().find(|f| f.0 == *kind).map(|f| as_json(&f.1));

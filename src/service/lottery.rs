@@ -3,9 +3,10 @@
 //! and lapsed units roll to the next drawn fans. The sale asks [`lottery_gate`] before selling a
 //! unit and calls [`lottery_bought`] after.
 
+use crate::domain::event::Zone;
+use crate::domain::event::local_hhmm;
 use crate::domain::field::FieldError;
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use serde_json::json;
 
 #[cfg(test)]
@@ -30,12 +31,6 @@ const CODE_TRIES: usize = 16;
 
 /// The open event's id and currency, as the catalogue reads take them.
 type EventKey = (i64, Currency);
-
-/// `21:42` in the event's zone.
-fn hhmm(at: Timestamp, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    at.to_zoned(tz).strftime("%H:%M").to_string()
-}
 
 fn window_secs(lottery: &LotteryRow) -> i64 {
     i64::from(lottery.window_mins) * 60
@@ -130,16 +125,16 @@ impl Pos {
         {
             return Err(PosError::Refused(format!(
                 "entries for {title} closed at {}: the lottery cannot change now",
-                hhmm(old.enter_until, &tz)
+                local_hhmm(old.enter_until, &tz)
             )));
         }
         if enter_until <= now {
             return Err(PosError::Invalid(FieldError::new("entries close at", format!("{} has passed; pick a later time",
-                hhmm(enter_until, &tz)))));
+                local_hhmm(enter_until, &tz)))));
         }
         if let Some(close) = close.filter(|c| enter_until >= *c) {
             return Err(PosError::Invalid(FieldError::new("entries close at", format!("must be before {title} closes at {}",
-                hhmm(close, &tz)))));
+                local_hhmm(close, &tz)))));
         }
         if store::lottery::units_sold(tx, offer_id)? > 0 {
             return Err(PosError::Refused(format!(
@@ -180,7 +175,7 @@ impl Pos {
                 return Err(PosError::Refused(format!(
                     "entries for {} closed at {}",
                     lottery.title,
-                    hhmm(lottery.enter_until, &lottery.time_zone)
+                    local_hhmm(lottery.enter_until, &lottery.time_zone)
                 )));
             }
             let mut tries = 0;
@@ -227,13 +222,13 @@ impl Pos {
             if let Some((seed, at)) = &lottery.drawn {
                 return Err(PosError::Refused(format!(
                     "{title} was drawn at {} already (seed {seed})",
-                    hhmm(*at, tz)
+                    local_hhmm(*at, tz)
                 )));
             }
             if now < lottery.enter_until {
                 return Err(PosError::Refused(format!(
                     "entries for {title} close at {}: draw after that",
-                    hhmm(lottery.enter_until, tz)
+                    local_hhmm(lottery.enter_until, tz)
                 )));
             }
             let offer = offers::get(tx, event.0, offer_id, event.1)?
@@ -397,13 +392,13 @@ impl Pos {
 }
 
 /// Winners can only buy a drop that is on sale: the draw waits for go-live and not past close.
-fn check_on_sale(offer: &Offer, tz: &str, now: Timestamp) -> PosResult<()> {
+fn check_on_sale(offer: &Offer, tz: &Zone, now: Timestamp) -> PosResult<()> {
     let title = &offer.title;
     if let OfferKind::Drop { go_live, close, .. } = offer.kind {
         if now < go_live {
             return Err(PosError::Refused(format!(
                 "{title} goes on sale at {}: draw then, so the winners can buy",
-                hhmm(go_live, tz)
+                local_hhmm(go_live, tz)
             )));
         }
         if close.is_some_and(|c| now >= c) {
@@ -477,7 +472,7 @@ pub(crate) fn lottery_gate(
                 .unwrap_or(Timestamp::MAX);
             Err(PosError::Refused(format!(
                 "this buy code's window closed at {}",
-                hhmm(closed, &lottery.time_zone)
+                local_hhmm(closed, &lottery.time_zone)
             )))
         }
         OfferState::Open { .. } if qty != 1 => {

@@ -30,7 +30,7 @@ pub use crate::store::events::EventRow;
 pub use crate::store::fans::Member;
 pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest};
-pub use claims::{ClaimStatus, LogLine, Redeemed, UNDO_SECS};
+pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};

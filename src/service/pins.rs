@@ -29,11 +29,14 @@ impl Role {
 }
 
 /// Proof that the creator PIN of one event was typed correctly. Only [`Pos::unlock`] makes one;
-/// it is good for the event it was made for, and the front door decides how long to keep it
-/// (the kiosk drops it when the creator leaves the screen or stops using it).
+/// it is good for the event it was made for and until the PIN changes (a leaked PIN, changed,
+/// locks every station out at once), and the front door decides how long to keep it (the kiosk
+/// drops it when the creator leaves the screen or stops using it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     event_id: i64,
+    /// The stored hash the PIN was checked against.
+    pin_hash: String,
     granted_at: Timestamp,
 }
 
@@ -56,6 +59,9 @@ pub enum PinError {
     /// The PIN did not match.
     #[error("wrong {0} PIN")]
     Wrong(&'static str),
+    /// The creator PIN changed since the grant was made.
+    #[error("the creator PIN was changed: type the new one")]
+    Changed,
     /// A grant made for another event.
     #[error("the creator PIN was typed for another event: type it again")]
     OtherEvent,
@@ -87,33 +93,45 @@ pub(super) fn hash_pin(pin: &str) -> Result<String, PinError> {
 impl Pos {
     /// Checks the open event's creator PIN once and grants creator operations on this event.
     pub fn unlock(&self, pin: &str) -> PosResult<Grant> {
-        self.check_pin(Role::Creator, pin)?;
+        let pin_hash = self.check_pin(Role::Creator, pin)?;
         Ok(Grant {
             event_id: self.event.id,
+            pin_hash,
             granted_at: self.now(),
         })
     }
 
-    /// A grant for the open event, or the reason there is none.
+    /// A grant for the open event and its current creator PIN, or the reason there is none.
     pub(super) fn require(&self, grant: &Grant) -> PosResult<()> {
-        if grant.event_id == self.event.id {
-            Ok(())
-        } else {
-            Err(PinError::OtherEvent.into())
+        if grant.event_id != self.event.id {
+            return Err(PinError::OtherEvent.into());
         }
+        let stored = refunds::pin(self.store.conn(), self.event.id, Role::Creator.name())?;
+        if stored.as_deref() != Some(grant.pin_hash.as_str()) {
+            return Err(PinError::Changed.into());
+        }
+        Ok(())
     }
 
-    /// True when the open event has a creator PIN (a new event's first PIN needs no grant).
-    pub(super) fn has_creator_pin(&self) -> PosResult<bool> {
+    /// The grant when the open event has a creator PIN; nothing when it has none yet (its
+    /// first PIN needs no grant).
+    pub(super) fn require_if_pin(&self, grant: Option<&Grant>) -> PosResult<()> {
+        if self.has_creator_pin()? {
+            self.require(grant.ok_or(PinError::Wrong(Role::Creator.name()))?)?;
+        }
+        Ok(())
+    }
+
+    /// True when the open event has a creator PIN: only then does a creator operation need
+    /// one typed.
+    pub fn has_creator_pin(&self) -> PosResult<bool> {
         Ok(refunds::pin(self.store.conn(), self.event.id, Role::Creator.name())?.is_some())
     }
 
     /// Sets the PIN of `role`; once a creator PIN exists, changing any PIN needs the grant.
     pub fn set_pin(&mut self, role: Role, pin: &str, grant: Option<&Grant>) -> PosResult<()> {
         check_pin_shape(pin)?;
-        if self.has_creator_pin()? {
-            self.require(grant.ok_or(PinError::Wrong(Role::Creator.name()))?)?;
-        }
+        self.require_if_pin(grant)?;
         let hash = hash_pin(pin)?;
         let event_id = self.event.id;
         let by = if grant.is_some() { Role::Creator } else { role };
@@ -123,13 +141,14 @@ impl Pos {
         })
     }
 
-    /// Checks `pin` against the role's stored hash.
-    pub fn check_pin(&self, role: Role, pin: &str) -> PosResult<()> {
+    /// Checks `pin` against the role's stored hash; returns that hash.
+    pub fn check_pin(&self, role: Role, pin: &str) -> PosResult<String> {
         let stored = refunds::pin(self.store.conn(), self.event.id, role.name())?
             .ok_or(PinError::NotSet(role.name()))?;
         let hash = PasswordHash::new(&stored).map_err(|e| PinError::Unreadable(e.to_string()))?;
         Argon2::default()
             .verify_password(pin.as_bytes(), &hash)
-            .map_err(|_| PinError::Wrong(role.name()).into())
+            .map_err(|_| PinError::Wrong(role.name()))?;
+        Ok(stored)
     }
 }

@@ -107,11 +107,11 @@ impl Pos {
 
     /// Calls the next ticket of `lane` by the fairness rule; None when nobody is waiting.
     pub fn call_next(&mut self, lane: char) -> PosResult<Option<TicketLabel>> {
-        let now = self.now();
         let (event_id, fairness) = (self.event.id, self.event.queue.fairness);
         let helper = self.helper.clone();
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let waiting: Vec<(i64, bool)> = tickets::waiting(tx, event_id, lane)?
                 .into_iter()
                 .map(|(id, priority, _)| (id, priority))
@@ -137,11 +137,11 @@ impl Pos {
     /// Moves a ticket: Serving (at the table), Done (served), NoShow (after the grace time) or
     /// Waiting (re-queue a no-show, once, some places back).
     pub fn move_ticket(&mut self, ticket_id: i64, to: TicketState) -> PosResult<TicketLabel> {
-        let now = self.now();
         let (event_id, rules) = (self.event.id, self.event.queue);
         let station = self.station.clone();
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let t = tickets::by_id(tx, event_id, ticket_id)?
                 .ok_or(PosError::UnknownTicket(ticket_id))?;
             let moved = |state: TicketState| PosError::TicketMoved {
@@ -196,11 +196,11 @@ impl Pos {
 
     /// Takes a ticket's last move back within ten seconds.
     pub fn undo_ticket(&mut self, ticket_id: i64) -> PosResult<TicketLabel> {
-        let now = self.now();
         let event_id = self.event.id;
         let station = self.station.clone();
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             let t = tickets::by_id(tx, event_id, ticket_id)?
                 .ok_or(PosError::UnknownTicket(ticket_id))?;
             let Some((prev, at, by)) = tickets::last_move(tx, ticket_id)? else {

@@ -52,6 +52,7 @@ impl Pos {
         let station = self.station.clone();
         self.write(Role::Helper, |w| {
             let tx = w.tx();
+            let now = w.at();
             holds::release_expired(tx, now)?;
             for &(offer_id, qty) in items {
                 let offer = offers::get(tx, event_id, offer_id, currency)?

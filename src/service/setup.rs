@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::pins::hash_pin;
-use super::{Grant, PinError, Pos, PosError, PosResult, Role};
+use super::{Grant, Pos, PosError, PosResult, Role};
 use crate::domain::basket::net_of_vat;
 use crate::domain::catalogue::{Bundle, Offer, OfferKind, VatRate};
 use crate::domain::catalogue_file::OfferRow;
@@ -77,9 +77,7 @@ impl Pos {
         grant: Option<&Grant>,
     ) -> PosResult<i64> {
         let checked = setup.check().map_err(PosError::Invalid)?;
-        if self.has_creator_pin()? {
-            self.require(grant.ok_or(PinError::Wrong(Role::Creator.name()))?)?;
-        }
+        self.require_if_pin(grant)?;
         let hash = hash_pin(new_pin)
             .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
         let (now, closed) = (self.now(), self.event.id);
@@ -177,9 +175,15 @@ impl Pos {
     /// new capacity or stock moves what is left by the difference.
     pub fn save_offer(&mut self, edit: &OfferEdit, grant: &Grant) -> PosResult<i64> {
         let (event_id, currency) = (self.event.id, self.event.currency);
+        // Only what the editor edits comes from the caller: the id, the variant link, what is
+        // held and archived are the service's.
         let mut offer = Offer {
+            id: 0,
             title: edit.offer.title.trim().to_string(),
             remaining: edit.offer.kind.initial_units(),
+            held: 0,
+            variant_of: None,
+            archived: false,
             ..edit.offer.clone()
         };
         if offer.price.currency != currency {

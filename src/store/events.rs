@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreError, StoreResult, corrupt};
 use crate::domain::catalogue::VatRate;
-use crate::domain::event::{CheckedSetup, Event};
+use crate::domain::event::{CheckedSetup, Event, Zone};
 use crate::domain::money::Currency;
 use crate::domain::order::TenderKind;
 use crate::domain::payment::PaymentProfile;
@@ -159,11 +159,12 @@ fn read_event(r: &rusqlite::Row<'_>) -> StoreResult<Event> {
         })
         .collect::<StoreResult<Vec<_>>>()?;
     let inclusive: bool = r.get(11)?;
+    let zone: String = r.get(3)?;
     Ok(Event {
         id: r.get(0)?,
         name: r.get(1)?,
         venue: r.get(2)?,
-        time_zone: r.get(3)?,
+        time_zone: Zone::named(&zone).map_err(|_| corrupt("time zone", &zone))?,
         currency,
         payment,
         hold_secs: r.get(6)?,

@@ -1,6 +1,7 @@
 //! Lottery drops: the lottery of a drop, its entries with their buy codes and draw places, and
 //! the offers made to drawn fans.
 
+use crate::domain::event::Zone;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -16,7 +17,7 @@ pub struct LotteryRow {
     /// The drop's title.
     pub title: String,
     /// The time zone of the drop's event (for times in messages).
-    pub time_zone: String,
+    pub time_zone: Zone,
     /// Entries close at this instant.
     pub enter_until: Timestamp,
     /// Minutes a drawn fan has to buy.
@@ -50,7 +51,10 @@ fn read_lottery(r: &Row<'_>) -> StoreResult<LotteryRow> {
     Ok(LotteryRow {
         offer_id: r.get(0)?,
         title: r.get(1)?,
-        time_zone: r.get(2)?,
+        time_zone: {
+            let zone: String = r.get(2)?;
+            Zone::named(&zone).map_err(|_| corrupt("time zone", &zone))?
+        },
         enter_until: instant(r.get(3)?)?,
         window_mins: r.get(4)?,
         drawn,

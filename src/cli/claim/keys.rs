@@ -1,6 +1,7 @@
 //! The exported key file, and checking a code with it alone: format, key, signature, event,
 //! expiry. The redemption state stays unknown without the database.
 
+use crate::domain::event::Zone;
 use std::path::Path;
 
 use data_encoding::HEXLOWER;
@@ -49,7 +50,7 @@ impl KeyFile {
             format: "encore-claim-keys/1".into(),
             event_id: event.id,
             event: event.name.clone(),
-            time_zone: event.time_zone.clone(),
+            time_zone: event.time_zone.name().to_string(),
             keys: pos
                 .public_keys()
                 .into_iter()
@@ -120,7 +121,8 @@ pub fn verify_offline(file: &Path, code: &str, now: jiff::Timestamp) -> Outcome 
         .iter()
         .find(|o| o.0 == i64::from(body.offer))
         .map_or_else(|| format!("offer {}", body.offer), |o| o.1.clone());
-    let until = body.expires_at().map(|t| local_time(t, &keys.time_zone));
+    let zone = Zone::named(&keys.time_zone).unwrap_or_else(|_| Zone::utc());
+    let until = body.expires_at().map(|t| local_time(t, &zone));
     if let Some(end) = body.expires_at()
         && now >= end
     {

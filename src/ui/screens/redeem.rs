@@ -2,6 +2,7 @@
 //! hand-over step for drops, one more unit for codes good for several, undo for ten seconds, and
 //! the redemption log below.
 
+use crate::domain::event::{Zone, local_clock};
 use crate::ui::problem::Problem;
 use egui::RichText;
 use jiff::Timestamp;
@@ -83,7 +84,7 @@ pub struct RedeemScreen {
 impl RedeemScreen {
     /// Draws the screen.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
-        redeem_ui(ui, self, ctx.now)
+        redeem_ui(ui, self, ctx.now, &ctx.event.time_zone)
     }
 
     /// Re-reads the redemption log for the search and time window.
@@ -212,7 +213,12 @@ fn read_photo(path: &str) -> Result<Vec<String>, Problem> {
 }
 
 /// Draws the code field, the last result with its next steps, and the log.
-fn redeem_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen, now: Timestamp) -> Vec<Command> {
+fn redeem_ui(
+    ui: &mut egui::Ui,
+    desk: &mut RedeemScreen,
+    now: Timestamp,
+    zone: &Zone,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.heading("Redeem a claim code");
     ui.label("Scan the fan's QR code anywhere in Encore, or type the code (dashes, spaces and case do not matter).");
@@ -261,7 +267,7 @@ fn redeem_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen, now: Timestamp) -> Vec<
     }
     ui.add_space(8.0);
     ui.separator();
-    log_ui(ui, desk);
+    log_ui(ui, desk, zone);
     commands
 }
 
@@ -290,7 +296,7 @@ fn next_steps(
     });
 }
 
-fn log_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen) {
+fn log_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen, zone: &Zone) {
     ui.horizontal(|ui| {
         ui.label(RichText::new("Redemption log").strong());
         let label = ui.label("Search");
@@ -318,7 +324,7 @@ fn log_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen) {
                 .spacing([16.0, 6.0])
                 .show(ui, |ui| {
                     for l in &desk.log {
-                        ui.label(&l.at);
+                        ui.label(local_clock(l.at, zone));
                         ui.label(format!("{} × {}", l.units, l.title));
                         // The end of a code is its signature: what tells codes apart.
                         let tail: String = l
@@ -332,7 +338,7 @@ fn log_ui(ui: &mut egui::Ui, desk: &mut RedeemScreen) {
                         } else {
                             format!("{} · {}", l.station, l.helper)
                         });
-                        ui.label(&l.status);
+                        ui.label(l.status.describe(zone));
                         ui.end_row();
                     }
                 });

@@ -74,8 +74,7 @@ pub enum Form {
     Discount(DiscountForm),
 }
 
-/// What creator operations take once the PIN was checked. Until the service hands out grants
-/// it is the checked PIN itself, kept only while editing is unlocked.
+/// What creator operations take once the PIN was checked; the PIN itself is forgotten.
 type CreatorGrant = crate::service::Grant;
 
 /// Editing unlocked by the creator: what the service checked, and when it was last used.

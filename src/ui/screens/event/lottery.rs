@@ -2,10 +2,11 @@
 //! codes, states, countdowns), entering a fan at the table, the draw, and making a drop a
 //! lottery. Creator actions use the Event screen's Creator PIN field.
 
+use crate::domain::event::Zone;
+use crate::domain::event::local_hhmm;
 use crate::domain::field::FieldError;
 use egui::{RichText, vec2};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
 use super::EventOp;
 use crate::domain::catalogue::OfferKind;
@@ -40,8 +41,6 @@ pub struct LotteryDraft {
     pub lotteries: Vec<LotteryStatus>,
     /// Drops that are no lottery yet: `(offer id, title)`.
     pub drops: Vec<(i64, String)>,
-    /// When the lists were read (countdowns count from here).
-    pub now: Option<Timestamp>,
     /// The contact typed for the next entry (cleared once entered).
     pub fan: String,
     /// The drop picked to become a lottery.
@@ -54,19 +53,17 @@ pub struct LotteryDraft {
     pub last: Option<(String, BuyCode)>,
 }
 
-/// `21:42` in the event's zone.
-fn hhmm(at: Timestamp, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    at.to_zoned(tz).strftime("%H:%M").to_string()
-}
-
 /// Width of the section's label column.
 const LABEL_W: f32 = 200.0;
 
 /// Draws the Lotteries section.
-pub fn lottery_ui(ui: &mut egui::Ui, event: &Event, draft: &mut LotteryDraft) -> Vec<Command> {
+pub fn lottery_ui(
+    ui: &mut egui::Ui,
+    event: &Event,
+    draft: &mut LotteryDraft,
+    now: Timestamp,
+) -> Vec<Command> {
     let mut commands = Vec::new();
-    let now = draft.now.unwrap_or_else(Timestamp::now);
     ui.separator();
     ui.heading("Lotteries");
     if let Some((title, code)) = &draft.last {
@@ -104,7 +101,7 @@ pub fn lottery_ui(ui: &mut egui::Ui, event: &Event, draft: &mut LotteryDraft) ->
 
 fn lottery_row_ui(
     ui: &mut egui::Ui,
-    tz: &str,
+    tz: &Zone,
     l: &LotteryStatus,
     now: Timestamp,
 ) -> Option<LotteryOp> {
@@ -115,18 +112,18 @@ fn lottery_row_ui(
             Some((seed, at)) => format!(
                 "{} entered · drawn at {} · seed {seed}",
                 l.entries,
-                hhmm(*at, tz)
+                local_hhmm(*at, tz)
             ),
             None if l.open_at(now) => format!(
                 "{} entered · entries close at {} · {} min to buy",
                 l.entries,
-                hhmm(l.enter_until, tz),
+                local_hhmm(l.enter_until, tz),
                 l.window_mins
             ),
             None => format!(
                 "{} entered · entries closed at {}",
                 l.entries,
-                hhmm(l.enter_until, tz)
+                local_hhmm(l.enter_until, tz)
             ),
         };
         ui.add(egui::Label::new(line).truncate());
@@ -242,7 +239,6 @@ impl LotteryDraft {
     /// Re-reads the lotteries and the drops that could become one.
     pub fn refresh(&mut self, pos: &Pos, shared: &Shared) -> PosResult<()> {
         self.lotteries = pos.lotteries()?;
-        self.now = Some(pos.now());
         let lotteries = &self.lotteries;
         self.drops = shared
             .offers
@@ -337,7 +333,7 @@ impl LotteryDraft {
         self.window.clear();
         fx.good(format!(
             "{title} is a lottery: entries close at {}",
-            hhmm(until, &tz)
+            local_hhmm(until, &tz)
         ));
         Ok(())
     }

@@ -51,7 +51,7 @@ impl EventScreen {
             .id_salt("event_scroll")
             .show(ui, |ui| {
                 let mut commands = setup::setup_ui(ui, event, &mut self.setup);
-                commands.extend(lottery::lottery_ui(ui, event, &mut self.lottery));
+                commands.extend(lottery::lottery_ui(ui, event, &mut self.lottery, ctx.now));
                 ui.separator();
                 commands.extend(members::members_ui(ui, &mut self.members));
                 commands

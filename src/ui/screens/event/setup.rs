@@ -2,12 +2,13 @@
 //! setting up a new event and switching events (past ones stay readable); tender fees, margins
 //! and what collaborators are owed.
 
-use crate::domain::field::{FieldError, FieldResult};
+use crate::domain::catalogue_file::optional_money;
+use crate::domain::field::FieldResult;
 use egui::{RichText, vec2};
 
 use super::EventOp;
 use crate::domain::event::{Event, EventSetup, SETUP_CURRENCIES};
-use crate::domain::money::{Money, parse_amount};
+use crate::domain::money::Money;
 use crate::domain::order::TenderKind;
 use crate::domain::pricing::{Fee, VatMode, percent_label};
 use crate::service::{EventRow, Margin, Pos, PosError, PosResult};
@@ -126,7 +127,7 @@ impl SetupDraft {
                 self.creating = true;
                 let event = pos.event();
                 self.form = EventSetup {
-                    time_zone: event.time_zone.clone(),
+                    time_zone: event.time_zone.name().to_string(),
                     currency: event.currency.code().to_string(),
                     vat_mode: event.vat_mode,
                     vat_rates: EventSetup::of(event).vat_rates,
@@ -138,8 +139,8 @@ impl SetupDraft {
                 let name = self.form.name.trim().to_string();
                 // A first event's creator has no PIN to type yet.
                 let grant = match self.pin.as_str() {
-                    "" => None,
-                    pin => Some(pos.unlock(pin)?),
+                    pin if !pin.is_empty() && pos.has_creator_pin()? => Some(pos.unlock(pin)?),
+                    _ => None,
                 };
                 pos.create_event(&self.form, &self.new_pin, grant.as_ref())?;
                 fx.then.push(Command::EventSwitched);
@@ -172,23 +173,11 @@ impl SetupDraft {
                 let field = format!("{} fee percent", kind.label());
                 let percent_bp =
                     crate::domain::catalogue_file::parse_percent(&field, percent, 1_000)?;
-                let fixed = parse_amount_or_zero(fixed, event.currency).map_err(|e| {
-                    FieldError::new(format!("{} fixed fee", kind.label()), e.to_string())
-                })?;
+                let field = format!("{} fixed fee", kind.label());
+                let fixed = optional_money(field, fixed, event.currency)?;
                 Ok((*kind, Fee { percent_bp, fixed }))
             })
             .collect()
-    }
-}
-
-/// An amount in minor units, empty meaning none.
-fn parse_amount_or_zero(
-    text: &str,
-    currency: crate::domain::money::Currency,
-) -> Result<i64, crate::domain::money::AmountError> {
-    match text.trim() {
-        "" => Ok(0),
-        t => Ok(parse_amount(t, currency)?.minor),
     }
 }
 

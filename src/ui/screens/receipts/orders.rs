@@ -1,5 +1,6 @@
 //! The Receipts screen: recent orders, each with a PDF export.
 
+use crate::domain::event::Zone;
 use std::path::Path;
 
 use egui::RichText;
@@ -14,7 +15,7 @@ use crate::ui::widgets;
 pub fn orders_ui(
     ui: &mut egui::Ui,
     recent: &[OrderSummary],
-    time_zone: &str,
+    time_zone: &Zone,
     exported: Option<&Path>,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
