@@ -60,15 +60,7 @@ pub fn signed_amount(input: &str) -> Result<TypedAmount, AmountError> {
 /// a currency sign or code, at least one digit, no minus.
 fn check_shape(text: &str) -> Result<(), AmountError> {
     let body = strip_any_currency(text);
-    if body.starts_with('-') {
-        return Err(AmountError::Negative);
-    }
-    if let Some(bad) = body
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ','))
-    {
-        return Err(AmountError::BadCharacter(bad));
-    }
+    crate::domain::money::check_digits(body)?;
     if !body.chars().any(|c| c.is_ascii_digit()) {
         return Err(AmountError::Empty);
     }

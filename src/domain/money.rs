@@ -209,21 +209,28 @@ pub enum AmountError {
     },
 }
 
+/// The rules an amount's number part keeps in every currency: no minus, only digits and the
+/// separators `.` and `,`.
+pub fn check_digits(body: &str) -> Result<(), AmountError> {
+    if body.starts_with('-') {
+        return Err(AmountError::Negative);
+    }
+    match body
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+    {
+        Some(bad) => Err(AmountError::BadCharacter(bad)),
+        None => Ok(()),
+    }
+}
+
 /// Parses what a person typed ("12,50", "12.5", "€12.50", "1,234.50") strictly into minor units.
 pub fn parse_amount(input: &str, currency: Currency) -> Result<Money, AmountError> {
     let body = strip_currency(input.trim(), currency)?;
     if body.is_empty() {
         return Err(AmountError::Empty);
     }
-    if body.starts_with('-') {
-        return Err(AmountError::Negative);
-    }
-    if let Some(bad) = body
-        .chars()
-        .find(|c| !(c.is_ascii_digit() || *c == '.' || *c == ','))
-    {
-        return Err(AmountError::BadCharacter(bad));
-    }
+    check_digits(body)?;
     let ambiguous = || AmountError::Ambiguous {
         input: input.trim().to_string(),
         currency,
