@@ -119,6 +119,9 @@ impl SetupDraft {
         }
         match op {
             SetupOp::SaveEvent => {
+                // The form's own fields first, as before grants: a typo is named at once,
+                // without the slow PIN check.
+                self.form.check()?;
                 let grant = pos.unlock(&self.pin)?;
                 pos.update_event(&self.form, &grant)?;
                 fx.good("Event saved");
@@ -137,6 +140,7 @@ impl SetupDraft {
             SetupOp::CancelNew => *self = SetupDraft::of(pos.event()),
             SetupOp::CreateEvent => {
                 let name = self.form.name.trim().to_string();
+                self.form.check()?;
                 // A first event's creator has no PIN to type yet.
                 let grant = match self.pin.as_str() {
                     pin if !pin.is_empty() && pos.has_creator_pin()? => Some(pos.unlock(pin)?),
