@@ -9,7 +9,7 @@ use encore::domain::basket::{PriceList, quote};
 use encore::domain::order::{Cart, TenderKind};
 use encore::domain::pricing::Fee;
 use encore::service::{Pos, PosError, TillExtras, sale_request};
-use support::{TestClock, TestDb, offer_id};
+use support::{TestClock, TestDb};
 
 const CREATOR_PIN: &str = "2468";
 
@@ -24,15 +24,8 @@ fn fee_entries(db: &TestDb) -> i64 {
 }
 
 fn cart_of(pos: &Pos, title: &str) -> Cart {
-    let id = offer_id(pos, title);
-    let offer = pos
-        .offers()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.id == id)
-        .unwrap();
     let mut cart = Cart::default();
-    cart.add(&offer);
+    cart.add(&support::offer(pos, title));
     cart
 }
 

@@ -154,17 +154,20 @@ pub fn type_into(
     h.run();
 }
 
-/// The editor's form for an existing offer, as it shows it.
-pub fn edit_of(pos: &Pos, title: &str) -> encore::service::OfferEdit {
-    let id = offer_id(pos, title);
-    let offer = pos
-        .offers()
+/// The demo offer with this title, as the catalogue has it now.
+pub fn offer(pos: &Pos, title: &str) -> encore::domain::catalogue::Offer {
+    pos.offers()
         .unwrap()
         .into_iter()
-        .find(|o| o.id == id)
-        .unwrap();
+        .find(|o| o.title == title)
+        .unwrap()
+}
+
+/// The editor's form for an existing offer, as it shows it.
+pub fn edit_of(pos: &Pos, title: &str) -> encore::service::OfferEdit {
+    let offer = offer(pos, title);
     encore::service::OfferEdit {
-        id: Some(id),
+        id: Some(offer.id),
         ..encore::service::OfferEdit::new(offer)
     }
 }
