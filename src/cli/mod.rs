@@ -18,6 +18,7 @@ pub mod drawer;
 pub mod lottery;
 pub mod member;
 pub mod payload;
+pub mod pin;
 pub mod queue;
 pub mod reconcile;
 pub mod refund;
