@@ -56,8 +56,13 @@ pub enum ClaimAction {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Sign new codes with a fresh key from now on (codes issued before keep working).
-    RotateKey,
+    /// Sign new codes with a fresh key from now on (codes issued before keep working; creator
+    /// PIN).
+    RotateKey {
+        /// How the creator PIN is read.
+        #[command(flatten)]
+        pin: super::pin::PinArgs,
+    },
 }
 
 /// `claim verify`: a valid code and what is left of it.
@@ -285,8 +290,9 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> Outcome {
             Reply::new(&lines, text)
         }
         ClaimAction::Pubkey { output } => pubkey(pos, output.as_deref()),
-        ClaimAction::RotateKey => {
-            let key_id = pos.rotate_claim_key()?;
+        ClaimAction::RotateKey { pin } => {
+            let grant = super::pin::unlock(pos, pin)?;
+            let key_id = pos.rotate_claim_key(&grant)?;
             let text = format!(
                 "new codes are signed with key {key_id}; codes issued before keep working. Export the keys again: encore claim pubkey"
             );

@@ -183,9 +183,9 @@ pub struct RefundArgs {
     /// Refund only these units, OFFER=QTY; repeat for more (default: everything left).
     #[arg(long = "line", value_name = "OFFER=QTY", value_parser = values::refund_line)]
     pub lines: Vec<RefundLine>,
-    /// The creator's PIN.
-    #[arg(long)]
-    pub pin: String,
+    /// How the creator PIN is read.
+    #[command(flatten)]
+    pub pin: pin::PinArgs,
     /// Why, for the audit log.
     #[arg(long, default_value = "")]
     pub reason: String,

@@ -31,10 +31,11 @@ pub use crate::store::fans::Member;
 pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest};
 pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
+pub use demo::DEMO_CREATOR_PIN;
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
-pub use pins::{Grant, PinError, Role};
+pub use pins::{FREE_ATTEMPTS, Grant, MAX_LOCK_SECS, NEW_PIN_MIN, PinError, Role};
 pub use queue::LaneView;
 pub use refund::RefundRequest;
 pub use setup::{Catalogue, Margin, OfferEdit};
@@ -290,14 +291,22 @@ impl Pos {
     fn reload(&mut self) -> PosResult<()> {
         let event = store::events::open_event(self.store.conn())?.ok_or(PosError::NoEvent)?;
         let stamp = self.stamp(Role::Helper);
-        let (station_id, (key_id, secret)) = gate::write(&mut self.store, &stamp, |w| {
+        let (station_id, (key_id, public)) = gate::write(&mut self.store, &stamp, |w| {
             let station_id = store::events::ensure_station(w.tx(), event.id, &self.station)?;
-            Ok((station_id, store::events::current_key(w.tx(), event.id)?))
+            Ok((station_id, store::keys::current_key(w.tx(), event.id)?))
         })?;
         self.event = event;
         self.station_id = station_id;
-        self.key = (key_id, SigningKey::from_bytes(&secret));
-        self.load_keys()
+        self.load_keys()?;
+        match self.store.key_file().load()?.remove(&public) {
+            Some(secret) => self.key = (key_id, secret),
+            // The file came without its key file (a backup restored on another computer, a
+            // copied database): codes issued before still verify; new ones need a new key.
+            None => {
+                self.new_key(Role::Helper, "the signing key is not on this computer")?;
+            }
+        }
+        Ok(())
     }
 
     /// Follows changes another station made: the event's set-up edited, or another event opened.
@@ -313,17 +322,14 @@ impl Pos {
     }
 
     fn load_keys(&mut self) -> PosResult<()> {
-        self.keys = store::events::all_keys(self.store.conn())?
+        self.keys = store::keys::all_keys(self.store.conn())?
             .into_iter()
-            .map(|(event, id, secret, retired)| {
-                (
-                    event,
-                    id,
-                    SigningKey::from_bytes(&secret).verifying_key(),
-                    retired,
-                )
+            .map(|(event, id, public, retired)| {
+                VerifyingKey::from_bytes(&public)
+                    .map(|key| (event, id, key, retired))
+                    .map_err(|_| store::corrupt("claim key of event", event).into())
             })
-            .collect();
+            .collect::<PosResult<_>>()?;
         Ok(())
     }
 

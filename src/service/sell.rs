@@ -1,6 +1,5 @@
 //! Checkout and sale: the whole sale commits in one immediate transaction.
 
-use ed25519_dalek::SigningKey;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
@@ -24,7 +23,7 @@ use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::fans::Member;
 use crate::store::orders::{OrderKey, StoredReceipt};
-use crate::store::{self, deals, events, holds, offers, orders};
+use crate::store::{self, deals, events, holds, keys, offers, orders};
 
 impl Pos {
     /// Reserves a fresh order id and a payment reference not used at this event.
@@ -113,6 +112,7 @@ impl Pos {
             station_no,
             ..
         } = self;
+        let key_file = store.key_file().clone();
         let valid_until = now
             .saturating_add(SignedDuration::from_hours(i64::from(
                 event.claim_valid_hours,
@@ -127,9 +127,16 @@ impl Pos {
         gate::write(store, &stamp, |w| {
             let tx = w.tx();
             // Another station may have rotated the key: new codes use the newest.
-            let (key_id, secret) = events::current_key(tx, event.id)?;
+            let (key_id, public) = keys::current_key(tx, event.id)?;
             if key_id != key.0 {
-                *key = (key_id, SigningKey::from_bytes(&secret));
+                let secret = key_file.load()?.remove(&public).ok_or_else(|| {
+                    PosError::Refused(format!(
+                        "claim key {key_id} was made on another computer and is not in {}: \
+                         restart Encore here to start a key of its own",
+                        key_file.path().display()
+                    ))
+                })?;
+                *key = (key_id, secret);
             }
             let issuer = Issuer {
                 event_id: event.id,

@@ -10,9 +10,12 @@ pub mod drawer;
 pub mod events;
 pub mod fans;
 pub mod holds;
+pub mod keyfile;
+pub mod keys;
 pub mod lottery;
 pub mod offers;
 pub mod orders;
+pub mod pins;
 pub mod refunds;
 pub mod tickets;
 
@@ -47,6 +50,9 @@ pub enum StoreError {
     /// A row holds something this build cannot read.
     #[error("the database holds an unreadable value: {0}")]
     Corrupt(String),
+    /// The key file beside the database cannot be read or written.
+    #[error("claim key file: {0}")]
+    KeyFile(String),
     /// The folder for the database could not be made.
     #[error("cannot create the data folder {path}: {source}")]
     Folder {
@@ -63,6 +69,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// An open Encore database.
 pub struct Store {
     conn: Connection,
+    key_file: keyfile::KeyFile,
 }
 
 impl Store {
@@ -76,8 +83,9 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
-        migrations::migrate(&mut conn)?;
-        Ok(Store { conn })
+        let key_file = keyfile::KeyFile::beside(path);
+        migrations::migrate(&mut conn, &key_file)?;
+        Ok(Store { conn, key_file })
     }
 
     /// Starts an IMMEDIATE transaction: it takes the write lock up front, so two stations
@@ -86,6 +94,19 @@ impl Store {
         Ok(Tx(self.conn.transaction_with_behavior(
             TransactionBehavior::Immediate,
         )?))
+    }
+
+    /// Where the secret halves of this database's claim keys live.
+    pub fn key_file(&self) -> &keyfile::KeyFile {
+        &self.key_file
+    }
+
+    /// Makes a claim key: the secret goes to the key file (durably) now, and the public half,
+    /// returned, into the database by the caller's transaction.
+    pub fn new_claim_key(&self) -> StoreResult<[u8; 32]> {
+        let key = ed25519_dalek::SigningKey::from_bytes(&rand::random());
+        self.key_file.add(std::slice::from_ref(&key))?;
+        Ok(key.verifying_key().to_bytes())
     }
 
     /// The connection, for reads outside a transaction.
@@ -122,6 +143,8 @@ pub fn configure(conn: &Connection) -> StoreResult<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Deleted and dropped content is overwritten, not left in free pages of the file.
+    conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
 }
 
