@@ -25,8 +25,12 @@ fn run(args: &cli::Args) -> anyhow::Result<ExitCode> {
         Some(path) => path,
         None => default_db()?,
     };
-    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
     let clock = system_clock();
+    if let Some(cli::Command::Restore(restore)) = &args.command {
+        let outcome = cli::trust::restore(&db, restore, clock, &args.station);
+        return Ok(cli::emit(outcome, args.json));
+    }
+    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
     match &args.command {
         Some(command) => Ok(cli::run(store, clock, args, command)),
         None => {

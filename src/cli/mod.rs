@@ -24,6 +24,7 @@ pub mod reconcile;
 pub mod refund;
 pub mod reply;
 pub mod sell;
+pub mod trust;
 pub mod values;
 
 pub use catalogue::CatalogueAction;
@@ -136,12 +137,21 @@ pub enum Command {
         #[command(subcommand)]
         action: LotteryAction,
     },
-    /// Set PINs.
+    /// Set the creator PIN.
     Pin {
         /// What to do.
         #[command(subcommand)]
         action: PinAction,
     },
+    /// Check the audit log's hash chain.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: trust::AuditAction,
+    },
+    /// Put a backup in place of the database (creator PIN); numbers and codes handed out
+    /// after the backup are never handed out again.
+    Restore(trust::RestoreArgs),
 }
 
 /// The `encore sell` flags.
@@ -200,8 +210,9 @@ pub fn run_without_db(args: &Args) -> Option<ExitCode> {
                 ClaimAction::Verify {
                     code,
                     pubkey: Some(file),
+                    fingerprint,
                 },
-        } => claim::verify_offline(file, code, jiff::Timestamp::now()),
+        } => claim::verify_offline(file, code, fingerprint.as_deref(), jiff::Timestamp::now()),
         _ => return None,
     };
     Some(emit(outcome, args.json))
@@ -220,6 +231,9 @@ fn open(mut store: Store, clock: Clock, args: &Args, command: &Command) -> Resul
     }
     let mut pos = Pos::open(store, &args.station, clock)?;
     pos.set_helper(&args.helper);
+    for alert in pos.alerts() {
+        eprintln!("warning: {alert}");
+    }
     Ok(pos)
 }
 
@@ -245,5 +259,8 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Catalogue { action } => catalogue::run(pos, action),
         Command::Member { action } => member::run(pos, action),
         Command::Lottery { action } => lottery::run(pos, action),
+        Command::Audit { action } => trust::audit(pos, action),
+        // main.rs runs a restore before any database is opened.
+        Command::Restore(_) => Err(CliError::Input("restore runs on its own".into())),
     }
 }

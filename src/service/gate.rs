@@ -77,6 +77,7 @@ pub(super) fn write<T>(
     let tx = store.immediate()?;
     let out = change(&Write { tx: &tx, stamp })?;
     tx.commit()?;
+    store.raise_high_water();
     Ok(out)
 }
 

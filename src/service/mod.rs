@@ -6,6 +6,7 @@ mod checkout;
 mod claims;
 mod demo;
 mod drawer;
+mod durability;
 mod fans;
 mod fees;
 mod gate;
@@ -32,6 +33,7 @@ pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest};
 pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
 pub use demo::DEMO_CREATOR_PIN;
+pub use durability::{Restored, restore_file};
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
@@ -264,6 +266,8 @@ pub struct Pos {
     station: String,
     station_no: u8,
     clock: Clock,
+    /// What the operator should know about this database (see `durability.rs`).
+    alerts: Vec<String>,
 }
 
 impl Pos {
@@ -281,8 +285,11 @@ impl Pos {
             station,
             station_no,
             clock,
+            alerts: Vec::new(),
         };
+        pos.catch_up()?;
         pos.reload()?;
+        pos.check_health()?;
         Ok(pos)
     }
 
@@ -303,7 +310,10 @@ impl Pos {
             // The file came without its key file (a backup restored on another computer, a
             // copied database): codes issued before still verify; new ones need a new key.
             None => {
-                self.new_key(Role::Helper, "the signing key is not on this computer")?;
+                let id = self.new_key(Role::Helper, "the signing key is not on this computer")?;
+                self.alerts.push(format!(
+                    "claim key {key_id} of this event is not on this computer (its key file                      stayed behind): codes issued before still check; new codes use key {id}"
+                ));
             }
         }
         Ok(())

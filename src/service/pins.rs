@@ -262,6 +262,7 @@ impl Pos {
         self.write(Role::Creator, |w| {
             pins::set_pin(w.tx(), event_id, Role::Creator.name(), &hash)?;
             w.log("pin.set", Role::Creator.name(), json!({}))
-        })
+        })?;
+        self.refresh_pin_alert()
     }
 }

@@ -278,6 +278,14 @@ pub fn has_demo(conn: &Connection) -> StoreResult<bool> {
 }
 
 /// The station row id for `code` at this event, created on first use.
+/// True when the event is in the file.
+pub fn event_exists(conn: &Connection, event_id: i64) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE id = ?1)")?
+        .query_row([event_id], |r| r.get(0))?)
+}
+
+/// The station's row id, made on first use.
 pub fn ensure_station(conn: &Connection, event_id: i64, code: &str) -> StoreResult<i64> {
     conn.prepare_cached("INSERT INTO stations (event_id, code) VALUES (?1, ?2) ON CONFLICT (event_id, code) DO NOTHING")?.execute(params![event_id, code],
     )?;

@@ -117,4 +117,46 @@ mod tests {
             .unwrap();
         assert_eq!(ticket, ("called".into(), 1024, 1));
     }
+
+    #[test]
+    fn version_4_moves_the_secret_keys_to_the_key_file_and_chains_the_old_audit_entries() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (sql, _) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO events (id, name, venue, time_zone, currency, signing_key, is_open, created_at)
+                 VALUES (1, 'E', 'V', 'UTC', 'EUR', zeroblob(32), 1, 0);
+             INSERT INTO claim_keys (event_id, key_id, signing_key, created_at)
+                 VALUES (1, 0, X'0707070707070707070707070707070707070707070707070707070707070707', 0);
+             INSERT INTO audit_log (id, at, station, action, subject, detail) VALUES
+                 (4, 1, 'K1', 'sale', 'o1', '{}'), (9, 2, 'K1', 'sale', 'o2', '{}');",
+        )
+        .unwrap();
+        let keys = scratch_keys();
+        migrate(&mut conn, &keys).unwrap();
+        let secret = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let public = secret.verifying_key().to_bytes();
+        assert_eq!(keys.load().unwrap()[&public].to_bytes(), [7; 32]);
+        let stored: Vec<u8> = conn
+            .query_row("SELECT public_key FROM claim_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, public);
+        for table in ["events", "claim_keys"] {
+            let secret_columns: i64 = conn
+                .query_row(
+                    &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'signing_key'"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(secret_columns, 0, "{table}");
+        }
+        match audit::verify(&conn).unwrap() {
+            audit::Chain::Intact { entries, .. } => assert_eq!(entries, 2),
+            broken => panic!("{broken:?}"),
+        }
+        assert!(audit::sealed(&conn).unwrap());
+    }
 }

@@ -9,6 +9,7 @@ pub mod deals;
 pub mod drawer;
 pub mod events;
 pub mod fans;
+pub mod highwater;
 pub mod holds;
 pub mod keyfile;
 pub mod keys;
@@ -17,6 +18,7 @@ pub mod offers;
 pub mod orders;
 pub mod pins;
 pub mod refunds;
+pub mod restore;
 pub mod tickets;
 
 use std::path::Path;
@@ -50,6 +52,9 @@ pub enum StoreError {
     /// A row holds something this build cannot read.
     #[error("the database holds an unreadable value: {0}")]
     Corrupt(String),
+    /// A backup that cannot be put in place, and why.
+    #[error("restore refused: {0}")]
+    Restore(String),
     /// The key file beside the database cannot be read or written.
     #[error("claim key file: {0}")]
     KeyFile(String),
@@ -70,6 +75,11 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     key_file: keyfile::KeyFile,
+    high_water: highwater::HighWater,
+    /// The file's own id (the mark is kept per database).
+    database_id: String,
+    /// Why the mark could not be raised after the last change, if it could not.
+    high_water_error: Option<String>,
 }
 
 impl Store {
@@ -85,7 +95,14 @@ impl Store {
         configure(&conn)?;
         let key_file = keyfile::KeyFile::beside(path);
         migrations::migrate(&mut conn, &key_file)?;
-        Ok(Store { conn, key_file })
+        let database_id = keys::database_id(&conn)?;
+        Ok(Store {
+            conn,
+            key_file,
+            high_water: highwater::HighWater::beside(path),
+            database_id,
+            high_water_error: None,
+        })
     }
 
     /// Starts an IMMEDIATE transaction: it takes the write lock up front, so two stations
@@ -107,6 +124,29 @@ impl Store {
         let key = ed25519_dalek::SigningKey::from_bytes(&rand::random());
         self.key_file.add(std::slice::from_ref(&key))?;
         Ok(key.verifying_key().to_bytes())
+    }
+
+    /// The counters this computer handed out from this database, as its mark file says.
+    pub fn high_water(&self) -> StoreResult<highwater::Counters> {
+        self.high_water.read(&self.database_id)
+    }
+
+    /// Raises the mark to the database's counters now; called after every commit. A mark that
+    /// cannot be written does not undo the change: the reason is kept for the operator.
+    pub fn raise_high_water(&mut self) {
+        let result = highwater::counters(&self.conn)
+            .and_then(|now| self.high_water.raise(&self.database_id, &now));
+        self.high_water_error = result.err().map(|e| e.to_string());
+    }
+
+    /// Why the mark could not be raised after the last change, if it could not.
+    pub fn high_water_error(&self) -> Option<&str> {
+        self.high_water_error.as_deref()
+    }
+
+    /// The file's own id.
+    pub fn database_id(&self) -> &str {
+        &self.database_id
     }
 
     /// The connection, for reads outside a transaction.

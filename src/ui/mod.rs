@@ -59,7 +59,9 @@ pub struct Kiosk {
 
 impl Kiosk {
     /// A kiosk on `pos`; receipt PDFs go to `receipts_dir`.
-    pub fn new(pos: Pos, receipts_dir: PathBuf) -> Kiosk {
+    pub fn new(mut pos: Pos, receipts_dir: PathBuf) -> Kiosk {
+        // A PIN that cannot be checked shows as no alert; the PIN itself still works as before.
+        let _ = pos.refresh_pin_alert();
         let screens = Screens::new(&pos);
         let mut kiosk = Kiosk {
             pos,
@@ -188,7 +190,11 @@ impl Kiosk {
             frame_time: self.frame_time,
         };
         let (screens, screen, notice) = (&mut self.screens, self.screen, &self.notice);
+        let alerts = self.pos.alerts();
         egui::CentralPanel::default().show(ui, |ui| {
+            for alert in &alerts {
+                widgets::banner(ui, Tone::Bad, alert, 16.0);
+            }
             if let Some((tone, text)) = notice {
                 widgets::banner(ui, *tone, text, 20.0);
             }
