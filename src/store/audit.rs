@@ -1,9 +1,9 @@
 //! The append-only audit log: every sale, redemption and queue move.
 
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::StoreResult;
+use super::{StoreResult, corrupt};
 
 /// Appends one entry; `detail` is a JSON value with the facts of the change.
 pub fn append(
@@ -34,4 +34,18 @@ pub fn count(conn: &Connection, action: &str) -> StoreResult<i64> {
         [action],
         |r| r.get(0),
     )?)
+}
+
+/// The detail of the sale entry of order `order_id` (order ids are unique across events).
+pub fn sale_detail(conn: &Connection, order_id: &str) -> StoreResult<Option<serde_json::Value>> {
+    let detail: Option<String> = conn
+        .prepare_cached(
+            "SELECT detail FROM audit_log WHERE action = 'sale' AND json_extract(detail, '$.order') = ?1
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?;
+    detail
+        .map(|d| serde_json::from_str(&d).map_err(|e| corrupt("audit detail", e)))
+        .transpose()
 }
