@@ -225,7 +225,7 @@ impl Pos {
 /// A retried order id must ask for what its sale sold: the terms digest its audit entry keeps
 /// (entries from before digests were kept: the offers and bundles asked for).
 fn check_same_terms(tx: &store::Conn, req: &SaleRequest, done: &StoredReceipt) -> PosResult<()> {
-    let same = match audit::sale_detail(tx, &done.order_id)? {
+    let same = match audit::sale_detail(tx, &done.order_id, &done.number.to_string())? {
         Some(detail) => match detail.get("terms").and_then(|t| t.as_str()) {
             Some(terms) => terms == req.terms_digest(&store::fans::salt(tx)?),
             None => {

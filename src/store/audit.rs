@@ -36,14 +36,20 @@ pub fn count(conn: &Connection, action: &str) -> StoreResult<i64> {
     )?)
 }
 
-/// The detail of the sale entry of order `order_id` (order ids are unique across events).
-pub fn sale_detail(conn: &Connection, order_id: &str) -> StoreResult<Option<serde_json::Value>> {
+/// The detail of the sale entry of order `order_id`. The entry's subject, the receipt number,
+/// narrows the search cheaply; the order id decides, since numbers repeat across events.
+pub fn sale_detail(
+    conn: &Connection,
+    order_id: &str,
+    receipt: &str,
+) -> StoreResult<Option<serde_json::Value>> {
     let detail: Option<String> = conn
         .prepare_cached(
-            "SELECT detail FROM audit_log WHERE action = 'sale' AND json_extract(detail, '$.order') = ?1
+            "SELECT detail FROM audit_log WHERE action = 'sale' AND subject = ?2
+                 AND json_extract(detail, '$.order') = ?1
              ORDER BY id LIMIT 1",
         )?
-        .query_row([order_id], |r| r.get(0))
+        .query_row(params![order_id, receipt], |r| r.get(0))
         .optional()?;
     detail
         .map(|d| serde_json::from_str(&d).map_err(|e| corrupt("audit detail", e)))
