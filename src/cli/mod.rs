@@ -183,6 +183,11 @@ pub struct SellArgs {
     /// passes, member credit, lottery drops).
     #[arg(long)]
     pub fan: Option<String>,
+    /// This sale's own id (a UUID the caller makes): running the same command again with it
+    /// answers with the first run's receipt instead of selling twice, so a sale whose answer
+    /// was lost can be retried safely. Default: a fresh id.
+    #[arg(long, value_name = "UUID", value_parser = values::order_id)]
+    pub order_id: Option<String>,
 }
 
 /// The `encore refund` flags.

@@ -30,7 +30,7 @@ pub use crate::store::events::EventRow;
 /// A member with their credit and orders.
 pub use crate::store::fans::Member;
 pub use catalogue::ImportReport;
-pub use checkout::{Checkout, SaleRequest};
+pub use checkout::{Checkout, SaleRequest, Sold};
 pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
 pub use demo::DEMO_CREATOR_PIN;
 pub use durability::{Restored, restore_file};

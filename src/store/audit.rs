@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::StoreResult;
+use super::{StoreResult, corrupt};
 
 /// The hash before the first entry.
 const GENESIS: [u8; 32] = [0; 32];
@@ -204,4 +204,24 @@ pub(super) fn seal(conn: &Connection) -> StoreResult<()> {
         prev = hash;
     }
     reseal(conn)
+}
+
+/// The detail of the sale entry of order `order_id`. The entry's subject, the receipt number,
+/// narrows the search cheaply; the order id decides, since numbers repeat across events.
+pub fn sale_detail(
+    conn: &Connection,
+    order_id: &str,
+    receipt: &str,
+) -> StoreResult<Option<serde_json::Value>> {
+    let detail: Option<String> = conn
+        .prepare_cached(
+            "SELECT detail FROM audit_log WHERE action = 'sale' AND subject = ?2
+                 AND json_extract(detail, '$.order') = ?1
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![order_id, receipt], |r| r.get(0))
+        .optional()?;
+    detail
+        .map(|d| serde_json::from_str(&d).map_err(|e| corrupt("audit detail", e)))
+        .transpose()
 }
