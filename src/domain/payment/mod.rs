@@ -23,6 +23,9 @@ use super::qr::QrMode;
 /// name it.
 pub type PaymentError = FieldError;
 
+/// Longest text in any field of a payment profile (a payment link is the longest).
+const MAX_PROFILE_TEXT: usize = 512;
+
 /// Shorthand for a field error.
 pub(crate) fn field(field: &'static str, rule: impl Into<String>) -> PaymentError {
     FieldError::new(field, rule)
@@ -96,12 +99,53 @@ impl PaymentQr {
 impl PaymentProfile {
     /// Checks the profile's own fields, as the settings screen does before saving.
     pub fn validate(&self) -> Result<(), PaymentError> {
+        for (name, value) in self.texts() {
+            crate::domain::field::check_text(name, value.trim(), MAX_PROFILE_TEXT)?;
+        }
         match self {
             PaymentProfile::Epc(p) => p.validate(),
             PaymentProfile::Pix(p) => p.validate(),
             PaymentProfile::Emv(p) => pix::validate_generic(p),
             PaymentProfile::Upi { vpa, name } => upi::validate(vpa, name),
             PaymentProfile::Link { template } => link::validate(template),
+        }
+    }
+
+    /// Every free-text field of the profile, named as the settings screen names it, so none
+    /// skips the shared text check.
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            PaymentProfile::Epc(p) => {
+                let mut t = vec![("name", p.name.as_str()), ("IBAN", p.iban.as_str())];
+                t.extend(p.bic.as_deref().map(|b| ("BIC", b)));
+                t.extend(p.purpose.as_deref().map(|b| ("purpose", b)));
+                t
+            }
+            PaymentProfile::Pix(p) => {
+                let mut t = vec![
+                    ("PIX key", p.key.as_str()),
+                    ("name", p.name.as_str()),
+                    ("city", p.city.as_str()),
+                ];
+                t.extend(p.description.as_deref().map(|d| ("description", d)));
+                t
+            }
+            PaymentProfile::Emv(p) => {
+                let mut t = vec![
+                    ("GUID", p.guid.as_str()),
+                    ("MCC", p.mcc.as_str()),
+                    ("currency", p.currency_num.as_str()),
+                    ("country", p.country.as_str()),
+                    ("name", p.name.as_str()),
+                    ("city", p.city.as_str()),
+                ];
+                t.extend(p.fields.iter().map(|(_, v)| ("merchant field", v.as_str())));
+                t
+            }
+            PaymentProfile::Upi { vpa, name } => {
+                vec![("UPI address", vpa.as_str()), ("UPI name", name.as_str())]
+            }
+            PaymentProfile::Link { template } => vec![("payment link", template.as_str())],
         }
     }
 

@@ -128,6 +128,9 @@ pub(super) enum CashError {
     /// Less than what is due.
     #[error("{0} more needed")]
     Short(Money),
+    /// More than the till takes for this total (the rule the sale itself keeps).
+    #[error(transparent)]
+    TooMuch(#[from] crate::domain::field::FieldError),
 }
 
 /// The change for the cash typed so far (empty = exact), or what is wrong with it.
@@ -140,6 +143,7 @@ pub(super) fn cash_change(total: Money, cash_input: &str) -> Result<Money, CashE
         let short = Money::new(total.minor - given.minor, total.currency);
         return Err(CashError::Short(short));
     }
+    crate::domain::order::check_tendered(given, total)?;
     Ok(Money::new(given.minor - total.minor, total.currency))
 }
 

@@ -1,0 +1,151 @@
+//! Every free-text input is bounded: control characters and direction overrides are refused
+//! wherever text comes in, naming the field, and the CLI never prints them raw.
+
+mod support;
+
+use encore::domain::catalogue::Bundle;
+use encore::domain::event::EventSetup;
+use encore::domain::money::{Currency, Money};
+use encore::domain::order::TenderKind;
+use encore::domain::payment::{EpcProfile, PaymentProfile};
+use encore::domain::pricing::{Discount, DiscountOff, Share};
+use encore::service::{PosError, RefundRequest};
+use jiff::SignedDuration;
+use support::AsCreator as _;
+use support::{TestClock, TestDb, edit_of, offer_id, sell};
+
+const PIN: &str = "2468";
+const ESC_CLEAR: &str = "Vinyl\u{1b}[2J";
+const BIDI: &str = "Poster\u{202E}gnp.exe";
+
+/// The field a refusal names, or a failure when it was not a field refusal.
+fn field_of<T: std::fmt::Debug>(result: Result<T, PosError>) -> String {
+    match result {
+        Err(PosError::Invalid(f)) | Err(PosError::Payment(f)) => f.field.to_string(),
+        other => panic!("expected a field refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_free_text_field_refuses_control_and_direction_characters_naming_itself() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let r = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Cash);
+
+    for bad in [ESC_CLEAR, BIDI, "a\u{0}b", "bell\u{7}", "two\nlines"] {
+        let mut edit = edit_of(&pos, "Signed tour poster");
+        edit.offer.title = bad.into();
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))), "title");
+
+        let mut edit = edit_of(&pos, "Signed tour poster");
+        edit.splits = vec![(bad.into(), Share::Percent(1000))];
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
+            "collaborator name"
+        );
+
+        let mut setup = EventSetup::of(pos.event());
+        setup.name = bad.into();
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))), "name");
+        let mut setup = EventSetup::of(pos.event());
+        setup.venue = bad.into();
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))), "venue");
+
+        assert_eq!(field_of(pos.add_member(bad, None)), "name");
+        assert_eq!(field_of(pos.set_helper(bad)), "helper");
+
+        let refund = RefundRequest {
+            receipt: r.number.clone(),
+            lines: None,
+            reason: bad.into(),
+        };
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))), "reason");
+
+        let profile = PaymentProfile::Epc(EpcProfile::new(bad, "DE89370400440532013000"));
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.set_payment_profile(profile, g))),
+            "name"
+        );
+        let upi = PaymentProfile::Upi {
+            vpa: "artist@okaxis".into(),
+            name: bad.into(),
+        };
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.set_payment_profile(upi, g))),
+            "UPI name"
+        );
+
+        let discount = Discount {
+            id: 0,
+            name: bad.into(),
+            off: DiscountOff::Percent(1000),
+            offers: vec![offer_id(&pos, "Signed tour poster")],
+            starts: pos.now(),
+            ends: pos.now() + SignedDuration::from_hours(1),
+            max_uses: None,
+            used: 0,
+        };
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_discount(&discount, g))), "name");
+
+        let bundle = Bundle {
+            id: 0,
+            title: bad.into(),
+            price: Money::new(100, Currency::Eur),
+            parts: vec![(offer_id(&pos, "Signed tour poster"), 2)],
+            emoji: String::new(),
+            archived: false,
+        };
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_bundle(&bundle, g))), "title");
+    }
+
+    let mut edit = edit_of(&pos, "Signed tour poster");
+    edit.offer.look.emoji = "🎸\u{1b}".into();
+    assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))), "emoji");
+
+    let poster = offer_id(&pos, "Signed tour poster");
+    let card = encore::service::SaleRequest {
+        terminal_ref: Some("TX\u{1b}]0;pwned\u{7}".into()),
+        ..encore::service::SaleRequest::new(
+            pos.start_checkout().unwrap(),
+            vec![(poster, 1)],
+            TenderKind::Card,
+        )
+    };
+    assert_eq!(field_of(pos.sell(&card)), "terminal reference");
+
+    // Receipt texts keep their line feeds; a carriage return or an escape is refused.
+    let mut setup = EventSetup::of(pos.event());
+    setup.receipt_footer = "Thank you!\nSee you next time".into();
+    pos.with_pin(PIN, |p, g| p.update_event(&setup, g)).unwrap();
+    for (bad, field) in [
+        ("Thanks\r\nfor coming", "receipt footer"),
+        ("\u{1b}[5m", "receipt header"),
+        ("\u{2066}x", "terms"),
+    ] {
+        let mut setup = EventSetup::of(pos.event());
+        match field {
+            "receipt footer" => setup.receipt_footer = bad.into(),
+            "receipt header" => setup.receipt_header = bad.into(),
+            _ => setup.terms = bad.into(),
+        }
+        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))), field);
+    }
+
+    // Lengths are capped too: a 121-character refund reason, a 41-character helper name.
+    let refund = RefundRequest {
+        receipt: r.number.clone(),
+        lines: None,
+        reason: "x".repeat(121),
+    };
+    assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))), "reason");
+    assert_eq!(field_of(pos.set_helper(&"x".repeat(41))), "helper");
+    pos.open_drawer(Money::new(5000, Currency::Eur)).unwrap();
+    assert_eq!(
+        field_of(pos.drawer_move(Money::new(-100, Currency::Eur), "float\u{1b}[2J")),
+        "reason"
+    );
+    // Nothing refused was written.
+    assert_eq!(support::offer(&pos, "Signed tour poster").title, "Signed tour poster");
+    assert_eq!(pos.helper(), "");
+}
