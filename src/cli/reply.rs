@@ -74,6 +74,9 @@ pub enum CliError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// A file that was not read (missing, unreadable, over its size cap).
+    #[error(transparent)]
+    Read(#[from] crate::files::ReadError),
     /// A PDF could not be made.
     #[error(transparent)]
     Pdf(#[from] PdfError),
