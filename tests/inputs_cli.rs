@@ -114,3 +114,104 @@ fn cash_tendered_has_a_ceiling_and_other_methods_take_no_tendered_amount() {
     let fine = sell("cash", "512.50", 0);
     assert_eq!((fine["receipt"].as_str(), fine["change_minor"].as_i64()), (Some("K1-000001"), Some(50000)));
 }
+
+/// A file of `len` bytes that takes no room (its size is what the check reads).
+fn sparse(db: &TestDb, name: &str, len: u64) -> String {
+    let path = db.dir.path().join(name);
+    std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn files_over_their_cap_are_refused_naming_the_file_and_the_cap() {
+    let db = demo();
+    let statement = sparse(&db, "statement.xml", 33 * 1024 * 1024);
+    let refused = json(&db, &["reconcile", &statement, "--json"], 1);
+    assert_eq!(
+        refused["error"],
+        format!("statement: {statement} is 33 MB; the most read is 32 MB")
+    );
+    let catalogue = sparse(&db, "catalogue.json", 5 * 1024 * 1024);
+    let refused = json(&db, &["catalogue", "import", &catalogue, "--dry-run", "--json"], 1);
+    assert_eq!(
+        refused["error"],
+        format!("catalogue file: {catalogue} is 5 MB; the most read is 4 MB")
+    );
+    let keys = sparse(&db, "keys.json", 1024 * 1024);
+    let out = Command::new(env!("CARGO_BIN_EXE_encore"))
+        .args(["claim", "verify", "--pubkey", &keys, "0000", "--json"])
+        .env("XDG_DATA_HOME", db.dir.path().join("nowhere"))
+        .output()
+        .unwrap();
+    let refused: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        refused["error"],
+        format!("pubkey: {keys} is 1 MB; the most read is 64 KB")
+    );
+    // A device that reports no size and never ends is cut at the cap, not read forever.
+    let endless = json(&db, &["reconcile", "/dev/zero", "--format", "csv", "--json"], 1);
+    assert!(
+        endless["error"].as_str().unwrap().starts_with("statement: /dev/zero is 33 MB"),
+        "{endless}"
+    );
+}
+
+#[test]
+fn a_non_ascii_delimiter_is_bad_usage_not_a_byte() {
+    let db = demo();
+    let file = db.dir.path().join("statement.csv");
+    std::fs::write(&file, "Amount\u{e9}Reference\n12.50\u{e9}ENC-AAAAAA\n").unwrap();
+    let file = file.to_str().unwrap();
+    let out = run(&db, &["reconcile", file, "--delimiter", "é", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let refused: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(refused["field"], "--delimiter");
+    assert!(refused["error"].as_str().unwrap().contains("one ASCII character"), "{refused}");
+    json(&db, &["reconcile", file, "--delimiter", ";", "--json"], 1);
+}
+
+#[test]
+fn one_bad_statement_entry_is_listed_and_the_rest_still_matched() {
+    let db = demo();
+    let poster = poster(&db);
+    let sale = json(&db, &["sell", "--offer", &poster, "--pay", "qr", "--json"], 0);
+    let reference = sale["payment_ref"].as_str().unwrap();
+    let entry = |amt: &str, text: &str| {
+        format!(
+            r#"<Ntry><Amt Ccy="EUR">{amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+            <NtryDtls><TxDtls><RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"#
+        )
+    };
+    let xml = format!(
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>{}{}</Stmt></BkToCstmrStmt></Document>"#,
+        entry("8.855", "rent"),
+        entry("12.500", reference),
+    );
+    let file = db.dir.path().join("statement.xml");
+    std::fs::write(&file, xml).unwrap();
+    let r = json(&db, &["reconcile", file.to_str().unwrap(), "--json"], 0);
+    assert_eq!(
+        r["credits"][0]["match"],
+        serde_json::json!({ "status": "matched", "receipt": sale["receipt"] }),
+        "12.500 is €12.50"
+    );
+    assert_eq!(r["credits"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        r["bad"],
+        serde_json::json!([{
+            "at": "entry 1",
+            "reason": "amount '8.855': EUR has 2 decimals; the digits past them must be zeros"
+        }])
+    );
+    assert_eq!(r["unpaid"].as_array().unwrap().len(), 0);
+
+    let csv = db.dir.path().join("statement.csv");
+    std::fs::write(&csv, format!("Amount;Reference\ntwelve;x\n12,50;{reference}\n")).unwrap();
+    let r = json(
+        &db,
+        &["reconcile", csv.to_str().unwrap(), "--delimiter", ";", "--json"],
+        0,
+    );
+    assert_eq!(r["credits"][0]["match"]["status"], "matched");
+    assert_eq!(r["bad"][0]["at"], "line 2");
+}
