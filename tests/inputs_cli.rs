@@ -215,3 +215,45 @@ fn one_bad_statement_entry_is_listed_and_the_rest_still_matched() {
     assert_eq!(r["credits"][0]["match"]["status"], "matched");
     assert_eq!(r["bad"][0]["at"], "line 2");
 }
+
+#[test]
+fn payload_parse_reads_back_a_upi_link_and_names_a_bad_parameter() {
+    let db = TestDb::new();
+    let made = json(
+        &db,
+        &[
+            "payload", "--scheme", "upi", "--vpa", "mara.vey@okaxis", "--name", "Mara Vey",
+            "--amount", "149.5", "--ref", "ENC-7F3K2Q", "--json",
+        ],
+        0,
+    );
+    let link = made["payload"].as_str().unwrap();
+    assert_eq!(
+        link,
+        "upi://pay?pa=mara.vey@okaxis&pn=Mara%20Vey&am=149.50&cu=INR&tn=ENC-7F3K2Q&tr=ENC-7F3K2Q"
+    );
+    let parsed = json(&db, &["payload", "--parse", link, "--json"], 0);
+    assert_eq!(parsed["scheme"], "upi");
+    let field = |name: &str| {
+        parsed["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .map(|f| f["value"].clone())
+    };
+    assert_eq!(field("pa payee address"), Some("mara.vey@okaxis".into()));
+    assert_eq!(field("pn payee name"), Some("Mara Vey".into()));
+    assert_eq!(field("am amount"), Some("149.50".into()));
+    assert_eq!(field("tr transaction reference"), Some("ENC-7F3K2Q".into()));
+
+    let bad = json(
+        &db,
+        &["payload", "--parse", "upi://pay?pa=mara@okaxis&pn=Mara&am=8.855&cu=INR", "--json"],
+        1,
+    );
+    assert_eq!(bad["field"], "am");
+    assert!(bad["error"].as_str().unwrap().starts_with("UPI parameter am: "), "{bad}");
+    let missing = json(&db, &["payload", "--parse", "upi://pay?pn=Mara&am=5", "--json"], 1);
+    assert_eq!(missing["field"], "pa");
+}

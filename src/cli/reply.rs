@@ -180,6 +180,10 @@ impl From<CliError> for Refusal {
                 field: Some(f.field.to_string()),
                 ..Refusal::new(f.to_string())
             },
+            CliError::Decode(DecodeError::Upi(u)) => Refusal {
+                field: Some(u.param.clone()),
+                ..Refusal::new(u.to_string())
+            },
             CliError::Usage(reason) => Refusal {
                 usage: true,
                 ..Refusal::new(reason)

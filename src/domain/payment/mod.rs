@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use emv::EmvError;
 pub use epc::{EpcProfile, Remittance};
 pub use pix::PixProfile;
+pub use upi::UpiError;
 
 use super::money::Money;
 use super::qr::QrMode;
@@ -210,15 +211,20 @@ pub fn payment_reference(random: u32) -> String {
 /// A decoded payload: which standard, and its fields in order as `(name, value)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decoded {
-    /// `epc` or `emv`.
+    /// `epc`, `emv` or `upi`.
     pub scheme: &'static str,
     /// Field names and values.
     pub fields: Vec<(String, String)>,
 }
 
-/// Decodes an EPC or EMV payload, or says exactly what is wrong with it.
+/// Decodes an EPC or EMV payload or a UPI link, or says exactly what is wrong with it.
 pub fn decode(payload: &str) -> Result<Decoded, DecodeError> {
-    if payload.starts_with("BCD") {
+    if payload.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("upi:")) {
+        Ok(Decoded {
+            scheme: "upi",
+            fields: upi::parse(payload)?,
+        })
+    } else if payload.starts_with("BCD") {
         Ok(Decoded {
             scheme: "epc",
             fields: epc::parse(payload)?,
@@ -243,8 +249,13 @@ pub enum DecodeError {
     /// A broken EMV payload.
     #[error(transparent)]
     Emv(#[from] emv::EmvError),
-    /// Neither.
-    #[error("not an EPC (starts with BCD) or EMV (starts with 000201) payload")]
+    /// A broken UPI link.
+    #[error(transparent)]
+    Upi(#[from] UpiError),
+    /// None of them.
+    #[error(
+        "not an EPC (starts with BCD), EMV (starts with 000201) or UPI (starts with upi://pay?) payload"
+    )]
     Unknown,
 }
 
@@ -283,6 +294,7 @@ mod tests {
             let _ = decode(&input);
             let _ = decode(&format!("BCD\n{input}"));
             let _ = decode(&format!("000201{input}"));
+            let _ = decode(&format!("upi://pay?{input}"));
             let _ = rf::validate(&format!("RF{input}"));
         }
     }
