@@ -116,9 +116,15 @@ mod tests {
         let err = read_capped("Statement file", &path, 2048).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("Statement file: {} is 3 KB; the most read is 2 KB", path.display())
+            format!(
+                "Statement file: {} is 3 KB; the most read is 2 KB",
+                path.display()
+            )
         );
-        assert_eq!(read_capped("Statement file", &path, 2049).unwrap().len(), 2049);
+        assert_eq!(
+            read_capped("Statement file", &path, 2049).unwrap().len(),
+            2049
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
     for bad in [ESC_CLEAR, BIDI, "a\u{0}b", "bell\u{7}", "two\nlines"] {
         let mut edit = edit_of(&pos, "Signed tour poster");
         edit.offer.title = bad.into();
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))), "title");
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
+            "title"
+        );
 
         let mut edit = edit_of(&pos, "Signed tour poster");
         edit.splits = vec![(bad.into(), Share::Percent(1000))];
@@ -47,10 +50,16 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
 
         let mut setup = EventSetup::of(pos.event());
         setup.name = bad.into();
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))), "name");
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
+            "name"
+        );
         let mut setup = EventSetup::of(pos.event());
         setup.venue = bad.into();
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))), "venue");
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
+            "venue"
+        );
 
         assert_eq!(field_of(pos.add_member(bad, None)), "name");
         assert_eq!(field_of(pos.set_helper(bad)), "helper");
@@ -60,7 +69,10 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
             lines: None,
             reason: bad.into(),
         };
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))), "reason");
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))),
+            "reason"
+        );
 
         let profile = PaymentProfile::Epc(EpcProfile::new(bad, "DE89370400440532013000"));
         assert_eq!(
@@ -86,7 +98,10 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
             max_uses: None,
             used: 0,
         };
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_discount(&discount, g))), "name");
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.save_discount(&discount, g))),
+            "name"
+        );
 
         let bundle = Bundle {
             id: 0,
@@ -96,12 +111,30 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
             emoji: String::new(),
             archived: false,
         };
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_bundle(&bundle, g))), "title");
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.save_bundle(&bundle, g))),
+            "title"
+        );
     }
 
     let mut edit = edit_of(&pos, "Signed tour poster");
     edit.offer.look.emoji = "🎸\u{1b}".into();
-    assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))), "emoji");
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
+        "emoji"
+    );
+    let bundle = Bundle {
+        id: 0,
+        title: "Fan pack".into(),
+        price: Money::new(100, Currency::Eur),
+        parts: vec![(offer_id(&pos, "Signed tour poster"), 2)],
+        emoji: "🎁\u{202E}".into(),
+        archived: false,
+    };
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.save_bundle(&bundle, g))),
+        "emoji"
+    );
 
     let poster = offer_id(&pos, "Signed tour poster");
     let card = encore::service::SaleRequest {
@@ -129,7 +162,10 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
             "receipt header" => setup.receipt_header = bad.into(),
             _ => setup.terms = bad.into(),
         }
-        assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))), field);
+        assert_eq!(
+            field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
+            field
+        );
     }
 
     // Lengths are capped too: a 121-character refund reason, a 41-character helper name.
@@ -138,7 +174,10 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
         lines: None,
         reason: "x".repeat(121),
     };
-    assert_eq!(field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))), "reason");
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))),
+        "reason"
+    );
     assert_eq!(field_of(pos.set_helper(&"x".repeat(41))), "helper");
     pos.open_drawer(Money::new(5000, Currency::Eur)).unwrap();
     assert_eq!(
@@ -146,6 +185,33 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
         "reason"
     );
     // Nothing refused was written.
-    assert_eq!(support::offer(&pos, "Signed tour poster").title, "Signed tour poster");
+    assert_eq!(
+        support::offer(&pos, "Signed tour poster").title,
+        "Signed tour poster"
+    );
     assert_eq!(pos.helper(), "");
+}
+
+#[test]
+fn the_kiosk_cash_entry_refuses_a_fortune_and_does_not_take_it() {
+    use egui_kittest::kittest::Queryable as _;
+    use encore::ui::Payment;
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut h = support::kiosk_harness(db.demo_pos(&clock), (1280.0, 800.0));
+    h.get_by_label_contains("Signed tour poster\n€12.50")
+        .click();
+    h.run();
+    h.get_by_label("Cash").click();
+    h.run();
+    support::type_into(&mut h, "Cash given", "999999999.99");
+    let rule = "tendered: at most €512.50 for a total of €12.50 (change of at most €500.00)";
+    assert!(h.query_by_label(rule).is_some(), "no {rule}");
+    support::wait(&mut h, 1.0);
+    h.get_by_label("Cash taken").click();
+    h.run();
+    assert!(
+        matches!(h.state().payment(), Payment::Pending { .. }),
+        "a fortune in change was not taken"
+    );
 }

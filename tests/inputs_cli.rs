@@ -66,11 +66,21 @@ fn text_from_an_old_database_is_printed_escaped_never_raw() {
     }
     let text = run(&db, &["offers"]);
     assert_eq!(text.status.code(), Some(0));
-    assert!(!steers(&text.stdout), "{:?}", String::from_utf8_lossy(&text.stdout));
-    assert!(String::from_utf8_lossy(&text.stdout).contains("Vinyl\\u{1b}[2J\\u{9b}31m\\u{202e}gnp"));
+    assert!(
+        !steers(&text.stdout),
+        "{:?}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("Vinyl\\u{1b}[2J\\u{9b}31m\\u{202e}gnp")
+    );
 
     let out = run(&db, &["offers", "--json"]);
-    assert!(!steers(&out.stdout), "{:?}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !steers(&out.stdout),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let offers: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         offers.as_array().unwrap().iter().any(|o| o["title"] == raw),
@@ -84,7 +94,10 @@ fn a_helper_name_with_control_characters_is_refused_naming_the_helper() {
     let refused = json(&db, &["--helper", "Sam\u{1b}[2J", "offers", "--json"], 1);
     assert_eq!(refused["field"], "helper");
     let long = "x".repeat(41);
-    assert_eq!(json(&db, &["--helper", &long, "offers", "--json"], 1)["field"], "helper");
+    assert_eq!(
+        json(&db, &["--helper", &long, "offers", "--json"], 1)["field"],
+        "helper"
+    );
     json(&db, &["--helper", "Sam", "offers", "--json"], 0);
 }
 
@@ -95,7 +108,16 @@ fn cash_tendered_has_a_ceiling_and_other_methods_take_no_tendered_amount() {
     let sell = |pay: &str, tendered: &str, code| {
         json(
             &db,
-            &["sell", "--offer", &poster, "--pay", pay, "--tendered", tendered, "--json"],
+            &[
+                "sell",
+                "--offer",
+                &poster,
+                "--pay",
+                pay,
+                "--tendered",
+                tendered,
+                "--json",
+            ],
             code,
         )
     };
@@ -108,11 +130,17 @@ fn cash_tendered_has_a_ceiling_and_other_methods_take_no_tendered_amount() {
     for method in ["qr", "card"] {
         let refused = sell(method, "20", 1);
         assert_eq!(refused["field"], "tendered", "{method}");
-        assert!(refused["error"].as_str().unwrap().contains("only cash"), "{refused}");
+        assert!(
+            refused["error"].as_str().unwrap().contains("only cash"),
+            "{refused}"
+        );
     }
     // Nothing was sold by the refusals; a €500 note for €12.50 is still fine.
     let fine = sell("cash", "512.50", 0);
-    assert_eq!((fine["receipt"].as_str(), fine["change_minor"].as_i64()), (Some("K1-000001"), Some(50000)));
+    assert_eq!(
+        (fine["receipt"].as_str(), fine["change_minor"].as_i64()),
+        (Some("K1-000001"), Some(50000))
+    );
 }
 
 /// A file of `len` bytes that takes no room (its size is what the check reads).
@@ -132,7 +160,11 @@ fn files_over_their_cap_are_refused_naming_the_file_and_the_cap() {
         format!("statement: {statement} is 33 MB; the most read is 32 MB")
     );
     let catalogue = sparse(&db, "catalogue.json", 5 * 1024 * 1024);
-    let refused = json(&db, &["catalogue", "import", &catalogue, "--dry-run", "--json"], 1);
+    let refused = json(
+        &db,
+        &["catalogue", "import", &catalogue, "--dry-run", "--json"],
+        1,
+    );
     assert_eq!(
         refused["error"],
         format!("catalogue file: {catalogue} is 5 MB; the most read is 4 MB")
@@ -149,9 +181,16 @@ fn files_over_their_cap_are_refused_naming_the_file_and_the_cap() {
         format!("pubkey: {keys} is 1 MB; the most read is 64 KB")
     );
     // A device that reports no size and never ends is cut at the cap, not read forever.
-    let endless = json(&db, &["reconcile", "/dev/zero", "--format", "csv", "--json"], 1);
+    let endless = json(
+        &db,
+        &["reconcile", "/dev/zero", "--format", "csv", "--json"],
+        1,
+    );
     assert!(
-        endless["error"].as_str().unwrap().starts_with("statement: /dev/zero is 33 MB"),
+        endless["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("statement: /dev/zero is 33 MB"),
         "{endless}"
     );
 }
@@ -166,7 +205,13 @@ fn a_non_ascii_delimiter_is_bad_usage_not_a_byte() {
     assert_eq!(out.status.code(), Some(2));
     let refused: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(refused["field"], "--delimiter");
-    assert!(refused["error"].as_str().unwrap().contains("one ASCII character"), "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("one ASCII character"),
+        "{refused}"
+    );
     json(&db, &["reconcile", file, "--delimiter", ";", "--json"], 1);
 }
 
@@ -174,7 +219,11 @@ fn a_non_ascii_delimiter_is_bad_usage_not_a_byte() {
 fn one_bad_statement_entry_is_listed_and_the_rest_still_matched() {
     let db = demo();
     let poster = poster(&db);
-    let sale = json(&db, &["sell", "--offer", &poster, "--pay", "qr", "--json"], 0);
+    let sale = json(
+        &db,
+        &["sell", "--offer", &poster, "--pay", "qr", "--json"],
+        0,
+    );
     let reference = sale["payment_ref"].as_str().unwrap();
     let entry = |amt: &str, text: &str| {
         format!(
@@ -206,10 +255,20 @@ fn one_bad_statement_entry_is_listed_and_the_rest_still_matched() {
     assert_eq!(r["unpaid"].as_array().unwrap().len(), 0);
 
     let csv = db.dir.path().join("statement.csv");
-    std::fs::write(&csv, format!("Amount;Reference\ntwelve;x\n12,50;{reference}\n")).unwrap();
+    std::fs::write(
+        &csv,
+        format!("Amount;Reference\ntwelve;x\n12,50;{reference}\n"),
+    )
+    .unwrap();
     let r = json(
         &db,
-        &["reconcile", csv.to_str().unwrap(), "--delimiter", ";", "--json"],
+        &[
+            "reconcile",
+            csv.to_str().unwrap(),
+            "--delimiter",
+            ";",
+            "--json",
+        ],
         0,
     );
     assert_eq!(r["credits"][0]["match"]["status"], "matched");
@@ -222,8 +281,18 @@ fn payload_parse_reads_back_a_upi_link_and_names_a_bad_parameter() {
     let made = json(
         &db,
         &[
-            "payload", "--scheme", "upi", "--vpa", "mara.vey@okaxis", "--name", "Mara Vey",
-            "--amount", "149.5", "--ref", "ENC-7F3K2Q", "--json",
+            "payload",
+            "--scheme",
+            "upi",
+            "--vpa",
+            "mara.vey@okaxis",
+            "--name",
+            "Mara Vey",
+            "--amount",
+            "149.5",
+            "--ref",
+            "ENC-7F3K2Q",
+            "--json",
         ],
         0,
     );
@@ -249,11 +318,26 @@ fn payload_parse_reads_back_a_upi_link_and_names_a_bad_parameter() {
 
     let bad = json(
         &db,
-        &["payload", "--parse", "upi://pay?pa=mara@okaxis&pn=Mara&am=8.855&cu=INR", "--json"],
+        &[
+            "payload",
+            "--parse",
+            "upi://pay?pa=mara@okaxis&pn=Mara&am=8.855&cu=INR",
+            "--json",
+        ],
         1,
     );
     assert_eq!(bad["field"], "am");
-    assert!(bad["error"].as_str().unwrap().starts_with("UPI parameter am: "), "{bad}");
-    let missing = json(&db, &["payload", "--parse", "upi://pay?pn=Mara&am=5", "--json"], 1);
+    assert!(
+        bad["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("UPI parameter am: "),
+        "{bad}"
+    );
+    let missing = json(
+        &db,
+        &["payload", "--parse", "upi://pay?pn=Mara&am=5", "--json"],
+        1,
+    );
     assert_eq!(missing["field"], "pa");
 }

@@ -67,11 +67,11 @@ pub fn check_lines(
 }
 
 /// [`check_text`] on the trimmed value, which must not be empty; gives the trimmed text.
-pub fn required_text<'a>(
+pub fn required_text(
     field: impl Into<Cow<'static, str>>,
-    value: &'a str,
+    value: &str,
     max_chars: usize,
-) -> FieldResult<&'a str> {
+) -> FieldResult<&str> {
     let field = field.into();
     let value = value.trim();
     check_chars(field.clone(), value, usize::MAX, false)?;

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::catalogue::{Offer, VatRate};
 use super::money::{Currency, Money, parse_amount};
 pub use super::pricing::VatLine;
-pub use tender::{MAX_CHANGE_MAJOR, check_tendered, settle, settle_split};
 use super::pricing::{self, VatMode};
+pub use tender::{MAX_CHANGE_MAJOR, check_tendered, settle, settle_split};
 
 /// One line of a basket: an offer's title, price and VAT frozen at the moment of sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -194,8 +194,7 @@ fn texts_of(n: roxmltree::Node<'_, '_>, names: &[&str]) -> Vec<String> {
 fn camt_credit(entry: roxmltree::Node<'_, '_>) -> Result<Credit, String> {
     let amt = child(entry, "Amt").ok_or("no Amt")?;
     let code = amt.attribute("Ccy").unwrap_or_default();
-    let currency =
-        Currency::from_code(code).ok_or_else(|| format!("unknown currency '{code}'"))?;
+    let currency = Currency::from_code(code).ok_or_else(|| format!("unknown currency '{code}'"))?;
     let amount = parse_xml_amount(amt.text().unwrap_or_default(), currency)?;
     let mut remittance = texts_of(entry, &["Ustrd"]);
     remittance.extend(
@@ -229,7 +228,9 @@ pub fn parse_xml_amount(text: &str, currency: Currency) -> Result<Money, String>
     let body = t.strip_prefix('+').unwrap_or(t);
     let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if (int_part.is_empty() && frac_part.is_empty()) || !all_digits(int_part) || !all_digits(frac_part)
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
     {
         return Err(bad("not a decimal number like 12.50"));
     }
@@ -240,7 +241,12 @@ pub fn parse_xml_amount(text: &str, currency: Currency) -> Result<Money, String>
             "{currency} has {digits} decimals; the digits past them must be zeros"
         )));
     }
-    let too_large = || bad(&format!("more than {}", Money::new(currency.max_minor(), currency)));
+    let too_large = || {
+        bad(&format!(
+            "more than {}",
+            Money::new(currency.max_minor(), currency)
+        ))
+    };
     let major: i64 = match int_part.trim_start_matches('0') {
         "" => 0,
         n => n.parse().map_err(|_| too_large())?,
@@ -281,9 +287,7 @@ pub fn delimiter(field: &'static str, input: &str) -> FieldResult<u8> {
     let mut chars = input.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None)
-            if c.is_ascii()
-                && (c == '\t' || c.is_ascii_punctuation() || c == ' ')
-                && c != '"' =>
+            if c.is_ascii() && (c == '\t' || c.is_ascii_punctuation() || c == ' ') && c != '"' =>
         {
             Ok(c as u8)
         }
@@ -461,7 +465,10 @@ mod tests {
         );
         let read = parse_camt053(&xml).unwrap();
         assert_eq!(
-            read.credits.iter().map(|c| c.amount.minor).collect::<Vec<_>>(),
+            read.credits
+                .iter()
+                .map(|c| c.amount.minor)
+                .collect::<Vec<_>>(),
             vec![885, 1200]
         );
         assert_eq!(
@@ -469,8 +476,9 @@ mod tests {
             vec![
                 BadEntry {
                     at: "entry 2".into(),
-                    reason: "amount '8.855': EUR has 2 decimals; the digits past them must be zeros"
-                        .into()
+                    reason:
+                        "amount '8.855': EUR has 2 decimals; the digits past them must be zeros"
+                            .into()
                 },
                 BadEntry {
                     at: "entry 4".into(),

@@ -68,12 +68,8 @@ impl KeyFile {
         let why = |e: &dyn std::fmt::Display| {
             invalid(format!("pubkey: cannot read {}: {e}", file.display()))
         };
-        let text = crate::files::read_text_capped(
-            "pubkey",
-            file,
-            crate::files::MAX_KEY_FILE_BYTES,
-        )
-        .map_err(|e| invalid(e.to_string()))?;
+        let text = crate::files::read_text_capped("pubkey", file, crate::files::MAX_KEY_FILE_BYTES)
+            .map_err(|e| invalid(e.to_string()))?;
         serde_json::from_str(&text).map_err(|e| why(&e))
     }
 

@@ -110,4 +110,3 @@ pub fn settle_split(
     )?);
     Ok(tenders)
 }
-

@@ -219,7 +219,10 @@ pub struct Decoded {
 
 /// Decodes an EPC or EMV payload or a UPI link, or says exactly what is wrong with it.
 pub fn decode(payload: &str) -> Result<Decoded, DecodeError> {
-    if payload.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("upi:")) {
+    if payload
+        .get(..4)
+        .is_some_and(|s| s.eq_ignore_ascii_case("upi:"))
+    {
         Ok(Decoded {
             scheme: "upi",
             fields: upi::parse(payload)?,

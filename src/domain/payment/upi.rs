@@ -137,8 +137,7 @@ pub fn parse(link: &str) -> Result<Vec<(String, String)>, UpiError> {
         let value = percent_decode_str(raw)
             .decode_utf8()
             .map_err(|_| err(key, "percent-encoding that is not UTF-8 text"))?;
-        crate::domain::field::check_text(key, &value, 512)
-            .map_err(|e| err(key, &e.rule))?;
+        crate::domain::field::check_text(key, &value, 512).map_err(|e| err(key, &e.rule))?;
         check_param(key, &value).map_err(|rule| err(key, &rule))?;
         fields.push((format!("{key} {what}"), value.into_owned()));
     }
@@ -225,7 +224,9 @@ mod tests {
         assert_eq!(param("upi://pay?pa=ab@okaxis&pn"), "pn");
         assert_eq!(param("https://pay?pa=ab@okaxis&pn=A"), "link");
         assert_eq!(
-            parse("upi://pay?pa=ab@okaxis&pn=A&am=5.555").unwrap_err().to_string(),
+            parse("upi://pay?pa=ab@okaxis&pn=A&am=5.555")
+                .unwrap_err()
+                .to_string(),
             "UPI parameter am: rupees with at most two decimals, like 149.50 (not '5.555')"
         );
     }

@@ -14,8 +14,6 @@ use crate::ui::ctx::{Fx, ScreenCtx};
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{self, Tone, forget_typed};
 
-/// The largest photo file read (a phone photo is a few MB).
-
 /// What the Redeem screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RedeemOp {

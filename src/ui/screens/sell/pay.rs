@@ -260,4 +260,17 @@ mod tests {
         );
         assert_eq!(next_notes(Money::new(50_000, Currency::Eur)).len(), 0);
     }
+
+    #[test]
+    fn the_cash_entry_keeps_the_sale_s_tendered_ceiling() {
+        let total = Money::new(1250, Currency::Eur);
+        assert_eq!(
+            cash_change(total, "512.50").unwrap(),
+            Money::new(50_000, Currency::Eur)
+        );
+        assert_eq!(
+            cash_change(total, "999999999.99").unwrap_err().to_string(),
+            "tendered: at most €512.50 for a total of €12.50 (change of at most €500.00)"
+        );
+    }
 }
