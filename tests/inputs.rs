@@ -6,10 +6,11 @@ mod support;
 use encore::domain::catalogue::Bundle;
 use encore::domain::event::EventSetup;
 use encore::domain::money::{Currency, Money};
+use encore::domain::order::ReceiptNo;
 use encore::domain::order::TenderKind;
 use encore::domain::payment::{EpcProfile, PaymentProfile};
 use encore::domain::pricing::{Discount, DiscountOff, Share};
-use encore::service::{PosError, RefundRequest};
+use encore::service::{Pos, PosError, RefundRequest};
 use jiff::SignedDuration;
 use support::AsCreator as _;
 use support::{TestClock, TestDb, edit_of, offer_id, sell};
@@ -26,97 +27,107 @@ fn field_of<T: std::fmt::Debug>(result: Result<T, PosError>) -> String {
     }
 }
 
+/// The words each sort of text field is tried with: escapes, NUL, BEL, a line feed, bidi.
+const BAD: [&str; 5] = [ESC_CLEAR, BIDI, "a\u{0}b", "bell\u{7}", "two\nlines"];
+
+/// Offer and bundle titles, collaborator and discount names refuse `bad`.
+fn catalogue_refuses(pos: &mut Pos, bad: &str) {
+    let mut edit = edit_of(pos, "Signed tour poster");
+    edit.offer.title = bad.into();
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
+        "title"
+    );
+
+    let mut edit = edit_of(pos, "Signed tour poster");
+    edit.splits = vec![(bad.into(), Share::Percent(1000))];
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
+        "collaborator name"
+    );
+
+    let mut setup = EventSetup::of(pos.event());
+    setup.name = bad.into();
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
+        "name"
+    );
+    let mut setup = EventSetup::of(pos.event());
+    setup.venue = bad.into();
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
+        "venue"
+    );
+
+    let discount = Discount {
+        id: 0,
+        name: bad.into(),
+        off: DiscountOff::Percent(1000),
+        offers: vec![offer_id(pos, "Signed tour poster")],
+        starts: pos.now(),
+        ends: pos.now() + SignedDuration::from_hours(1),
+        max_uses: None,
+        used: 0,
+    };
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.save_discount(&discount, g))),
+        "name"
+    );
+
+    let bundle = Bundle {
+        id: 0,
+        title: bad.into(),
+        price: Money::new(100, Currency::Eur),
+        parts: vec![(offer_id(pos, "Signed tour poster"), 2)],
+        emoji: String::new(),
+        archived: false,
+    };
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.save_bundle(&bundle, g))),
+        "title"
+    );
+}
+
+/// Event texts, member and helper names, refund reasons and payment names refuse `bad`.
+fn people_and_event_refuse(pos: &mut Pos, receipt: &ReceiptNo, bad: &str) {
+    assert_eq!(field_of(pos.add_member(bad, None)), "name");
+    assert_eq!(field_of(pos.set_helper(bad)), "helper");
+
+    let refund = RefundRequest {
+        receipt: receipt.clone(),
+        lines: None,
+        reason: bad.into(),
+    };
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))),
+        "reason"
+    );
+
+    let profile = PaymentProfile::Epc(EpcProfile::new(bad, "DE89370400440532013000"));
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.set_payment_profile(profile, g))),
+        "name"
+    );
+    let upi = PaymentProfile::Upi {
+        vpa: "artist@okaxis".into(),
+        name: bad.into(),
+    };
+    assert_eq!(
+        field_of(pos.with_pin(PIN, |p, g| p.set_payment_profile(upi, g))),
+        "UPI name"
+    );
+}
+
 #[test]
 fn every_free_text_field_refuses_control_and_direction_characters_naming_itself() {
     let db = TestDb::new();
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let r = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Cash);
-
-    for bad in [ESC_CLEAR, BIDI, "a\u{0}b", "bell\u{7}", "two\nlines"] {
-        let mut edit = edit_of(&pos, "Signed tour poster");
-        edit.offer.title = bad.into();
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
-            "title"
-        );
-
-        let mut edit = edit_of(&pos, "Signed tour poster");
-        edit.splits = vec![(bad.into(), Share::Percent(1000))];
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.save_offer(&edit, g))),
-            "collaborator name"
-        );
-
-        let mut setup = EventSetup::of(pos.event());
-        setup.name = bad.into();
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
-            "name"
-        );
-        let mut setup = EventSetup::of(pos.event());
-        setup.venue = bad.into();
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.update_event(&setup, g))),
-            "venue"
-        );
-
-        assert_eq!(field_of(pos.add_member(bad, None)), "name");
-        assert_eq!(field_of(pos.set_helper(bad)), "helper");
-
-        let refund = RefundRequest {
-            receipt: r.number.clone(),
-            lines: None,
-            reason: bad.into(),
-        };
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.refund(&refund, g))),
-            "reason"
-        );
-
-        let profile = PaymentProfile::Epc(EpcProfile::new(bad, "DE89370400440532013000"));
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.set_payment_profile(profile, g))),
-            "name"
-        );
-        let upi = PaymentProfile::Upi {
-            vpa: "artist@okaxis".into(),
-            name: bad.into(),
-        };
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.set_payment_profile(upi, g))),
-            "UPI name"
-        );
-
-        let discount = Discount {
-            id: 0,
-            name: bad.into(),
-            off: DiscountOff::Percent(1000),
-            offers: vec![offer_id(&pos, "Signed tour poster")],
-            starts: pos.now(),
-            ends: pos.now() + SignedDuration::from_hours(1),
-            max_uses: None,
-            used: 0,
-        };
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.save_discount(&discount, g))),
-            "name"
-        );
-
-        let bundle = Bundle {
-            id: 0,
-            title: bad.into(),
-            price: Money::new(100, Currency::Eur),
-            parts: vec![(offer_id(&pos, "Signed tour poster"), 2)],
-            emoji: String::new(),
-            archived: false,
-        };
-        assert_eq!(
-            field_of(pos.with_pin(PIN, |p, g| p.save_bundle(&bundle, g))),
-            "title"
-        );
+    for bad in BAD {
+        catalogue_refuses(&mut pos, bad);
+        people_and_event_refuse(&mut pos, &r.number, bad);
     }
-
     let mut edit = edit_of(&pos, "Signed tour poster");
     edit.offer.look.emoji = "🎸\u{1b}".into();
     assert_eq!(
@@ -146,7 +157,14 @@ fn every_free_text_field_refuses_control_and_direction_characters_naming_itself(
         )
     };
     assert_eq!(field_of(pos.sell(&card)), "terminal reference");
+}
 
+#[test]
+fn receipt_texts_keep_line_feeds_and_lengths_are_capped() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let r = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Cash);
     // Receipt texts keep their line feeds; a carriage return or an escape is refused.
     let mut setup = EventSetup::of(pos.event());
     setup.receipt_footer = "Thank you!\nSee you next time".into();
@@ -213,5 +231,51 @@ fn the_kiosk_cash_entry_refuses_a_fortune_and_does_not_take_it() {
     assert!(
         matches!(h.state().payment(), Payment::Pending { .. }),
         "a fortune in change was not taken"
+    );
+}
+
+#[test]
+fn the_kiosk_lists_a_bad_statement_entry_and_still_matches_the_rest() {
+    use egui_kittest::kittest::Queryable as _;
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let paid = sell(&mut pos, &[("Signed tour poster", 1)], TenderKind::Qr);
+    let xml = format!(
+        r#"<Document><BkToCstmrStmt><Stmt>
+        <Ntry><Amt Ccy="EUR">8.855</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry>
+        <Ntry><Amt Ccy="EUR">12.500</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+        <NtryDtls><TxDtls><RmtInf><Ustrd>{}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+        </Stmt></BkToCstmrStmt></Document>"#,
+        paid.payment_ref
+    );
+    let file = db.dir.path().join("statement.xml");
+    std::fs::write(&file, xml).unwrap();
+    let mut h = support::kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Receipts").click();
+    h.run();
+    h.get_by_label("Match a bank statement").click();
+    h.run();
+    support::type_into(&mut h, "Separator", "é");
+    support::type_into(&mut h, "File", file.to_str().unwrap());
+    h.get_by_label("Match").click();
+    support::run_jobs(&mut h);
+    assert!(
+        h.query_by_label("1 credits: 1 matched, 0 to look at; 0 QR orders not paid")
+            .is_some()
+    );
+    assert!(h.query_by_label("entry 1").is_some());
+    let reason = "amount '8.855': EUR has 2 decimals; the digits past them must be zeros";
+    assert!(h.query_by_label(reason).is_some(), "no {reason}");
+
+    // A CSV with a separator that is not one ASCII character is refused naming the field.
+    let csv = db.dir.path().join("statement.csv");
+    std::fs::write(&csv, "Amount,Reference\n12.50,x\n").unwrap();
+    support::type_into(&mut h, "File", csv.to_str().unwrap());
+    h.get_by_label("Match").click();
+    support::run_jobs(&mut h);
+    assert_eq!(
+        h.state().notice(),
+        Some("Separator: one ASCII character such as , ; | or a tab (not 'é')")
     );
 }
