@@ -32,7 +32,7 @@ pub enum ReadError {
         reason: String,
     },
     /// Larger than its cap.
-    #[error("{what}: {} is {}; the most read is {}", .path.display(), Size(*.size), Size(*.max))]
+    #[error("{what}: {} is {}; the most read is {}", .path.display(), Over(*.size, *.max), Size(*.max))]
     TooBig {
         /// What the file was for.
         what: &'static str,
@@ -51,6 +51,18 @@ pub enum ReadError {
         /// The file.
         path: PathBuf,
     },
+}
+
+/// How big a refused file is: its size, or "over" the cap when the read stopped there.
+struct Over(u64, u64);
+
+impl fmt::Display for Over {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Over(size, max) if size == max.saturating_add(1) => write!(f, "over {}", Size(max)),
+            Over(size, _) => write!(f, "{}", Size(size)),
+        }
+    }
 }
 
 /// A size as people read it, rounded up: `21 MB`, `64 KB`, `12 bytes`.
@@ -112,7 +124,7 @@ mod tests {
     fn a_file_over_its_cap_is_refused_naming_it_and_the_cap() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("statement.xml");
-        std::fs::write(&path, vec![b'x'; 2049]).unwrap();
+        std::fs::write(&path, vec![b'x'; 3000]).unwrap();
         let err = read_capped("Statement file", &path, 2048).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -122,8 +134,8 @@ mod tests {
             )
         );
         assert_eq!(
-            read_capped("Statement file", &path, 2049).unwrap().len(),
-            2049
+            read_capped("Statement file", &path, 3000).unwrap().len(),
+            3000
         );
     }
 
@@ -132,5 +144,9 @@ mod tests {
         // /dev/zero reports size 0 and never ends: the read stops one byte past the cap.
         let err = read_capped("Photo", Path::new("/dev/zero"), 1024).unwrap_err();
         assert!(matches!(err, ReadError::TooBig { size: 1025, .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "Photo: /dev/zero is over 1 KB; the most read is 1 KB"
+        );
     }
 }
