@@ -37,7 +37,7 @@ fn run(args: &cli::Args) -> anyhow::Result<ExitCode> {
             // The kiosk seeds the demo on first start; `encore demo` does it on request.
             Pos::seed_demo_if_empty(&mut store, &clock, false)?;
             let mut pos = Pos::open(store, &args.station, clock)?;
-            pos.set_helper(&args.helper);
+            pos.set_helper(&args.helper)?;
             encore::ui::run_kiosk(pos, &db, args.fullscreen)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -98,7 +98,7 @@ fn each_check_has_its_own_message_in_the_documented_order() {
         &sold.claims[1].code,
         &sold.claims[2].code,
     );
-    pos.set_helper("Sam");
+    pos.set_helper("Sam").unwrap();
     pos.redeem_claim(first, 1).unwrap();
     let used = pos.redeem_claim(first, 1).unwrap_err().to_string();
     assert_eq!(

@@ -235,7 +235,7 @@ fn open(mut store: Store, clock: Clock, args: &Args, command: &Command) -> Resul
         Pos::seed_demo_if_empty(&mut store, &clock, true)?;
     }
     let mut pos = Pos::open(store, &args.station, clock)?;
-    pos.set_helper(&args.helper);
+    pos.set_helper(&args.helper)?;
     for alert in pos.alerts() {
         eprintln!("warning: {alert}");
     }

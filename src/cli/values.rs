@@ -34,6 +34,11 @@ impl TypedAmount {
     }
 }
 
+/// Clap parser for a CSV separator: one ASCII character (`--delimiter é` is bad usage).
+pub fn delimiter(input: &str) -> Result<u8, FieldError> {
+    crate::domain::reconcile::delimiter("--delimiter", input)
+}
+
 /// Clap parser for an amount that is never negative (`--tendered`, `--tip`, `--float`).
 pub fn amount(input: &str) -> Result<TypedAmount, AmountError> {
     let text = input.trim();

@@ -343,9 +343,13 @@ impl Pos {
         Ok(())
     }
 
-    /// Sets the helper's name recorded with this station's redemptions and queue moves.
-    pub fn set_helper(&mut self, name: &str) {
-        self.helper = name.trim().chars().take(40).collect();
+    /// Sets the helper's name recorded with this station's redemptions and queue moves
+    /// (empty for none); a name with control characters or over 40 characters is refused.
+    pub fn set_helper(&mut self, name: &str) -> PosResult<()> {
+        let name = name.trim();
+        crate::domain::field::check_text("helper", name, 40).map_err(PosError::Invalid)?;
+        self.helper = name.to_string();
+        Ok(())
     }
 
     /// The helper's name at this station (empty when not set).

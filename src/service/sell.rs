@@ -374,7 +374,7 @@ fn tenders_for(
             .as_deref()
             .map(str::trim)
             .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
-            .map(|r| r.chars().take(40).collect());
+            .map(str::to_string);
     }
     let fees = events::fees(tx, event_id)?;
     let fee = tenders
@@ -483,6 +483,10 @@ fn check_quantities(req: &SaleRequest) -> PosResult<()> {
         .any(|(_, q)| !(1..=MAX_QTY).contains(q))
     {
         return Err(PosError::BadQuantity { max: MAX_QTY });
+    }
+    if let Some(r) = &req.terminal_ref {
+        crate::domain::field::check_text("terminal reference", r.trim(), 40)
+            .map_err(PosError::Invalid)?;
     }
     Ok(())
 }

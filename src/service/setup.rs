@@ -311,13 +311,13 @@ impl Pos {
     /// higher than the parts bought one by one.
     pub fn save_bundle(&mut self, bundle: &Bundle, grant: &Grant) -> PosResult<i64> {
         let (event_id, currency) = (self.event.id, self.event.currency);
-        let title = bundle.title.trim();
-        if !(1..=80).contains(&title.chars().count()) {
-            return Err(PosError::Invalid(FieldError::new(
-                "title",
-                "1 to 80 characters",
-            )));
-        }
+        let title = crate::domain::field::required_text("title", &bundle.title, 80)
+            .map_err(PosError::Invalid)?;
+        let look = crate::domain::catalogue::TileLook {
+            emoji: bundle.emoji.clone(),
+            colour: None,
+        };
+        look.check().map_err(PosError::Invalid)?;
         let catalogue = offers::list(self.store.conn(), event_id, currency)?;
         let listed = bundle
             .parts

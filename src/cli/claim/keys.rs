@@ -100,7 +100,8 @@ impl KeyFile {
         let why = |e: &dyn std::fmt::Display| {
             invalid(format!("pubkey: cannot read {}: {e}", file.display()))
         };
-        let text = std::fs::read_to_string(file).map_err(|e| why(&e))?;
+        let text = crate::files::read_text_capped("pubkey", file, crate::files::MAX_KEY_FILE_BYTES)
+            .map_err(|e| invalid(e.to_string()))?;
         let keys: KeyFile = serde_json::from_str(&text).map_err(|e| why(&e))?;
         let actual = keys.fingerprint();
         if !keys.fingerprint.is_empty() && keys.fingerprint != actual {

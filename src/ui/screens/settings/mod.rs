@@ -91,7 +91,7 @@ impl SettingsScreen {
             }
             SettingsOp::Drawer(op) => self.drawer.apply(op, pos, fx),
             SettingsOp::SetHelper => {
-                pos.set_helper(&self.rules.helper);
+                pos.set_helper(&self.rules.helper)?;
                 match pos.helper() {
                     "" => fx.info("No helper name: actions show the station only"),
                     name => fx.good(format!("Helper at this station: {name}")),
