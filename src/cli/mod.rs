@@ -12,6 +12,7 @@ use crate::domain::order::TenderKind;
 use crate::service::{Clock, Pos};
 use crate::store::Store;
 
+pub mod backup;
 pub mod catalogue;
 pub mod claim;
 pub mod drawer;
@@ -136,6 +137,8 @@ pub enum Command {
         #[command(subcommand)]
         action: LotteryAction,
     },
+    /// Copy the database to a checked backup file, safely while other stations sell.
+    Backup(backup::BackupArgs),
     /// Set PINs.
     Pin {
         /// What to do.
@@ -207,6 +210,23 @@ pub fn run_without_db(args: &Args) -> Option<ExitCode> {
     Some(emit(outcome, args.json))
 }
 
+/// True for the commands that only read the database: they open it read-only, so they work on
+/// a read-only file or folder and answer at once while another station holds the write lock.
+pub fn reads_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Offers
+            | Command::Receipt { .. }
+            | Command::Backup(_)
+            | Command::Queue {
+                action: QueueAction::List { .. }
+            }
+            | Command::Claim {
+                action: ClaimAction::Verify { .. } | ClaimAction::Pubkey { .. }
+            }
+    )
+}
+
 /// Runs `command` against the open store and prints its answer. Any failure, the event not
 /// opening included, still answers with one JSON value under `--json`, and exit 1.
 pub fn run(store: Store, clock: Clock, args: &Args, command: &Command) -> ExitCode {
@@ -218,7 +238,11 @@ fn open(mut store: Store, clock: Clock, args: &Args, command: &Command) -> Resul
     if matches!(command, Command::Demo) {
         Pos::seed_demo_if_empty(&mut store, &clock, true)?;
     }
-    let mut pos = Pos::open(store, &args.station, clock)?;
+    let mut pos = if store.is_read_only() {
+        Pos::open_read_only(store, &args.station, clock)?
+    } else {
+        Pos::open(store, &args.station, clock)?
+    };
     pos.set_helper(&args.helper);
     Ok(pos)
 }
@@ -245,5 +269,6 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Catalogue { action } => catalogue::run(pos, action),
         Command::Member { action } => member::run(pos, action),
         Command::Lottery { action } => lottery::run(pos, action),
+        Command::Backup(args) => backup::run(pos, args),
     }
 }

@@ -2,8 +2,10 @@
 //! Functions take a `&Connection` so the service can call them inside its own transaction.
 
 mod migrations;
+mod read_only;
 
 pub mod audit;
+pub mod backup;
 pub mod claims;
 pub mod deals;
 pub mod drawer;
@@ -47,6 +49,28 @@ pub enum StoreError {
     /// A row holds something this build cannot read.
     #[error("the database holds an unreadable value: {0}")]
     Corrupt(String),
+    /// The file is from an older Encore and a read-only open may not upgrade it.
+    #[error(
+        "this database has schema {found}, older than this build's {supported}; open it once \
+         with this Encore where it may be written (that upgrades it), then read it here"
+    )]
+    SchemaTooOld {
+        /// Schema version in the file.
+        found: i64,
+        /// The version this build reads.
+        supported: i64,
+    },
+    /// A read-only open found no file, or a file that is not an Encore database.
+    #[error("there is no Encore database at {0}: pass --db with the kiosk's file")]
+    NoDatabase(String),
+    /// A backup could not be written or did not check out.
+    #[error("backup {path}: {why}")]
+    Backup {
+        /// The backup file.
+        path: String,
+        /// What went wrong and what to do.
+        why: String,
+    },
     /// The folder for the database could not be made.
     #[error("cannot create the data folder {path}: {source}")]
     Folder {
