@@ -28,7 +28,10 @@ fn encore(db: &Path, args: &[&str]) -> Output {
 
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
-        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")))
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }
 
@@ -62,7 +65,10 @@ fn sold(db: &TestDb) -> String {
         .unwrap()["id"]
         .to_string();
     let sale = json(
-        &encore(&db.path, &["sell", "--offer", &gig, "--pay", "qr", "--json"]),
+        &encore(
+            &db.path,
+            &["sell", "--offer", &gig, "--pay", "qr", "--json"],
+        ),
         "sell",
     );
     sale["claims"][0].as_str().unwrap().to_string()
@@ -116,7 +122,10 @@ fn read_only_commands_work_on_a_read_only_file_in_a_read_only_folder() {
     );
     assert_eq!(valid["title"], "5-minute meet & greet", "{valid}");
     // A change is still refused, in words, and nothing appeared in the folder.
-    let sell = encore(&db.path, &["sell", "--offer", "1", "--pay", "cash", "--json"]);
+    let sell = encore(
+        &db.path,
+        &["sell", "--offer", "1", "--pay", "cash", "--json"],
+    );
     assert_eq!(sell.status.code(), Some(1));
     let names: Vec<_> = std::fs::read_dir(db.dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "{names:?}");
@@ -135,7 +144,10 @@ fn read_only_commands_answer_at_once_while_another_station_holds_the_write_lock(
     }
     let backup = out.path().join("copy.db");
     let made = json(
-        &encore(&db.path, &["backup", "-o", backup.to_str().unwrap(), "--json"]),
+        &encore(
+            &db.path,
+            &["backup", "-o", backup.to_str().unwrap(), "--json"],
+        ),
         "backup",
     );
     assert_eq!(made["integrity"], "ok");
@@ -149,22 +161,31 @@ fn a_read_only_open_refuses_a_schema_that_is_not_this_builds() {
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     conn.pragma_update(None, "user_version", 2).unwrap();
     drop(conn);
-    let old = encore::store::Store::open_read_only(&db.path).err().unwrap();
+    let old = encore::store::Store::open_read_only(&db.path)
+        .err()
+        .unwrap();
     assert!(old.to_string().contains("older than this build"), "{old}");
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     conn.pragma_update(None, "user_version", encore::store::SCHEMA_VERSION + 1)
         .unwrap();
     drop(conn);
-    let new = encore::store::Store::open_read_only(&db.path).err().unwrap();
+    let new = encore::store::Store::open_read_only(&db.path)
+        .err()
+        .unwrap();
     assert!(new.to_string().contains("newer Encore"), "{new}");
     // Nothing was migrated back or forth.
     let conn = rusqlite::Connection::open(&db.path).unwrap();
-    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let v: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     assert_eq!(v, encore::store::SCHEMA_VERSION + 1);
     let missing = encore::store::Store::open_read_only(&db.dir.path().join("none.db"))
         .err()
         .unwrap();
-    assert!(missing.to_string().contains("no Encore database"), "{missing}");
+    assert!(
+        missing.to_string().contains("no Encore database"),
+        "{missing}"
+    );
     assert!(!db.dir.path().join("none.db").exists());
 }
 
@@ -183,7 +204,9 @@ fn backup_writes_a_checked_copy_beside_the_database_and_never_overwrites() {
     assert_eq!(made["bytes"], std::fs::metadata(&file).unwrap().len());
     // The copy is a whole database on its own: the sale is in it.
     let copy = rusqlite::Connection::open(&file).unwrap();
-    let orders: i64 = copy.query_row("SELECT count(*) FROM orders", [], |r| r.get(0)).unwrap();
+    let orders: i64 = copy
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(orders, 1);
     // A second one within the same second gets a name of its own.
     let again = json(&encore(&db.path, &["backup", "--json"]), "backup again");
@@ -192,14 +215,63 @@ fn backup_writes_a_checked_copy_beside_the_database_and_never_overwrites() {
     let out = writable_folder();
     let mine = out.path().join("mine.db");
     std::fs::write(&mine, "precious").unwrap();
-    let refused = encore(&db.path, &["backup", "-o", mine.to_str().unwrap(), "--json"]);
+    let refused = encore(
+        &db.path,
+        &["backup", "-o", mine.to_str().unwrap(), "--json"],
+    );
     assert_eq!(refused.status.code(), Some(1));
     let body: Value = serde_json::from_slice(&refused.stdout).unwrap();
-    assert!(body["error"].as_str().unwrap().contains("exists already"), "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("exists already"),
+        "{body}"
+    );
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "precious");
-    let text = encore(&db.path, &["backup", "-o", out.path().join("b.db").to_str().unwrap()]);
+    let text = encore(
+        &db.path,
+        &["backup", "-o", out.path().join("b.db").to_str().unwrap()],
+    );
     let text = String::from_utf8_lossy(&text.stdout);
     let schema = format!("schema {}", encore::store::SCHEMA_VERSION);
     assert!(text.contains(&schema), "{text}");
     assert!(text.contains("integrity check: ok"), "{text}");
+}
+
+#[test]
+fn a_backup_made_while_another_station_sells_is_whole_and_checks_out() {
+    use encore::domain::order::TenderKind;
+    let (db, clock) = (TestDb::new(), support::TestClock::new());
+    let mut pos = db.demo_pos(&clock);
+    let seller = {
+        let mut other = db.pos_at("K2", &clock);
+        std::thread::spawn(move || {
+            for _ in 0..40 {
+                support::sell(&mut other, &[("Tour tote bag", 1)], TenderKind::Cash);
+            }
+        })
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut made = 0;
+    while !seller.is_finished() || made == 0 {
+        let file = out.path().join(format!("copy-{made}.db"));
+        let info = encore::store::Store::open_read_only(&db.path)
+            .unwrap()
+            .backup_to(&file)
+            .unwrap();
+        assert_eq!(info.integrity, "ok");
+        // Each copy holds whole sales only: every order has its lines.
+        let copy = rusqlite::Connection::open(&file).unwrap();
+        let bare: i64 = copy
+            .query_row(
+                "SELECT count(*) FROM orders o WHERE NOT EXISTS
+                     (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bare, 0);
+        made += 1;
+    }
+    seller.join().unwrap();
+    support::sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Cash);
+    assert!(made >= 1);
 }

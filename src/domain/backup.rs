@@ -111,7 +111,9 @@ pub fn file_name(event_name: &str, at: Timestamp, n: u32) -> String {
 fn parse_name(name: &str) -> Option<(&str, &str, u32)> {
     let middle = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
     let (rest, n) = match middle.rsplit_once('-') {
-        Some((rest, n)) if !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((rest, n))
+            if !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             (rest, n.parse().ok()?)
         }
         _ => (middle, 0),
@@ -164,7 +166,10 @@ mod tests {
     #[test]
     fn names_sort_as_made_and_read_back() {
         let name = file_name("Späti Sessions: Vol. 2!", at(1_795_291_200), 0);
-        assert_eq!(name, "encore-spati-sessions-vol-2-20261121T200000Z.backup.db");
+        assert_eq!(
+            name,
+            "encore-spati-sessions-vol-2-20261121T200000Z.backup.db"
+        );
         assert_eq!(
             parse_name(&name),
             Some(("spati-sessions-vol-2", "20261121T200000Z", 0))
@@ -212,7 +217,10 @@ mod tests {
         let ok = BackupSettings::parse(" /media/usb ", "10", "5").unwrap();
         assert_eq!(ok.folder, Some(PathBuf::from("/media/usb")));
         assert_eq!((ok.every_mins, ok.keep, ok.every_secs()), (10, 5, 600));
-        assert_eq!(BackupSettings::parse("", "5", "20").unwrap(), BackupSettings::default());
+        assert_eq!(
+            BackupSettings::parse("", "5", "20").unwrap(),
+            BackupSettings::default()
+        );
         let field = |f: &str, e: &str, k: &str| BackupSettings::parse(f, e, k).unwrap_err().field;
         assert_eq!(field("usb", "5", "20"), "Backup folder");
         assert_eq!(field("", "0", "20"), "Back up every (minutes)");

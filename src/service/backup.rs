@@ -74,9 +74,9 @@ impl BackupJob {
 impl Pos {
     /// The database file this station works on.
     fn db_file(&self) -> PosResult<PathBuf> {
-        self.store
-            .path()
-            .ok_or_else(|| PosError::Refused("this database is not a file: nothing to back up".into()))
+        self.store.path().ok_or_else(|| {
+            PosError::Refused("this database is not a file: nothing to back up".into())
+        })
     }
 
     /// The backup settings of this database (the defaults until the creator saves some).
@@ -85,7 +85,11 @@ impl Pos {
     }
 
     /// Saves the backup settings (creator): the change is in the audit log.
-    pub fn set_backup_settings(&mut self, settings: &BackupSettings, grant: &Grant) -> PosResult<()> {
+    pub fn set_backup_settings(
+        &mut self,
+        settings: &BackupSettings,
+        grant: &Grant,
+    ) -> PosResult<()> {
         self.require(grant)?;
         let db = self.db_file()?;
         self.write(Role::Creator, |w| {

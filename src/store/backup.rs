@@ -132,9 +132,9 @@ pub fn io_words(e: &std::io::Error, path: &Path) -> String {
         ErrorKind::NotFound => format!(
             "the folder {folder} is not there: plug in the USB stick or choose another folder"
         ),
-        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => format!(
-            "Encore may not write in {folder}: unlock the stick or choose another folder"
-        ),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            format!("Encore may not write in {folder}: unlock the stick or choose another folder")
+        }
         ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
             format!("the disk of {folder} is full: free some space or choose another folder")
         }
