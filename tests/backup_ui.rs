@@ -36,7 +36,8 @@ fn kiosk_with(db: &TestDb, clock: &TestClock, settings: Option<BackupSettings>) 
         pos.with_pin("2468", |p, g| p.set_backup_settings(&settings, g))
             .unwrap();
     }
-    let mut h = kiosk_harness(pos, (1280.0, 800.0));
+    // Wide enough for the clock, and the backup line under it, beside the event's name.
+    let mut h = kiosk_harness(pos, (1600.0, 900.0));
     h.run();
     h
 }

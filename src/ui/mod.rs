@@ -175,14 +175,15 @@ impl Kiosk {
                         ui.add(egui::Spinner::new()).on_hover_text(what);
                     }
                     let event = self.pos.event();
-                    // On a narrow screen the clock gives way before it would cover a tab.
+                    // On a narrow screen the clock gives way before it would cover a tab; the
+                    // backup line goes with it (a failed backup has its banner anyway).
                     if ui.available_width() > 240.0 {
-                        ui.label(local_time(self.pos.now(), &event.time_zone));
-                    }
-                    // The backup line gives way next; a failed backup has its banner anyway.
-                    if ui.available_width() > 360.0 {
                         let backup = self.backups.status_text(self.pos.now());
-                        ui.label(RichText::new(backup).small());
+                        ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                            ui.spacing_mut().item_spacing.y = 0.0;
+                            ui.label(local_time(self.pos.now(), &event.time_zone));
+                            ui.label(RichText::new(backup).small());
+                        });
                     }
                     // On a 1024 px screen the event name gives way (truncated) before the tabs do.
                     let name =
