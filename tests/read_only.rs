@@ -275,3 +275,43 @@ fn a_backup_made_while_another_station_sells_is_whole_and_checks_out() {
     support::sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Cash);
     assert!(made >= 1);
 }
+
+#[test]
+fn a_backup_ends_while_another_station_commits_without_a_pause() {
+    let (db, clock) = (TestDb::new(), support::TestClock::new());
+    drop(db.demo_pos(&clock));
+    // Enough pages that the copy takes many steps.
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE ballast (x BLOB);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+         INSERT INTO ballast SELECT randomblob(1000) FROM n;",
+    )
+    .unwrap();
+    // Commits as fast as the disk allows, like many stations at once.
+    conn.pragma_update(None, "synchronous", "OFF").unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut commits = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                conn.execute("INSERT INTO ballast VALUES (randomblob(100))", [])
+                    .unwrap();
+                commits += 1;
+            }
+            commits
+        })
+    };
+    let out = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let info = encore::store::Store::open_read_only(&db.path)
+        .unwrap()
+        .backup_to(&out.path().join("copy.db"));
+    let took = started.elapsed();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let commits = writer.join().unwrap();
+    assert_eq!(info.unwrap().integrity, "ok");
+    assert!(commits > 0, "the other station went on writing");
+    assert!(took < Duration::from_secs(20), "the copy took {took:?}");
+}

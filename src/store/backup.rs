@@ -18,7 +18,7 @@ use crate::domain::backup::{BackupSettings, beyond_keep};
 const PAGES_PER_STEP: i32 = 64;
 /// Rest between steps, so a sale waiting for the lock gets it.
 const STEP_PAUSE: Duration = Duration::from_millis(2);
-/// A copy that keeps restarting (the file changes faster than it copies) gives up after this.
+/// A copy that cannot get on (the source stays locked) gives up after this.
 const GIVE_UP: Duration = Duration::from_secs(120);
 
 /// A backup made and checked.
@@ -69,8 +69,24 @@ impl Store {
 
 fn copy_and_check(src: &Connection, dest: &Path) -> StoreResult<BackupInfo> {
     let mut copy = Connection::open(dest)?;
+    // One read transaction over every step: the copy is of one moment. Without it, each
+    // commit by another station restarts the copy from the first page, and a busy kiosk's
+    // copy may never end. In WAL mode a reader blocks no writer, so sales go on meanwhile.
+    src.execute_batch("BEGIN DEFERRED")?;
+    let copied = src
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+        .map_err(StoreError::from)
+        .and_then(|()| copy_pages(src, &mut copy, dest));
+    // Ending a read transaction cannot lose anything; a failure here is the copy's error.
+    let ended = src.execute_batch("COMMIT");
+    copied?;
+    ended?;
+    check(copy, dest)
+}
+
+fn copy_pages(src: &Connection, copy: &mut Connection, dest: &Path) -> StoreResult<()> {
     {
-        let backup = Backup::new(src, &mut copy)?;
+        let backup = Backup::new(src, copy)?;
         let started = Instant::now();
         loop {
             match backup.step(PAGES_PER_STEP)? {
@@ -78,7 +94,7 @@ fn copy_and_check(src: &Connection, dest: &Path) -> StoreResult<BackupInfo> {
                 _ if started.elapsed() > GIVE_UP => {
                     return Err(StoreError::Backup {
                         path: dest.display().to_string(),
-                        why: "the database kept changing during the copy; try again".into(),
+                        why: "the database stayed locked during the copy; try again".into(),
                     });
                 }
                 StepResult::More => std::thread::sleep(STEP_PAUSE),
@@ -86,6 +102,11 @@ fn copy_and_check(src: &Connection, dest: &Path) -> StoreResult<BackupInfo> {
             }
         }
     }
+    Ok(())
+}
+
+/// Makes the copy one self-contained file and checks it on its own.
+fn check(copy: Connection, dest: &Path) -> StoreResult<BackupInfo> {
     // The copy is one self-contained file: no -wal or -shm to carry along with it.
     copy.pragma_update(None, "journal_mode", "DELETE")?;
     let integrity: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
