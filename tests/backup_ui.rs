@@ -190,3 +190,20 @@ fn the_creator_sets_backups_in_settings_with_the_pin() {
     run_jobs(&mut h);
     assert_eq!(backups_in(stick.path()).len(), 2);
 }
+
+#[test]
+fn closing_the_kiosk_makes_one_more_backup() {
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut h = kiosk_with(&db, &clock, None);
+    let folder = db.dir.path().join("backups");
+    later(&mut h, &clock, 5 * 60);
+    assert_eq!(backups_in(&folder).len(), 1);
+    clock.advance_secs(30);
+    eframe::App::on_exit(h.state_mut(), None);
+    let made = backups_in(&folder);
+    assert_eq!(made.len(), 2, "{made:?}");
+    assert!(
+        made[1].contains("T200530Z"),
+        "named at the closing instant: {made:?}"
+    );
+}

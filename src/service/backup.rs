@@ -60,8 +60,14 @@ impl BackupJob {
     fn copy(&self, store: &Store) -> PosResult<BackupInfo> {
         for n in 0..100 {
             let file = self.folder.join(backup::file_name(&self.event, self.at, n));
-            if !file.exists() {
-                return Ok(store.backup_to(&file)?);
+            if file.exists() {
+                continue;
+            }
+            match store.backup_to(&file) {
+                // Taken meanwhile (the backup on exit meeting the timed one): the next name.
+                // A failed copy of ours is removed, so a file there now is the other one's.
+                Err(_) if file.exists() => continue,
+                done => return Ok(done?),
             }
         }
         Err(PosError::Refused(format!(
