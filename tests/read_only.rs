@@ -315,3 +315,32 @@ fn a_backup_ends_while_another_station_commits_without_a_pause() {
     assert!(commits > 0, "the other station went on writing");
     assert!(took < Duration::from_secs(20), "the copy took {took:?}");
 }
+
+#[test]
+fn a_read_only_folder_with_changes_left_in_the_wal_is_refused_in_words() {
+    let db = TestDb::new();
+    sold(&db);
+    // A kiosk that stopped before its last changes reached the main file: they are in -wal.
+    let copy = tempfile::tempdir().unwrap();
+    let kiosk = rusqlite::Connection::open(&db.path).unwrap();
+    kiosk.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    kiosk
+        .execute_batch("CREATE TABLE late (x); INSERT INTO late VALUES (1);")
+        .unwrap();
+    let file = copy.path().join("encore.db");
+    std::fs::copy(&db.path, &file).unwrap();
+    std::fs::copy(
+        db.dir.path().join("encore.db-wal"),
+        copy.path().join("encore.db-wal"),
+    )
+    .unwrap();
+    drop(kiosk);
+    chmod(copy.path(), 0o555);
+    let out = encore(&file, &["offers", "--json"]);
+    chmod(copy.path(), 0o755);
+    assert_eq!(out.status.code(), Some(1));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = body["error"].as_str().unwrap();
+    assert!(error.contains("-wal file"), "{error}");
+    assert!(error.contains("copy the file with its -wal"), "{error}");
+}

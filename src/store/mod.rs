@@ -63,6 +63,13 @@ pub enum StoreError {
     /// A read-only open found no file, or a file that is not an Encore database.
     #[error("there is no Encore database at {0}: pass --db with the kiosk's file")]
     NoDatabase(String),
+    /// A read-only folder holds the file with changes still in its -wal file, which SQLite can
+    /// read only where it may make the -shm index beside it.
+    #[error(
+        "{0} has its latest changes in its -wal file, and this folder lets nobody read them: \
+         copy the file with its -wal to a folder Encore may write in, and open that copy"
+    )]
+    WalUnreadable(String),
     /// A backup could not be written or did not check out.
     #[error("backup {path}: {why}")]
     Backup {

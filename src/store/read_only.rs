@@ -25,6 +25,9 @@ impl Store {
                 // refuses them the -wal file a writer must create first.
                 open_and_check(path, &immutable_uri(path))?
             }
+            Err(e) if cannot_open_wal(&e) => {
+                return Err(StoreError::WalUnreadable(path.display().to_string()));
+            }
             other => other?,
         };
         Ok(Store { conn })
