@@ -12,6 +12,7 @@ use crate::domain::order::TenderKind;
 use crate::service::{Clock, Pos};
 use crate::store::Store;
 
+pub mod backup;
 pub mod catalogue;
 pub mod claim;
 pub mod drawer;
@@ -137,6 +138,8 @@ pub enum Command {
         #[command(subcommand)]
         action: LotteryAction,
     },
+    /// Copy the database to a checked backup file, safely while other stations sell.
+    Backup(backup::BackupArgs),
     /// Set the creator PIN.
     Pin {
         /// What to do.
@@ -223,6 +226,23 @@ pub fn run_without_db(args: &Args) -> Option<ExitCode> {
     Some(emit(outcome, args.json))
 }
 
+/// True for the commands that only read the database: they open it read-only, so they work on
+/// a read-only file or folder and answer at once while another station holds the write lock.
+pub fn reads_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Offers
+            | Command::Receipt { .. }
+            | Command::Backup(_)
+            | Command::Queue {
+                action: QueueAction::List { .. }
+            }
+            | Command::Claim {
+                action: ClaimAction::Verify { .. } | ClaimAction::Pubkey { .. }
+            }
+    )
+}
+
 /// Runs `command` against the open store and prints its answer. Any failure, the event not
 /// opening included, still answers with one JSON value under `--json`, and exit 1.
 pub fn run(store: Store, clock: Clock, args: &Args, command: &Command) -> ExitCode {
@@ -234,7 +254,11 @@ fn open(mut store: Store, clock: Clock, args: &Args, command: &Command) -> Resul
     if matches!(command, Command::Demo) {
         Pos::seed_demo_if_empty(&mut store, &clock, true)?;
     }
-    let mut pos = Pos::open(store, &args.station, clock)?;
+    let mut pos = if store.is_read_only() {
+        Pos::open_read_only(store, &args.station, clock)?
+    } else {
+        Pos::open(store, &args.station, clock)?
+    };
     pos.set_helper(&args.helper)?;
     for alert in pos.alerts() {
         eprintln!("warning: {alert}");
@@ -267,5 +291,6 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Audit { action } => trust::audit(pos, action),
         // main.rs runs a restore before any database is opened.
         Command::Restore(_) => Err(CliError::Input("restore runs on its own".into())),
+        Command::Backup(args) => backup::run(pos, args),
     }
 }

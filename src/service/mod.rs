@@ -1,6 +1,7 @@
 //! The use-cases. `Pos` owns the store; each state change is ONE immediate transaction that also
 //! appends to the audit log, and returns domain values. The kiosk, the CLI and the tests call this.
 
+mod backup;
 mod catalogue;
 mod checkout;
 mod claims;
@@ -29,6 +30,7 @@ use jiff::Timestamp;
 pub use crate::store::events::EventRow;
 /// A member with their credit and orders.
 pub use crate::store::fans::Member;
+pub use backup::{BackupJob, default_folder as default_backup_folder};
 pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest, Sold};
 pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
@@ -243,6 +245,9 @@ pub enum PosError {
     /// A value that breaks its field's rule (names the field).
     #[error(transparent)]
     Invalid(#[from] crate::domain::field::FieldError),
+    /// A change asked of a station opened only to read.
+    #[error("this command only reads: the database was opened read-only")]
+    ReadOnly,
     /// A rule of the business refused the operation; the words name what and why
     /// ("nobody entered Vinyl test pressing: nothing to draw").
     #[error("{0}")]
@@ -290,6 +295,32 @@ impl Pos {
         pos.catch_up()?;
         pos.reload()?;
         pos.check_health()?;
+        Ok(pos)
+    }
+
+    /// Opens the service to read only (a store from [`Store::open_read_only`]): the station is
+    /// looked up, never created, and every change is refused before it reaches the store.
+    pub fn open_read_only(store: Store, station: &str, clock: Clock) -> PosResult<Pos> {
+        let (station, station_no) = parse_station(station)?;
+        let event = store::events::open_event(store.conn())?.ok_or(PosError::NoEvent)?;
+        let (key_id, _) = store::keys::current_key(store.conn(), event.id)?;
+        // A station that never sold has no row; it has nothing of its own to show either.
+        let station_id = store::events::station_id(store.conn(), event.id, &station)?.unwrap_or(0);
+        let mut pos = Pos {
+            store,
+            event,
+            // Never signs: the gate refuses every change on a read-only store, so the secret
+            // (in the key file, maybe not on this computer) is not needed.
+            key: (key_id, SigningKey::from_bytes(&[0; 32])),
+            keys: Vec::new(),
+            helper: String::new(),
+            station_id,
+            station,
+            station_no,
+            clock,
+            alerts: Vec::new(),
+        };
+        pos.load_keys()?;
         Ok(pos)
     }
 

@@ -294,6 +294,14 @@ pub fn ensure_station(conn: &Connection, event_id: i64, code: &str) -> StoreResu
         .query_row(params![event_id, code], |r| r.get(0))?)
 }
 
+/// The station row id for `code` at this event, if it has one (nothing is created).
+pub fn station_id(conn: &Connection, event_id: i64, code: &str) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM stations WHERE event_id = ?1 AND code = ?2")?
+        .query_row(params![event_id, code], |r| r.get(0))
+        .optional()?)
+}
+
 /// Takes the station's next receipt number; gap-free because it rolls back with the sale.
 pub fn take_receipt_seq(conn: &Connection, station_id: i64) -> StoreResult<u32> {
     let seq: i64 = conn.prepare_cached("UPDATE stations SET next_receipt = next_receipt + 1 WHERE id = ?1 RETURNING next_receipt - 1")?.query_row([station_id],

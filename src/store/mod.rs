@@ -2,8 +2,10 @@
 //! Functions take a `&Connection` so the service can call them inside its own transaction.
 
 mod migrations;
+mod read_only;
 
 pub mod audit;
+pub mod backup;
 pub mod claims;
 pub mod deals;
 pub mod drawer;
@@ -58,6 +60,35 @@ pub enum StoreError {
     /// The key file beside the database cannot be read or written.
     #[error("claim key file: {0}")]
     KeyFile(String),
+    /// The file is from an older Encore and a read-only open may not upgrade it.
+    #[error(
+        "this database has schema {found}, older than this build's {supported}; open it once \
+         with this Encore where it may be written (that upgrades it), then read it here"
+    )]
+    SchemaTooOld {
+        /// Schema version in the file.
+        found: i64,
+        /// The version this build reads.
+        supported: i64,
+    },
+    /// A read-only open found no file, or a file that is not an Encore database.
+    #[error("there is no Encore database at {0}: pass --db with the kiosk's file")]
+    NoDatabase(String),
+    /// A read-only folder holds the file with changes still in its -wal file, which SQLite can
+    /// read only where it may make the -shm index beside it.
+    #[error(
+        "{0} has its latest changes in its -wal file, and this folder lets nobody read them: \
+         copy the file with its -wal to a folder Encore may write in, and open that copy"
+    )]
+    WalUnreadable(String),
+    /// A backup could not be written or did not check out.
+    #[error("backup {path}: {why}")]
+    Backup {
+        /// The backup file.
+        path: String,
+        /// What went wrong and what to do.
+        why: String,
+    },
     /// The folder for the database could not be made.
     #[error("cannot create the data folder {path}: {source}")]
     Folder {
