@@ -207,3 +207,36 @@ fn closing_the_kiosk_makes_one_more_backup() {
         "named at the closing instant: {made:?}"
     );
 }
+
+#[test]
+fn the_kiosk_says_the_demo_pin_is_still_set_until_the_creator_changes_it_in_settings() {
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut h = kiosk_with(&db, &clock, None);
+    let demo_alert = |h: &Harness| {
+        h.state()
+            .pos()
+            .alerts()
+            .iter()
+            .any(|a| a.starts_with("the creator PIN is still the demo's"))
+    };
+    assert!(demo_alert(&h));
+    assert!(h.query_by_label_contains("still the demo's").is_some());
+    h.get_by_label("Settings").click();
+    h.run();
+    type_here(&mut h, "Current creator PIN", "2468");
+    type_here(&mut h, "New creator PIN", "1234");
+    type_here(&mut h, "New creator PIN again", "1234");
+    tap(&mut h, "Change PIN");
+    assert_eq!(h.state().notice(), Some("new creator PIN: 6 to 12 digits"));
+    assert!(demo_alert(&h));
+    type_here(&mut h, "Current creator PIN", "2468");
+    type_here(&mut h, "New creator PIN", "864213");
+    type_here(&mut h, "New creator PIN again", "864213");
+    tap(&mut h, "Change PIN");
+    assert_eq!(
+        h.state().notice(),
+        Some("Creator PIN changed: use the new one from now on")
+    );
+    assert!(!demo_alert(&h));
+    assert!(h.query_by_label_contains("still the demo's").is_none());
+}

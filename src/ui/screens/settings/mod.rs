@@ -1,9 +1,10 @@
 //! The Settings screen: how fans pay by QR, the cash drawer, the queue and claim-code rules,
-//! the helper's name at this station, and backups.
+//! the helper's name at this station, backups and the creator PIN.
 
 mod backup;
 mod drawer;
 mod payment;
+mod pin;
 mod rules;
 
 pub use drawer::DrawerOp;
@@ -29,6 +30,8 @@ pub enum SettingsOp {
     SaveRules,
     /// Save the backup settings (checks the creator PIN).
     SaveBackup,
+    /// Change the creator PIN (checks the current one).
+    ChangePin,
 }
 
 /// The Settings screen's state: one draft per section.
@@ -38,6 +41,7 @@ pub struct SettingsScreen {
     drawer: drawer::DrawerDraft,
     rules: rules::RulesDraft,
     backup: backup::BackupDraft,
+    pin: pin::PinDraft,
 }
 
 impl SettingsScreen {
@@ -48,6 +52,7 @@ impl SettingsScreen {
             drawer: drawer::DrawerDraft::default(),
             rules: rules::RulesDraft::of(pos.event(), pos.helper()),
             backup: backup::BackupDraft::of(&pos.backup_settings().unwrap_or_default()),
+            pin: pin::PinDraft::default(),
         }
     }
 
@@ -64,6 +69,8 @@ impl SettingsScreen {
                 commands.extend(rules::rules_ui(ui, &mut self.rules));
                 ui.separator();
                 commands.extend(backup::backup_ui(ui, &mut self.backup));
+                ui.separator();
+                commands.extend(pin::pin_ui(ui, &mut self.pin));
                 commands
             })
             .inner
@@ -116,6 +123,17 @@ impl SettingsScreen {
                     }
                     Err(problem) => fx.bad(problem.to_string()),
                 }
+                Ok(())
+            }
+            SettingsOp::ChangePin => {
+                let typed = self.pin.take();
+                if typed.new != typed.again {
+                    fx.bad("The two new PINs differ: nothing changed");
+                    return Ok(());
+                }
+                let grant = pos.unlock(&typed.current)?;
+                pos.set_pin(&typed.new, Some(&grant))?;
+                fx.good("Creator PIN changed: use the new one from now on");
                 Ok(())
             }
             SettingsOp::SaveBackup => {

@@ -1,0 +1,57 @@
+//! Changing the creator PIN: the current one, the new one (six digits or more) twice. While
+//! the demo's PIN is still set, the kiosk says so in red until this is done.
+
+use egui::RichText;
+
+use super::SettingsOp;
+use crate::ui::Command;
+use crate::ui::theme::TOUCH;
+
+/// The form as typed; every field is cleared once used.
+#[derive(Debug, Clone, Default)]
+pub struct PinDraft {
+    /// The creator PIN now.
+    pub current: String,
+    /// The new PIN.
+    pub new: String,
+    /// The new PIN again.
+    pub again: String,
+}
+
+impl PinDraft {
+    /// The three fields, cleared: a PIN is never kept past its one use.
+    pub fn take(&mut self) -> PinDraft {
+        std::mem::take(self)
+    }
+}
+
+fn pin_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
+    let label = ui.label(label);
+    ui.add_sized(
+        [120.0, TOUCH],
+        egui::TextEdit::singleline(value).password(true),
+    )
+    .labelled_by(label.id);
+}
+
+/// Draws the PIN change.
+pub fn pin_ui(ui: &mut egui::Ui, draft: &mut PinDraft) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.label(RichText::new("Creator PIN").strong());
+    ui.horizontal_wrapped(|ui| {
+        pin_field(ui, "Current creator PIN", &mut draft.current);
+        pin_field(ui, "New creator PIN", &mut draft.new);
+        pin_field(ui, "New creator PIN again", &mut draft.again);
+        let ready = !draft.current.is_empty() && !draft.new.is_empty();
+        if ui
+            .add_enabled(
+                ready,
+                egui::Button::new("Change PIN").min_size(egui::vec2(160.0, TOUCH)),
+            )
+            .clicked()
+        {
+            commands.push(Command::Settings(SettingsOp::ChangePin));
+        }
+    });
+    commands
+}
