@@ -196,6 +196,7 @@ impl Pos {
                 "1 to 40 characters",
             )));
         }
+        crate::fonts::check("name", name).map_err(PosError::Invalid)?;
         let contact = contact.map(str::trim).filter(|c| !c.is_empty());
         self.write(Role::Helper, |w| {
             let tx = w.tx();

@@ -27,6 +27,7 @@ impl Pos {
     /// Refunds a receipt (whole or chosen lines); creator only.
     pub fn refund(&mut self, req: &RefundRequest, grant: &Grant) -> PosResult<Refund> {
         self.require(grant)?;
+        crate::fonts::check("reason", req.reason.trim()).map_err(PosError::Invalid)?;
         let (event_id, currency, station_id) =
             (self.event.id, self.event.currency, self.station_id);
         let station = self.station.clone();

@@ -77,6 +77,7 @@ impl Pos {
         grant: Option<&Grant>,
     ) -> PosResult<i64> {
         let checked = setup.check().map_err(PosError::Invalid)?;
+        printable_setup(setup)?;
         self.require_if_pin(grant)?;
         let hash = hash_pin(new_pin)
             .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
@@ -113,6 +114,7 @@ impl Pos {
     /// Changes the open event's set-up. The currency is fixed once something was sold.
     pub fn update_event(&mut self, setup: &EventSetup, grant: &Grant) -> PosResult<()> {
         let checked = setup.check().map_err(PosError::Invalid)?;
+        printable_setup(setup)?;
         self.require(grant)?;
         let (event_id, currency) = (self.event.id, self.event.currency);
         let before = EventSetup::of(&self.event);
@@ -196,6 +198,7 @@ impl Pos {
             )));
         }
         offer.check().map_err(PosError::Invalid)?;
+        crate::fonts::check("title", &offer.title).map_err(PosError::Invalid)?;
         check_rate(&offer, &self.event.vat_rates)?;
         pricing::validate_shares(&edit.splits).map_err(PosError::Invalid)?;
         self.require(grant)?;
@@ -317,6 +320,7 @@ impl Pos {
                 "1 to 80 characters",
             )));
         }
+        crate::fonts::check("title", title).map_err(PosError::Invalid)?;
         let catalogue = offers::list(self.store.conn(), event_id, currency)?;
         let listed = bundle
             .parts
@@ -356,6 +360,7 @@ impl Pos {
         discount
             .validate(self.event.currency)
             .map_err(PosError::Invalid)?;
+        crate::fonts::check("name", discount.name.trim()).map_err(PosError::Invalid)?;
         let here = offers::list(self.store.conn(), self.event.id, self.event.currency)?;
         if let Some(stranger) = discount
             .offers
@@ -559,4 +564,18 @@ fn check_rate(offer: &Offer, rates: &[VatRate]) -> PosResult<()> {
                 .join(", ")
         ),
     )))
+}
+
+/// The event's texts that its receipts print: each must be drawable by a bundled font.
+fn printable_setup(setup: &EventSetup) -> PosResult<()> {
+    for (field, text) in [
+        ("name", &setup.name),
+        ("venue", &setup.venue),
+        ("receipt header", &setup.receipt_header),
+        ("receipt footer", &setup.receipt_footer),
+        ("terms", &setup.terms),
+    ] {
+        crate::fonts::check(field, text).map_err(PosError::Invalid)?;
+    }
+    Ok(())
 }
