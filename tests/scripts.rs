@@ -43,7 +43,11 @@ fn tool(name: &str) -> bool {
 
 fn run(cmd: &str, path: &std::path::Path) -> String {
     let out = Command::new(cmd).arg(path).arg("-").output().unwrap();
-    assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -59,19 +63,34 @@ fn the_receipt_embeds_a_font_for_every_script() {
         .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor"))
         .map(|d| {
             let name = d.get(b"FontName").unwrap().as_name().unwrap();
-            assert!(d.has(b"FontFile2"), "{} is not embedded", String::from_utf8_lossy(name));
+            assert!(
+                d.has(b"FontFile2"),
+                "{} is not embedded",
+                String::from_utf8_lossy(name)
+            );
             String::from_utf8_lossy(name).into_owned()
         })
         .collect();
-    for font in ["NotoSans-Regular", "NotoSansDevanagari", "DroidSansFallback", "NotoEmoji"] {
-        assert!(names.iter().any(|n| n.contains(font)), "no {font} in {names:?}");
+    for font in [
+        "NotoSans-Regular",
+        "NotoSansDevanagari",
+        "DroidSansFallback",
+        "NotoEmoji",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(font)),
+            "no {font} in {names:?}"
+        );
     }
 }
 
 #[test]
 fn every_script_comes_back_out_of_the_pdf_when_poppler_is_installed() {
     if !(tool("pdftotext") && tool("pdffonts")) {
-        assert!(std::env::var_os("CI").is_none(), "CI must install poppler-utils");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install poppler-utils"
+        );
         eprintln!("skipped: poppler-utils not installed");
         return;
     }

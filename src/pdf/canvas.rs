@@ -249,12 +249,7 @@ impl Page {
     /// Appends the operations that draw one item; `fonts` maps a face to its id in the document.
     fn draw(&self, item: Item, fonts: &BTreeMap<usize, FontId>, ops: &mut Vec<Op>) {
         match item {
-            Item::Text {
-                x,
-                top,
-                size,
-                line,
-            } => {
+            Item::Text { x, top, size, line } => {
                 let mut at = x.0;
                 for run in line.runs {
                     let Some(font) = fonts.get(&run.face) else {

@@ -27,5 +27,8 @@ pub enum PdfError {
 /// receipt.
 fn fonts() -> Result<&'static Fonts, PdfError> {
     static FONTS: OnceLock<Result<Fonts, PdfError>> = OnceLock::new();
-    FONTS.get_or_init(Fonts::load).as_ref().map_err(Clone::clone)
+    FONTS
+        .get_or_init(Fonts::load)
+        .as_ref()
+        .map_err(Clone::clone)
 }

@@ -27,9 +27,11 @@ pub struct Face {
 
 impl Face {
     fn new((name, bytes): FontFace) -> Result<Face, PdfError> {
-        let font = skrifa::FontRef::new(bytes)
-            .map_err(|e| PdfError::Font(format!("{name}: {e}")))?;
-        let upem = font.metrics(Size::unscaled(), LocationRef::default()).units_per_em;
+        let font =
+            skrifa::FontRef::new(bytes).map_err(|e| PdfError::Font(format!("{name}: {e}")))?;
+        let upem = font
+            .metrics(Size::unscaled(), LocationRef::default())
+            .units_per_em;
         Ok(Face {
             charmap: font.charmap(),
             advances: font.glyph_metrics(Size::unscaled(), LocationRef::default()),
@@ -106,16 +108,20 @@ impl Fonts {
             let has_all = |i: &usize| g.chars().all(|c| self.faces[*i].has(c));
             let face = match runs.last() {
                 Some((last, _)) if g.chars().all(char::is_whitespace) && has_all(last) => *last,
-                _ => chain.iter().copied().find(|i| has_all(i)).unwrap_or_else(|| {
-                    // Saved text is checked (fonts::check); older text still prints, the
-                    // grapheme's first character in the first font that has it.
-                    let first = g.chars().next().unwrap_or(' ');
-                    chain
-                        .iter()
-                        .copied()
-                        .find(|i| self.faces[*i].has(first))
-                        .unwrap_or(chain[0])
-                }),
+                _ => chain
+                    .iter()
+                    .copied()
+                    .find(|i| has_all(i))
+                    .unwrap_or_else(|| {
+                        // Saved text is checked (fonts::check); older text still prints, the
+                        // grapheme's first character in the first font that has it.
+                        let first = g.chars().next().unwrap_or(' ');
+                        chain
+                            .iter()
+                            .copied()
+                            .find(|i| self.faces[*i].has(first))
+                            .unwrap_or(chain[0])
+                    }),
             };
             match runs.last_mut() {
                 Some((last, s)) if *last == face => s.push_str(g),

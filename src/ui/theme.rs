@@ -69,3 +69,33 @@ pub fn install(ctx: &egui::Context) {
 pub fn bold(size: f32) -> FontId {
     FontId::new(size, FontFamily::Name("bold".into()))
 }
+
+#[cfg(test)]
+mod tests {
+    use egui::{FontFamily, FontId};
+
+    #[test]
+    fn the_kiosk_has_a_glyph_for_every_script_the_receipts_print() {
+        let ctx = egui::Context::default();
+        super::install(&ctx);
+        // Fonts set with `set_fonts` take effect at the start of the next pass.
+        let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+        out.textures_delta.clear();
+        for text in [
+            "Édition spéciale €25",
+            "Αφίσα",
+            "Открытка",
+            "हिन्दी पोस्टर",
+            "サイン会 签名 사인회",
+            "🎸🎉👍",
+        ] {
+            for family in [FontFamily::Proportional, FontFamily::Name("bold".into())] {
+                let font = FontId::new(19.0, family.clone());
+                assert!(
+                    ctx.fonts_mut(|f| f.has_glyphs(&font, text)),
+                    "{text} in {family:?}"
+                );
+            }
+        }
+    }
+}
