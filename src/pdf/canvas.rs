@@ -196,9 +196,9 @@ impl<'f> Canvas<'f> {
         for item in &self.items {
             if let Item::Text { line, .. } = item {
                 for run in &line.runs {
-                    if !fonts.contains_key(&run.face) {
-                        let parsed = self.fonts.faces[run.face].parsed()?;
-                        fonts.insert(run.face, doc.add_font(parsed));
+                    if let std::collections::btree_map::Entry::Vacant(slot) = fonts.entry(run.face)
+                    {
+                        slot.insert(doc.add_font(self.fonts.faces[run.face].parsed()?));
                     }
                 }
             }
