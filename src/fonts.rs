@@ -57,9 +57,10 @@ pub fn has_glyph(bytes: &[u8], c: char) -> bool {
     skrifa::FontRef::new(bytes).is_ok_and(|font| font.charmap().map(c).is_some())
 }
 
-/// Whether some font of the chain draws `c` (or `c` needs no glyph).
+/// Whether some font of the chain draws `c` (or `c` needs no glyph: line breaks and tabs are
+/// the layout's business, not a font's).
 pub fn covered(c: char) -> bool {
-    is_invisible(c) || REGULAR_CHAIN.iter().any(|(_, bytes)| has_glyph(bytes, c))
+    c.is_control() || is_invisible(c) || REGULAR_CHAIN.iter().any(|(_, bytes)| has_glyph(bytes, c))
 }
 
 /// Refuses `text` for `field` if a character of it has no glyph in any bundled font, so that
@@ -92,6 +93,7 @@ mod tests {
             "签名海报",
             "사인 엽서",
             "🎸🎉❤️👍",
+            "Mara Vey\nHauptstraße 1\tBerlin",
         ] {
             assert_eq!(check("title", text), Ok(()), "{text}");
         }

@@ -93,8 +93,13 @@ impl Fonts {
     /// Lays `text` out in the regular (`bold == false`) or bold chain.
     pub fn layout(&self, text: &str, bold: bool) -> Line {
         let chain = &self.chains[usize::from(bold)];
+        // A tab or line break in a multi-line field is spacing here, never a .notdef box.
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         let mut runs = Vec::new();
-        for (face, piece) in self.split(text, chain) {
+        for (face, piece) in self.split(&text, chain) {
             runs.push(self.shape(face, &piece));
         }
         Line { runs }
