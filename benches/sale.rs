@@ -19,6 +19,7 @@ use jiff::Timestamp;
 /// code (Ed25519 signature) and a queue ticket.
 fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
     let mut store = Store::open(&dir.join("sale.db")).unwrap();
+    let public_key = store.new_claim_key().unwrap();
     let tx = store.immediate().unwrap();
     let event = NewEvent {
         name: "Bench",
@@ -26,7 +27,7 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
         time_zone: "Europe/Berlin",
         currency: Currency::Eur,
         payment: None,
-        signing_key: [7; 32],
+        public_key,
         is_demo: false,
         created_at: 0,
     };

@@ -25,15 +25,27 @@ fn run(args: &cli::Args) -> anyhow::Result<ExitCode> {
         Some(path) => path,
         None => default_db()?,
     };
-    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let opening = || format!("opening {}", db.display());
     let clock = system_clock();
+    if let Some(cli::Command::Restore(restore)) = &args.command {
+        let outcome = cli::trust::restore(&db, restore, clock, &args.station);
+        return Ok(cli::emit(outcome, args.json));
+    }
     match &args.command {
-        Some(command) => Ok(cli::run(store, clock, args, command)),
+        Some(command) => {
+            let store = if cli::reads_only(command) {
+                Store::open_read_only(&db).with_context(opening)?
+            } else {
+                Store::open(&db).with_context(opening)?
+            };
+            Ok(cli::run(store, clock, args, command))
+        }
         None => {
+            let mut store = Store::open(&db).with_context(opening)?;
             // The kiosk seeds the demo on first start; `encore demo` does it on request.
             Pos::seed_demo_if_empty(&mut store, &clock, false)?;
             let mut pos = Pos::open(store, &args.station, clock)?;
-            pos.set_helper(&args.helper);
+            pos.set_helper(&args.helper)?;
             encore::ui::run_kiosk(pos, &db, args.fullscreen)?;
             Ok(ExitCode::SUCCESS)
         }

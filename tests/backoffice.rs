@@ -21,6 +21,9 @@ const DEMO_PIN: &str = "2468";
 /// The creator PIN of the events the tests set up.
 const NEW_PIN: &str = "135790";
 
+/// Audit entries of changes (a wrong PIN is audited too, but changes nothing).
+const AUDITED: &str = "audit_log WHERE action <> 'pin.wrong'";
+
 fn count(db: &TestDb, table: &str) -> i64 {
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
@@ -101,7 +104,7 @@ fn a_new_event_opens_with_its_own_pin_and_the_demo_stays_reopenable() {
     sell(&mut pos, &[("Signed postcard", 1)], TenderKind::Card);
 
     // Bad fields: refused with the field named, and nothing is written.
-    let rows = (count(&db, "events"), count(&db, "audit_log"));
+    let rows = (count(&db, "events"), count(&db, AUDITED));
     let mut yen = setup("Rooftop pop-up", "JPY", VatMode::Inclusive, "19, 7");
     let err = pos
         .with_pin(DEMO_PIN, |p, g| p.create_event(&yen, NEW_PIN, Some(g)))
@@ -118,7 +121,7 @@ fn a_new_event_opens_with_its_own_pin_and_the_demo_stays_reopenable() {
         .with_pin("1111", |p, g| p.create_event(&ok, NEW_PIN, Some(g)))
         .unwrap_err();
     assert!(matches!(err, PosError::Pin(_)), "{err}");
-    assert_eq!((count(&db, "events"), count(&db, "audit_log")), rows);
+    assert_eq!((count(&db, "events"), count(&db, AUDITED)), rows);
     assert_eq!(pos.event().id, demo);
 
     let new = pos
@@ -256,7 +259,7 @@ fn the_editor_refuses_a_new_kind_and_a_wrong_pin_without_writing() {
     let db = TestDb::new();
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
-    let before = (pos.catalogue().unwrap(), count(&db, "audit_log"));
+    let before = (pos.catalogue().unwrap(), count(&db, AUDITED));
 
     // A valid gig row, but the postcard was created as an item.
     let mut gig = edit_of(&pos, "Signed postcard");
@@ -284,7 +287,7 @@ fn the_editor_refuses_a_new_kind_and_a_wrong_pin_without_writing() {
         pos.with_pin("1111", |p, g| p.archive_offer(postcard, true, g)),
         Err(PosError::Pin(_))
     ));
-    assert_eq!((pos.catalogue().unwrap(), count(&db, "audit_log")), before);
+    assert_eq!((pos.catalogue().unwrap(), count(&db, AUDITED)), before);
 }
 
 #[test]

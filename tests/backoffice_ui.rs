@@ -61,7 +61,10 @@ fn the_creator_adds_and_reprices_an_offer_while_helpers_only_read() {
     type_into(&mut h, "Creator PIN", "1111");
     h.get_by_label("Unlock").click();
     h.run();
-    assert_eq!(h.state().notice(), Some("wrong creator PIN"));
+    assert_eq!(
+        h.state().notice(),
+        Some("wrong creator PIN (4 more before a wait)")
+    );
     type_into(&mut h, "Creator PIN", "2468");
     h.get_by_label("Unlock").click();
     h.run();

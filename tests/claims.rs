@@ -11,7 +11,7 @@ use encore::domain::order::TenderKind;
 use encore::domain::qr::{QrMatrix, QrMode, scan_image};
 use encore::service::{PosError, RefundRequest};
 use encore::store::events::{NewEvent, insert};
-use support::{TestClock, TestDb, offer_id, sell};
+use support::{PIN, TestClock, TestDb, offer_id, sell};
 
 fn body(event: u16, key_id: u8) -> ClaimBody {
     ClaimBody {
@@ -34,6 +34,12 @@ fn each_check_has_its_own_message_in_the_documented_order() {
     let event = u16::try_from(pos.event().id).unwrap();
     // A second event in the same file, with a key we know.
     let other_key = [7u8; 32];
+    let other_public = SigningKey::from_bytes(&other_key)
+        .verifying_key()
+        .to_bytes();
+    encore::store::keyfile::KeyFile::beside(&db.path)
+        .add(&[SigningKey::from_bytes(&other_key)])
+        .unwrap();
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     let other = insert(
         &conn,
@@ -43,7 +49,7 @@ fn each_check_has_its_own_message_in_the_documented_order() {
             time_zone: "Europe/Berlin",
             currency: encore::domain::money::Currency::Eur,
             payment: None,
-            signing_key: other_key,
+            public_key: other_public,
             is_demo: false,
             created_at: 0,
         },
@@ -92,7 +98,7 @@ fn each_check_has_its_own_message_in_the_documented_order() {
         &sold.claims[1].code,
         &sold.claims[2].code,
     );
-    pos.set_helper("Sam");
+    pos.set_helper("Sam").unwrap();
     pos.redeem_claim(first, 1).unwrap();
     let used = pos.redeem_claim(first, 1).unwrap_err().to_string();
     assert_eq!(
@@ -181,7 +187,7 @@ fn rotating_the_key_keeps_old_codes_working_and_signs_new_ones_with_the_new_key(
     let old = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Cash).claims[0]
         .code
         .clone();
-    assert_eq!(pos.rotate_claim_key().unwrap(), 1);
+    assert_eq!(pos.with_pin(PIN, |p, g| p.rotate_claim_key(g)).unwrap(), 1);
     let new = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Cash).claims[0]
         .code
         .clone();
@@ -380,7 +386,7 @@ fn a_station_open_before_a_key_rotation_picks_the_new_key_up() {
     let clock = TestClock::new();
     let mut k1 = db.pos_at("K1", &clock);
     let mut k2 = db.pos_at("K2", &clock);
-    k1.rotate_claim_key().unwrap();
+    k1.with_pin(PIN, |p, g| p.rotate_claim_key(g)).unwrap();
     let from_k1 = sell(&mut k1, &[("60-second shoutout", 1)], TenderKind::Card);
     k2.redeem_claim(&from_k1.claims[0].code, 1).unwrap();
     // K2 signs its next codes with the new key too.

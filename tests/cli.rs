@@ -25,6 +25,10 @@ impl Cli {
             .output()
             .unwrap()
     }
+    /// Runs a creator command, the PIN(s) sent on stdin.
+    fn run_in(&self, args: &[&str], stdin: &str) -> Output {
+        support::encore_in(&self.db.path, args, stdin)
+    }
     fn json(&self, args: &[&str], code: i32) -> Value {
         let out = self.run(args);
         assert_eq!(
@@ -287,24 +291,26 @@ fn the_creator_sets_the_payment_profile_and_the_next_qr_sale_uses_it() {
         "--iban",
         "DE44 5001 0517 5407 3249 31",
     ];
-    let wrong = cli.run(&[&set[..], &["--pin", "1111"]].concat());
+    let wrong = cli.run_in(&[&set[..], &["--pin-stdin"]].concat(), "1111\n");
     assert_eq!(wrong.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong creator PIN"));
-    let bad = cli.run(&[
-        "payment",
-        "set",
-        "--scheme",
-        "epc",
-        "--name",
-        "M",
-        "--iban",
-        "DE44500105175407324932",
-        "--pin",
-        "2468",
-    ]);
+    let bad = cli.run_in(
+        &[
+            "payment",
+            "set",
+            "--scheme",
+            "epc",
+            "--name",
+            "M",
+            "--iban",
+            "DE44500105175407324932",
+            "--pin-stdin",
+        ],
+        "2468\n",
+    );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("IBAN: check digits are wrong"));
     assert_eq!(
-        cli.run(&[&set[..], &["--pin", "2468"]].concat())
+        cli.run_in(&[&set[..], &["--pin-stdin"]].concat(), "2468\n")
             .status
             .code(),
         Some(0)
@@ -423,7 +429,17 @@ fn claim_pubkey_lets_another_machine_verify_a_code_without_the_database() {
     assert_eq!(log[0]["helper"], "Sam");
 
     // After a key rotation the old key file no longer knows new codes.
-    assert_eq!(cli.run(&["claim", "rotate-key"]).status.code(), Some(0));
+    assert_eq!(
+        cli.run(&["claim", "rotate-key"]).status.code(),
+        Some(1),
+        "a helper cannot rotate the key"
+    );
+    assert_eq!(
+        cli.run_in(&["claim", "rotate-key", "--pin-stdin"], "2468\n")
+            .status
+            .code(),
+        Some(0)
+    );
     let newer = cli.sell("60-second shoutout", "cash");
     let out = offline(newer["claims"][0].as_str().unwrap());
     assert_eq!(out.status.code(), Some(1));
@@ -486,15 +502,21 @@ fn queue_commands_run_a_lane_from_the_shell() {
     let rules = cli.run(&["queue", "rules"]);
     assert!(String::from_utf8_lossy(&rules.stdout).contains("one priority ticket per 3 regular"));
     assert_eq!(
-        cli.run(&["queue", "rules", "--grace", "60", "--pin", "1111"])
-            .status
-            .code(),
+        cli.run_in(
+            &["queue", "rules", "--grace", "60", "--pin-stdin"],
+            "1111\n"
+        )
+        .status
+        .code(),
         Some(1)
     );
     assert_eq!(
-        cli.run(&["queue", "rules", "--grace", "60", "--pin", "2468"])
-            .status
-            .code(),
+        cli.run_in(
+            &["queue", "rules", "--grace", "60", "--pin-stdin"],
+            "2468\n"
+        )
+        .status
+        .code(),
         Some(0)
     );
     assert!(
@@ -535,6 +557,7 @@ fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
             file.extension().unwrap().to_str().unwrap()
         ));
         let mut store = encore::store::Store::open(&empty).unwrap();
+        let public_key = store.new_claim_key().unwrap();
         let tx = store.immediate().unwrap();
         encore::store::events::insert(
             &tx,
@@ -544,7 +567,7 @@ fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
                 time_zone: "Europe/Berlin",
                 currency: encore::domain::money::Currency::Eur,
                 payment: None,
-                signing_key: [3; 32],
+                public_key,
                 is_demo: false,
                 created_at: 0,
             },
@@ -733,7 +756,9 @@ fn every_command_given_json_prints_exactly_one_json_value() {
         "DE44 5001 0517 5407 3249 31",
     ];
     let payload = [&["payload"][..], &epc, &["--amount", "5"]].concat();
-    let payment = |pin: &'static str| [&["payment", "set"][..], &epc, &["--pin", pin]].concat();
+    let payment = [&["payment", "set"][..], &epc, &["--pin-stdin"]].concat();
+    // The same command with the flag first gets a wrong PIN (see `stdin` below).
+    let wrong_payment = [&["payment", "set", "--pin-stdin"][..], &epc].concat();
     let cases: Vec<(Vec<&str>, i32)> = vec![
         (vec!["demo"], 0),
         (vec!["offers"], 0),
@@ -776,31 +801,28 @@ fn every_command_given_json_prints_exactly_one_json_value() {
         (vec!["catalogue", "export"], 0),
         (vec!["catalogue", "import", &missing], 1),
         (vec!["reconcile", &missing], 1),
-        (payment("1111"), 1),
-        (payment("2468"), 0),
+        (wrong_payment, 1),
+        (payment, 0),
         (vec!["payment", "show"], 0),
         (vec!["lottery", "status"], 0),
-        (vec!["lottery", "draw", &poster, "--pin", "1111"], 1),
-        (
-            vec![
-                "pin",
-                "set",
-                "helper",
-                "--pin",
-                "1357",
-                "--creator-pin",
-                "2468",
-            ],
-            0,
-        ),
-        (vec!["refund", "K1-000001", "--pin", "1111"], 1),
-        (vec!["refund", "K1-000001", "--pin", "2468"], 0),
+        (vec!["lottery", "draw", &poster, "--pin-stdin"], 1),
+        (vec!["pin", "set", "--pin-stdin"], 0),
+        (vec!["refund", "K1-000001", "--pin-stdin"], 0),
+        (vec!["refund", "K1-000001", "--pin-stdin"], 1),
         (payload, 0),
         (vec!["payload", "--parse", "000201265800"], 1),
     ];
     for (args, code) in cases {
         let args = [&args[..], &["--json"]].concat();
-        let out = cli.run(&args);
+        // Creator commands read the PIN from stdin: the draw gets a wrong one, `pin set` gets
+        // the new PIN and the demo's; after that the new PIN is the creator's.
+        let stdin = match [args[0], args[1], args.get(2).copied().unwrap_or("")] {
+            ["lottery", "draw", _] | ["payment", "set", "--pin-stdin"] => "1111\n",
+            ["pin", "set", _] => "864213\n2468\n",
+            ["refund", _, _] => "864213\n",
+            _ => "2468\n",
+        };
+        let out = cli.run_in(&args, stdin);
         assert_eq!(
             out.status.code(),
             Some(code),

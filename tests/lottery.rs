@@ -184,7 +184,10 @@ fn a_wrong_pin_changes_nothing() {
     let wrong = pos
         .with_pin("1111", |p, g| p.set_lottery(vinyl, at_min(10), 10, g))
         .unwrap_err();
-    assert_eq!(wrong.to_string(), "wrong creator PIN");
+    assert_eq!(
+        wrong.to_string(),
+        "wrong creator PIN (4 more before a wait)"
+    );
     assert!(pos.lotteries().unwrap().is_empty());
 
     lottery_with_eight_fans(&mut pos);
@@ -277,11 +280,19 @@ fn the_cli_enters_fans_shows_the_status_and_re_runs_a_draw() {
             "--window",
             "15",
         ];
-        encore(&db, &[&args[..], &["--pin", pin, "--json"]].concat())
+        let out = support::encore_in(
+            &db.path,
+            &[&args[..], &["--pin-stdin", "--json"]].concat(),
+            &format!("{pin}\n"),
+        );
+        (
+            out.status.code(),
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null),
+        )
     };
     let (code, refused) = set("1111");
     assert_eq!(code, Some(1));
-    assert_eq!(refused["error"], "wrong creator PIN");
+    assert_eq!(refused["error"], "wrong creator PIN (4 more before a wait)");
     let (code, done) = set(PIN);
     assert_eq!(code, Some(0));
     assert_eq!(done["window_mins"], 15);
@@ -310,8 +321,13 @@ fn the_cli_enters_fans_shows_the_status_and_re_runs_a_draw() {
         (false.into(), serde_json::Value::Null)
     );
     assert_eq!(l["offers"], serde_json::json!([]));
-    let (code, early) = encore(&db, &["lottery", "draw", &vinyl, "--pin", PIN, "--json"]);
-    assert_eq!(code, Some(1));
+    let out = support::encore_in(
+        &db.path,
+        &["lottery", "draw", &vinyl, "--pin-stdin", "--json"],
+        &format!("{PIN}\n"),
+    );
+    let early: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
     assert!(early["error"].as_str().unwrap().contains("draw after that"));
     let (code, _) = encore(&db, &["lottery", "verify", &vinyl, "--seed", "00"]);
     assert_eq!(code, Some(2), "a malformed seed is bad usage");

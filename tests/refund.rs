@@ -5,7 +5,7 @@ mod support;
 use support::AsCreator as _;
 
 use encore::domain::order::TenderKind;
-use encore::service::{PosError, RefundRequest, Role};
+use encore::service::{PinError, PosError, RefundRequest};
 use support::{TestClock, TestDb, offer_id, remaining, sell};
 
 const PIN: &str = "2468";
@@ -44,7 +44,7 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
     let err = pos
         .with_pin("1111", |p, g| p.refund(&request(&r.number, None), g))
         .unwrap_err();
-    assert_eq!(err.to_string(), "wrong creator PIN");
+    assert_eq!(err.to_string(), "wrong creator PIN (4 more before a wait)");
     assert!(pos.check_claim(&gig_code).is_ok());
 
     // One poster: the unit not handed over is revoked and goes back on sale; the code is done.
@@ -89,25 +89,30 @@ fn a_refund_revokes_codes_cancels_tickets_and_returns_unredeemed_units() {
 }
 
 #[test]
-fn pins_are_changed_only_with_the_creator_pin() {
+fn pins_are_changed_only_with_the_creator_pin_and_new_ones_have_six_digits() {
     let db = TestDb::new();
     let mut pos = db.demo_pos(&TestClock::new());
     assert!(
-        pos.with_pin("0000", |p, g| p.set_pin(Role::Helper, "1357", Some(g)))
+        pos.with_pin("0000", |p, g| p.set_pin("135799", Some(g)))
             .is_err()
     );
-    pos.with_pin(PIN, |p, g| p.set_pin(Role::Helper, "1357", Some(g)))
+    assert!(matches!(
+        pos.set_pin("135799", None).unwrap_err(),
+        PosError::Pin(PinError::Needed)
+    ));
+    for short in ["12", "97531", "12345a"] {
+        assert_eq!(
+            pos.with_pin(PIN, |p, g| p.set_pin(short, Some(g)))
+                .unwrap_err()
+                .to_string(),
+            "new creator PIN: 6 to 12 digits",
+            "{short}"
+        );
+    }
+    pos.with_pin(PIN, |p, g| p.set_pin("975310", Some(g)))
         .unwrap();
-    pos.check_pin(Role::Helper, "1357").unwrap();
-    assert_eq!(
-        pos.with_pin(PIN, |p, g| p.set_pin(Role::Creator, "12", Some(g)))
-            .unwrap_err()
-            .to_string(),
-        "PIN: 4 to 12 digits"
-    );
-    pos.with_pin(PIN, |p, g| p.set_pin(Role::Creator, "97531", Some(g)))
-        .unwrap();
-    assert!(pos.check_pin(Role::Creator, PIN).is_err());
+    assert!(pos.unlock(PIN).is_err());
+    pos.unlock("975310").unwrap();
 }
 
 #[test]
@@ -121,7 +126,7 @@ fn a_changed_creator_pin_ends_every_grant_made_with_the_old_one() {
     let rules = other.event().queue;
     other.set_queue_rules(rules, 48, &kept).unwrap();
 
-    pos.with_pin(PIN, |p, g| p.set_pin(Role::Creator, "975310", Some(g)))
+    pos.with_pin(PIN, |p, g| p.set_pin("975310", Some(g)))
         .unwrap();
     let err = other.set_queue_rules(rules, 48, &kept).unwrap_err();
     assert!(matches!(err, PosError::Pin(_)), "{err}");

@@ -101,7 +101,8 @@ fn export(pos: &Pos, format: Format, output: Option<&Path>) -> Outcome {
 }
 
 fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool) -> Outcome {
-    let text = std::fs::read_to_string(file).map_err(|e| CliError::read(file, e))?;
+    let text =
+        crate::files::read_text_capped("catalogue file", file, crate::files::MAX_CATALOGUE_BYTES)?;
     let is_csv = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));

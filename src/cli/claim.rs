@@ -25,6 +25,10 @@ pub enum ClaimAction {
         /// A key file from `encore claim pubkey`: verify offline.
         #[arg(long, value_name = "FILE")]
         pubkey: Option<PathBuf>,
+        /// With --pubkey: refuse a key file whose fingerprint is not this one (as
+        /// `encore claim pubkey` printed it).
+        #[arg(long, value_name = "FP", requires = "pubkey")]
+        fingerprint: Option<String>,
     },
     /// Redeem units of the code now (default 1); exit 1 if it is invalid or used up.
     Redeem {
@@ -56,8 +60,13 @@ pub enum ClaimAction {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Sign new codes with a fresh key from now on (codes issued before keep working).
-    RotateKey,
+    /// Sign new codes with a fresh key from now on (codes issued before keep working; creator
+    /// PIN).
+    RotateKey {
+        /// How the creator PIN is read.
+        #[command(flatten)]
+        pin: super::pin::PinArgs,
+    },
 }
 
 /// `claim verify`: a valid code and what is left of it.
@@ -209,6 +218,8 @@ pub struct RedeemAnswer {
 pub struct KeysWritten {
     /// The key file.
     pub file: PathBuf,
+    /// The keys' fingerprint, to compare where the file is used.
+    pub fingerprint: String,
 }
 
 /// `claim rotate-key`: the key new codes are signed with.
@@ -250,7 +261,8 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> Outcome {
         ClaimAction::Verify {
             code,
             pubkey: Some(file),
-        } => verify_offline(file, code, pos.now()),
+            fingerprint,
+        } => verify_offline(file, code, fingerprint.as_deref(), pos.now()),
         ClaimAction::Verify { code, .. } => verify(pos, code),
         ClaimAction::Redeem { code, units } => redeem(pos, code, *units),
         ClaimAction::HandOver { id } => {
@@ -285,8 +297,9 @@ pub fn run(pos: &mut Pos, action: &ClaimAction) -> Outcome {
             Reply::new(&lines, text)
         }
         ClaimAction::Pubkey { output } => pubkey(pos, output.as_deref()),
-        ClaimAction::RotateKey => {
-            let key_id = pos.rotate_claim_key()?;
+        ClaimAction::RotateKey { pin } => {
+            let grant = super::pin::unlock(pos, pin)?;
+            let key_id = pos.rotate_claim_key(&grant)?;
             let text = format!(
                 "new codes are signed with key {key_id}; codes issued before keep working. Export the keys again: encore claim pubkey"
             );
@@ -367,7 +380,10 @@ fn pubkey(pos: &Pos, output: Option<&std::path::Path>) -> Outcome {
             std::fs::write(path, pretty).map_err(|e| CliError::write(path, e))?;
             let written = KeysWritten {
                 file: path.to_path_buf(),
+                fingerprint: file.fingerprint.clone(),
             };
+            // JSON with or without --json (scripts read it), the fingerprint included: the
+            // value to compare on the machine that verifies (`--fingerprint`).
             let text = serde_json::to_string(&written)?;
             Reply::new(&written, text)
         }

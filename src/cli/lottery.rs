@@ -5,6 +5,7 @@ use crate::domain::event::Zone;
 use clap::Subcommand;
 use serde::Serialize;
 
+use super::pin::PinArgs;
 use super::{Context, Outcome, Refusal, Reply};
 use crate::domain::event::{local_time, parse_local};
 use crate::domain::fan::FanId;
@@ -24,9 +25,9 @@ pub enum LotteryAction {
         /// Minutes a drawn fan has to buy (1–240).
         #[arg(long, value_name = "MINS")]
         window: u32,
-        /// The creator's PIN.
-        #[arg(long)]
-        pin: String,
+        /// How the creator PIN is read.
+        #[command(flatten)]
+        pin: PinArgs,
     },
     /// Enter a fan by phone, e-mail or @handle (kept only hashed); prints their buy code.
     Enter {
@@ -39,9 +40,9 @@ pub enum LotteryAction {
     Draw {
         /// The drop's offer id.
         offer: i64,
-        /// The creator's PIN.
-        #[arg(long)]
-        pin: String,
+        /// How the creator PIN is read.
+        #[command(flatten)]
+        pin: PinArgs,
         /// Use this seed (64 hex characters) instead of a random one.
         #[arg(long, value_name = "HEX")]
         seed: Option<Seed>,
@@ -50,9 +51,9 @@ pub enum LotteryAction {
     End {
         /// The drop's offer id.
         offer: i64,
-        /// The creator's PIN.
-        #[arg(long)]
-        pin: String,
+        /// How the creator PIN is read.
+        #[command(flatten)]
+        pin: PinArgs,
     },
     /// Every lottery: entries, close time, draw and seed, and each offer's state.
     Status,
@@ -198,7 +199,7 @@ pub fn run(pos: &mut Pos, action: &LotteryAction) -> Outcome {
         LotteryAction::Enter { offer, contact } => enter(pos, *offer, contact),
         LotteryAction::Draw { offer, pin, seed } => draw(pos, *offer, pin, *seed),
         LotteryAction::End { offer, pin } => {
-            let grant = pos.unlock(pin)?;
+            let grant = super::pin::unlock(pos, pin)?;
             let title = pos.end_lottery(*offer, &grant)?;
             Reply::new(
                 &EndAnswer {
@@ -213,10 +214,10 @@ pub fn run(pos: &mut Pos, action: &LotteryAction) -> Outcome {
     }
 }
 
-fn set(pos: &mut Pos, offer: i64, until: &str, window: u32, pin: &str) -> Outcome {
+fn set(pos: &mut Pos, offer: i64, until: &str, window: u32, pin: &PinArgs) -> Outcome {
     let tz = pos.event().time_zone.clone();
     let enter_until = parse_local("--enter-until", until, &tz, pos.now())?;
-    let grant = pos.unlock(pin)?;
+    let grant = super::pin::unlock(pos, pin)?;
     pos.set_lottery(offer, enter_until, window, &grant)?;
     let title = find(pos, offer).map(|l| l.title).unwrap_or_default();
     let text = format!(
@@ -257,8 +258,8 @@ fn enter(pos: &mut Pos, offer: i64, contact: &str) -> Outcome {
     Reply::new(&answer, text)
 }
 
-fn draw(pos: &mut Pos, offer: i64, pin: &str, seed: Option<Seed>) -> Outcome {
-    let grant = pos.unlock(pin)?;
+fn draw(pos: &mut Pos, offer: i64, pin: &PinArgs, seed: Option<Seed>) -> Outcome {
+    let grant = super::pin::unlock(pos, pin)?;
     let d = pos.draw_lottery(offer, seed, &grant)?;
     let mut text = format!(
         "drawn with seed {} ({} entries): {} fans can buy now",

@@ -12,6 +12,7 @@ use crate::domain::order::TenderKind;
 use crate::service::{Clock, Pos};
 use crate::store::Store;
 
+pub mod backup;
 pub mod catalogue;
 pub mod claim;
 pub mod drawer;
@@ -24,6 +25,7 @@ pub mod reconcile;
 pub mod refund;
 pub mod reply;
 pub mod sell;
+pub mod trust;
 pub mod values;
 
 pub use catalogue::CatalogueAction;
@@ -136,12 +138,23 @@ pub enum Command {
         #[command(subcommand)]
         action: LotteryAction,
     },
-    /// Set PINs.
+    /// Copy the database to a checked backup file, safely while other stations sell.
+    Backup(backup::BackupArgs),
+    /// Set the creator PIN.
     Pin {
         /// What to do.
         #[command(subcommand)]
         action: PinAction,
     },
+    /// Check the audit log's hash chain.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: trust::AuditAction,
+    },
+    /// Put a backup in place of the database (creator PIN); numbers and codes handed out
+    /// after the backup are never handed out again.
+    Restore(trust::RestoreArgs),
 }
 
 /// The `encore sell` flags.
@@ -173,6 +186,11 @@ pub struct SellArgs {
     /// passes, member credit, lottery drops).
     #[arg(long)]
     pub fan: Option<String>,
+    /// This sale's own id (a UUID the caller makes): running the same command again with it
+    /// answers with the first run's receipt instead of selling twice, so a sale whose answer
+    /// was lost can be retried safely. Default: a fresh id.
+    #[arg(long, value_name = "UUID", value_parser = values::order_id)]
+    pub order_id: Option<String>,
 }
 
 /// The `encore refund` flags.
@@ -183,9 +201,9 @@ pub struct RefundArgs {
     /// Refund only these units, OFFER=QTY; repeat for more (default: everything left).
     #[arg(long = "line", value_name = "OFFER=QTY", value_parser = values::refund_line)]
     pub lines: Vec<RefundLine>,
-    /// The creator's PIN.
-    #[arg(long)]
-    pub pin: String,
+    /// How the creator PIN is read.
+    #[command(flatten)]
+    pub pin: pin::PinArgs,
     /// Why, for the audit log.
     #[arg(long, default_value = "")]
     pub reason: String,
@@ -200,11 +218,29 @@ pub fn run_without_db(args: &Args) -> Option<ExitCode> {
                 ClaimAction::Verify {
                     code,
                     pubkey: Some(file),
+                    fingerprint,
                 },
-        } => claim::verify_offline(file, code, jiff::Timestamp::now()),
+        } => claim::verify_offline(file, code, fingerprint.as_deref(), jiff::Timestamp::now()),
         _ => return None,
     };
     Some(emit(outcome, args.json))
+}
+
+/// True for the commands that only read the database: they open it read-only, so they work on
+/// a read-only file or folder and answer at once while another station holds the write lock.
+pub fn reads_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Offers
+            | Command::Receipt { .. }
+            | Command::Backup(_)
+            | Command::Queue {
+                action: QueueAction::List { .. }
+            }
+            | Command::Claim {
+                action: ClaimAction::Verify { .. } | ClaimAction::Pubkey { .. }
+            }
+    )
 }
 
 /// Runs `command` against the open store and prints its answer. Any failure, the event not
@@ -218,8 +254,15 @@ fn open(mut store: Store, clock: Clock, args: &Args, command: &Command) -> Resul
     if matches!(command, Command::Demo) {
         Pos::seed_demo_if_empty(&mut store, &clock, true)?;
     }
-    let mut pos = Pos::open(store, &args.station, clock)?;
-    pos.set_helper(&args.helper);
+    let mut pos = if store.is_read_only() {
+        Pos::open_read_only(store, &args.station, clock)?
+    } else {
+        Pos::open(store, &args.station, clock)?
+    };
+    pos.set_helper(&args.helper)?;
+    for alert in pos.alerts() {
+        eprintln!("warning: {alert}");
+    }
     Ok(pos)
 }
 
@@ -245,5 +288,9 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Catalogue { action } => catalogue::run(pos, action),
         Command::Member { action } => member::run(pos, action),
         Command::Lottery { action } => lottery::run(pos, action),
+        Command::Audit { action } => trust::audit(pos, action),
+        // main.rs runs a restore before any database is opened.
+        Command::Restore(_) => Err(CliError::Input("restore runs on its own".into())),
+        Command::Backup(args) => backup::run(pos, args),
     }
 }

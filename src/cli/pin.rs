@@ -62,7 +62,7 @@ pub fn read_pins(args: &PinArgs, prompts: &[&str]) -> Result<Vec<String>, CliErr
 }
 
 /// Reads the creator PIN and unlocks the open event with it.
-pub fn unlock(pos: &Pos, args: &PinArgs) -> Result<Grant, CliError> {
+pub fn unlock(pos: &mut Pos, args: &PinArgs) -> Result<Grant, CliError> {
     let pin = read_pins(args, &["creator PIN"])?.remove(0);
     Ok(pos.unlock(&pin)?)
 }

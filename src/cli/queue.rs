@@ -3,6 +3,7 @@
 use clap::Subcommand;
 use serde::Serialize;
 
+use super::pin::PinArgs;
 use super::{CliError, Outcome, Reply};
 use crate::domain::queue::{QueueRules, TicketState, wait_text};
 use crate::service::Pos;
@@ -69,9 +70,9 @@ pub enum QueueAction {
         /// Hours new claim codes stay valid.
         #[arg(long)]
         code_hours: Option<u32>,
-        /// Creator PIN (needed to change).
-        #[arg(long)]
-        pin: Option<String>,
+        /// How the creator PIN is read (needed to change).
+        #[command(flatten)]
+        pin: PinArgs,
     },
     /// Wait, service time and no-shows per lane and hour.
     Stats {
@@ -160,7 +161,7 @@ pub fn run(pos: &mut Pos, action: &QueueAction) -> Outcome {
                 requeue_places: *requeue,
                 code_hours: *code_hours,
             };
-            rules(pos, change, pin.as_deref())
+            rules(pos, change, pin)
         }
         QueueAction::Stats { lane } => stats(pos, *lane),
     }
@@ -212,7 +213,7 @@ struct RulesChange {
     code_hours: Option<u32>,
 }
 
-fn rules(pos: &mut Pos, change: RulesChange, pin: Option<&str>) -> Outcome {
+fn rules(pos: &mut Pos, change: RulesChange, pin: &PinArgs) -> Outcome {
     let event = pos.event();
     let mut rules = event.queue;
     let mut hours = event.claim_valid_hours;
@@ -225,7 +226,7 @@ fn rules(pos: &mut Pos, change: RulesChange, pin: Option<&str>) -> Outcome {
         rules.grace_secs = change.grace_secs.unwrap_or(rules.grace_secs);
         rules.requeue_places = change.requeue_places.unwrap_or(rules.requeue_places);
         hours = change.code_hours.unwrap_or(hours);
-        let grant = pos.unlock(pin.unwrap_or(""))?;
+        let grant = super::pin::unlock(pos, pin)?;
         pos.set_queue_rules(rules, hours, &grant)?;
     }
     let text = format!(

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::{CliError, Outcome, Reply};
+use super::{Outcome, Reply};
 use crate::domain::field::FieldError;
 use crate::domain::money::Currency;
 use crate::domain::reconcile::{
-    Credit, CsvColumns, Outcome as Match, QrOrder, parse_camt053, parse_csv,
+    BadEntry, Credit, CsvColumns, Outcome as Match, QrOrder, parse_camt053, parse_csv,
 };
 use crate::service::Pos;
 
@@ -39,9 +39,9 @@ pub struct ReconcileArgs {
     /// CSV: header of the date column.
     #[arg(long)]
     pub date_col: Option<String>,
-    /// CSV: field separator.
-    #[arg(long, default_value = ",")]
-    pub delimiter: char,
+    /// CSV: field separator, one ASCII character (`;`, `|`, a tab).
+    #[arg(long, default_value = ",", value_parser = super::values::delimiter)]
+    pub delimiter: u8,
     /// CSV: currency of the amounts.
     #[arg(long, default_value = "EUR")]
     pub currency: String,
@@ -64,11 +64,14 @@ pub struct ReconcileAnswer {
     pub credits: Vec<CreditAnswer>,
     /// QR orders no credit paid.
     pub unpaid: Vec<QrOrder>,
+    /// Entries of the statement that could not be read (the others were matched).
+    pub bad: Vec<BadEntry>,
 }
 
 /// Runs the reconciliation and reports every credit and every unpaid QR order.
 pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
-    let text = std::fs::read_to_string(&args.file).map_err(|e| CliError::read(&args.file, e))?;
+    let text =
+        crate::files::read_text_capped("statement", &args.file, crate::files::MAX_STATEMENT_BYTES)?;
     let is_csv = args.format.map_or_else(
         || {
             args.file
@@ -88,15 +91,15 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
             amount: args.amount_col.clone(),
             reference: args.ref_col.clone(),
             date: args.date_col.clone(),
-            delimiter: u8::try_from(args.delimiter).unwrap_or(b','),
+            delimiter: args.delimiter,
             currency,
         };
         parse_csv(&text, &cols)
     } else {
         parse_camt053(&text)
     };
-    let credits = credits?;
-    let r = pos.reconcile(&credits)?;
+    let statement = credits?;
+    let r = pos.reconcile(&statement.credits)?;
     let count = |f: fn(&Match) -> bool| r.credits.iter().filter(|c| f(&c.1)).count();
     let mut lines = vec![format!(
         "{} credits: {} matched, {} amount differs, {} paid twice, {} unmatched; {} QR orders unpaid",
@@ -113,6 +116,9 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
             o.receipt, o.payment_ref, o.total
         ));
     }
+    for b in &statement.bad {
+        lines.push(format!("not read: {}: {}", b.at, b.reason));
+    }
     let answer = ReconcileAnswer {
         credits: r
             .credits
@@ -120,6 +126,7 @@ pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
             .map(|(credit, matched)| CreditAnswer { credit, matched })
             .collect(),
         unpaid: r.unpaid,
+        bad: statement.bad,
     };
     Reply::new(&answer, lines.join("\n"))
 }

@@ -1,35 +1,25 @@
 //! `encore refund`, `encore pin` and `encore payment`.
 
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use serde::Serialize;
 
+use super::CliError;
+use super::pin::{PinArgs, read_pins};
 use super::{Outcome, RefundArgs, Reply};
 use crate::domain::order::ReceiptNo;
 use crate::domain::payment::PaymentProfile;
-use crate::service::{Pos, RefundRequest, Role};
-
-/// Roles as the command line names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RoleArg {
-    /// Can do everything.
-    Creator,
-    /// Sells, runs the queue and redeems.
-    Helper,
-}
+use crate::service::{Grant, Pos, RefundRequest};
 
 /// PIN subcommands.
 #[derive(Debug, Subcommand)]
 pub enum PinAction {
-    /// Set a role's PIN (4–12 digits); needs the creator PIN once one is set.
+    /// Set the creator PIN (6–12 digits): asked twice on the terminal, after the current one
+    /// when one is set. With --pin-stdin: the new PIN on the first line, the current one on the
+    /// second.
     Set {
-        /// Whose PIN.
-        role: RoleArg,
-        /// The new PIN.
-        #[arg(long)]
-        pin: String,
-        /// The current creator PIN.
-        #[arg(long)]
-        creator_pin: Option<String>,
+        /// How the PINs are read.
+        #[command(flatten)]
+        pin: PinArgs,
     },
 }
 
@@ -41,9 +31,9 @@ pub enum PaymentAction {
         /// The profile, as `encore payload` flags (--scheme epc --name … --iban …).
         #[command(flatten)]
         fields: Box<super::PayloadArgs>,
-        /// The creator's PIN.
-        #[arg(long)]
-        pin: String,
+        /// How the creator PIN is read.
+        #[command(flatten)]
+        pin: PinArgs,
     },
     /// Show the current payment profile.
     Show,
@@ -99,7 +89,7 @@ pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
         lines: (!wanted.is_empty()).then_some(wanted),
         reason: args.reason.clone(),
     };
-    let grant = pos.unlock(&args.pin)?;
+    let grant = super::pin::unlock(pos, &args.pin)?;
     let r = pos.refund(&req, &grant)?;
     let text = format!(
         "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
@@ -128,24 +118,34 @@ pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
     Reply::new(&answer, text)
 }
 
-/// Sets a PIN.
+/// Sets the creator PIN.
 pub fn pin(pos: &mut Pos, action: &PinAction) -> Outcome {
-    let PinAction::Set {
-        role,
-        pin,
-        creator_pin,
-    } = action;
-    let role = match role {
-        RoleArg::Creator => Role::Creator,
-        RoleArg::Helper => Role::Helper,
-    };
-    // An event's first PIN needs none; a PIN typed anyway is not checked against nothing.
-    let grant = match creator_pin.as_deref() {
-        Some(p) if pos.has_creator_pin()? => Some(pos.unlock(p)?),
-        _ => None,
-    };
-    pos.set_pin(role, pin, grant.as_ref())?;
-    Reply::new(&PinSet { set: true }, "PIN set")
+    let PinAction::Set { pin } = action;
+    let current = pos.has_creator_pin()?;
+    if pin.pin_stdin {
+        let prompts: &[&str] = if current {
+            &["new creator PIN", "current creator PIN"]
+        } else {
+            &["new creator PIN"]
+        };
+        let mut lines = read_pins(pin, prompts)?;
+        let grant = lines.get(1).map(|old| pos.unlock(old)).transpose()?;
+        return set(pos, &lines.swap_remove(0), grant.as_ref());
+    }
+    // At a terminal the current PIN comes first, as people expect, and the new one twice.
+    let grant = current.then(|| super::pin::unlock(pos, pin)).transpose()?;
+    let typed = read_pins(pin, &["new creator PIN", "new creator PIN again"])?;
+    if typed[0] != typed[1] {
+        return Err(CliError::Input(
+            "the two new PINs differ: nothing changed".into(),
+        ));
+    }
+    set(pos, &typed[0], grant.as_ref())
+}
+
+fn set(pos: &mut Pos, new_pin: &str, grant: Option<&Grant>) -> Outcome {
+    pos.set_pin(new_pin, grant)?;
+    Reply::new(&PinSet { set: true }, "creator PIN set")
 }
 
 /// Shows or sets the event's payment profile.
@@ -161,7 +161,7 @@ pub fn payment(pos: &mut Pos, action: &PaymentAction) -> Outcome {
         }
         PaymentAction::Set { fields, pin } => {
             let profile = super::payload::profile_from_flags(fields)?;
-            let grant = pos.unlock(pin)?;
+            let grant = super::pin::unlock(pos, pin)?;
             pos.set_payment_profile(profile, &grant)?;
             let answer = PaymentAnswer {
                 payment: pos.event().payment.clone(),

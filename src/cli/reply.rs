@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::domain::catalogue_file::FileError;
-use crate::domain::field::FieldError;
+use crate::domain::field::{FieldError, escape_steering, is_steering};
+use crate::domain::order::TenderError;
 use crate::domain::payment::DecodeError;
 use crate::domain::reconcile::StatementError;
 use crate::pdf::PdfError;
@@ -73,6 +74,9 @@ pub enum CliError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// A file that was not read (missing, unreadable, over its size cap).
+    #[error(transparent)]
+    Read(#[from] crate::files::ReadError),
     /// A PDF could not be made.
     #[error(transparent)]
     Pdf(#[from] PdfError),
@@ -170,9 +174,15 @@ impl From<CliError> for Refusal {
     fn from(e: CliError) -> Refusal {
         match e {
             CliError::Refused(r) => *r,
-            CliError::Field(f) | CliError::Pos(PosError::Invalid(f)) => Refusal {
+            CliError::Field(f)
+            | CliError::Pos(PosError::Invalid(f))
+            | CliError::Pos(PosError::Tender(TenderError::Field(f))) => Refusal {
                 field: Some(f.field.to_string()),
                 ..Refusal::new(f.to_string())
+            },
+            CliError::Decode(DecodeError::Upi(u)) => Refusal {
+                field: Some(u.param.clone()),
+                ..Refusal::new(u.to_string())
             },
             CliError::Usage(reason) => Refusal {
                 usage: true,
@@ -188,17 +198,17 @@ pub fn emit(outcome: Outcome, json: bool) -> ExitCode {
     match outcome {
         Ok(reply) => {
             if json {
-                print_line(&reply.value);
+                print_json(&reply.value);
             } else {
-                print_line(&reply.text);
+                print_line(&escape_steering(&reply.text, true));
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
             let refusal = Refusal::from(e);
-            eprintln!("refused: {}", refusal.error);
+            eprintln!("refused: {}", escape_steering(&refusal.error, false));
             for note in &refusal.notes {
-                eprintln!("{note}");
+                eprintln!("{}", escape_steering(note, true));
             }
             if json {
                 print_refusal(&refusal);
@@ -212,7 +222,7 @@ pub fn emit(outcome: Outcome, json: bool) -> ExitCode {
 /// value with `json`.
 pub fn emit_failure(failure: &dyn Display, json: bool) -> ExitCode {
     let reason = format!("{failure:#}");
-    eprintln!("encore: {reason}");
+    eprintln!("encore: {}", escape_steering(&reason, true));
     if json {
         print_refusal(&Refusal::new(reason));
     }
@@ -255,9 +265,33 @@ fn asks_for_json(raw: &[OsString]) -> bool {
 
 fn print_refusal(refusal: &Refusal) {
     match serde_json::to_value(refusal) {
-        Ok(value) => print_line(&value),
-        Err(_) => print_line(&serde_json::json!({ "error": refusal.error })),
+        Ok(value) => print_json(&value),
+        Err(_) => print_json(&serde_json::json!({ "error": refusal.error })),
     }
+}
+
+/// One JSON value on stdout. serde_json escapes C0 controls; DEL, C1 controls and direction
+/// marks it leaves raw are escaped too, so text from an old database never steers a terminal.
+fn print_json(value: &Value) {
+    print_line(&json_text(value));
+}
+
+fn json_text(value: &Value) -> String {
+    let text = value.to_string();
+    if !text.chars().any(is_steering) {
+        return text;
+    }
+    // Outside strings a JSON text is plain ASCII, so each such character is inside a string,
+    // where `\uXXXX` reads back as the same character (all of them are in the BMP).
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_steering(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One line on stdout; a closed pipe (`encore … | head`) is not worth a panic.
@@ -282,6 +316,14 @@ mod tests {
             serde_json::json!({ "error": "nobody is waiting in lane A" })
         );
         assert!(Refusal::from(CliError::Usage("--scheme is required".into())).usage);
+    }
+
+    #[test]
+    fn printed_answers_never_carry_raw_steering_characters() {
+        let value = serde_json::json!({ "title": "a\u{1b}[2J\u{9b}\u{202e}\u{7f}b" });
+        let text = json_text(&value);
+        assert!(!text.chars().any(is_steering), "{text}");
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
     }
 
     #[test]

@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::values::ReceiptPick;
 use super::{CliError, Outcome, Reply, SellArgs};
+use crate::domain::field::FieldError;
 use crate::domain::order::{Receipt, ReceiptNo};
 use crate::pdf::receipt_pdf;
-use crate::service::{Pos, SaleRequest};
+use crate::service::{Pos, PosError, SaleRequest};
 
 /// `encore demo`: the event that is ready.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,6 +77,11 @@ pub struct SaleAnswer {
     pub claims: Vec<String>,
     /// Queue tickets issued.
     pub tickets: Vec<String>,
+    /// The sale's order id: `--order-id` retries it safely.
+    pub order_id: String,
+    /// True when the order id had been sold already: this is that sale's receipt, and nothing
+    /// was sold now.
+    pub replayed: bool,
 }
 
 /// `encore receipt`: the PDF written.
@@ -142,24 +148,37 @@ pub fn sell(pos: &mut Pos, args: &SellArgs) -> Outcome {
         .iter()
         .map(|p| p.resolve(currency))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut checkout = pos.start_checkout()?;
+    if let Some(id) = &args.order_id {
+        checkout.order_id = id.clone();
+    }
     let req = SaleRequest {
         tendered,
         parts,
         terminal_ref: args.terminal_ref.clone(),
         tip,
         fan: args.fan.clone(),
-        ..SaleRequest::new(
-            pos.start_checkout()?,
-            vec![(args.offer, args.qty)],
-            args.pay,
-        )
+        ..SaleRequest::new(checkout, vec![(args.offer, args.qty)], args.pay)
     };
-    let r = pos.sell(&req)?;
-    Reply::new(&sale_answer(&r), sale_text(&r))
+    let sold = pos.sell_once(&req).map_err(|e| match e {
+        // The service names the order id; here it came from the flag.
+        PosError::Invalid(f) if f.field == "order id" => {
+            CliError::Field(FieldError::new("--order-id", f.rule))
+        }
+        other => other.into(),
+    })?;
+    let answer = sale_answer(&sold.receipt, &req.checkout.order_id, sold.replayed);
+    let mut text = sale_text(&sold.receipt);
+    if sold.replayed {
+        text = format!("already sold, nothing sold now: {text}");
+    }
+    Reply::new(&answer, text)
 }
 
-fn sale_answer(r: &Receipt) -> SaleAnswer {
+fn sale_answer(r: &Receipt, order_id: &str, replayed: bool) -> SaleAnswer {
     SaleAnswer {
+        order_id: order_id.to_string(),
+        replayed,
         receipt: r.number.clone(),
         total_minor: r.total.minor,
         currency: r.total.currency.code(),

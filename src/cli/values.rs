@@ -34,6 +34,11 @@ impl TypedAmount {
     }
 }
 
+/// Clap parser for a CSV separator: one ASCII character (`--delimiter é` is bad usage).
+pub fn delimiter(input: &str) -> Result<u8, FieldError> {
+    crate::domain::reconcile::delimiter("--delimiter", input)
+}
+
 /// Clap parser for an amount that is never negative (`--tendered`, `--tip`, `--float`).
 pub fn amount(input: &str) -> Result<TypedAmount, AmountError> {
     let text = input.trim();
@@ -156,6 +161,28 @@ pub fn refund_line(input: &str) -> Result<RefundLine, RefundLineError> {
     })
 }
 
+/// Why an `--order-id` value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderIdError {
+    /// Not a UUID at all.
+    #[error("'{0}' is not a UUID, e.g. 0192f4c8-7b1e-7c3a-9d5e-2f4a6b8c0d1e (uuidgen makes one)")]
+    Shape(String),
+    /// The all-zero UUID: a placeholder, never one sale's own id.
+    #[error("the nil UUID is a placeholder, not an order's own id")]
+    Nil,
+}
+
+/// Clap parser for `sell --order-id UUID`: any UUID version, written the canonical way
+/// (lower case, hyphenated), so the same id typed in capitals is the same order.
+pub fn order_id(input: &str) -> Result<String, OrderIdError> {
+    let id =
+        uuid::Uuid::try_parse(input.trim()).map_err(|_| OrderIdError::Shape(input.to_string()))?;
+    if id.is_nil() {
+        return Err(OrderIdError::Nil);
+    }
+    Ok(id.hyphenated().to_string())
+}
+
 /// Which receipt: a number, or the station's latest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReceiptPick {
@@ -243,5 +270,27 @@ mod tests {
         assert!(refund_line("4").is_err() && refund_line("x=1").is_err());
         assert_eq!(receipt_pick("LATEST").unwrap(), ReceiptPick::Latest);
         assert!(receipt_pick("K1-000001").is_ok() && receipt_pick("nope").is_err());
+    }
+
+    #[test]
+    fn an_order_id_is_a_uuid_written_one_way() {
+        let id = "0192F4C8-7B1E-7C3A-9D5E-2F4A6B8C0D1E";
+        assert_eq!(
+            order_id(id).unwrap(),
+            "0192f4c8-7b1e-7c3a-9d5e-2f4a6b8c0d1e"
+        );
+        assert_eq!(
+            order_id("0192f4c87b1e7c3a9d5e2f4a6b8c0d1e").unwrap(),
+            order_id(id).unwrap()
+        );
+        assert_eq!(
+            order_id("not-a-uuid"),
+            Err(OrderIdError::Shape("not-a-uuid".into()))
+        );
+        assert!(order_id("0192f4c8-7b1e-7c3a-9d5e-2f4a6b8c0d1").is_err());
+        assert_eq!(
+            order_id("00000000-0000-0000-0000-000000000000"),
+            Err(OrderIdError::Nil)
+        );
     }
 }

@@ -180,7 +180,8 @@ pub const TILE_COLOURS: [(&str, u32); 7] = [
 impl TileLook {
     /// Checks the look: at most one emoji-sized grapheme (8 characters), a 24-bit colour.
     pub fn check(&self) -> FieldResult<()> {
-        if self.emoji.chars().count() > 8 || self.emoji.chars().any(char::is_alphanumeric) {
+        super::field::check_text("emoji", &self.emoji, 8)?;
+        if self.emoji.chars().any(char::is_alphanumeric) {
             return Err(FieldError::new("emoji", "one emoji, or leave it empty"));
         }
         if self.colour.is_some_and(|c| c > 0xFF_FFFF) {
@@ -298,6 +299,7 @@ impl Offer {
                 format!("1 to 80 characters (has {chars})"),
             ));
         }
+        super::field::check_text("title", &self.title, 80)?;
         let currency = self.price.currency;
         let most = Money::new(
             MAX_PRICE_MAJOR * 10_i64.pow(currency.minor_digits()),

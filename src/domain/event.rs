@@ -98,7 +98,19 @@ pub struct CheckedSetup {
     pub terms: String,
 }
 
+/// A one-line field of the form, trimmed.
 fn text(field: &'static str, value: &str, min: usize, max: usize) -> FieldResult<String> {
+    super::field::check_text(field, value.trim(), max)?;
+    sized(field, value, min, max)
+}
+
+/// A field printed over several lines (receipt header, footer, terms), trimmed.
+fn lines(field: &'static str, value: &str, max: usize) -> FieldResult<String> {
+    super::field::check_lines(field, value.trim(), max)?;
+    sized(field, value, 0, max)
+}
+
+fn sized(field: &'static str, value: &str, min: usize, max: usize) -> FieldResult<String> {
     let value = value.trim();
     let len = value.chars().count();
     if len < min || len > max {
@@ -284,9 +296,9 @@ impl EventSetup {
             currency,
             vat_mode: self.vat_mode,
             vat_rates,
-            receipt_header: text("receipt header", &self.receipt_header, 0, 200)?,
-            receipt_footer: text("receipt footer", &self.receipt_footer, 0, 200)?,
-            terms: text("terms", &self.terms, 0, 600)?,
+            receipt_header: lines("receipt header", &self.receipt_header, 200)?,
+            receipt_footer: lines("receipt footer", &self.receipt_footer, 200)?,
+            terms: lines("terms", &self.terms, 600)?,
         })
     }
 }

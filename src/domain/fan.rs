@@ -25,6 +25,7 @@ const MAX_EMAIL_CHARS: usize = 254;
 /// only when typed without `+`), a lower-case e-mail, or a lower-case `@handle`.
 pub fn normalize_contact(input: &str) -> FieldResult<String> {
     let text = input.trim();
+    super::field::check_text("fan", text, MAX_EMAIL_CHARS)?;
     if let Some(name) = text.strip_prefix('@') {
         normalize_handle(name)
     } else if text.contains('@') {

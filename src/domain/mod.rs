@@ -1,5 +1,6 @@
 //! Pure domain logic: no egui, no SQL, no clock reads, no I/O. Time comes in as an argument.
 
+pub mod backup;
 pub mod basket;
 pub mod catalogue;
 pub mod catalogue_file;

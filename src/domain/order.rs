@@ -11,6 +11,7 @@ use super::catalogue::{Offer, VatRate};
 use super::money::{Currency, Money, parse_amount};
 pub use super::pricing::VatLine;
 use super::pricing::{self, VatMode};
+pub use tender::{MAX_CHANGE_MAJOR, check_tendered, settle, settle_split};
 
 /// One line of a basket: an offer's title, price and VAT frozen at the moment of sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +233,9 @@ pub enum TenderError {
     /// A split part that is zero, negative, or leaves nothing for the last method.
     #[error("split: {0}")]
     Split(String),
+    /// A tendered amount the till refuses (too much cash, or an amount for QR or card).
+    #[error(transparent)]
+    Field(#[from] FieldError),
     /// Cash in another currency.
     #[error("tendered amount is in {got}, the order is in {want}")]
     Currency {
@@ -291,81 +295,6 @@ pub fn parse_tip(input: &str, total: Money) -> FieldResult<Money> {
     };
     check_tip(tip, total).map_err(|_| FieldError::new("tip", tip_rule(tip)))?;
     Ok(tip)
-}
-
-/// Settles `total` with one tender. Cash may exceed the total and gives change; QR and card pay
-/// exactly the total.
-pub fn settle(
-    total: Money,
-    kind: TenderKind,
-    tendered: Option<Money>,
-) -> Result<Tender, TenderError> {
-    let tendered = match (kind, tendered) {
-        (TenderKind::Cash, Some(t)) => t,
-        _ => total,
-    };
-    if tendered.currency != total.currency {
-        return Err(TenderError::Currency {
-            want: total.currency,
-            got: tendered.currency,
-        });
-    }
-    if tendered.minor < total.minor {
-        return Err(TenderError::TooLittle { tendered, total });
-    }
-    Ok(Tender {
-        kind,
-        tendered,
-        change: Money::new(tendered.minor - total.minor, total.currency),
-        reference: None,
-    })
-}
-
-/// Settles `total` in parts (split tender): each of `parts` pays exactly its amount, and the last
-/// method pays what is left (cash may give change on that rest). The parts together must leave
-/// something for the last method, so a split never records a zero tender.
-pub fn settle_split(
-    total: Money,
-    parts: &[(TenderKind, Money)],
-    last: TenderKind,
-    last_tendered: Option<Money>,
-) -> Result<Vec<Tender>, TenderError> {
-    let mut tenders = Vec::with_capacity(parts.len() + 1);
-    let mut left = total.minor;
-    for &(kind, amount) in parts {
-        if amount.currency != total.currency {
-            return Err(TenderError::Currency {
-                want: total.currency,
-                got: amount.currency,
-            });
-        }
-        if amount.minor <= 0 {
-            return Err(TenderError::Split(format!(
-                "a part must be more than {}",
-                Money::new(0, total.currency)
-            )));
-        }
-        if amount.minor >= left {
-            return Err(TenderError::Split(format!(
-                "{amount} by {} leaves nothing to pay; take the whole {} by one method",
-                kind.label().to_lowercase(),
-                Money::new(left, total.currency)
-            )));
-        }
-        left -= amount.minor;
-        tenders.push(Tender {
-            kind,
-            tendered: amount,
-            change: Money::new(0, total.currency),
-            reference: None,
-        });
-    }
-    tenders.push(settle(
-        Money::new(left, total.currency),
-        last,
-        last_tendered,
-    )?);
-    Ok(tenders)
 }
 
 /// How a refund of `amount` goes back over an order's tenders, after `before` was refunded
@@ -588,5 +517,6 @@ pub struct OrderSummary {
     pub summary: String,
 }
 
+mod tender;
 #[cfg(test)]
 mod tests;

@@ -152,9 +152,7 @@ pub struct Discount {
 impl Discount {
     /// Checks what a creator entered; the message names the field and the rule.
     pub fn validate(&self, currency: Currency) -> FieldResult<()> {
-        if !name_fits(&self.name) {
-            return Err(FieldError::new("name", "1 to 40 characters"));
-        }
+        super::field::required_text("name", &self.name, MAX_NAME_CHARS)?;
         match self.off {
             DiscountOff::Percent(bp) if !(1..=10_000).contains(&bp) => {
                 return Err(FieldError::new("percent", "from 0.01 % to 100 %"));
@@ -350,10 +348,7 @@ pub fn validate_shares(shares: &[(String, Share)]) -> FieldResult<()> {
     let mut seen: Vec<String> = Vec::with_capacity(shares.len());
     let mut percent_bp: u64 = 0;
     for (name, share) in shares {
-        if !name_fits(name) {
-            return Err(FieldError::new("collaborator name", "1 to 40 characters"));
-        }
-        let name = name.trim();
+        let name = super::field::required_text("collaborator name", name, MAX_NAME_CHARS)?;
         let key = name.to_lowercase();
         if seen.contains(&key) {
             return Err(FieldError::new(
@@ -473,11 +468,6 @@ pub fn margin(
         margin,
         minutes,
     }
-}
-
-/// Whether a name has 1 to 40 characters once trimmed.
-fn name_fits(name: &str) -> bool {
-    (1..=MAX_NAME_CHARS).contains(&name.trim().chars().count())
 }
 
 /// Basis points as people write a percentage: `20%`, `12.5%`, `0.01%`.

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::field::{FieldError, FieldResult};
 use super::money::{Currency, Money, parse_amount};
 use super::order::ReceiptNo;
 
@@ -17,6 +18,24 @@ pub struct Credit {
     pub date: String,
     /// Who paid, if the statement says.
     pub debtor: String,
+}
+
+/// An entry of a statement that could not be read; the others are matched all the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BadEntry {
+    /// Where it is: `entry 3` (camt.053, counting every `Ntry`) or `line 4` (CSV).
+    pub at: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// What a statement holds: the credits read, and the entries that could not be.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Statement {
+    /// Credits in statement order.
+    pub credits: Vec<Credit>,
+    /// Entries refused one by one, in statement order.
+    pub bad: Vec<BadEntry>,
 }
 
 /// A QR-paid order waiting to be matched.
@@ -135,56 +154,110 @@ fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::No
 }
 
 /// Reads the credit entries (CdtDbtInd CRDT, not reversed) of a camt.053 statement, any version.
-pub fn parse_camt053(xml: &str) -> Result<Vec<Credit>, StatementError> {
+/// A file that is not a statement is refused whole; an entry that cannot be read is listed in
+/// [`Statement::bad`] and the others are still read.
+pub fn parse_camt053(xml: &str) -> Result<Statement, StatementError> {
     let doc =
         roxmltree::Document::parse(xml).map_err(|e| StatementError::NotCamt(e.to_string()))?;
     if !doc.descendants().any(|n| n.has_tag_name("BkToCstmrStmt")) {
         return Err(StatementError::NotCamt("no BkToCstmrStmt element".into()));
     }
-    let text_of = |n: roxmltree::Node<'_, '_>, names: &[&str]| -> Vec<String> {
-        n.descendants()
-            .filter(|d| names.iter().any(|x| d.has_tag_name(*x)))
-            .filter_map(|d| d.text())
-            .map(|t| t.trim().to_string())
-            .collect()
-    };
-    let mut credits = Vec::new();
-    for entry in doc.descendants().filter(|n| n.has_tag_name("Ntry")) {
+    let mut statement = Statement::default();
+    let entries = doc.descendants().filter(|n| n.has_tag_name("Ntry"));
+    for (entry, no) in entries.zip(1_usize..) {
         let credit = child(entry, "CdtDbtInd").and_then(|n| n.text()) == Some("CRDT");
         let reversed = child(entry, "RvslInd").and_then(|n| n.text()) == Some("true");
         if !credit || reversed {
             continue;
         }
-        let amt = child(entry, "Amt")
-            .ok_or_else(|| StatementError::NotCamt("an entry has no Amt".into()))?;
-        let code = amt.attribute("Ccy").unwrap_or_default();
-        let currency = Currency::from_code(code)
-            .ok_or_else(|| StatementError::NotCamt(format!("unknown currency '{code}'")))?;
-        let amount = parse_amount(amt.text().unwrap_or_default(), currency)
-            .map_err(|e| StatementError::NotCamt(format!("amount: {e}")))?;
-        let mut remittance = text_of(entry, &["Ustrd"]);
-        remittance.extend(
-            entry
-                .descendants()
-                .filter(|d| d.has_tag_name("CdtrRefInf"))
-                .flat_map(|d| text_of(d, &["Ref"])),
-        );
-        let date = child(entry, "BookgDt")
-            .map(|b| text_of(b, &["Dt", "DtTm"]).join(" "))
-            .unwrap_or_default();
-        let debtor = entry
-            .descendants()
-            .find(|d| d.has_tag_name("Dbtr"))
-            .map(|d| text_of(d, &["Nm"]).join(" "))
-            .unwrap_or_default();
-        credits.push(Credit {
-            amount,
-            remittance: remittance.join(" "),
-            date,
-            debtor,
-        });
+        match camt_credit(entry) {
+            Ok(credit) => statement.credits.push(credit),
+            Err(reason) => statement.bad.push(BadEntry {
+                at: format!("entry {no}"),
+                reason,
+            }),
+        }
     }
-    Ok(credits)
+    Ok(statement)
+}
+
+/// The trimmed texts of the descendants of `n` with one of these names.
+fn texts_of(n: roxmltree::Node<'_, '_>, names: &[&str]) -> Vec<String> {
+    n.descendants()
+        .filter(|d| names.iter().any(|x| d.has_tag_name(*x)))
+        .filter_map(|d| d.text())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+/// One credit entry of a camt.053 statement, or why it cannot be read.
+fn camt_credit(entry: roxmltree::Node<'_, '_>) -> Result<Credit, String> {
+    let amt = child(entry, "Amt").ok_or("no Amt")?;
+    let code = amt.attribute("Ccy").unwrap_or_default();
+    let currency = Currency::from_code(code).ok_or_else(|| format!("unknown currency '{code}'"))?;
+    let amount = parse_xml_amount(amt.text().unwrap_or_default(), currency)?;
+    let mut remittance = texts_of(entry, &["Ustrd"]);
+    remittance.extend(
+        entry
+            .descendants()
+            .filter(|d| d.has_tag_name("CdtrRefInf"))
+            .flat_map(|d| texts_of(d, &["Ref"])),
+    );
+    let date = child(entry, "BookgDt")
+        .map(|b| texts_of(b, &["Dt", "DtTm"]).join(" "))
+        .unwrap_or_default();
+    let debtor = entry
+        .descendants()
+        .find(|d| d.has_tag_name("Dbtr"))
+        .map(|d| texts_of(d, &["Nm"]).join(" "))
+        .unwrap_or_default();
+    Ok(Credit {
+        amount,
+        remittance: remittance.join(" "),
+        date,
+        debtor,
+    })
+}
+
+/// An ISO 20022 amount (`ActiveOrHistoricCurrencyAndAmount`): an XML decimal, not negative,
+/// so `8.850` is 8.85 and `8.` or `.5` are fine; a non-zero digit past the currency's minor
+/// unit (`8.855` in EUR) is refused, never rounded.
+pub fn parse_xml_amount(text: &str, currency: Currency) -> Result<Money, String> {
+    let t = text.trim();
+    let bad = |why: &str| format!("amount '{t}': {why}");
+    let body = t.strip_prefix('+').unwrap_or(t);
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int_part.is_empty() && frac_part.is_empty())
+        || !all_digits(int_part)
+        || !all_digits(frac_part)
+    {
+        return Err(bad("not a decimal number like 12.50"));
+    }
+    let digits = currency.minor_digits() as usize;
+    let (kept, past) = frac_part.split_at(frac_part.len().min(digits));
+    if past.bytes().any(|b| b != b'0') {
+        return Err(bad(&format!(
+            "{currency} has {digits} decimals; the digits past them must be zeros"
+        )));
+    }
+    let too_large = || {
+        bad(&format!(
+            "more than {}",
+            Money::new(currency.max_minor(), currency)
+        ))
+    };
+    let major: i64 = match int_part.trim_start_matches('0') {
+        "" => 0,
+        n => n.parse().map_err(|_| too_large())?,
+    };
+    let frac: i64 = format!("{kept:0<digits$}").parse().unwrap_or(0);
+    let minor = major
+        .checked_mul(10_i64.pow(currency.minor_digits()))
+        .and_then(|m| m.checked_add(frac))
+        .filter(|m| *m <= currency.max_minor())
+        .ok_or_else(too_large)?;
+    Ok(Money::new(minor, currency))
 }
 
 /// Which CSV columns hold what.
@@ -202,8 +275,30 @@ pub struct CsvColumns {
     pub currency: Currency,
 }
 
-/// Reads credits from a bank's CSV export with a header row.
-pub fn parse_csv(data: &str, cols: &CsvColumns) -> Result<Vec<Credit>, StatementError> {
+/// A CSV separator as typed: one ASCII character that is not a letter, a digit, a quote or a
+/// line break (`,` `;` `|` or a tab). `é` is refused, never taken as one of its bytes.
+pub fn delimiter(field: &'static str, input: &str) -> FieldResult<u8> {
+    let rule = |shown: &str| {
+        FieldError::new(
+            field,
+            format!("one ASCII character such as , ; | or a tab (not {shown})"),
+        )
+    };
+    let mut chars = input.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None)
+            if c.is_ascii() && (c == '\t' || c.is_ascii_punctuation() || c == ' ') && c != '"' =>
+        {
+            Ok(c as u8)
+        }
+        (None, _) => Err(rule("nothing")),
+        _ => Err(rule(&format!("'{}'", input.escape_debug()))),
+    }
+}
+
+/// Reads credits from a bank's CSV export with a header row. A missing column refuses the file;
+/// a line that cannot be read is listed in [`Statement::bad`] and the others are still read.
+pub fn parse_csv(data: &str, cols: &CsvColumns) -> Result<Statement, StatementError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(cols.delimiter)
         .flexible(true)
@@ -218,17 +313,32 @@ pub fn parse_csv(data: &str, cols: &CsvColumns) -> Result<Vec<Credit>, Statement
     };
     let (amount_col, ref_col) = (index(&cols.amount)?, index(&cols.reference)?);
     let date_col = cols.date.as_deref().map(index).transpose()?;
-    let mut credits = Vec::new();
+    let mut statement = Statement::default();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
-        let record = record.map_err(|e| err(line, e.to_string()))?;
+        let bad = |reason: String| BadEntry {
+            at: format!("line {line}"),
+            reason,
+        };
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                statement.bad.push(bad(e.to_string()));
+                continue;
+            }
+        };
         let raw = record.get(amount_col).unwrap_or_default().trim();
         if raw.starts_with('-') || raw.is_empty() {
             continue;
         }
-        let amount = parse_amount(raw.trim_start_matches('+'), cols.currency)
-            .map_err(|e| err(line, format!("amount: {e}")))?;
-        credits.push(Credit {
+        let amount = match parse_amount(raw.trim_start_matches('+'), cols.currency) {
+            Ok(amount) => amount,
+            Err(e) => {
+                statement.bad.push(bad(format!("amount: {e}")));
+                continue;
+            }
+        };
+        statement.credits.push(Credit {
             amount,
             remittance: record.get(ref_col).unwrap_or_default().to_string(),
             date: date_col
@@ -238,7 +348,7 @@ pub fn parse_csv(data: &str, cols: &CsvColumns) -> Result<Vec<Credit>, Statement
             debtor: String::new(),
         });
     }
-    Ok(credits)
+    Ok(statement)
 }
 
 #[cfg(test)]
@@ -324,7 +434,7 @@ mod tests {
             <Ntry><Amt Ccy="EUR">8.85</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
               <NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>
           </Stmt></BkToCstmrStmt></Document>"#;
-        let credits = parse_camt053(xml).unwrap();
+        let credits = parse_camt053(xml).unwrap().credits;
         assert_eq!(credits.len(), 2);
         assert_eq!(
             (credits[0].amount, credits[0].remittance.as_str()),
@@ -340,6 +450,64 @@ mod tests {
     }
 
     #[test]
+    fn camt_amounts_are_xml_decimals_and_one_bad_entry_leaves_the_rest() {
+        let entry = |amt: &str, reference: &str| {
+            format!(
+                r#"<Ntry><Amt Ccy="EUR">{amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><TxDtls><RmtInf><Ustrd>{reference}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"#
+            )
+        };
+        let xml = format!(
+            "<Document><BkToCstmrStmt><Stmt>{}{}{}{}</Stmt></BkToCstmrStmt></Document>",
+            entry("8.850", "ENC-AAAAAA"),
+            entry("8.855", "ENC-BBBBBB"),
+            entry("12.", "ENC-CCCCCC"),
+            entry("-3.00", "ENC-DDDDDD"),
+        );
+        let read = parse_camt053(&xml).unwrap();
+        assert_eq!(
+            read.credits
+                .iter()
+                .map(|c| c.amount.minor)
+                .collect::<Vec<_>>(),
+            vec![885, 1200]
+        );
+        assert_eq!(
+            read.bad,
+            vec![
+                BadEntry {
+                    at: "entry 2".into(),
+                    reason:
+                        "amount '8.855': EUR has 2 decimals; the digits past them must be zeros"
+                            .into()
+                },
+                BadEntry {
+                    at: "entry 4".into(),
+                    reason: "amount '-3.00': not a decimal number like 12.50".into()
+                },
+            ]
+        );
+        let inr = |t| parse_xml_amount(t, Currency::Inr);
+        assert_eq!(inr("149.50000"), Ok(Money::new(14950, Currency::Inr)));
+        assert_eq!(inr("+.5"), Ok(Money::new(50, Currency::Inr)));
+        assert!(inr("1,50").is_err() && inr(".").is_err() && inr("").is_err());
+        assert!(inr("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn a_separator_is_one_ascii_character_never_a_byte_of_a_letter() {
+        assert_eq!(delimiter("--delimiter", ";"), Ok(b';'));
+        assert_eq!(delimiter("--delimiter", "\t"), Ok(b'\t'));
+        let e = delimiter("--delimiter", "é").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--delimiter: one ASCII character such as , ; | or a tab (not 'é')"
+        );
+        for bad in ["", ";;", "a", "7", "\"", "\n"] {
+            assert!(delimiter("Separator", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn reads_credits_from_a_mapped_csv() {
         let csv = "Date;Amount;Purpose\n2026-11-22;12,50;ENC-7F3K2Q\n2026-11-22;-4,00;Coffee\n2026-11-23;25,00;ENC-AB12CD\n";
         let cols = CsvColumns {
@@ -349,17 +517,23 @@ mod tests {
             delimiter: b';',
             currency: Currency::Eur,
         };
-        let credits = parse_csv(csv, &cols).unwrap();
+        let credits = parse_csv(csv, &cols).unwrap().credits;
         assert_eq!(
             credits.iter().map(|c| c.amount.minor).collect::<Vec<_>>(),
             vec![1250, 2500]
         );
         assert_eq!(credits[1].date, "2026-11-23");
-        let bad = "Date;Amount;Purpose\n2026-11-22;twelve;x\n";
+        let bad = "Date;Amount;Purpose\n2026-11-22;twelve;x\n2026-11-22;5,00;ENC-AB12CD\n";
+        let read = parse_csv(bad, &cols).unwrap();
         assert_eq!(
-            parse_csv(bad, &cols).unwrap_err().to_string(),
-            "CSV line 2: amount: 't' is not allowed in an amount; type digits with one decimal separator, like 12.50"
+            read.bad,
+            vec![BadEntry {
+                at: "line 2".into(),
+                reason: "amount: 't' is not allowed in an amount; type digits with one decimal separator, like 12.50".into()
+            }]
         );
+        assert_eq!(read.credits.len(), 1, "the good line is still read");
+        assert_eq!(read.credits[0].amount, eur(500));
         let missing = CsvColumns {
             amount: "Betrag".into(),
             ..cols

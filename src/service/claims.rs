@@ -4,16 +4,15 @@
 //! handed over; any redemption can be undone for ten seconds. Every step is audit-logged.
 
 use crate::domain::event::Zone;
-use ed25519_dalek::SigningKey;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Pos, PosError, PosResult, Role};
+use super::{Grant, Pos, PosError, PosResult, Role};
 use crate::domain::claim::{self, MAX_KEY_ID};
 use crate::domain::event::local_clock;
 use crate::store::claims::{self, ClaimRecord, LogFilter, RedemptionRow};
-use crate::store::{events, refunds};
+use crate::store::{keys, refunds};
 
 /// How long a redemption or hand-over can be taken back.
 pub const UNDO_SECS: i64 = 10;
@@ -255,29 +254,33 @@ impl Pos {
     }
 
     /// Signs new claim codes with a fresh key from now on; codes signed before still verify.
-    pub fn rotate_claim_key(&mut self) -> PosResult<u8> {
+    pub fn rotate_claim_key(&mut self, grant: &Grant) -> PosResult<u8> {
+        self.require(grant)?;
+        self.new_key(Role::Creator, "rotated by the creator")
+    }
+
+    /// Adds the next claim key of the open event and signs with it from now on.
+    pub(super) fn new_key(&mut self, role: Role, why: &str) -> PosResult<u8> {
         let event_id = self.event.id;
-        let (next, secret) = self.write(Role::Helper, |w| {
+        let public = self.store.new_claim_key()?;
+        let next = self.write(role, |w| {
             let tx = w.tx();
-            let now = w.at();
-            let (current, _) = events::current_key(tx, event_id)?;
+            let (current, _) = keys::current_key(tx, event_id)?;
             if current >= MAX_KEY_ID {
                 return Err(PosError::KeysExhausted);
             }
             let next = current + 1;
-            let secret: [u8; 32] = rand::random();
-            events::add_key(tx, event_id, next, &secret, now.as_second())?;
-            w.log("claim.rotate_key", &next.to_string(), json!({}))?;
-            Ok((next, secret))
+            keys::add_key(tx, event_id, next, &public, w.at().as_second())?;
+            w.log("claim.rotate_key", &next.to_string(), json!({ "why": why }))?;
+            Ok(next)
         })?;
-        self.key = (next, SigningKey::from_bytes(&secret));
-        self.load_keys()?;
+        self.reload()?;
         Ok(next)
     }
 
     /// Picks up keys another station added (a rotation) since this one opened.
     pub fn refresh_keys(&mut self) -> PosResult<()> {
-        let known = events::key_count(self.store.conn())?;
+        let known = keys::key_count(self.store.conn())?;
         if known != self.keys.len() {
             self.load_keys()?;
         }

@@ -12,7 +12,7 @@ use crate::domain::payment::{EpcProfile, PaymentProfile};
 use crate::domain::pricing::{Discount, DiscountOff, Fee, Share, VatMode};
 use crate::domain::queue::lane_letter;
 use crate::store::events::{self, NewEvent};
-use crate::store::{Store, deals, offers, refunds};
+use crate::store::{self, Store, deals, offers};
 
 /// German VAT: services and merch at the standard rate, printed matter reduced.
 const STANDARD: VatRate = VatRate(1900);
@@ -31,6 +31,10 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
         station: "-".into(),
         by: "demo".into(),
     };
+    if events::has_demo(store.conn())? {
+        return Ok(false);
+    }
+    let public_key = store.new_claim_key()?;
     gate::write(store, &stamp, |w| {
         let tx = w.tx();
         if events::has_demo(tx)? {
@@ -46,7 +50,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
                 time_zone: "Europe/Berlin",
                 currency: Currency::Eur,
                 payment: Some(&payment),
-                signing_key: rand::random(),
+                public_key,
                 is_demo: true,
                 created_at: now.as_second(),
             },
@@ -87,7 +91,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
         }
         deals_and_variants(tx, event_id, now, &ids)?;
         // The demo's creator PIN is printed in the README; a real event sets its own.
-        refunds::set_pin(
+        store::pins::set_pin(
             tx,
             event_id,
             "creator",

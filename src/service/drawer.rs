@@ -38,6 +38,8 @@ impl Pos {
                 "must not be zero",
             )));
         }
+        crate::domain::field::check_text("reason", reason.trim(), super::refund::MAX_REASON_CHARS)
+            .map_err(PosError::Invalid)?;
         if reason.trim().is_empty() {
             return Err(PosError::Invalid(FieldError::new(
                 "reason",

@@ -189,14 +189,9 @@ impl Pos {
     /// Signs up a member (name or handle, optional contact kept only as a hash).
     pub fn add_member(&mut self, name: &str, contact: Option<&str>) -> PosResult<Member> {
         let currency = self.event.currency;
-        let name = name.trim();
-        if !(1..=40).contains(&name.chars().count()) {
-            return Err(PosError::Invalid(FieldError::new(
-                "name",
-                "1 to 40 characters",
-            )));
-        }
-        crate::fonts::check("name", name).map_err(PosError::Invalid)?;
+        let name =
+            crate::domain::field::required_text("name", name, 40).map_err(PosError::Invalid)?;
+        crate::fonts::check("name", &name).map_err(PosError::Invalid)?;
         let contact = contact.map(str::trim).filter(|c| !c.is_empty());
         self.write(Role::Helper, |w| {
             let tx = w.tx();

@@ -74,9 +74,14 @@ pub(super) fn write<T>(
     stamp: &Stamp,
     change: impl FnOnce(&Write) -> PosResult<T>,
 ) -> PosResult<T> {
+    // A store opened to read only never waits for the write lock it could not use anyway.
+    if store.is_read_only() {
+        return Err(super::PosError::ReadOnly);
+    }
     let tx = store.immediate()?;
     let out = change(&Write { tx: &tx, stamp })?;
     tx.commit()?;
+    store.raise_high_water();
     Ok(out)
 }
 

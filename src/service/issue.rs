@@ -112,6 +112,8 @@ impl Issuer<'_> {
             "tenders": sale.tenders.iter().map(|t| json!({ "kind": t.kind.name(), "minor": t.tendered.minor - t.change.minor })).collect::<Vec<_>>(),
             "payment_ref": req.checkout.payment_ref, "lines": req.items, "bundles": req.bundles,
             "discount_minor": sale.priced.saving().minor, "fee_minor": sale.fee,
+            // What a retry of this order id must ask for again (Pos::sell_once).
+            "terms": req.terms_digest(&store::fans::salt(tx)?),
         });
         w.log("sale", &number.to_string(), detail)?;
         Ok((number, claims, tickets))

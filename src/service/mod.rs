@@ -1,11 +1,13 @@
 //! The use-cases. `Pos` owns the store; each state change is ONE immediate transaction that also
 //! appends to the audit log, and returns domain values. The kiosk, the CLI and the tests call this.
 
+mod backup;
 mod catalogue;
 mod checkout;
 mod claims;
 mod demo;
 mod drawer;
+mod durability;
 mod fans;
 mod fees;
 mod gate;
@@ -28,13 +30,16 @@ use jiff::Timestamp;
 pub use crate::store::events::EventRow;
 /// A member with their credit and orders.
 pub use crate::store::fans::Member;
+pub use backup::{BackupJob, default_folder as default_backup_folder};
 pub use catalogue::ImportReport;
-pub use checkout::{Checkout, SaleRequest};
+pub use checkout::{Checkout, SaleRequest, Sold};
 pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
+pub use demo::DEMO_CREATOR_PIN;
+pub use durability::{Restored, restore_file};
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
-pub use pins::{Grant, PinError, Role};
+pub use pins::{FREE_ATTEMPTS, Grant, MAX_LOCK_SECS, NEW_PIN_MIN, PinError, Role};
 pub use queue::LaneView;
 pub use refund::RefundRequest;
 pub use setup::{Catalogue, Margin, OfferEdit};
@@ -240,6 +245,9 @@ pub enum PosError {
     /// A value that breaks its field's rule (names the field).
     #[error(transparent)]
     Invalid(#[from] crate::domain::field::FieldError),
+    /// A change asked of a station opened only to read.
+    #[error("this command only reads: the database was opened read-only")]
+    ReadOnly,
     /// A rule of the business refused the operation; the words name what and why
     /// ("nobody entered Vinyl test pressing: nothing to draw").
     #[error("{0}")]
@@ -263,6 +271,8 @@ pub struct Pos {
     station: String,
     station_no: u8,
     clock: Clock,
+    /// What the operator should know about this database (see `durability.rs`).
+    alerts: Vec<String>,
 }
 
 impl Pos {
@@ -280,8 +290,37 @@ impl Pos {
             station,
             station_no,
             clock,
+            alerts: Vec::new(),
         };
+        pos.catch_up()?;
         pos.reload()?;
+        pos.check_health()?;
+        Ok(pos)
+    }
+
+    /// Opens the service to read only (a store from [`Store::open_read_only`]): the station is
+    /// looked up, never created, and every change is refused before it reaches the store.
+    pub fn open_read_only(store: Store, station: &str, clock: Clock) -> PosResult<Pos> {
+        let (station, station_no) = parse_station(station)?;
+        let event = store::events::open_event(store.conn())?.ok_or(PosError::NoEvent)?;
+        let (key_id, _) = store::keys::current_key(store.conn(), event.id)?;
+        // A station that never sold has no row; it has nothing of its own to show either.
+        let station_id = store::events::station_id(store.conn(), event.id, &station)?.unwrap_or(0);
+        let mut pos = Pos {
+            store,
+            event,
+            // Never signs: the gate refuses every change on a read-only store, so the secret
+            // (in the key file, maybe not on this computer) is not needed.
+            key: (key_id, SigningKey::from_bytes(&[0; 32])),
+            keys: Vec::new(),
+            helper: String::new(),
+            station_id,
+            station,
+            station_no,
+            clock,
+            alerts: Vec::new(),
+        };
+        pos.load_keys()?;
         Ok(pos)
     }
 
@@ -290,14 +329,25 @@ impl Pos {
     fn reload(&mut self) -> PosResult<()> {
         let event = store::events::open_event(self.store.conn())?.ok_or(PosError::NoEvent)?;
         let stamp = self.stamp(Role::Helper);
-        let (station_id, (key_id, secret)) = gate::write(&mut self.store, &stamp, |w| {
+        let (station_id, (key_id, public)) = gate::write(&mut self.store, &stamp, |w| {
             let station_id = store::events::ensure_station(w.tx(), event.id, &self.station)?;
-            Ok((station_id, store::events::current_key(w.tx(), event.id)?))
+            Ok((station_id, store::keys::current_key(w.tx(), event.id)?))
         })?;
         self.event = event;
         self.station_id = station_id;
-        self.key = (key_id, SigningKey::from_bytes(&secret));
-        self.load_keys()
+        self.load_keys()?;
+        match self.store.key_file().load()?.remove(&public) {
+            Some(secret) => self.key = (key_id, secret),
+            // The file came without its key file (a backup restored on another computer, a
+            // copied database): codes issued before still verify; new ones need a new key.
+            None => {
+                let id = self.new_key(Role::Helper, "the signing key is not on this computer")?;
+                self.alerts.push(format!(
+                    "claim key {key_id} of this event is not on this computer (its key file                      stayed behind): codes issued before still check; new codes use key {id}"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Follows changes another station made: the event's set-up edited, or another event opened.
@@ -313,23 +363,24 @@ impl Pos {
     }
 
     fn load_keys(&mut self) -> PosResult<()> {
-        self.keys = store::events::all_keys(self.store.conn())?
+        self.keys = store::keys::all_keys(self.store.conn())?
             .into_iter()
-            .map(|(event, id, secret, retired)| {
-                (
-                    event,
-                    id,
-                    SigningKey::from_bytes(&secret).verifying_key(),
-                    retired,
-                )
+            .map(|(event, id, public, retired)| {
+                VerifyingKey::from_bytes(&public)
+                    .map(|key| (event, id, key, retired))
+                    .map_err(|_| store::corrupt("claim key of event", event).into())
             })
-            .collect();
+            .collect::<PosResult<_>>()?;
         Ok(())
     }
 
-    /// Sets the helper's name recorded with this station's redemptions and queue moves.
-    pub fn set_helper(&mut self, name: &str) {
-        self.helper = name.trim().chars().take(40).collect();
+    /// Sets the helper's name recorded with this station's redemptions and queue moves
+    /// (empty for none); a name with control characters or over 40 characters is refused.
+    pub fn set_helper(&mut self, name: &str) -> PosResult<()> {
+        let name = name.trim();
+        crate::domain::field::check_text("helper", name, 40).map_err(PosError::Invalid)?;
+        self.helper = name.to_string();
+        Ok(())
     }
 
     /// The helper's name at this station (empty when not set).

@@ -12,6 +12,9 @@ use crate::domain::refund::{self, Refund, RefundableLine};
 use crate::store::orders::{self, OrderKey, StoredReceipt};
 use crate::store::{Conn, fans, offers, refunds};
 
+/// Longest refund or drawer reason: one line on a receipt and in the log.
+pub const MAX_REASON_CHARS: usize = 120;
+
 /// What to refund.
 #[derive(Debug, Clone)]
 pub struct RefundRequest {
@@ -27,6 +30,8 @@ impl Pos {
     /// Refunds a receipt (whole or chosen lines); creator only.
     pub fn refund(&mut self, req: &RefundRequest, grant: &Grant) -> PosResult<Refund> {
         self.require(grant)?;
+        crate::domain::field::check_text("reason", req.reason.trim(), MAX_REASON_CHARS)
+            .map_err(PosError::Invalid)?;
         crate::fonts::check("reason", req.reason.trim()).map_err(PosError::Invalid)?;
         let (event_id, currency, station_id) =
             (self.event.id, self.event.currency, self.station_id);

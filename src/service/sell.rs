@@ -1,11 +1,10 @@
 //! Checkout and sale: the whole sale commits in one immediate transaction.
 
-use ed25519_dalek::SigningKey;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::checkout::{Checkout, MAX_QTY, SaleRequest};
+use super::checkout::{Checkout, MAX_QTY, SaleRequest, Sold};
 use super::fans;
 use super::gate::{self, Write};
 use super::issue::{Issuer, Sale, settle_fan};
@@ -15,6 +14,7 @@ use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
 use crate::domain::event::Event;
 use crate::domain::fan::FanId;
+use crate::domain::field::FieldError;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
     OrderSummary, Receipt, ReceiptNo, ReceiptTexts, Tender, TenderKind, check_tip, settle_split,
@@ -24,7 +24,7 @@ use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::fans::Member;
 use crate::store::orders::{OrderKey, StoredReceipt};
-use crate::store::{self, deals, events, holds, offers, orders};
+use crate::store::{self, audit, deals, events, holds, keys, offers, orders};
 
 impl Pos {
     /// Reserves a fresh order id and a payment reference not used at this event.
@@ -99,8 +99,17 @@ impl Pos {
     }
 
     /// Sells and records payment in one transaction: order, lines, stock, tender, receipt number,
-    /// claim codes, queue tickets and audit entry. Retrying the same checkout returns the same receipt.
+    /// claim codes, queue tickets and audit entry. Retrying the same checkout returns the same
+    /// receipt (see [`Pos::sell_once`]).
     pub fn sell(&mut self, req: &SaleRequest) -> PosResult<Receipt> {
+        self.sell_once(req).map(|sold| sold.receipt)
+    }
+
+    /// [`Pos::sell`], saying whether the order id had been sold already. A retry of a sold order
+    /// id (a sale whose answer was lost: a killed command, a crash after the commit) writes
+    /// nothing and answers with the first sale's receipt; the same order id with other terms
+    /// (offers, quantities, payment, tip, fan) is refused, never answered with the other sale.
+    pub fn sell_once(&mut self, req: &SaleRequest) -> PosResult<Sold> {
         check_quantities(req)?;
         let stamp = self.stamp(Role::Helper);
         let now = stamp.at;
@@ -113,6 +122,7 @@ impl Pos {
             station_no,
             ..
         } = self;
+        let key_file = store.key_file().clone();
         let valid_until = now
             .saturating_add(SignedDuration::from_hours(i64::from(
                 event.claim_valid_hours,
@@ -127,9 +137,16 @@ impl Pos {
         gate::write(store, &stamp, |w| {
             let tx = w.tx();
             // Another station may have rotated the key: new codes use the newest.
-            let (key_id, secret) = events::current_key(tx, event.id)?;
+            let (key_id, public) = keys::current_key(tx, event.id)?;
             if key_id != key.0 {
-                *key = (key_id, SigningKey::from_bytes(&secret));
+                let secret = key_file.load()?.remove(&public).ok_or_else(|| {
+                    PosError::Refused(format!(
+                        "claim key {key_id} was made on another computer and is not in {}: \
+                         restart Encore here to start a key of its own",
+                        key_file.path().display()
+                    ))
+                })?;
+                *key = (key_id, secret);
             }
             let issuer = Issuer {
                 event_id: event.id,
@@ -139,11 +156,23 @@ impl Pos {
                 station_no: *station_no,
                 station,
             };
-            let order = OrderKey::Id(&req.checkout.order_id);
-            if let Some(done) = orders::load(tx, event.id, order, event.currency)? {
-                return Ok(receipt_of(event, done));
+            let order_id = req.checkout.order_id.as_str();
+            if let Some(done) = orders::load(tx, event.id, OrderKey::Id(order_id), event.currency)?
+            {
+                check_same_terms(tx, req, &done)?;
+                return Ok(Sold {
+                    receipt: receipt_of(event, done),
+                    replayed: true,
+                });
             }
-            record_sale(w, event, &issuer, req, priced_at)
+            if orders::exists(tx, order_id)? {
+                return Err(order_id_refused(order_id, "already sold at another event"));
+            }
+            let receipt = record_sale(w, event, &issuer, req, priced_at)?;
+            Ok(Sold {
+                receipt,
+                replayed: false,
+            })
         })
     }
 
@@ -198,6 +227,34 @@ impl Pos {
             self.event.currency,
         )?)
     }
+}
+
+/// A retried order id must ask for what its sale sold: the terms digest its audit entry keeps
+/// (entries from before digests were kept: the offers and bundles asked for).
+fn check_same_terms(tx: &store::Conn, req: &SaleRequest, done: &StoredReceipt) -> PosResult<()> {
+    let same = match audit::sale_detail(tx, &done.order_id, &done.number.to_string())? {
+        Some(detail) => match detail.get("terms").and_then(|t| t.as_str()) {
+            Some(terms) => terms == req.terms_digest(&store::fans::salt(tx)?),
+            None => {
+                detail.get("lines") == Some(&json!(req.items))
+                    && detail.get("bundles") == Some(&json!(req.bundles))
+            }
+        },
+        None => false,
+    };
+    if same {
+        return Ok(());
+    }
+    let rule = format!(
+        "already sold as receipt {} with other offers, quantities or payment; a new sale needs a new order id",
+        done.number
+    );
+    Err(order_id_refused(&done.order_id, &rule))
+}
+
+/// The order id's refusal, naming the id.
+fn order_id_refused(order_id: &str, rule: &str) -> PosError {
+    PosError::Invalid(FieldError::new("order id", format!("{order_id} {rule}")))
 }
 
 /// The event's texts as this sale prints them.
@@ -317,7 +374,7 @@ fn tenders_for(
             .as_deref()
             .map(str::trim)
             .filter(|r| req.tender == TenderKind::Card && !r.is_empty())
-            .map(|r| r.chars().take(40).collect());
+            .map(str::to_string);
     }
     let fees = events::fees(tx, event_id)?;
     let fee = tenders
@@ -426,6 +483,10 @@ fn check_quantities(req: &SaleRequest) -> PosResult<()> {
         .any(|(_, q)| !(1..=MAX_QTY).contains(q))
     {
         return Err(PosError::BadQuantity { max: MAX_QTY });
+    }
+    if let Some(r) = &req.terminal_ref {
+        crate::domain::field::check_text("terminal reference", r.trim(), 40)
+            .map_err(PosError::Invalid)?;
     }
     Ok(())
 }

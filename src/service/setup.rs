@@ -16,7 +16,7 @@ use crate::domain::money::Money;
 use crate::domain::order::Line;
 use crate::domain::pricing::{self, Discount, OfferMargin, Share, VatMode};
 use crate::store::events::{EventRow, NewEvent};
-use crate::store::{self, deals, events, offers, orders, refunds};
+use crate::store::{self, deals, events, offers, orders};
 
 /// An offer as the editor saves it: the row's fields, plus what only the kiosk edits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +82,7 @@ impl Pos {
         let hash = hash_pin(new_pin)
             .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
         let (now, closed) = (self.now(), self.event.id);
+        let public_key = self.store.new_claim_key()?;
         let id = self.write(Role::Creator, |w| {
             let tx = w.tx();
             let id = events::insert(
@@ -92,13 +93,13 @@ impl Pos {
                     time_zone: &checked.time_zone,
                     currency: checked.currency,
                     payment: None,
-                    signing_key: rand::random(),
+                    public_key,
                     is_demo: false,
                     created_at: now.as_second(),
                 },
             )?;
             events::set_setup(tx, id, &checked)?;
-            refunds::set_pin(tx, id, "creator", &hash)?;
+            store::pins::set_pin(tx, id, "creator", &hash)?;
             events::open(tx, id, now.as_second())?;
             w.log(
                 "event.create",
@@ -313,14 +314,14 @@ impl Pos {
     /// higher than the parts bought one by one.
     pub fn save_bundle(&mut self, bundle: &Bundle, grant: &Grant) -> PosResult<i64> {
         let (event_id, currency) = (self.event.id, self.event.currency);
-        let title = bundle.title.trim();
-        if !(1..=80).contains(&title.chars().count()) {
-            return Err(PosError::Invalid(FieldError::new(
-                "title",
-                "1 to 80 characters",
-            )));
-        }
-        crate::fonts::check("title", title).map_err(PosError::Invalid)?;
+        let title = crate::domain::field::required_text("title", &bundle.title, 80)
+            .map_err(PosError::Invalid)?;
+        crate::fonts::check("title", &title).map_err(PosError::Invalid)?;
+        let look = crate::domain::catalogue::TileLook {
+            emoji: bundle.emoji.clone(),
+            colour: None,
+        };
+        look.check().map_err(PosError::Invalid)?;
         let catalogue = offers::list(self.store.conn(), event_id, currency)?;
         let listed = bundle
             .parts

@@ -23,8 +23,8 @@ pub struct NewEvent<'a> {
     pub currency: Currency,
     /// QR payment profile.
     pub payment: Option<&'a PaymentProfile>,
-    /// The event's Ed25519 secret key.
-    pub signing_key: [u8; 32],
+    /// The public half of the event's first claim key (the secret is in the key file).
+    pub public_key: [u8; 32],
     /// Whether this is the demo event.
     pub is_demo: bool,
     /// Creation instant, unix seconds.
@@ -39,81 +39,22 @@ pub fn insert(conn: &Connection, e: &NewEvent<'_>) -> StoreResult<i64> {
         .map(serde_json::to_string)
         .transpose()
         .map_err(|err| corrupt("payment profile", err))?;
-    conn.prepare_cached("INSERT INTO events (name, venue, time_zone, currency, payment_profile, signing_key, is_open, is_demo, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NOT EXISTS (SELECT 1 FROM events WHERE is_open = 1), ?7, ?8)")?.execute(params![e.name, e.venue, e.time_zone, e.currency.code(), payment, &e.signing_key[..], e.is_demo, e.created_at],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO events (name, venue, time_zone, currency, payment_profile, is_open, is_demo, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, NOT EXISTS (SELECT 1 FROM events WHERE is_open = 1), ?6, ?7)",
+    )?
+    .execute(params![
+        e.name,
+        e.venue,
+        e.time_zone,
+        e.currency.code(),
+        payment,
+        e.is_demo,
+        e.created_at
+    ])?;
     let id = conn.last_insert_rowid();
-    conn.prepare_cached(
-        "INSERT INTO claim_keys (event_id, key_id, signing_key, created_at) VALUES (?1, 0, ?2, ?3)",
-    )?
-    .execute(params![id, &e.signing_key[..], e.created_at])?;
+    super::keys::add_key(conn, id, 0, &e.public_key, e.created_at)?;
     Ok(id)
-}
-
-/// The event's newest claim key: `(key id, secret)`; new codes are signed with it.
-pub fn current_key(conn: &Connection, event_id: i64) -> StoreResult<(u8, [u8; 32])> {
-    let (id, bytes): (u8, Vec<u8>) = conn
-        .prepare_cached(
-            "SELECT key_id, signing_key FROM claim_keys WHERE event_id = ?1 ORDER BY key_id DESC LIMIT 1",
-        )?
-        .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let secret = bytes
-        .try_into()
-        .map_err(|_| corrupt("signing key of event", event_id))?;
-    Ok((id, secret))
-}
-
-/// A claim key: `(event id, key id, secret, retired)`.
-pub type KeyRow = (i64, u8, [u8; 32], bool);
-
-/// Every claim key of every event: codes signed with a retired key still verify.
-pub fn all_keys(conn: &Connection) -> StoreResult<Vec<KeyRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT event_id, key_id, signing_key, retired_at IS NOT NULL FROM claim_keys ORDER BY event_id, key_id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, u8>(1)?,
-            r.get::<_, Vec<u8>>(2)?,
-            r.get::<_, bool>(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (event, id, bytes, retired) = row?;
-        let secret: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| corrupt("signing key of event", event))?;
-        Ok((event, id, secret, retired))
-    })
-    .collect()
-}
-
-/// How many claim keys the file holds (cheap: tells a station a rotation happened).
-pub fn key_count(conn: &Connection) -> StoreResult<usize> {
-    let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM claim_keys")?
-        .query_row([], |r| r.get(0))?;
-    Ok(usize::try_from(n).unwrap_or(0))
-}
-
-/// Adds key `key_id` and retires the older ones.
-pub fn add_key(
-    conn: &Connection,
-    event_id: i64,
-    key_id: u8,
-    secret: &[u8; 32],
-    at: i64,
-) -> StoreResult<()> {
-    conn.prepare_cached(
-        "UPDATE claim_keys SET retired_at = ?2 WHERE event_id = ?1 AND retired_at IS NULL",
-    )?
-    .execute(params![event_id, at])?;
-    conn.prepare_cached(
-        "INSERT INTO claim_keys (event_id, key_id, signing_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![event_id, key_id, &secret[..], at])?;
-    Ok(())
 }
 
 /// Sets the queue rules of the event and how long its new claim codes stay valid.
@@ -337,12 +278,28 @@ pub fn has_demo(conn: &Connection) -> StoreResult<bool> {
 }
 
 /// The station row id for `code` at this event, created on first use.
+/// True when the event is in the file.
+pub fn event_exists(conn: &Connection, event_id: i64) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE id = ?1)")?
+        .query_row([event_id], |r| r.get(0))?)
+}
+
+/// The station's row id, made on first use.
 pub fn ensure_station(conn: &Connection, event_id: i64, code: &str) -> StoreResult<i64> {
     conn.prepare_cached("INSERT INTO stations (event_id, code) VALUES (?1, ?2) ON CONFLICT (event_id, code) DO NOTHING")?.execute(params![event_id, code],
     )?;
     Ok(conn
         .prepare_cached("SELECT id FROM stations WHERE event_id = ?1 AND code = ?2")?
         .query_row(params![event_id, code], |r| r.get(0))?)
+}
+
+/// The station row id for `code` at this event, if it has one (nothing is created).
+pub fn station_id(conn: &Connection, event_id: i64, code: &str) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM stations WHERE event_id = ?1 AND code = ?2")?
+        .query_row(params![event_id, code], |r| r.get(0))
+        .optional()?)
 }
 
 /// Takes the station's next receipt number; gap-free because it rolls back with the sale.

@@ -1,21 +1,35 @@
 //! Schema migrations as a const slice; `user_version` counts how many have been applied.
+//! A step is SQL, and for the few changes SQL cannot make (moving secrets to the key file,
+//! hashing the audit chain) a Rust function that runs after it in the same transaction.
 
 use rusqlite::Connection;
 
-use super::{StoreError, StoreResult};
+use super::keyfile::KeyFile;
+use super::{StoreError, StoreResult, audit, keys};
+
+/// A Rust part of a migration step.
+type Fixup = fn(&Connection, &KeyFile) -> StoreResult<()>;
 
 /// Each entry upgrades the schema by one version. Never edit a released entry: append a new one.
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema_v1.sql"),
-    include_str!("schema_v2.sql"),
-    include_str!("schema_v3.sql"),
+const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
+    (include_str!("schema_v1.sql"), None),
+    (include_str!("schema_v2.sql"), None),
+    (include_str!("schema_v3.sql"), None),
+    (include_str!("schema_v4.sql"), Some(trust)),
 ];
+
+/// Version 4: the database gets its id, the secret keys leave it for the key file, and the
+/// audit log is chained and sealed.
+fn trust(conn: &Connection, key_file: &KeyFile) -> StoreResult<()> {
+    keys::move_secrets_out(conn, key_file)?;
+    audit::seal(conn)
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Applies the missing migrations in one transaction; refuses a database from a newer Encore.
-pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+pub fn migrate(conn: &mut Connection, key_file: &KeyFile) -> StoreResult<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew {
@@ -29,8 +43,11 @@ pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Re-read under the write lock: another process may have migrated meanwhile.
     let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for sql in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
+    for (sql, fixup) in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
         tx.execute_batch(sql)?;
+        if let Some(fixup) = fixup {
+            fixup(&tx, key_file)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -41,16 +58,21 @@ pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
 mod tests {
     use super::*;
 
+    fn scratch_keys() -> KeyFile {
+        let dir = tempfile::tempdir().unwrap().keep();
+        KeyFile::beside(&dir.join("encore.db"))
+    }
+
     #[test]
     fn every_migration_applies_to_an_empty_database() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &scratch_keys()).unwrap();
         let v: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &scratch_keys()).unwrap();
         let problems: i64 = conn
             .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
                 r.get(0)
@@ -63,7 +85,7 @@ mod tests {
     fn version_1_data_survives_the_move_to_version_2() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[0].0).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute_batch(
             "INSERT INTO events (id, name, venue, time_zone, currency, signing_key, is_open, created_at)
@@ -78,7 +100,7 @@ mod tests {
                  VALUES (1, 'A', 1, 1, 'o1', 1, 'called', 100, 150);",
         )
         .unwrap();
-        migrate(&mut conn).unwrap();
+        migrate(&mut conn, &scratch_keys()).unwrap();
         let row: (i64, String, i64, i64) = conn
             .query_row(
                 "SELECT r.units, r.state, r.handed_at, (SELECT count(*) FROM claim_keys WHERE event_id = 1)
@@ -94,5 +116,47 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ticket, ("called".into(), 1024, 1));
+    }
+
+    #[test]
+    fn version_4_moves_the_secret_keys_to_the_key_file_and_chains_the_old_audit_entries() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (sql, _) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO events (id, name, venue, time_zone, currency, signing_key, is_open, created_at)
+                 VALUES (1, 'E', 'V', 'UTC', 'EUR', zeroblob(32), 1, 0);
+             INSERT INTO claim_keys (event_id, key_id, signing_key, created_at)
+                 VALUES (1, 0, X'0707070707070707070707070707070707070707070707070707070707070707', 0);
+             INSERT INTO audit_log (id, at, station, action, subject, detail) VALUES
+                 (4, 1, 'K1', 'sale', 'o1', '{}'), (9, 2, 'K1', 'sale', 'o2', '{}');",
+        )
+        .unwrap();
+        let keys = scratch_keys();
+        migrate(&mut conn, &keys).unwrap();
+        let secret = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let public = secret.verifying_key().to_bytes();
+        assert_eq!(keys.load().unwrap()[&public].to_bytes(), [7; 32]);
+        let stored: Vec<u8> = conn
+            .query_row("SELECT public_key FROM claim_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, public);
+        for table in ["events", "claim_keys"] {
+            let secret_columns: i64 = conn
+                .query_row(
+                    &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'signing_key'"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(secret_columns, 0, "{table}");
+        }
+        match audit::verify(&conn).unwrap() {
+            audit::Chain::Intact { entries, .. } => assert_eq!(entries, 2),
+            broken => panic!("{broken:?}"),
+        }
+        assert!(audit::sealed(&conn).unwrap());
     }
 }

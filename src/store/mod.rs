@@ -2,18 +2,25 @@
 //! Functions take a `&Connection` so the service can call them inside its own transaction.
 
 mod migrations;
+mod read_only;
 
 pub mod audit;
+pub mod backup;
 pub mod claims;
 pub mod deals;
 pub mod drawer;
 pub mod events;
 pub mod fans;
+pub mod highwater;
 pub mod holds;
+pub mod keyfile;
+pub mod keys;
 pub mod lottery;
 pub mod offers;
 pub mod orders;
+pub mod pins;
 pub mod refunds;
+pub mod restore;
 pub mod tickets;
 
 use std::path::Path;
@@ -47,6 +54,41 @@ pub enum StoreError {
     /// A row holds something this build cannot read.
     #[error("the database holds an unreadable value: {0}")]
     Corrupt(String),
+    /// A backup that cannot be put in place, and why.
+    #[error("restore refused: {0}")]
+    Restore(String),
+    /// The key file beside the database cannot be read or written.
+    #[error("claim key file: {0}")]
+    KeyFile(String),
+    /// The file is from an older Encore and a read-only open may not upgrade it.
+    #[error(
+        "this database has schema {found}, older than this build's {supported}; open it once \
+         with this Encore where it may be written (that upgrades it), then read it here"
+    )]
+    SchemaTooOld {
+        /// Schema version in the file.
+        found: i64,
+        /// The version this build reads.
+        supported: i64,
+    },
+    /// A read-only open found no file, or a file that is not an Encore database.
+    #[error("there is no Encore database at {0}: pass --db with the kiosk's file")]
+    NoDatabase(String),
+    /// A read-only folder holds the file with changes still in its -wal file, which SQLite can
+    /// read only where it may make the -shm index beside it.
+    #[error(
+        "{0} has its latest changes in its -wal file, and this folder lets nobody read them: \
+         copy the file with its -wal to a folder Encore may write in, and open that copy"
+    )]
+    WalUnreadable(String),
+    /// A backup could not be written or did not check out.
+    #[error("backup {path}: {why}")]
+    Backup {
+        /// The backup file.
+        path: String,
+        /// What went wrong and what to do.
+        why: String,
+    },
     /// The folder for the database could not be made.
     #[error("cannot create the data folder {path}: {source}")]
     Folder {
@@ -63,6 +105,12 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// An open Encore database.
 pub struct Store {
     conn: Connection,
+    key_file: keyfile::KeyFile,
+    high_water: highwater::HighWater,
+    /// The file's own id (the mark is kept per database).
+    database_id: String,
+    /// Why the mark could not be raised after the last change, if it could not.
+    high_water_error: Option<String>,
 }
 
 impl Store {
@@ -76,8 +124,16 @@ impl Store {
         }
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
-        migrations::migrate(&mut conn)?;
-        Ok(Store { conn })
+        let key_file = keyfile::KeyFile::beside(path);
+        migrations::migrate(&mut conn, &key_file)?;
+        let database_id = keys::database_id(&conn)?;
+        Ok(Store {
+            conn,
+            key_file,
+            high_water: highwater::HighWater::beside(path),
+            database_id,
+            high_water_error: None,
+        })
     }
 
     /// Starts an IMMEDIATE transaction: it takes the write lock up front, so two stations
@@ -86,6 +142,42 @@ impl Store {
         Ok(Tx(self.conn.transaction_with_behavior(
             TransactionBehavior::Immediate,
         )?))
+    }
+
+    /// Where the secret halves of this database's claim keys live.
+    pub fn key_file(&self) -> &keyfile::KeyFile {
+        &self.key_file
+    }
+
+    /// Makes a claim key: the secret goes to the key file (durably) now, and the public half,
+    /// returned, into the database by the caller's transaction.
+    pub fn new_claim_key(&self) -> StoreResult<[u8; 32]> {
+        let key = ed25519_dalek::SigningKey::from_bytes(&rand::random());
+        self.key_file.add(std::slice::from_ref(&key))?;
+        Ok(key.verifying_key().to_bytes())
+    }
+
+    /// The counters this computer handed out from this database, as its mark file says.
+    pub fn high_water(&self) -> StoreResult<highwater::Counters> {
+        self.high_water.read(&self.database_id)
+    }
+
+    /// Raises the mark to the database's counters now; called after every commit. A mark that
+    /// cannot be written does not undo the change: the reason is kept for the operator.
+    pub fn raise_high_water(&mut self) {
+        let result = highwater::counters(&self.conn)
+            .and_then(|now| self.high_water.raise(&self.database_id, &now));
+        self.high_water_error = result.err().map(|e| e.to_string());
+    }
+
+    /// Why the mark could not be raised after the last change, if it could not.
+    pub fn high_water_error(&self) -> Option<&str> {
+        self.high_water_error.as_deref()
+    }
+
+    /// The file's own id.
+    pub fn database_id(&self) -> &str {
+        &self.database_id
     }
 
     /// The connection, for reads outside a transaction.
@@ -122,6 +214,8 @@ pub fn configure(conn: &Connection) -> StoreResult<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Deleted and dropped content is overwritten, not left in free pages of the file.
+    conn.pragma_update(None, "secure_delete", true)?;
     Ok(())
 }
 

@@ -346,6 +346,15 @@ fn extras(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<
     Ok((printed, member))
 }
 
+/// Whether an order has this id, at any event.
+pub fn exists(conn: &Connection, order_id: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM orders WHERE id = ?1")?
+        .query_row([order_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Keeps the texts the receipt was printed with.
 pub fn set_printed(conn: &Connection, order_id: &str, texts: &ReceiptTexts) -> StoreResult<()> {
     let json = serde_json::to_string(texts).map_err(|e| corrupt("printed texts", e))?;

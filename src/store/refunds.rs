@@ -1,7 +1,7 @@
 //! Refunds, revoked claims and role PINs.
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::StoreResult;
 
@@ -148,22 +148,4 @@ pub fn claim_refunded(conn: &Connection, claim_id: i64) -> StoreResult<bool> {
             "SELECT revoked_at IS NOT NULL OR revoked_units > 0 FROM claims WHERE id = ?1",
         )?
         .query_row([claim_id], |r| r.get(0))?)
-}
-
-/// Stores the PIN hash of a role at the event.
-pub fn set_pin(conn: &Connection, event_id: i64, role: &str, hash: &str) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO pins (event_id, role, hash) VALUES (?1, ?2, ?3)
-         ON CONFLICT (event_id, role) DO UPDATE SET hash = excluded.hash",
-    )?
-    .execute(params![event_id, role, hash])?;
-    Ok(())
-}
-
-/// The PIN hash of a role, if one is set.
-pub fn pin(conn: &Connection, event_id: i64, role: &str) -> StoreResult<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT hash FROM pins WHERE event_id = ?1 AND role = ?2")?
-        .query_row(params![event_id, role], |r| r.get(0))
-        .optional()?)
 }

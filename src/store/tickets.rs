@@ -21,7 +21,11 @@ pub fn issue(
 ) -> StoreResult<TicketLabel> {
     let number: u32 = conn
         .prepare_cached(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM tickets WHERE event_id = ?1 AND lane = ?2",
+            // Above the lane's floor too: after a restore, numbers issued after the backup.
+            "SELECT MAX(COALESCE(MAX(number), 0) + 1,
+                        COALESCE((SELECT next_number FROM ticket_floors
+                                  WHERE event_id = ?1 AND lane = ?2), 1))
+             FROM tickets WHERE event_id = ?1 AND lane = ?2",
         )?
         .query_row(params![event_id, lane.to_string()], |r| r.get(0))?;
     let pos: i64 = conn

@@ -96,4 +96,6 @@ pub enum Command {
     Event(EventOp),
     /// A Settings screen op.
     Settings(SettingsOp),
+    /// The kiosk's backups: back up now, new settings, a backup done.
+    Backup(super::backups::BackupCmd),
 }

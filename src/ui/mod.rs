@@ -2,6 +2,7 @@
 //! applying of its ops. The kiosk holds only what every screen shares, draws the frame, and
 //! routes the commands the views returned after the frame is drawn. No view touches the store.
 
+pub mod backups;
 mod board;
 mod command;
 mod ctx;
@@ -55,12 +56,17 @@ pub struct Kiosk {
     /// This frame's time, and when the shared data was last read.
     frame_time: f64,
     refreshed_at: Option<f64>,
+    /// The automatic backups and how the last one went.
+    backups: backups::Backups,
 }
 
 impl Kiosk {
     /// A kiosk on `pos`; receipt PDFs go to `receipts_dir`.
-    pub fn new(pos: Pos, receipts_dir: PathBuf) -> Kiosk {
+    pub fn new(mut pos: Pos, receipts_dir: PathBuf) -> Kiosk {
+        // A PIN that cannot be checked shows as no alert; the PIN itself still works as before.
+        let _ = pos.refresh_pin_alert();
         let screens = Screens::new(&pos);
+        let backups = backups::Backups::new(&pos);
         let mut kiosk = Kiosk {
             pos,
             screen: Screen::Sell,
@@ -73,6 +79,7 @@ impl Kiosk {
             windows: windows::Shown::default(),
             frame_time: 0.0,
             refreshed_at: None,
+            backups,
         };
         kiosk.refresh();
         kiosk
@@ -103,6 +110,11 @@ impl Kiosk {
         self.jobs.busy().is_some()
     }
 
+    /// The automatic backups: settings, the last one made, a failure.
+    pub fn backups(&self) -> &backups::Backups {
+        &self.backups
+    }
+
     /// Draws one frame and applies what the views asked for.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let time = ui.input(|i| i.time);
@@ -111,6 +123,7 @@ impl Kiosk {
             self.refresh();
             self.refreshed_at = Some(time);
         }
+        self.backups.tick(&self.pos, &mut self.jobs);
         let mut commands = self.scanner.scan_ui(ui, time);
         commands.extend(self.jobs.poll());
         commands.extend(self.top_bar_ui(ui));
@@ -164,9 +177,15 @@ impl Kiosk {
                         ui.add(egui::Spinner::new()).on_hover_text(what);
                     }
                     let event = self.pos.event();
-                    // On a narrow screen the clock gives way before it would cover a tab.
+                    // On a narrow screen the clock gives way before it would cover a tab; the
+                    // backup line goes with it (a failed backup has its banner anyway).
                     if ui.available_width() > 240.0 {
-                        ui.label(local_time(self.pos.now(), &event.time_zone));
+                        let backup = self.backups.status_text(self.pos.now());
+                        ui.with_layout(egui::Layout::top_down(egui::Align::Max), |ui| {
+                            ui.spacing_mut().item_spacing.y = 0.0;
+                            ui.label(local_time(self.pos.now(), &event.time_zone));
+                            ui.label(RichText::new(backup).small());
+                        });
                     }
                     // On a 1024 px screen the event name gives way (truncated) before the tabs do.
                     let name =
@@ -188,7 +207,13 @@ impl Kiosk {
             frame_time: self.frame_time,
         };
         let (screens, screen, notice) = (&mut self.screens, self.screen, &self.notice);
+        let alerts = self.pos.alerts();
+        let backups = &self.backups;
         egui::CentralPanel::default().show(ui, |ui| {
+            backups.banner_ui(ui);
+            for alert in &alerts {
+                widgets::banner(ui, Tone::Bad, alert, 16.0);
+            }
             if let Some((tone, text)) = notice {
                 widgets::banner(ui, *tone, text, 20.0);
             }
@@ -201,6 +226,10 @@ impl Kiosk {
 impl eframe::App for Kiosk {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         Kiosk::ui(self, ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.backups.on_exit(&self.pos);
     }
 }
 

@@ -11,28 +11,9 @@ pub enum Problem {
     /// A typed value that breaks its field's rule.
     #[error(transparent)]
     Field(#[from] FieldError),
-    /// A file that cannot be read.
-    #[error("{what}: cannot read {path}: {reason}")]
-    Unreadable {
-        /// What the file was for ("Photo", "Statement file").
-        what: &'static str,
-        /// The path as typed.
-        path: String,
-        /// The system's words.
-        reason: String,
-    },
-    /// A file larger than the kiosk reads.
-    #[error("{what}: {path} is {mb} MB; the most read is {max_mb} MB")]
-    TooBig {
-        /// What the file was for.
-        what: &'static str,
-        /// The path as typed.
-        path: String,
-        /// Its size, rounded up.
-        mb: u64,
-        /// The cap.
-        max_mb: u64,
-    },
+    /// A file that cannot be read, or is larger than the kiosk reads.
+    #[error(transparent)]
+    Read(#[from] crate::files::ReadError),
     /// A photo whose QR code could not be read.
     #[error("Photo: {0}")]
     Photo(ScanError),
@@ -51,17 +32,6 @@ pub enum Problem {
     /// The payment test scan read back something else than was encoded.
     #[error("the scanned text differs from the payload")]
     ScanDiffers,
-}
-
-impl Problem {
-    /// A file at `path` that could not be read for `what`.
-    pub fn unreadable(what: &'static str, path: &str, e: &std::io::Error) -> Problem {
-        Problem::Unreadable {
-            what,
-            path: path.to_string(),
-            reason: e.to_string(),
-        }
-    }
 }
 
 impl From<crate::pdf::PdfError> for Problem {

@@ -21,6 +21,10 @@ impl Kiosk {
 
     /// Runs one command; returns the commands that follow from it.
     fn route(&mut self, command: Command) -> Vec<Command> {
+        if let Command::Backup(cmd) = command {
+            self.backup(cmd);
+            return Vec::new();
+        }
         let mut fx = Fx {
             shared: &self.shared,
             notice: &mut self.notice,
@@ -77,6 +81,7 @@ impl Kiosk {
             Command::Catalogue(op) => screens.catalogue.apply(op, pos, &mut fx),
             Command::Event(op) => screens.event.apply(op, pos, &mut fx),
             Command::Settings(op) => screens.settings.apply(op, pos, &mut fx),
+            Command::Backup(_) => Ok(()),
         };
         if let Err(e) = result {
             fx.bad(e.to_string());

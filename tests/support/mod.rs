@@ -12,6 +12,27 @@ use encore::service::{Clock, Grant, Pos, PosResult, SaleRequest};
 use encore::store::Store;
 use jiff::Timestamp;
 
+/// Runs the real binary on `db` with `stdin` as its input (PINs go in this way, one per line).
+pub fn encore_in(db: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_encore"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that refuses before reading may close stdin first: that is not an error here.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// The demo event's creator PIN.
+pub const PIN: &str = encore::service::DEMO_CREATOR_PIN;
+
 /// 2026-11-21 20:00 UTC (21:00 in Berlin).
 pub const T0: i64 = 1_795_291_200;
 
@@ -59,6 +80,11 @@ impl TestDb {
     /// The demo event in a fresh file, opened as station K1 on `clock`.
     pub fn demo_pos(&self, clock: &TestClock) -> Pos {
         self.pos_at("K1", clock)
+    }
+
+    /// A plain connection to the file, for reading what the service wrote.
+    pub fn conn(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.path).unwrap()
     }
 
     pub fn pos_at(&self, station: &str, clock: &TestClock) -> Pos {

@@ -7,6 +7,7 @@ use std::path::Path;
 use data_encoding::HEXLOWER;
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
 use super::invalid;
 use crate::cli::{CliError, Outcome, Reply};
@@ -29,6 +30,10 @@ pub struct KeyFile {
     pub keys: Vec<KeyEntry>,
     /// Offer titles by id, so a code says what it is for.
     pub offers: Vec<(i64, String)>,
+    /// The keys' fingerprint ([`KeyFile::fingerprint`]); a check recomputes it and refuses a
+    /// file whose keys do not match it.
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 /// One public key.
@@ -46,7 +51,7 @@ impl KeyFile {
     /// The open event's keys and offer titles.
     pub fn of(pos: &Pos) -> Result<KeyFile, CliError> {
         let event = pos.event();
-        Ok(KeyFile {
+        let mut file = KeyFile {
             format: "encore-claim-keys/1".into(),
             event_id: event.id,
             event: event.name.clone(),
@@ -61,15 +66,52 @@ impl KeyFile {
                 })
                 .collect(),
             offers: pos.offers()?.into_iter().map(|o| (o.id, o.title)).collect(),
-        })
+            fingerprint: String::new(),
+        };
+        file.fingerprint = file.fingerprint();
+        Ok(file)
+    }
+
+    /// What a person compares to trust a key file: SHA-256 over the event id and every key id
+    /// with its public key, the first 10 bytes as five groups of hex (`3f2a-9c1b-…`). Names,
+    /// titles and the retired flags are not in it: they cannot make a code pass.
+    pub fn fingerprint(&self) -> String {
+        let mut keys: Vec<&KeyEntry> = self.keys.iter().collect();
+        keys.sort_by_key(|k| k.key_id);
+        let mut h = sha2::Sha256::new();
+        h.update(format!("encore-claim-keys/1\n{}\n", self.event_id));
+        for k in keys {
+            h.update(format!(
+                "{}:{}\n",
+                k.key_id,
+                k.public_key.to_ascii_lowercase()
+            ));
+        }
+        let digest = HEXLOWER.encode(&h.finalize()[..10]);
+        digest
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("-")
     }
 
     fn read(file: &Path) -> Result<KeyFile, CliError> {
         let why = |e: &dyn std::fmt::Display| {
             invalid(format!("pubkey: cannot read {}: {e}", file.display()))
         };
-        let text = std::fs::read_to_string(file).map_err(|e| why(&e))?;
-        serde_json::from_str(&text).map_err(|e| why(&e))
+        let text = crate::files::read_text_capped("pubkey", file, crate::files::MAX_KEY_FILE_BYTES)
+            .map_err(|e| invalid(e.to_string()))?;
+        let keys: KeyFile = serde_json::from_str(&text).map_err(|e| why(&e))?;
+        let actual = keys.fingerprint();
+        if !keys.fingerprint.is_empty() && keys.fingerprint != actual {
+            return Err(invalid(format!(
+                "pubkey: {} says fingerprint {} but its keys have {actual}: the file was edited",
+                file.display(),
+                keys.fingerprint
+            )));
+        }
+        Ok(keys)
     }
 
     fn key(&self, event: u16, key_id: u8) -> Option<VerifyingKey> {
@@ -101,11 +143,32 @@ pub struct OfflineCheck {
     pub valid_until: Option<String>,
     /// Always `unknown`: only the database knows.
     pub redemption: &'static str,
+    /// The fingerprint of the keys the code was checked with.
+    pub fingerprint: String,
 }
 
-/// Verifies a code with an exported key file only.
-pub fn verify_offline(file: &Path, code: &str, now: jiff::Timestamp) -> Outcome {
+/// Verifies a code with an exported key file only; with `expected`, only a key file with that
+/// fingerprint is used.
+pub fn verify_offline(
+    file: &Path,
+    code: &str,
+    expected: Option<&str>,
+    now: jiff::Timestamp,
+) -> Outcome {
     let keys = KeyFile::read(file)?;
+    let fingerprint = keys.fingerprint();
+    if let Some(want) = expected
+        && !want.trim().eq_ignore_ascii_case(&fingerprint)
+    {
+        return Err(CliError::Field(crate::domain::field::FieldError::new(
+            "--fingerprint",
+            format!(
+                "{} has keys with fingerprint {fingerprint}, not {}: it is not the key file you trust",
+                file.display(),
+                want.trim()
+            ),
+        )));
+    }
     let body = match claim::verify_with(code, |event, key_id| keys.key(event, key_id)) {
         Ok(b) => b,
         Err(claim::ClaimError::UnknownKey { event, .. }) if i64::from(event) != keys.event_id => {
@@ -132,7 +195,7 @@ pub fn verify_offline(file: &Path, code: &str, now: jiff::Timestamp) -> Outcome 
         )));
     }
     let text = format!(
-        "valid signature: {} × {title} for {}, issued at K{}{}; redemption state unknown (checked without the database)",
+        "valid signature: {} × {title} for {}, issued at K{}{}; redemption state unknown (checked without the database, keys {fingerprint})",
         body.quantity,
         keys.event,
         body.station,
@@ -150,6 +213,7 @@ pub fn verify_offline(file: &Path, code: &str, now: jiff::Timestamp) -> Outcome 
         serial: body.serial,
         valid_until: until,
         redemption: "unknown",
+        fingerprint,
     };
     Reply::new(&answer, text)
 }

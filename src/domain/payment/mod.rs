@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use emv::EmvError;
 pub use epc::{EpcProfile, Remittance};
 pub use pix::PixProfile;
+pub use upi::UpiError;
 
 use super::money::Money;
 use super::qr::QrMode;
@@ -22,6 +23,9 @@ use super::qr::QrMode;
 /// A payment setting that breaks its rule, naming the field as the settings screen and the CLI
 /// name it.
 pub type PaymentError = FieldError;
+
+/// Longest text in any field of a payment profile (a payment link is the longest).
+const MAX_PROFILE_TEXT: usize = 512;
 
 /// Shorthand for a field error.
 pub(crate) fn field(field: &'static str, rule: impl Into<String>) -> PaymentError {
@@ -96,12 +100,53 @@ impl PaymentQr {
 impl PaymentProfile {
     /// Checks the profile's own fields, as the settings screen does before saving.
     pub fn validate(&self) -> Result<(), PaymentError> {
+        for (name, value) in self.texts() {
+            crate::domain::field::check_text(name, value.trim(), MAX_PROFILE_TEXT)?;
+        }
         match self {
             PaymentProfile::Epc(p) => p.validate(),
             PaymentProfile::Pix(p) => p.validate(),
             PaymentProfile::Emv(p) => pix::validate_generic(p),
             PaymentProfile::Upi { vpa, name } => upi::validate(vpa, name),
             PaymentProfile::Link { template } => link::validate(template),
+        }
+    }
+
+    /// Every free-text field of the profile, named as the settings screen names it, so none
+    /// skips the shared text check.
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            PaymentProfile::Epc(p) => {
+                let mut t = vec![("name", p.name.as_str()), ("IBAN", p.iban.as_str())];
+                t.extend(p.bic.as_deref().map(|b| ("BIC", b)));
+                t.extend(p.purpose.as_deref().map(|b| ("purpose", b)));
+                t
+            }
+            PaymentProfile::Pix(p) => {
+                let mut t = vec![
+                    ("PIX key", p.key.as_str()),
+                    ("name", p.name.as_str()),
+                    ("city", p.city.as_str()),
+                ];
+                t.extend(p.description.as_deref().map(|d| ("description", d)));
+                t
+            }
+            PaymentProfile::Emv(p) => {
+                let mut t = vec![
+                    ("GUID", p.guid.as_str()),
+                    ("MCC", p.mcc.as_str()),
+                    ("currency", p.currency_num.as_str()),
+                    ("country", p.country.as_str()),
+                    ("name", p.name.as_str()),
+                    ("city", p.city.as_str()),
+                ];
+                t.extend(p.fields.iter().map(|(_, v)| ("merchant field", v.as_str())));
+                t
+            }
+            PaymentProfile::Upi { vpa, name } => {
+                vec![("UPI address", vpa.as_str()), ("UPI name", name.as_str())]
+            }
+            PaymentProfile::Link { template } => vec![("payment link", template.as_str())],
         }
     }
 
@@ -166,15 +211,23 @@ pub fn payment_reference(random: u32) -> String {
 /// A decoded payload: which standard, and its fields in order as `(name, value)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decoded {
-    /// `epc` or `emv`.
+    /// `epc`, `emv` or `upi`.
     pub scheme: &'static str,
     /// Field names and values.
     pub fields: Vec<(String, String)>,
 }
 
-/// Decodes an EPC or EMV payload, or says exactly what is wrong with it.
+/// Decodes an EPC or EMV payload or a UPI link, or says exactly what is wrong with it.
 pub fn decode(payload: &str) -> Result<Decoded, DecodeError> {
-    if payload.starts_with("BCD") {
+    if payload
+        .get(..4)
+        .is_some_and(|s| s.eq_ignore_ascii_case("upi:"))
+    {
+        Ok(Decoded {
+            scheme: "upi",
+            fields: upi::parse(payload)?,
+        })
+    } else if payload.starts_with("BCD") {
         Ok(Decoded {
             scheme: "epc",
             fields: epc::parse(payload)?,
@@ -199,8 +252,13 @@ pub enum DecodeError {
     /// A broken EMV payload.
     #[error(transparent)]
     Emv(#[from] emv::EmvError),
-    /// Neither.
-    #[error("not an EPC (starts with BCD) or EMV (starts with 000201) payload")]
+    /// A broken UPI link.
+    #[error(transparent)]
+    Upi(#[from] UpiError),
+    /// None of them.
+    #[error(
+        "not an EPC (starts with BCD), EMV (starts with 000201) or UPI (starts with upi://pay?) payload"
+    )]
     Unknown,
 }
 
@@ -239,6 +297,7 @@ mod tests {
             let _ = decode(&input);
             let _ = decode(&format!("BCD\n{input}"));
             let _ = decode(&format!("000201{input}"));
+            let _ = decode(&format!("upi://pay?{input}"));
             let _ = rf::validate(&format!("RF{input}"));
         }
     }

@@ -1,7 +1,6 @@
 //! The sale's two hooks, on the demo event in an in-memory store: who may buy a lottery unit,
 //! and what a purchase leaves behind.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -29,7 +28,9 @@ impl Demo {
         let at = clock.clone();
         let clock_fn: crate::service::Clock =
             Arc::new(move || Timestamp::from_second(at.load(Ordering::SeqCst)).unwrap());
-        let mut store = Store::open(Path::new(":memory:")).unwrap();
+        // The key file sits beside the database: a folder of its own per test.
+        let dir = tempfile::tempdir().unwrap().keep();
+        let mut store = Store::open(&dir.join("encore.db")).unwrap();
         Pos::seed_demo_if_empty(&mut store, &clock_fn, true).unwrap();
         let pos = Pos::open(store, "K1", clock_fn).unwrap();
         let vinyl = pos

@@ -14,9 +14,6 @@ use crate::ui::ctx::{Fx, ScreenCtx};
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets::{self, Tone, forget_typed};
 
-/// The largest photo file read (a phone photo is a few MB).
-const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;
-
 /// What the Redeem screen asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RedeemOp {
@@ -198,17 +195,11 @@ impl RedeemScreen {
 /// Reads a photo or screenshot and decodes its QR codes; refuses files too big to be a photo
 /// (the decoder refuses images too large on either side).
 fn read_photo(path: &str) -> Result<Vec<String>, Problem> {
-    let cannot = |e: std::io::Error| Problem::unreadable("Photo", path, &e);
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
-    if size > MAX_PHOTO_BYTES {
-        return Err(Problem::TooBig {
-            what: "Photo",
-            path: path.to_string(),
-            mb: size.div_ceil(1024 * 1024),
-            max_mb: MAX_PHOTO_BYTES / (1024 * 1024),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(cannot)?;
+    let bytes = crate::files::read_capped(
+        "Photo",
+        std::path::Path::new(path),
+        crate::files::MAX_PHOTO_BYTES,
+    )?;
     crate::domain::qr::scan_image(&bytes).map_err(Problem::Photo)
 }
 

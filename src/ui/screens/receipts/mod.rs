@@ -12,7 +12,7 @@ use refund::RefundDraft;
 use statement::StatementDraft;
 
 use crate::domain::order::{OrderSummary, ReceiptNo};
-use crate::domain::reconcile::Credit;
+use crate::domain::reconcile::Statement;
 use crate::service::{Pos, PosResult, RefundRequest};
 use crate::ui::Command;
 use crate::ui::ctx::{Fx, ScreenCtx};
@@ -34,7 +34,7 @@ pub enum ReceiptsOp {
     /// Read the statement file named in the form (off the frame).
     MatchStatement,
     /// The statement was read: its credits, or what is wrong with it.
-    StatementRead(Result<Vec<Credit>, Problem>),
+    StatementRead(Result<Statement, Problem>),
 }
 
 /// The Receipts screen's state.
@@ -96,14 +96,16 @@ impl ReceiptsScreen {
                     Command::Receipts(ReceiptsOp::StatementRead(draft.credits(currency)))
                 });
             }
-            ReceiptsOp::StatementRead(Ok(credits)) => {
+            ReceiptsOp::StatementRead(Ok(statement)) => {
                 self.statement.reading = false;
-                self.statement.result = Some(pos.reconcile(&credits)?);
+                self.statement.result = Some(pos.reconcile(&statement.credits)?);
+                self.statement.bad = statement.bad;
                 fx.clear();
             }
             ReceiptsOp::StatementRead(Err(problem)) => {
                 self.statement.reading = false;
                 self.statement.result = None;
+                self.statement.bad.clear();
                 fx.bad(problem.to_string());
             }
         }

@@ -1,7 +1,6 @@
 //! Matching a bank statement to QR orders, on the Receipts screen: the creator loads the bank's
 //! camt.053 or CSV export after the event and sees which transfers arrived and which to chase.
 
-use crate::domain::field::FieldError;
 use crate::ui::problem::Problem;
 use std::path::Path;
 
@@ -10,7 +9,8 @@ use egui::RichText;
 use super::ReceiptsOp;
 use crate::domain::money::Currency;
 use crate::domain::reconcile::{
-    CsvColumns, Outcome, Reconciliation, StatementError, parse_camt053, parse_csv,
+    BadEntry, CsvColumns, Outcome, Reconciliation, Statement, StatementError, delimiter,
+    parse_camt053, parse_csv,
 };
 use crate::ui::Command;
 use crate::ui::theme;
@@ -29,6 +29,8 @@ pub struct StatementDraft {
     pub delimiter: String,
     /// What the last match found.
     pub result: Option<Reconciliation>,
+    /// Entries of the last statement that could not be read.
+    pub bad: Vec<BadEntry>,
     /// True while the file is being read (Match waits, so a double tap reads it once).
     pub reading: bool,
 }
@@ -41,6 +43,7 @@ impl Default for StatementDraft {
             ref_col: "Reference".into(),
             delimiter: ",".into(),
             result: None,
+            bad: Vec::new(),
             reading: false,
         }
     }
@@ -48,24 +51,18 @@ impl Default for StatementDraft {
 
 impl StatementDraft {
     /// Reads the statement's credits: CSV by the file's ending, camt.053 XML otherwise.
-    pub fn credits(
-        &self,
-        currency: Currency,
-    ) -> Result<Vec<crate::domain::reconcile::Credit>, Problem> {
+    pub fn credits(&self, currency: Currency) -> Result<Statement, Problem> {
         let path = Path::new(self.path.trim());
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Problem::unreadable("Statement file", &path.display().to_string(), &e))?;
+        let text = crate::files::read_text_capped(
+            "Statement file",
+            path,
+            crate::files::MAX_STATEMENT_BYTES,
+        )?;
         let is_csv = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let parsed: Result<_, StatementError> = if is_csv {
-            let delimiter = match self.delimiter.as_bytes() {
-                [b] => *b,
-                _ => {
-                    let rule = "give one character, such as , or ;";
-                    return Err(FieldError::new("Separator", rule).into());
-                }
-            };
+            let delimiter = delimiter("Separator", &self.delimiter)?;
             let cols = CsvColumns {
                 amount: self.amount_col.trim().to_string(),
                 reference: self.ref_col.trim().to_string(),
@@ -118,6 +115,7 @@ pub fn statement_ui(ui: &mut egui::Ui, draft: &mut StatementDraft) -> Vec<Comman
             if let Some(result) = &draft.result {
                 result_ui(ui, result);
             }
+            bad_entries_ui(ui, &draft.bad);
         });
     commands
 }
@@ -176,4 +174,19 @@ fn result_ui(ui: &mut egui::Ui, r: &Reconciliation) {
             }
         });
     }
+}
+
+/// The statement's entries that could not be read, each with where it is and why.
+fn bad_entries_ui(ui: &mut egui::Ui, bad: &[BadEntry]) {
+    if bad.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Entries not read — check these in the bank's statement").strong());
+    egui::Grid::new("bad_entries").striped(true).show(ui, |ui| {
+        for b in bad {
+            ui.label(&b.at);
+            ui.label(RichText::new(&b.reason).color(theme::BAD));
+            ui.end_row();
+        }
+    });
 }

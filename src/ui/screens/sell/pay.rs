@@ -128,6 +128,9 @@ pub(super) enum CashError {
     /// Less than what is due.
     #[error("{0} more needed")]
     Short(Money),
+    /// More than the till takes for this total (the rule the sale itself keeps).
+    #[error(transparent)]
+    TooMuch(#[from] crate::domain::field::FieldError),
 }
 
 /// The change for the cash typed so far (empty = exact), or what is wrong with it.
@@ -140,6 +143,7 @@ pub(super) fn cash_change(total: Money, cash_input: &str) -> Result<Money, CashE
         let short = Money::new(total.minor - given.minor, total.currency);
         return Err(CashError::Short(short));
     }
+    crate::domain::order::check_tendered(given, total)?;
     Ok(Money::new(given.minor - total.minor, total.currency))
 }
 
@@ -255,5 +259,18 @@ mod tests {
             ]
         );
         assert_eq!(next_notes(Money::new(50_000, Currency::Eur)).len(), 0);
+    }
+
+    #[test]
+    fn the_cash_entry_keeps_the_sale_s_tendered_ceiling() {
+        let total = Money::new(1250, Currency::Eur);
+        assert_eq!(
+            cash_change(total, "512.50").unwrap(),
+            Money::new(50_000, Currency::Eur)
+        );
+        assert_eq!(
+            cash_change(total, "999999999.99").unwrap_err().to_string(),
+            "tendered: at most €512.50 for a total of €12.50 (change of at most €500.00)"
+        );
     }
 }

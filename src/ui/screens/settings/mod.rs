@@ -1,6 +1,7 @@
 //! The Settings screen: how fans pay by QR, the cash drawer, the queue and claim-code rules,
-//! and the helper's name at this station.
+//! the helper's name at this station, and backups.
 
+mod backup;
 mod drawer;
 mod payment;
 mod rules;
@@ -10,6 +11,7 @@ pub use drawer::DrawerOp;
 use crate::domain::money::Money;
 use crate::service::{Pos, PosResult};
 use crate::ui::Command;
+use crate::ui::backups::BackupCmd;
 use crate::ui::ctx::{Fx, ScreenCtx};
 
 /// What the Settings screen asks for.
@@ -25,6 +27,8 @@ pub enum SettingsOp {
     SetHelper,
     /// Save the queue and claim-code settings (checks the creator PIN).
     SaveRules,
+    /// Save the backup settings (checks the creator PIN).
+    SaveBackup,
 }
 
 /// The Settings screen's state: one draft per section.
@@ -33,6 +37,7 @@ pub struct SettingsScreen {
     payment: payment::PaymentDraft,
     drawer: drawer::DrawerDraft,
     rules: rules::RulesDraft,
+    backup: backup::BackupDraft,
 }
 
 impl SettingsScreen {
@@ -42,6 +47,7 @@ impl SettingsScreen {
             payment: payment::PaymentDraft::of(pos.event().payment.as_ref()),
             drawer: drawer::DrawerDraft::default(),
             rules: rules::RulesDraft::of(pos.event(), pos.helper()),
+            backup: backup::BackupDraft::of(&pos.backup_settings().unwrap_or_default()),
         }
     }
 
@@ -56,6 +62,8 @@ impl SettingsScreen {
                 commands.extend(drawer::drawer_ui(ui, &mut self.drawer));
                 ui.separator();
                 commands.extend(rules::rules_ui(ui, &mut self.rules));
+                ui.separator();
+                commands.extend(backup::backup_ui(ui, &mut self.backup));
                 commands
             })
             .inner
@@ -91,7 +99,7 @@ impl SettingsScreen {
             }
             SettingsOp::Drawer(op) => self.drawer.apply(op, pos, fx),
             SettingsOp::SetHelper => {
-                pos.set_helper(&self.rules.helper);
+                pos.set_helper(&self.rules.helper)?;
                 match pos.helper() {
                     "" => fx.info("No helper name: actions show the station only"),
                     name => fx.good(format!("Helper at this station: {name}")),
@@ -105,6 +113,19 @@ impl SettingsScreen {
                         let grant = pos.unlock(&pin)?;
                         pos.set_queue_rules(rules, hours, &grant)?;
                         fx.good("Queue settings saved");
+                    }
+                    Err(problem) => fx.bad(problem.to_string()),
+                }
+                Ok(())
+            }
+            SettingsOp::SaveBackup => {
+                let pin = std::mem::take(&mut self.backup.pin);
+                match self.backup.parse() {
+                    Ok(settings) => {
+                        let grant = pos.unlock(&pin)?;
+                        pos.set_backup_settings(&settings, &grant)?;
+                        fx.then.push(Command::Backup(BackupCmd::Settings(settings)));
+                        fx.good("Backup settings saved");
                     }
                     Err(problem) => fx.bad(problem.to_string()),
                 }
