@@ -316,7 +316,7 @@ impl Pos {
         let (event_id, currency) = (self.event.id, self.event.currency);
         let title = crate::domain::field::required_text("title", &bundle.title, 80)
             .map_err(PosError::Invalid)?;
-        crate::fonts::check("title", &title).map_err(PosError::Invalid)?;
+        crate::fonts::check("title", title).map_err(PosError::Invalid)?;
         let look = crate::domain::catalogue::TileLook {
             emoji: bundle.emoji.clone(),
             colour: None,
