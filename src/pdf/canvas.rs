@@ -1,12 +1,16 @@
 //! A top-down layout helper for narrow receipt pages: lines of text, columns, rules and vector
 //! QR codes are placed from the top, and the page height is known only at the end.
 
+use std::collections::BTreeMap;
+
 use printpdf::{
-    Color, CurTransMat, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    Color, CurTransMat, DictItem, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
+use unicode_segmentation::UnicodeSegmentation as _;
 
-use super::Fonts;
+use super::PdfError;
+use super::shape::{self, Fonts};
 use crate::domain::qr::QrMatrix;
 
 /// Text weight.
@@ -23,8 +27,7 @@ enum Item {
         x: Pt,
         top: Mm,
         size: Pt,
-        weight: Weight,
-        text: String,
+        line: shape::Line,
     },
     /// QR modules as runs `(x, y, len)` in module units from the symbol's top-left corner.
     Qr {
@@ -61,25 +64,13 @@ impl<'f> Canvas<'f> {
         }
     }
 
-    fn font(&self, weight: Weight) -> &'f ParsedFont {
-        match weight {
-            Weight::Regular => &self.fonts.regular,
-            Weight::Bold => &self.fonts.bold,
-        }
+    fn layout(&self, text: &str, weight: Weight) -> shape::Line {
+        self.fonts.layout(text, weight == Weight::Bold)
     }
 
-    /// Width of `text` as the PDF viewer will advance it (no kerning in printpdf).
+    /// Width of `text` as it will be drawn: shaped, kerned, in whichever fonts it needs.
     pub fn text_width(&self, text: &str, size: Pt, weight: Weight) -> Pt {
-        let font = self.font(weight);
-        let upm = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-        let milli_em: i64 = text
-            .chars()
-            .map(|c| match font.lookup_glyph_index(u32::from(c)) {
-                Some(gid) => (f32::from(font.get_horizontal_advance(gid)) * 1000.0 / upm) as i64,
-                None => 1000,
-            })
-            .sum();
-        Pt(milli_em as f32 / 1000.0 * size.0)
+        Pt(self.layout(text, weight).width(size.0))
     }
 
     fn line_height(size: Pt) -> Mm {
@@ -92,13 +83,8 @@ impl<'f> Canvas<'f> {
 
     fn push_text(&mut self, x: Pt, size: Pt, weight: Weight, text: &str) {
         let top = Mm(self.cursor.0 + Self::line_height(size).0 * 0.8);
-        self.items.push(Item::Text {
-            x,
-            top,
-            size,
-            weight,
-            text: text.to_string(),
-        });
+        let line = self.layout(text, weight);
+        self.items.push(Item::Text { x, top, size, line });
     }
 
     /// One line of text starting at the left margin.
@@ -143,8 +129,10 @@ impl<'f> Canvas<'f> {
         self.advance(Self::line_height(size));
     }
 
-    /// Splits `text` at spaces so each piece fits `room`; a single over-long word is cut.
+    /// Splits `text` at spaces so each piece fits `room`; a word too long for a line of its own
+    /// (a title in Chinese or Japanese has no spaces) is cut between graphemes.
     pub fn wrap(&self, text: &str, room: Pt, size: Pt, weight: Weight) -> Vec<String> {
+        let fits = |s: &str| self.text_width(s, size, weight).0 <= room.0;
         let mut lines: Vec<String> = Vec::new();
         let mut current = String::new();
         for word in text.split(' ') {
@@ -153,11 +141,20 @@ impl<'f> Canvas<'f> {
             } else {
                 format!("{current} {word}")
             };
-            if self.text_width(&candidate, size, weight).0 <= room.0 || current.is_empty() {
+            if fits(&candidate) {
                 current = candidate;
-            } else {
+                continue;
+            }
+            if !current.is_empty() {
                 lines.push(std::mem::take(&mut current));
-                current = word.to_string();
+            }
+            for g in word.graphemes(true) {
+                let longer = format!("{current}{g}");
+                if current.is_empty() || fits(&longer) {
+                    current = longer;
+                } else {
+                    lines.push(std::mem::replace(&mut current, g.to_string()));
+                }
             }
         }
         lines.push(current);
@@ -190,14 +187,22 @@ impl<'f> Canvas<'f> {
         self.advance(side);
     }
 
-    /// Lays the page out at its final height and saves the document with a subset font.
-    pub fn finish(self, title: &str) -> Vec<u8> {
+    /// Lays the page out at its final height and saves the document with subset fonts: only
+    /// the faces the page uses are embedded.
+    pub fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
         let height = Mm(self.cursor.0 + self.margin.0);
         let mut doc = PdfDocument::new(title);
-        let fonts = [
-            doc.add_font(&self.fonts.regular),
-            doc.add_font(&self.fonts.bold),
-        ];
+        let mut fonts = BTreeMap::new();
+        for item in &self.items {
+            if let Item::Text { line, .. } = item {
+                for run in &line.runs {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = fonts.entry(run.face)
+                    {
+                        slot.insert(doc.add_font(self.fonts.faces[run.face].parsed()?));
+                    }
+                }
+            }
+        }
         let black = Color::Rgb(Rgb {
             r: 0.0,
             g: 0.0,
@@ -219,13 +224,13 @@ impl<'f> Canvas<'f> {
         }
         doc.pages.push(PdfPage::new(self.width, height, ops));
         let mut warnings = Vec::new();
-        doc.save(
+        Ok(doc.save(
             &PdfSaveOptions {
                 subset_fonts: true,
                 ..Default::default()
             },
             &mut warnings,
-        )
+        ))
     }
 }
 
@@ -241,31 +246,22 @@ impl Page {
         Pt::from(Mm(self.height.0 - top.0))
     }
 
-    /// Appends the operations that draw one item; `fonts` is [regular, bold].
-    fn draw(&self, item: Item, fonts: &[FontId; 2], ops: &mut Vec<Op>) {
+    /// Appends the operations that draw one item; `fonts` maps a face to its id in the document.
+    fn draw(&self, item: Item, fonts: &BTreeMap<usize, FontId>, ops: &mut Vec<Op>) {
         match item {
-            Item::Text {
-                x,
-                top,
-                size,
-                weight,
-                text,
-            } => {
-                let font = fonts[usize::from(weight == Weight::Bold)].clone();
-                ops.extend([
-                    Op::StartTextSection,
-                    Op::SetFont {
-                        font: PdfFontHandle::External(font),
-                        size,
-                    },
-                    Op::SetTextCursor {
-                        pos: Point { x, y: self.y(top) },
-                    },
-                    Op::ShowText {
-                        items: vec![TextItem::Text(text)],
-                    },
-                    Op::EndTextSection,
-                ]);
+            Item::Text { x, top, size, line } => {
+                let mut at = x.0;
+                for run in line.runs {
+                    let Some(font) = fonts.get(&run.face) else {
+                        continue;
+                    };
+                    let pos = Point {
+                        x: Pt(at),
+                        y: self.y(top),
+                    };
+                    at += run.width * size.0 / 1000.0;
+                    draw_run(run, font.clone(), size, pos, ops);
+                }
             }
             Item::Qr {
                 left,
@@ -303,5 +299,48 @@ impl Page {
                 ops.push(Op::DrawLine { line });
             }
         }
+    }
+}
+
+/// One run in its face; a run whose glyphs do not pair one to one with its characters carries
+/// its text as /ActualText, so that copying or searching the PDF gives the characters back.
+fn draw_run(run: shape::Run, font: FontId, size: Pt, pos: Point, ops: &mut Vec<Op>) {
+    if let Some(text) = &run.actual_text {
+        // A PDF text string: UTF-16BE after a byte-order mark.
+        let data = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let properties = DictItem::Dict {
+            map: BTreeMap::from([(
+                "ActualText".to_string(),
+                DictItem::String {
+                    data,
+                    literal: false,
+                },
+            )]),
+        };
+        ops.push(Op::BeginMarkedContentWithProperties {
+            tag: "Span".into(),
+            properties,
+        });
+    }
+    let mut items = Vec::with_capacity(2);
+    if run.lead != 0.0 {
+        items.push(TextItem::Offset(run.lead));
+    }
+    items.push(TextItem::GlyphIds(run.glyphs));
+    ops.extend([
+        Op::StartTextSection,
+        Op::SetFont {
+            font: PdfFontHandle::External(font),
+            size,
+        },
+        Op::SetTextCursor { pos },
+        Op::ShowText { items },
+        Op::EndTextSection,
+    ]);
+    if run.actual_text.is_some() {
+        ops.push(Op::EndMarkedContentWithProperties);
     }
 }

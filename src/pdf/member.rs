@@ -27,5 +27,5 @@ pub fn member_card_pdf(name: &str, code: &MemberCode, issuer: &str) -> Result<Ve
         Pt(7.0),
         Weight::Regular,
     );
-    Ok(c.finish(&format!("Member card {code}")))
+    c.finish(&format!("Member card {code}"))
 }

@@ -43,7 +43,7 @@ pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
         c.advance(Mm(1.0));
         c.left_right(r.terms.trim(), "", SMALL, Weight::Regular);
     }
-    Ok(c.finish(&format!("Receipt {}", r.number)))
+    c.finish(&format!("Receipt {}", r.number))
 }
 
 fn header(c: &mut Canvas<'_>, r: &Receipt) {
@@ -251,5 +251,5 @@ pub fn refund_pdf(
             Weight::Regular,
         );
     }
-    Ok(c.finish(&format!("Refund {}", r.number)))
+    c.finish(&format!("Refund {}", r.number))
 }

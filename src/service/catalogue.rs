@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Pos, PosResult, Role};
+use crate::domain::catalogue::Offer;
 use crate::domain::catalogue_file::{NumberedRow, RowError};
 use crate::store::offers;
 
@@ -32,7 +33,8 @@ impl Pos {
         let mut good = Vec::new();
         let mut errors = Vec::new();
         for (line, row) in rows {
-            match row.and_then(|r| r.to_offer(currency)) {
+            let printable = |o: Offer| crate::fonts::check("title", &o.title).map(|()| o);
+            match row.and_then(|r| r.to_offer(currency)).and_then(printable) {
                 Ok(offer) => good.push(offer),
                 Err(reason) => errors.push(RowError::new(line, &reason)),
             }

@@ -191,6 +191,7 @@ impl Pos {
         let currency = self.event.currency;
         let name =
             crate::domain::field::required_text("name", name, 40).map_err(PosError::Invalid)?;
+        crate::fonts::check("name", name).map_err(PosError::Invalid)?;
         let contact = contact.map(str::trim).filter(|c| !c.is_empty());
         self.write(Role::Helper, |w| {
             let tx = w.tx();

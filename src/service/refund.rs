@@ -32,6 +32,7 @@ impl Pos {
         self.require(grant)?;
         crate::domain::field::check_text("reason", req.reason.trim(), MAX_REASON_CHARS)
             .map_err(PosError::Invalid)?;
+        crate::fonts::check("reason", req.reason.trim()).map_err(PosError::Invalid)?;
         let (event_id, currency, station_id) =
             (self.event.id, self.event.currency, self.station_id);
         let station = self.station.clone();

@@ -77,6 +77,7 @@ impl Pos {
         grant: Option<&Grant>,
     ) -> PosResult<i64> {
         let checked = setup.check().map_err(PosError::Invalid)?;
+        printable_setup(setup)?;
         self.require_if_pin(grant)?;
         let hash = hash_pin(new_pin)
             .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
@@ -114,6 +115,7 @@ impl Pos {
     /// Changes the open event's set-up. The currency is fixed once something was sold.
     pub fn update_event(&mut self, setup: &EventSetup, grant: &Grant) -> PosResult<()> {
         let checked = setup.check().map_err(PosError::Invalid)?;
+        printable_setup(setup)?;
         self.require(grant)?;
         let (event_id, currency) = (self.event.id, self.event.currency);
         let before = EventSetup::of(&self.event);
@@ -197,6 +199,7 @@ impl Pos {
             )));
         }
         offer.check().map_err(PosError::Invalid)?;
+        crate::fonts::check("title", &offer.title).map_err(PosError::Invalid)?;
         check_rate(&offer, &self.event.vat_rates)?;
         pricing::validate_shares(&edit.splits).map_err(PosError::Invalid)?;
         self.require(grant)?;
@@ -313,6 +316,7 @@ impl Pos {
         let (event_id, currency) = (self.event.id, self.event.currency);
         let title = crate::domain::field::required_text("title", &bundle.title, 80)
             .map_err(PosError::Invalid)?;
+        crate::fonts::check("title", title).map_err(PosError::Invalid)?;
         let look = crate::domain::catalogue::TileLook {
             emoji: bundle.emoji.clone(),
             colour: None,
@@ -357,6 +361,7 @@ impl Pos {
         discount
             .validate(self.event.currency)
             .map_err(PosError::Invalid)?;
+        crate::fonts::check("name", discount.name.trim()).map_err(PosError::Invalid)?;
         let here = offers::list(self.store.conn(), self.event.id, self.event.currency)?;
         if let Some(stranger) = discount
             .offers
@@ -560,4 +565,18 @@ fn check_rate(offer: &Offer, rates: &[VatRate]) -> PosResult<()> {
                 .join(", ")
         ),
     )))
+}
+
+/// The event's texts that its receipts print: each must be drawable by a bundled font.
+fn printable_setup(setup: &EventSetup) -> PosResult<()> {
+    for (field, text) in [
+        ("name", &setup.name),
+        ("venue", &setup.venue),
+        ("receipt header", &setup.receipt_header),
+        ("receipt footer", &setup.receipt_footer),
+        ("terms", &setup.terms),
+    ] {
+        crate::fonts::check(field, text).map_err(PosError::Invalid)?;
+    }
+    Ok(())
 }

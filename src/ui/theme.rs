@@ -17,35 +17,27 @@ pub const WAIT: Color32 = Color32::from_rgb(210, 153, 34);
 
 /// Installs the bundled fonts and the kiosk style; call at start-up and in every UI test.
 pub fn install(ctx: &egui::Context) {
+    // The same fallback chains as the receipts (crate::fonts): what the kiosk shows, the
+    // receipt prints; egui shapes each run with HarfBuzz, so Devanagari conjuncts join here too.
     let mut fonts = FontDefinitions::empty();
-    fonts.font_data.insert(
-        "noto".into(),
-        Arc::new(FontData::from_static(crate::fonts::REGULAR)),
-    );
-    fonts.font_data.insert(
-        "noto-bold".into(),
-        Arc::new(FontData::from_static(crate::fonts::BOLD)),
-    );
-    // Tile emoji come from egui's bundled emoji fonts, as fallbacks after Noto Sans.
-    let defaults = FontDefinitions::default();
-    let emoji: Vec<String> = ["NotoEmoji-Regular", "emoji-icon-font"]
+    for (name, bytes) in crate::fonts::REGULAR_CHAIN
         .into_iter()
-        .filter_map(|name| {
-            let data = defaults.font_data.get(name)?.clone();
-            fonts.font_data.insert(name.into(), data);
-            Some(name.to_string())
-        })
-        .collect();
-    for family in [FontFamily::Proportional, FontFamily::Monospace] {
-        let list = fonts.families.entry(family).or_default();
-        list.push("noto".into());
-        list.extend(emoji.iter().cloned());
+        .chain(crate::fonts::BOLD_CHAIN)
+    {
+        fonts
+            .font_data
+            .insert(name.into(), Arc::new(FontData::from_static(bytes)));
     }
-    fonts.families.insert(FontFamily::Name("bold".into()), {
-        let mut bold = vec!["noto-bold".to_string()];
-        bold.extend(emoji.iter().cloned());
-        bold
-    });
+    let names = |chain: [crate::fonts::Face; 5]| chain.map(|(name, _)| name.to_string()).to_vec();
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts
+            .families
+            .insert(family, names(crate::fonts::REGULAR_CHAIN));
+    }
+    fonts.families.insert(
+        FontFamily::Name("bold".into()),
+        names(crate::fonts::BOLD_CHAIN),
+    );
     ctx.set_fonts(fonts);
     ctx.all_styles_mut(|style| {
         style.text_styles = [
@@ -76,4 +68,34 @@ pub fn install(ctx: &egui::Context) {
 /// A bold font of `size`.
 pub fn bold(size: f32) -> FontId {
     FontId::new(size, FontFamily::Name("bold".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use egui::{FontFamily, FontId};
+
+    #[test]
+    fn the_kiosk_has_a_glyph_for_every_script_the_receipts_print() {
+        let ctx = egui::Context::default();
+        super::install(&ctx);
+        // Fonts set with `set_fonts` take effect at the start of the next pass.
+        let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+        out.textures_delta.clear();
+        for text in [
+            "Édition spéciale €25",
+            "Αφίσα",
+            "Открытка",
+            "हिन्दी पोस्टर",
+            "サイン会 签名 사인회",
+            "🎸🎉👍",
+        ] {
+            for family in [FontFamily::Proportional, FontFamily::Name("bold".into())] {
+                let font = FontId::new(19.0, family.clone());
+                assert!(
+                    ctx.fonts_mut(|f| f.has_glyphs(&font, text)),
+                    "{text} in {family:?}"
+                );
+            }
+        }
+    }
 }
