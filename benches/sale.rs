@@ -49,6 +49,7 @@ fn bench_pos(dir: &std::path::Path) -> (Pos, i64) {
         cost: 0,
         archived: false,
         pass_credit: 0,
+        key: String::new(),
         lane: Some('A'),
     };
     let offer_id = offers::insert(&tx, event_id, &gig, 0).unwrap();
