@@ -138,18 +138,19 @@ fn read_rows(pos: &Pos, file: &Path) -> Result<Vec<NumberedRow>, CliError> {
 
 fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool, pin: &PinArgs) -> Outcome {
     let rows = read_rows(pos, file)?;
-    let report = if dry_run {
-        pos.check_catalogue(rows)?
-    } else {
+    // The file is checked before the PIN is asked: a bad row is named at once.
+    let mut report = pos.check_catalogue(rows.clone())?;
+    let blocked = !report.errors.is_empty() && !skip_bad;
+    if !dry_run && !blocked {
         let grant = super::pin::unlock(pos, pin)?;
-        pos.import_catalogue(rows, skip_bad, &grant)?
-    };
+        report = pos.import_catalogue(rows, skip_bad, &grant)?;
+    }
     let mut lines: Vec<String> = report
         .errors
         .iter()
         .map(|e| format!("line {}: {}", e.line, e.reason))
         .collect();
-    if !report.errors.is_empty() && !skip_bad {
+    if blocked {
         let head = format!(
             "{} bad row(s), nothing imported (fix them, or --skip-bad)",
             report.errors.len()

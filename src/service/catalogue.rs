@@ -51,9 +51,6 @@ struct Plan {
 
 impl Plan {
     fn report(&self) -> ImportReport {
-        let titles = |list: &mut dyn Iterator<Item = &Offer>| -> Vec<String> {
-            list.map(|o| o.title.clone()).collect()
-        };
         ImportReport {
             valid: self.add.len() + self.change.len() + self.same.len(),
             imported: 0,
@@ -61,9 +58,9 @@ impl Plan {
             added: self.add.len(),
             changed: self.change.len(),
             unchanged: self.same.len(),
-            added_titles: titles(&mut self.add.iter()),
-            changed_titles: titles(&mut self.change.iter().map(|c| &c.1)),
-            unchanged_titles: titles(&mut self.same.iter()),
+            added_titles: titles(&self.add),
+            changed_titles: self.change.iter().map(|c| c.1.title.clone()).collect(),
+            unchanged_titles: titles(&self.same),
         }
     }
 
@@ -92,9 +89,9 @@ impl Pos {
         skip_bad: bool,
         grant: &Grant,
     ) -> PosResult<ImportReport> {
-        self.require(grant)?;
         let (event_id, currency) = (self.event.id, self.event.currency);
         let parsed = parse(rows, currency)?;
+        self.require(grant)?;
         self.write(Role::Creator, |w| {
             let tx = w.tx();
             // Planned under the write lock: another station may have edited the catalogue.
@@ -129,6 +126,10 @@ impl Pos {
             Ok(report)
         })
     }
+}
+
+fn titles(offers: &[Offer]) -> Vec<String> {
+    offers.iter().map(|o| o.title.clone()).collect()
 }
 
 /// An offer as the audit log keeps it: its row, and what is left of it.
