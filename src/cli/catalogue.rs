@@ -183,6 +183,6 @@ fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool, pin: &PinAr
             said.push(format!("{verb}{what}: {}", titles.join(", ")));
         }
     }
-    said.extend(lines.drain(..));
+    said.append(&mut lines);
     Reply::new(&report, said.join("\n"))
 }

@@ -5,10 +5,9 @@ use jiff::Timestamp;
 use serde_json::json;
 
 use super::gate::{self, Stamp, Write};
-use super::pins::hash_pin;
+use super::pins::{check_new_pin, hash_pin};
 use super::{Clock, Pos, PosError, PosResult, Role};
 use crate::domain::event::{CheckedSetup, EventSetup};
-use crate::domain::field::FieldError;
 use crate::store::events::{self, NewEvent};
 use crate::store::{Store, pins};
 
@@ -30,8 +29,8 @@ impl Pos {
     ) -> PosResult<Pos> {
         let (code, _) = super::parse_station(station)?;
         let checked = setup.check().map_err(PosError::Invalid)?;
-        let hash = hash_pin(new_pin)
-            .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
+        check_new_pin(new_pin)?;
+        let hash = hash_pin(new_pin)?;
         let now = clock();
         let stamp = Stamp::new(now, &code, Role::Creator, "");
         let public_key = store.new_claim_key()?;
