@@ -551,38 +551,43 @@ fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
         Some(0)
     );
     for file in [&json_file, &csv_file] {
-        // An empty event in a new file.
+        // An empty event in a new file, made as a creator scripts it.
         let empty = dir.join(format!(
             "empty-{}.db",
             file.extension().unwrap().to_str().unwrap()
         ));
-        let mut store = encore::store::Store::open(&empty).unwrap();
-        let public_key = store.new_claim_key().unwrap();
-        let tx = store.immediate().unwrap();
-        encore::store::events::insert(
-            &tx,
-            &encore::store::events::NewEvent {
-                name: "New pop-up",
-                venue: "Somewhere",
-                time_zone: "Europe/Berlin",
-                currency: encore::domain::money::Currency::Eur,
-                payment: None,
-                public_key,
-                is_demo: false,
-                created_at: 0,
-            },
-        )
-        .unwrap();
-        tx.commit().unwrap();
-        drop(store);
-        let run = |args: &[&str]| {
-            Command::new(env!("CARGO_BIN_EXE_encore"))
+        let run_with = |args: &[&str], stdin: &str| {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_encore"))
                 .arg("--db")
                 .arg(&empty)
                 .args(args)
-                .output()
-                .unwrap()
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes());
+            child.wait_with_output().unwrap()
         };
+        let made = run_with(
+            &[
+                "event",
+                "new",
+                "--name",
+                "New pop-up",
+                "--venue",
+                "Somewhere",
+                "--time-zone",
+                "Europe/Berlin",
+                "--currency",
+                "EUR",
+                "--vat-rates",
+                "19, 7",
+                "--pin-stdin",
+            ],
+            "135790\n135790\n",
+        );
+        assert_eq!(made.status.code(), Some(0));
+        let run = |args: &[&str]| run_with(args, "135790\n");
         let dry = run(&[
             "catalogue",
             "import",
@@ -595,7 +600,13 @@ fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
             (dry["valid"].as_u64(), dry["imported"].as_u64()),
             (Some(10), Some(0))
         );
-        let done = run(&["catalogue", "import", file.to_str().unwrap(), "--json"]);
+        let done = run(&[
+            "catalogue",
+            "import",
+            file.to_str().unwrap(),
+            "--pin-stdin",
+            "--json",
+        ]);
         assert_eq!(done.status.code(), Some(0));
         let again = run(&["catalogue", "export"]);
         assert_eq!(
@@ -651,17 +662,26 @@ fn a_catalogue_with_bad_rows_names_each_line_and_imports_nothing() {
         cli.json(&["offers", "--json"], 0).as_array().unwrap().len(),
         before
     );
-    // --skip-bad takes the good row.
-    let out = cli.json(
-        &[
+    // --skip-bad takes the good row (with the creator PIN: it writes).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_encore"))
+        .arg("--db")
+        .arg(&cli.db.path)
+        .args([
             "catalogue",
             "import",
             file.to_str().unwrap(),
             "--skip-bad",
+            "--pin-stdin",
             "--json",
-        ],
-        0,
-    );
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"2468\n").unwrap();
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(0));
+    let out: Value = serde_json::from_slice(&done.stdout).unwrap();
     assert_eq!(out["imported"], 1);
     assert_eq!(
         cli.json(&["offers", "--json"], 0).as_array().unwrap().len(),

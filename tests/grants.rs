@@ -21,6 +21,9 @@ const CREATOR: &[&str] = &[
     "lottery end",
     "queue rules",
     "claim rotate-key",
+    "catalogue import",
+    "event new",
+    "event open",
     "restore",
 ];
 
@@ -61,6 +64,8 @@ const HELPER: &[&str] = &[
     "lottery verify",
     "backup",
     "audit verify",
+    "event list",
+    "event show",
 ];
 
 fn leaves(cmd: &clap::Command, prefix: &str, out: &mut Vec<(String, bool)>) {
@@ -102,6 +107,15 @@ fn every_command_is_a_creator_s_or_a_helper_s_and_only_creator_commands_take_the
 fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
     let backup = db.dir.path().join("copy.db");
     std::fs::copy(&db.path, &backup).unwrap();
+    // The pass that minted credit: a helper may not import it.
+    let offers = db.dir.path().join("offers.csv");
+    std::fs::write(
+        &offers,
+        "title,kind,price,vat,duration_mins,capacity,stock,go_live,close,per_fan_limit,lane,\
+         priority_addon,emoji,colour,cost,pass_credit\n\
+         Staff pass,item,0.00,0,,,,,,,,false,,,,99.00\n",
+    )
+    .unwrap();
     let args: &[&[&str]] = &[
         &["refund", "K1-000001"],
         &["pin", "set"],
@@ -128,6 +142,20 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         &["lottery", "end", "5"],
         &["queue", "rules", "--grace", "60"],
         &["claim", "rotate-key"],
+        &["catalogue", "import", offers.to_str().unwrap()],
+        &[
+            "event",
+            "new",
+            "--name",
+            "Rooftop",
+            "--time-zone",
+            "Europe/Berlin",
+            "--currency",
+            "EUR",
+            "--vat-rates",
+            "19",
+        ],
+        &["event", "open", "1"],
         &["restore", backup.to_str().unwrap()],
     ];
     args.iter()
@@ -185,7 +213,7 @@ fn every_creator_command_is_refused_without_the_pin_and_with_a_wrong_one() {
             pos.unlock(support::PIN).unwrap();
         }
         let with = [&args[..], &["--pin-stdin", "--json"]].concat();
-        let out = encore_in(&db.path, &with, "1357\n1357\n");
+        let out = encore_in(&db.path, &with, "135791\n135799\n135799\n");
         assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains("wrong creator PIN"), "{args:?}: {stdout}");

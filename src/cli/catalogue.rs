@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
+use super::pin::PinArgs;
 use super::{CliError, Context, Outcome, Refusal, Reply};
-use crate::domain::catalogue_file::{from_csv, from_json, to_csv, to_json};
+use crate::domain::catalogue_file::{NumberedRow, from_csv, from_json, to_csv, to_json};
 use crate::service::Pos;
 
 /// File formats.
@@ -31,7 +32,8 @@ pub enum CatalogueAction {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Check every row of a file and add its offers to the open event (all or nothing).
+    /// Check every row of a file and add its offers to the open event (all or nothing); a row
+    /// with the key of an offer of the event updates that offer (creator PIN).
     Import {
         /// The file: .csv is CSV, anything else JSON.
         file: PathBuf,
@@ -41,6 +43,9 @@ pub enum CatalogueAction {
         /// Import the good rows even when some are bad.
         #[arg(long)]
         skip_bad: bool,
+        /// The creator PIN (not needed for --dry-run).
+        #[command(flatten)]
+        pin: PinArgs,
     },
 }
 
@@ -67,7 +72,8 @@ pub fn run(pos: &mut Pos, action: &CatalogueAction) -> Outcome {
             file,
             dry_run,
             skip_bad,
-        } => import(pos, file, *dry_run, *skip_bad),
+            pin,
+        } => import(pos, file, *dry_run, *skip_bad, pin),
     }
 }
 
@@ -100,26 +106,39 @@ fn export(pos: &Pos, format: Format, output: Option<&Path>) -> Outcome {
     }
 }
 
-fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool) -> Outcome {
+/// Reads a catalogue file, refusing one past its cap before reading it whole.
+fn read_rows(pos: &Pos, file: &Path) -> Result<Vec<NumberedRow>, CliError> {
     let text =
         crate::files::read_text_capped("catalogue file", file, crate::files::MAX_CATALOGUE_BYTES)?;
     let is_csv = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let rows = if is_csv {
-        from_csv(&text)
+        from_csv(&text)?
     } else {
-        from_json(&text, pos.event().currency)
-            .map(|rows| rows.into_iter().map(|(line, r)| (line, Ok(r))).collect())
+        from_json(&text, pos.event().currency)?
+            .into_iter()
+            .map(|(line, r)| (line, Ok(r)))
+            .collect()
     };
-    let rows = rows?;
-    let report = pos.import_catalogue(rows, dry_run, skip_bad)?;
+    Ok(rows)
+}
+
+fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool, pin: &PinArgs) -> Outcome {
+    let rows = read_rows(pos, file)?;
+    // The file is checked before the PIN is asked: a bad row is named at once.
+    let mut report = pos.check_catalogue(rows.clone())?;
+    let blocked = !report.errors.is_empty() && !skip_bad;
+    if !dry_run && !blocked {
+        let grant = super::pin::unlock(pos, pin)?;
+        report = pos.import_catalogue(rows, skip_bad, &grant)?;
+    }
     let mut lines: Vec<String> = report
         .errors
         .iter()
         .map(|e| format!("line {}: {}", e.line, e.reason))
         .collect();
-    if !report.errors.is_empty() && !skip_bad {
+    if blocked {
         let head = format!(
             "{} bad row(s), nothing imported (fix them, or --skip-bad)",
             report.errors.len()
@@ -131,11 +150,27 @@ fn import(pos: &mut Pos, file: &Path, dry_run: bool, skip_bad: bool) -> Outcome 
             ..Refusal::new(head)
         })));
     }
-    let head = if dry_run {
-        format!("{} row(s) would be imported", report.valid)
-    } else {
-        format!("{} offer(s) imported", report.imported)
-    };
-    lines.insert(0, head);
-    Reply::new(&report, lines.join("\n"))
+    let verb = if dry_run { "would be " } else { "" };
+    let mut said = vec![format!(
+        "{} added, {} changed, {} left alone{}",
+        report.added,
+        report.changed,
+        report.unchanged,
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    )];
+    for (what, titles) in [
+        ("added", &report.added_titles),
+        ("changed", &report.changed_titles),
+        ("left alone", &report.unchanged_titles),
+    ] {
+        if !titles.is_empty() {
+            said.push(format!("{verb}{what}: {}", titles.join(", ")));
+        }
+    }
+    said.append(&mut lines);
+    Reply::new(&report, said.join("\n"))
 }

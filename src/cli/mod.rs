@@ -16,6 +16,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod claim;
 pub mod drawer;
+pub mod event;
 pub mod lottery;
 pub mod member;
 pub mod payload;
@@ -31,6 +32,7 @@ pub mod values;
 pub use catalogue::CatalogueAction;
 pub use claim::ClaimAction;
 pub use drawer::DrawerAction;
+pub use event::EventAction;
 pub use lottery::LotteryAction;
 pub use member::MemberAction;
 pub use payload::PayloadArgs;
@@ -97,6 +99,12 @@ pub enum Command {
         /// What to do with the code.
         #[command(subcommand)]
         action: ClaimAction,
+    },
+    /// Events: create one (also in an empty database), list them, open one, show the open one.
+    Event {
+        /// What to do.
+        #[command(subcommand)]
+        action: EventAction,
     },
     /// Export the catalogue (JSON or CSV), or import one after checking every row.
     Catalogue {
@@ -246,6 +254,20 @@ pub fn reads_only(command: &Command) -> bool {
 /// Runs `command` against the open store and prints its answer. Any failure, the event not
 /// opening included, still answers with one JSON value under `--json`, and exit 1.
 pub fn run(store: Store, clock: Clock, args: &Args, command: &Command) -> ExitCode {
+    if let Command::Event {
+        action: EventAction::New(new),
+    } = command
+    {
+        // The first event of a database: there is no event to open a station on yet.
+        match Pos::has_open_event(&store) {
+            Ok(false) => {
+                let outcome = event::new_first(store, clock, &args.station, new);
+                return emit(outcome, args.json);
+            }
+            Ok(true) => {}
+            Err(e) => return emit(Err(e.into()), args.json),
+        }
+    }
     let outcome = open(store, clock, args, command).and_then(|mut pos| dispatch(&mut pos, command));
     emit(outcome, args.json)
 }
@@ -286,6 +308,7 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Claim { action } => claim::run(pos, action),
         Command::Queue { action } => queue::run(pos, action),
         Command::Catalogue { action } => catalogue::run(pos, action),
+        Command::Event { action } => event::run(pos, action),
         Command::Member { action } => member::run(pos, action),
         Command::Lottery { action } => lottery::run(pos, action),
         Command::Audit { action } => trust::audit(pos, action),

@@ -307,6 +307,7 @@ mod tests {
             cost: 100,
             archived: false,
             pass_credit: 0,
+            key: String::new(),
         }
     }
 

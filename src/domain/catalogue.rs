@@ -154,6 +154,10 @@ pub struct Offer {
     /// A membership pass: selling it makes the fan a member with this much credit (minor units).
     #[serde(default)]
     pub pass_credit: i64,
+    /// The offer's stable key (a UUID) in catalogue files: an edited export finds its offer by
+    /// it. Empty until the store gives the offer one.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// How a tile looks, so a helper finds it at a glance.
@@ -288,6 +292,14 @@ pub fn countdown(secs: i64) -> String {
     }
 }
 
+/// The most a price or a pass's credit may be: [`MAX_PRICE_MAJOR`] in `currency`.
+pub fn most_amount(currency: super::money::Currency) -> Money {
+    Money::new(
+        MAX_PRICE_MAJOR * 10_i64.pow(currency.minor_digits()),
+        currency,
+    )
+}
+
 impl Offer {
     /// Checks the rules every offer keeps, however it was made (the editor, a file): the first
     /// broken one, naming its field.
@@ -300,11 +312,7 @@ impl Offer {
             ));
         }
         super::field::check_text("title", &self.title, 80)?;
-        let currency = self.price.currency;
-        let most = Money::new(
-            MAX_PRICE_MAJOR * 10_i64.pow(currency.minor_digits()),
-            currency,
-        );
+        let most = most_amount(self.price.currency);
         if self.price.minor > most.minor {
             return Err(FieldError::new("price", format!("at most {most}")));
         }
@@ -319,6 +327,10 @@ impl Offer {
         }
         if self.pass_credit < 0 {
             return Err(FieldError::new("pass_credit", "0 or more"));
+        }
+        // Credit is money a fan can spend: the same guard as a price against a mistyped amount.
+        if self.pass_credit > most.minor {
+            return Err(FieldError::new("pass_credit", format!("at most {most}")));
         }
         self.kind.check()?;
         match (&self.kind, self.lane) {
@@ -404,6 +416,7 @@ mod tests {
             cost: 0,
             archived: false,
             pass_credit: 0,
+            key: String::new(),
         }
     }
 

@@ -11,6 +11,10 @@ use super::money::{Currency, Money, parse_amount};
 
 /// The format name written into every JSON export.
 pub const FORMAT: &str = "encore-catalogue/1";
+/// Largest catalogue file read, in bytes: far above any real catalogue, far below trouble.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Most rows one file may hold.
+pub const MAX_ROWS: usize = 5_000;
 
 /// One offer as a row: plain text and numbers a spreadsheet keeps.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +63,10 @@ pub struct OfferRow {
     /// Items: a membership pass with this much member credit, e.g. "10.00"; empty if not a pass.
     #[serde(default)]
     pub pass_credit: String,
+    /// The offer's stable key (a UUID, written by export): a row with the key of an offer of
+    /// the event updates it; empty (files from before keys) imports as a new offer.
+    #[serde(default)]
+    pub key: String,
 }
 
 /// A JSON export: the format, the currency of every price, and the rows.
@@ -120,6 +128,7 @@ impl OfferRow {
             } else {
                 String::new()
             },
+            key: offer.key.clone(),
             ..OfferRow::default()
         };
         match &offer.kind {
@@ -175,6 +184,7 @@ impl OfferRow {
             cost: optional_money("cost", &self.cost, currency)?,
             archived: false,
             pass_credit: optional_money("pass_credit", &self.pass_credit, currency)?,
+            key: offer_key(&self.key)?,
         };
         offer.check()?;
         Ok(offer)
@@ -248,6 +258,22 @@ impl OfferRow {
             hex if hex.len() == 6 => u32::from_str_radix(hex, 16).map(Some).map_err(|_| bad()),
             _ => Err(bad()),
         }
+    }
+}
+
+/// A row's key as written: empty, or a UUID (any case, with or without hyphens), kept in
+/// the hyphenated lowercase form export writes.
+pub fn offer_key(text: &str) -> FieldResult<String> {
+    match text.trim() {
+        "" => Ok(String::new()),
+        typed => uuid::Uuid::parse_str(typed)
+            .map(|k| k.hyphenated().to_string())
+            .map_err(|_| {
+                FieldError::new(
+                    "key",
+                    format!("the offer's key as export wrote it, a UUID (not '{typed}')"),
+                )
+            }),
     }
 }
 
@@ -347,6 +373,7 @@ fn instant(field: &'static str, text: Option<&str>) -> FieldResult<Option<Timest
 
 /// Reads a JSON export; rows are numbered from 1 in list order.
 pub fn from_json(text: &str, currency: Currency) -> Result<Vec<(usize, OfferRow)>, FileError> {
+    check_size(text.len())?;
     let file: CatalogueFile =
         serde_json::from_str(text).map_err(|e| FileError::NotJson(e.to_string()))?;
     if file.format != FORMAT {
@@ -358,6 +385,7 @@ pub fn from_json(text: &str, currency: Currency) -> Result<Vec<(usize, OfferRow)
             event: currency.code(),
         });
     }
+    check_rows(file.offers.len())?;
     Ok(file
         .offers
         .into_iter()
@@ -392,25 +420,54 @@ pub enum FileError {
     /// Writing the CSV failed.
     #[error("the CSV could not be written: {0}")]
     Write(String),
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("file: at most {} MiB (this one has {bytes} bytes)", MAX_FILE_BYTES / (1024 * 1024))]
+    TooLarge {
+        /// Bytes seen (at least this many).
+        bytes: usize,
+    },
+    /// More rows than [`MAX_ROWS`].
+    #[error("rows: at most {MAX_ROWS} offers in one file (split it and import each part)")]
+    TooManyRows,
 }
 
 /// Reads CSV with a header row; each row carries its line number, or why it cannot be read.
 pub fn from_csv(text: &str) -> Result<Vec<NumberedRow>, FileError> {
+    check_size(text.len())?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     reader
         .headers()
         .map_err(|e| FileError::NotCsv(e.to_string()))?;
-    Ok(reader
+    let mut rows = Vec::new();
+    // One row past the cap is enough to refuse: the rest is never parsed.
+    for (i, row) in reader
         .deserialize::<OfferRow>()
+        .take(MAX_ROWS + 1)
         .enumerate()
-        .map(|(i, row)| {
-            let line = i + 2;
-            let unreadable = |e: csv::Error| FieldError::new("row", format!("cannot be read: {e}"));
-            (line, row.map_err(unreadable))
-        })
-        .collect())
+    {
+        let unreadable = |e: csv::Error| FieldError::new("row", format!("cannot be read: {e}"));
+        rows.push((i + 2, row.map_err(unreadable)));
+    }
+    check_rows(rows.len())?;
+    Ok(rows)
+}
+
+/// A file of `bytes` is at most [`MAX_FILE_BYTES`].
+pub fn check_size(bytes: usize) -> Result<(), FileError> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge { bytes });
+    }
+    Ok(())
+}
+
+/// A file of `rows` offers holds at most [`MAX_ROWS`].
+pub fn check_rows(rows: usize) -> Result<(), FileError> {
+    if rows > MAX_ROWS {
+        return Err(FileError::TooManyRows);
+    }
+    Ok(())
 }
 
 /// Writes a JSON export.
@@ -437,159 +494,4 @@ pub fn to_csv(offers: &[Offer]) -> Result<String, FileError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn gig() -> OfferRow {
-        OfferRow {
-            title: "60-second shoutout".into(),
-            kind: "gig".into(),
-            price: "5.00".into(),
-            vat: "19".into(),
-            duration_mins: Some(1),
-            capacity: Some(120),
-            lane: Some("a".into()),
-            ..OfferRow::default()
-        }
-    }
-
-    #[test]
-    fn a_good_row_becomes_an_offer_and_back() {
-        let offer = gig().to_offer(Currency::Eur).unwrap();
-        assert_eq!(offer.price, Money::new(500, Currency::Eur));
-        assert_eq!((offer.vat, offer.lane), (VatRate(1900), Some('A')));
-        let back = OfferRow::of(&offer);
-        assert_eq!(back.to_offer(Currency::Eur).unwrap(), offer);
-        assert_eq!(parse_vat("vat", "7.5").unwrap(), VatRate(750));
-        assert_eq!(parse_vat("vat", "7,25%").unwrap(), VatRate(725));
-    }
-
-    #[test]
-    fn each_bad_field_is_named_with_its_rule() {
-        let cases: Vec<(OfferRow, &str)> = vec![
-            (
-                OfferRow {
-                    title: " ".into(),
-                    ..gig()
-                },
-                "title: 1 to 80 characters (has 0)",
-            ),
-            (
-                OfferRow {
-                    title: "x".repeat(81),
-                    ..gig()
-                },
-                "title: 1 to 80 characters (has 81)",
-            ),
-            (
-                OfferRow {
-                    price: "100000.01".into(),
-                    ..gig()
-                },
-                "price: at most €100000.00",
-            ),
-            (
-                OfferRow {
-                    vat: "31".into(),
-                    ..gig()
-                },
-                "vat: a percentage from 0 to 30",
-            ),
-            (
-                OfferRow {
-                    duration_mins: Some(241),
-                    ..gig()
-                },
-                "duration_mins: a gig lasts 1 to 240 minutes",
-            ),
-            (
-                OfferRow {
-                    stock: Some(3),
-                    ..gig()
-                },
-                "stock: only drops have one (this is a gig)",
-            ),
-            (
-                OfferRow {
-                    lane: Some("AB".into()),
-                    ..gig()
-                },
-                "lane: one letter A to Z (not 'AB')",
-            ),
-            (
-                OfferRow {
-                    kind: "raffle".into(),
-                    ..gig()
-                },
-                "kind: gig, drop or item (not 'raffle')",
-            ),
-        ];
-        for (row, want) in cases {
-            let got = row.to_offer(Currency::Eur).unwrap_err().to_string();
-            assert!(got.starts_with(want), "{got} / {want}");
-        }
-        let drop = OfferRow {
-            kind: "drop".into(),
-            duration_mins: None,
-            capacity: None,
-            lane: None,
-            stock: Some(5),
-            go_live: Some("2026-11-21T21:00:00+01:00".into()),
-            close: Some("2026-11-21T20:00:00+01:00".into()),
-            ..gig()
-        };
-        assert_eq!(
-            drop.to_offer(Currency::Eur).unwrap_err().to_string(),
-            "close: must be after go_live"
-        );
-        let no_go_live = OfferRow {
-            go_live: None,
-            close: None,
-            ..drop.clone()
-        };
-        assert_eq!(
-            no_go_live.to_offer(Currency::Eur).unwrap_err().to_string(),
-            "go_live: a drop needs its go-live time"
-        );
-        let bad_time = OfferRow {
-            go_live: Some("tonight".into()),
-            ..drop
-        };
-        assert!(
-            bad_time
-                .to_offer(Currency::Eur)
-                .unwrap_err()
-                .to_string()
-                .starts_with("go_live: a date and time")
-        );
-    }
-
-    #[test]
-    fn csv_rows_carry_their_line_numbers() {
-        let offers = vec![gig().to_offer(Currency::Eur).unwrap()];
-        let csv = to_csv(&offers).unwrap();
-        assert!(csv.starts_with("title,kind,price,vat,duration_mins"));
-        let rows = from_csv(&csv).unwrap();
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].0, 2);
-        assert_eq!(
-            rows[0].1.as_ref().unwrap().to_offer(Currency::Eur).unwrap(),
-            offers[0]
-        );
-        let bad =
-            from_csv("title,kind,price,vat\nPoster,item,12.50,19\nMug,item,x,19,extra\n").unwrap();
-        assert!(bad[0].1.is_ok());
-        assert_eq!(bad[1].0, 3);
-        let json = to_json(&offers, Currency::Eur);
-        assert_eq!(
-            from_json(&json, Currency::Eur).unwrap()[0].1,
-            OfferRow::of(&offers[0])
-        );
-        assert!(
-            from_json(&json, Currency::Gbp)
-                .unwrap_err()
-                .to_string()
-                .starts_with("currency:")
-        );
-    }
-}
+mod tests;

@@ -30,6 +30,8 @@ const DOMAIN_V2: &[u8] = b"encore/claim/v2";
 const BODY_V1: usize = 10;
 const BODY_V2: usize = 12;
 const SIG_LEN: usize = 64;
+/// Offer ids are 16-bit: a gig or drop with a larger id cannot get a claim code.
+pub const MAX_OFFER_ID: i64 = u16::MAX as i64;
 /// Serials are 24-bit.
 pub const MAX_SERIAL: u32 = (1 << 24) - 1;
 /// Key ids are 4-bit: an event can rotate its key 15 times.

@@ -78,6 +78,7 @@ pub fn seed(store: &mut Store, now: Timestamp) -> PosResult<bool> {
                 cost: cost(title),
                 archived: false,
                 pass_credit: if title == FAN_PASS { 1000 } else { 0 },
+                key: String::new(),
                 kind,
                 lane,
             };

@@ -137,7 +137,8 @@ impl Pos {
             Some(input) => Some(identify_in(conn, input)?),
             None => None,
         };
-        let catalogue = store::offers::list(conn, self.event.id, self.event.currency)?;
+        let ids: Vec<i64> = units.iter().map(|u| u.0).collect();
+        let catalogue = store::offers::get_many(conn, self.event.id, &ids, self.event.currency)?;
         for &(offer_id, qty) in units {
             let offer = catalogue
                 .iter()

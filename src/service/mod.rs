@@ -19,6 +19,7 @@ mod queue;
 mod refund;
 mod sell;
 mod setup;
+mod start;
 mod till;
 
 use std::sync::Arc;

@@ -312,13 +312,18 @@ fn take_basket(
     now: Timestamp,
 ) -> PosResult<TakenBasket> {
     let (event_id, currency) = (event.id, event.currency);
-    let catalogue = offers::list(tx, event_id, currency)?;
-    let bundles = if req.bundles.is_empty() {
-        Vec::new()
-    } else {
-        deals::bundles(tx, event_id, currency)?
-    };
-    let discounts = deals::discounts(tx, event_id)?;
+    // Only what this basket touches: its offers, its bundles and their parts, and the discount
+    // windows as they apply to those offers. A sale costs the same with ten offers or 100 000.
+    let bundle_ids: Vec<i64> = req.bundles.iter().map(|b| b.0).collect();
+    let bundles = deals::bundles_by_id(tx, event_id, &bundle_ids, currency)?;
+    let offer_ids: Vec<i64> = req
+        .items
+        .iter()
+        .map(|i| i.0)
+        .chain(bundles.iter().flat_map(|b| b.parts.iter().map(|p| p.0)))
+        .collect();
+    let catalogue = offers::get_many(tx, event_id, &offer_ids, currency)?;
+    let discounts = deals::discounts_for(tx, event_id, &offer_ids)?;
     let list = PriceList {
         offers: &catalogue,
         bundles: &bundles,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::pins::hash_pin;
+use super::start::insert_event;
 use super::{Grant, Pos, PosError, PosResult, Role};
 use crate::domain::basket::net_of_vat;
 use crate::domain::catalogue::{Bundle, Offer, OfferKind, VatRate};
@@ -15,7 +16,7 @@ use crate::domain::event::EventSetup;
 use crate::domain::money::Money;
 use crate::domain::order::Line;
 use crate::domain::pricing::{self, Discount, OfferMargin, Share, VatMode};
-use crate::store::events::{EventRow, NewEvent};
+use crate::store::events::EventRow;
 use crate::store::{self, deals, events, offers, orders};
 
 /// An offer as the editor saves it: the row's fields, plus what only the kiosk edits.
@@ -81,32 +82,10 @@ impl Pos {
         self.require_if_pin(grant)?;
         let hash = hash_pin(new_pin)
             .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
-        let (now, closed) = (self.now(), self.event.id);
+        let (now, closed) = (self.now(), Some(self.event.id));
         let public_key = self.store.new_claim_key()?;
         let id = self.write(Role::Creator, |w| {
-            let tx = w.tx();
-            let id = events::insert(
-                tx,
-                &NewEvent {
-                    name: &checked.name,
-                    venue: &checked.venue,
-                    time_zone: &checked.time_zone,
-                    currency: checked.currency,
-                    payment: None,
-                    public_key,
-                    is_demo: false,
-                    created_at: now.as_second(),
-                },
-            )?;
-            events::set_setup(tx, id, &checked)?;
-            store::pins::set_pin(tx, id, "creator", &hash)?;
-            events::open(tx, id, now.as_second())?;
-            w.log(
-                "event.create",
-                &id.to_string(),
-                json!({ "after": setup, "closed": closed }),
-            )?;
-            Ok(id)
+            insert_event(w, (&checked, setup), &hash, public_key, now, closed)
         })?;
         self.reload()?;
         Ok(id)
@@ -522,7 +501,7 @@ fn discount_json(d: &Discount) -> Value {
 }
 
 /// What an edit may not change: the kind, and capacity or stock below what is sold or held.
-fn check_change(old: &Offer, new: &Offer) -> PosResult<()> {
+pub(super) fn check_change(old: &Offer, new: &Offer) -> PosResult<()> {
     if let (Some(was), Some(now_units)) = (old.kind.initial_units(), new.kind.initial_units()) {
         let taken = was.saturating_sub(old.remaining.unwrap_or(0));
         if now_units < taken {

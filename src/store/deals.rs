@@ -1,7 +1,7 @@
 //! Bundles and discount windows: what changes a price at the moment of sale.
 
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreResult, corrupt};
 use crate::domain::catalogue::Bundle;
@@ -37,6 +37,47 @@ pub fn bundles(conn: &Connection, event_id: i64, currency: Currency) -> StoreRes
             Ok(b)
         })
         .collect()
+}
+
+/// The event's bundles with these ids (archived ones too), in the order asked, with their
+/// parts; ids of no bundle of the event are left out.
+pub fn bundles_by_id(
+    conn: &Connection,
+    event_id: i64,
+    ids: &[i64],
+    currency: Currency,
+) -> StoreResult<Vec<Bundle>> {
+    let mut head = conn.prepare_cached(
+        "SELECT id, title, price_minor, emoji, archived FROM bundles WHERE event_id = ?1 AND id = ?2",
+    )?;
+    let mut parts = conn.prepare_cached(
+        "SELECT offer_id, qty FROM bundle_parts WHERE bundle_id = ?1 ORDER BY rowid",
+    )?;
+    let mut out: Vec<Bundle> = Vec::new();
+    for &id in ids {
+        if out.iter().any(|b| b.id == id) {
+            continue;
+        }
+        let found = head
+            .query_row(params![event_id, id], |r| {
+                Ok(Bundle {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    price: Money::new(r.get(2)?, currency),
+                    emoji: r.get(3)?,
+                    archived: r.get(4)?,
+                    parts: Vec::new(),
+                })
+            })
+            .optional()?;
+        if let Some(mut b) = found {
+            b.parts = parts
+                .query_map([b.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            out.push(b);
+        }
+    }
+    Ok(out)
 }
 
 /// Inserts or rewrites a bundle (id 0 inserts) with its parts; returns its id.
@@ -88,6 +129,24 @@ fn of_event(conn: &Connection, table: &str, event_id: i64, id: i64) -> StoreResu
 
 /// Every discount window of the event that is not archived, with units sold under it so far.
 pub fn discounts(conn: &Connection, event_id: i64) -> StoreResult<Vec<Discount>> {
+    discounts_where(conn, event_id, None)
+}
+
+/// The discount windows as a sale of these offers needs them: each lists only those of
+/// `offer_ids` it applies to, so a window over a large catalogue costs no more than a small one.
+pub fn discounts_for(
+    conn: &Connection,
+    event_id: i64,
+    offer_ids: &[i64],
+) -> StoreResult<Vec<Discount>> {
+    discounts_where(conn, event_id, Some(offer_ids))
+}
+
+fn discounts_where(
+    conn: &Connection,
+    event_id: i64,
+    only: Option<&[i64]>,
+) -> StoreResult<Vec<Discount>> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.id, d.name, d.percent_bp, d.amount_minor, d.starts_at, d.ends_at, d.max_uses,
                 (SELECT COALESCE(sum(l.qty), 0) FROM order_lines l WHERE l.discount_id = d.id)
@@ -107,6 +166,8 @@ pub fn discounts(conn: &Connection, event_id: i64) -> StoreResult<Vec<Discount>>
     let mut offers = conn.prepare_cached(
         "SELECT offer_id FROM discount_offers WHERE discount_id = ?1 ORDER BY offer_id",
     )?;
+    let mut applies_to = conn
+        .prepare_cached("SELECT 1 FROM discount_offers WHERE discount_id = ?1 AND offer_id = ?2")?;
     let ts = |s: i64| Timestamp::from_second(s).map_err(|_| corrupt("discount instant", s));
     rows.map(|row| {
         let (id, name, percent, amount, (starts, ends), max_uses, used) = row?;
@@ -115,13 +176,25 @@ pub fn discounts(conn: &Connection, event_id: i64) -> StoreResult<Vec<Discount>>
             (None, Some(a)) => DiscountOff::Amount(a),
             _ => return Err(corrupt("discount", id)),
         };
+        let offers = match only {
+            None => offers
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?,
+            Some(ids) => {
+                let mut out: Vec<i64> = Vec::new();
+                for &offer_id in ids {
+                    if !out.contains(&offer_id) && applies_to.exists(params![id, offer_id])? {
+                        out.push(offer_id);
+                    }
+                }
+                out
+            }
+        };
         Ok(Discount {
             id,
             name,
             off,
-            offers: offers
-                .query_map([id], |r| r.get(0))?
-                .collect::<Result<_, _>>()?,
+            offers,
             starts: ts(starts)?,
             ends: ts(ends)?,
             max_uses,

@@ -12,7 +12,7 @@ const COLUMNS: &str =
     "id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock, go_live_at,
     close_at, per_fan_limit, remaining, lane,
     (SELECT COALESCE(sum(qty), 0) FROM holds WHERE holds.offer_id = offers.id), grants_priority,
-    emoji, colour, variant_of, cost_minor, archived, pass_credit_minor";
+    emoji, colour, variant_of, cost_minor, archived, pass_credit_minor, key";
 
 type KindColumns = (
     Option<u32>,
@@ -54,13 +54,19 @@ fn kind_columns(kind: &OfferKind) -> KindColumns {
     }
 }
 
-/// Inserts an offer with all its units remaining; returns its id.
+/// Inserts an offer with all its units remaining, under its key (a fresh UUID when it has
+/// none); returns its id.
 pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> StoreResult<i64> {
     let (duration, capacity, stock, go_live, close, limit) = kind_columns(&offer.kind);
+    let key = if offer.key.is_empty() {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        offer.key.clone()
+    };
     conn.prepare_cached("INSERT INTO offers (event_id, title, kind, price_minor, vat_bp, duration_mins, capacity, stock,
              go_live_at, close_at, per_fan_limit, remaining, lane, sort, grants_priority,
-             emoji, colour, variant_of, cost_minor, pass_credit_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)")?.execute(params![
+             emoji, colour, variant_of, cost_minor, pass_credit_minor, key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)")?.execute(params![
             event_id,
             offer.title,
             offer.kind.name(),
@@ -80,7 +86,8 @@ pub fn insert(conn: &Connection, event_id: i64, offer: &Offer, sort: i64) -> Sto
             offer.look.colour,
             offer.variant_of,
             offer.cost,
-            offer.pass_credit
+            offer.pass_credit,
+            key
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -249,6 +256,49 @@ pub fn get(
         .transpose()
 }
 
+/// The offers of the event with these ids, in the order asked (each once); ids of no offer of
+/// the event are left out. A sale reads only its basket's offers this way, never the catalogue.
+pub fn get_many(
+    conn: &Connection,
+    event_id: i64,
+    ids: &[i64],
+    currency: Currency,
+) -> StoreResult<Vec<Offer>> {
+    let mut out: Vec<Offer> = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if out.iter().any(|o| o.id == id) {
+            continue;
+        }
+        if let Some(offer) = get(conn, event_id, id, currency)? {
+            out.push(offer);
+        }
+    }
+    Ok(out)
+}
+
+/// The event's offer with this key.
+pub fn by_key(
+    conn: &Connection,
+    event_id: i64,
+    key: &str,
+    currency: Currency,
+) -> StoreResult<Option<Offer>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM offers WHERE event_id = ?1 AND key = ?2"
+    ))?;
+    stmt.query_row(params![event_id, key], |r| Ok(read(r, currency)))
+        .optional()?
+        .transpose()
+}
+
+/// The highest offer id in the database (every event's), 0 when there is none: the next
+/// offer inserted gets the one after it.
+pub fn max_id(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM offers")?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// Takes `qty` units if that many remain; false when fewer are left. Unlimited offers always succeed.
 pub fn take_units(conn: &Connection, offer_id: i64, qty: u32) -> StoreResult<bool> {
     let changed = conn
@@ -305,6 +355,7 @@ fn read(r: &Row<'_>, currency: Currency) -> StoreResult<Offer> {
         cost: r.get(18)?,
         archived: r.get(19)?,
         pass_credit: r.get(20)?,
+        key: r.get(21)?,
     })
 }
 

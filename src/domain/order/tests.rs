@@ -254,6 +254,7 @@ fn cart_merges_and_removes() {
         cost: 0,
         archived: false,
         pass_credit: 0,
+        key: String::new(),
         lane: None,
     };
     let mut cart = Cart::default();

@@ -257,6 +257,7 @@ impl OfferForm {
             } else {
                 0
             },
+            key: String::new(),
         };
         offer.check()?;
         let mut splits = Vec::new();
