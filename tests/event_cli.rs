@@ -348,7 +348,7 @@ fn an_edited_csv_export_reimports_in_place_and_a_file_past_the_cap_is_refused_un
         refused["error"]
             .as_str()
             .unwrap()
-            .starts_with("file: at most 4 MiB"),
+            .ends_with("the most read is 4 MB"),
         "{refused}"
     );
 }

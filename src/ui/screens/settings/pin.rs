@@ -37,7 +37,7 @@ fn pin_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
 /// Draws the PIN change.
 pub fn pin_ui(ui: &mut egui::Ui, draft: &mut PinDraft) -> Vec<Command> {
     let mut commands = Vec::new();
-    ui.label(RichText::new("Creator PIN").strong());
+    ui.label(RichText::new("Change the creator PIN").strong());
     ui.horizontal_wrapped(|ui| {
         pin_field(ui, "Current creator PIN", &mut draft.current);
         pin_field(ui, "New creator PIN", &mut draft.new);
