@@ -213,7 +213,7 @@ fn a_new_creator_sets_up_their_own_event_and_sells_with_tax_on_top() {
     h.get_by_label("Tax added at checkout").click();
     type_into(&mut h, "VAT rates (%)", "8.25");
     type_into(&mut h, "Receipt footer", "Thanks for coming out!");
-    type_into(&mut h, "New event's PIN", "1357");
+    type_into(&mut h, "New event's PIN", "135799");
     type_into(&mut h, "Creator PIN", "2468");
     h.get_by_label("Create and open").click();
     h.run();
@@ -227,7 +227,7 @@ fn a_new_creator_sets_up_their_own_event_and_sells_with_tax_on_top() {
     );
 
     goto(&mut h, "Catalogue");
-    type_into(&mut h, "Creator PIN", "1357");
+    type_into(&mut h, "Creator PIN", "135799");
     h.get_by_label("Unlock").click();
     h.run();
     h.get_by_label("New gig").click();
@@ -314,7 +314,7 @@ fn another_event_opening_gives_every_screen_a_fresh_start() {
         ..Default::default()
     };
     other
-        .with_pin("2468", |p, g| p.create_event(&setup, "1357", Some(g)))
+        .with_pin("2468", |p, g| p.create_event(&setup, "135799", Some(g)))
         .unwrap();
     wait(&mut h, 1.1);
     assert_eq!(

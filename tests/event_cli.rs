@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 use support::TestDb;
@@ -15,18 +14,7 @@ const NEW_PIN: &str = "135790";
 
 /// Runs the binary on `db`, with `stdin` written to it (the PIN lines).
 fn run(db: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_encore"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The binary may refuse before it reads its stdin: a closed pipe is no failure here.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    support::encore_in(db, args, stdin)
 }
 
 /// The one JSON value a `--json` run printed, after checking its exit code.

@@ -74,9 +74,18 @@ fn the_database_refuses_to_change_the_audit_log_and_verify_names_an_entry_edited
             .starts_with("the audit log is broken at entry 3:"),
         "{v}"
     );
-    // Opening the file says the seal was removed, and puts it back.
-    let stderr = String::from_utf8_lossy(&broken.stderr).to_string();
-    assert!(stderr.contains("protection had been removed"), "{stderr}");
+    // Checking only reads; the next station to open the file says the seal was removed, and
+    // puts it back.
+    let reopened = db.demo_pos(&clock);
+    assert!(
+        reopened
+            .alerts()
+            .iter()
+            .any(|a| a.contains("protection had been removed")),
+        "{:?}",
+        reopened.alerts()
+    );
+    drop(reopened);
     let conn = db.conn();
     assert!(conn.execute("UPDATE audit_log SET at = 0", []).is_err());
 
@@ -308,5 +317,73 @@ fn an_offline_check_says_the_key_fingerprint_and_refuses_a_key_file_that_does_no
             .unwrap()
             .contains("the file was edited"),
         "{refused}"
+    );
+}
+
+#[test]
+fn a_trigger_of_the_same_name_that_does_nothing_is_no_seal() {
+    let db = TestDb::new();
+    drop(db.demo_pos(&TestClock::new()));
+    db.conn()
+        .execute_batch(
+            "DROP TRIGGER audit_log_no_delete;
+             CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END;",
+        )
+        .unwrap();
+    let out = encore(&db.path, &["audit", "verify", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("protection was removed"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_second_restore_still_hands_out_no_ticket_number_twice() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let gig = [("60-second shoutout", 1)];
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &gig, TenderKind::Cash);
+    let first = db.dir.path().join("first.db");
+    backup(&db.path, &first);
+    let mut handed: Vec<String> = (0..3)
+        .map(|_| {
+            sell(&mut pos, &gig, TenderKind::Cash).tickets[0]
+                .label
+                .clone()
+        })
+        .collect();
+    drop(pos);
+    encore::service::restore_file(&db.path, &first, clock.now()).unwrap();
+    let mut pos = db.demo_pos(&clock);
+    handed.push(
+        sell(&mut pos, &gig, TenderKind::Cash).tickets[0]
+            .label
+            .clone(),
+    );
+    let second = db.dir.path().join("second.db");
+    backup(&db.path, &second);
+    for _ in 0..2 {
+        handed.push(
+            sell(&mut pos, &gig, TenderKind::Cash).tickets[0]
+                .label
+                .clone(),
+        );
+    }
+    drop(pos);
+    clock.advance_secs(60);
+    encore::service::restore_file(&db.path, &second, clock.now()).unwrap();
+    let mut pos = db.demo_pos(&clock);
+    let next = sell(&mut pos, &gig, TenderKind::Cash).tickets[0]
+        .label
+        .clone();
+    assert!(
+        !handed.contains(&next),
+        "{next} was handed out before: {handed:?}"
     );
 }

@@ -242,6 +242,7 @@ pub fn reads_only(command: &Command) -> bool {
         Command::Offers
             | Command::Receipt { .. }
             | Command::Backup(_)
+            | Command::Audit { .. }
             | Command::Queue {
                 action: QueueAction::List { .. }
             }

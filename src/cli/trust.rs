@@ -96,8 +96,15 @@ pub fn restore(db: &Path, args: &RestoreArgs, clock: Clock, station: &str) -> Ou
         }
     }
     let done = restore_file(db, &args.file, clock())?;
-    let pos = Pos::open(Store::open(db).map_err(PosError::from)?, station, clock)?;
-    let alerts = pos.alerts();
+    // The backup is in place whatever the first open finds; a failure there is said, not
+    // mistaken for a restore that did not happen.
+    let opened = Store::open(db)
+        .map_err(PosError::from)
+        .and_then(|store| Pos::open(store, station, clock));
+    let alerts = match opened {
+        Ok(pos) => pos.alerts(),
+        Err(e) => vec![format!("the restored file does not open yet: {e}")],
+    };
     let mut text = format!("restored {} into {}", args.file.display(), db.display());
     if let Some(aside) = &done.kept_aside {
         text.push_str(&format!(

@@ -22,7 +22,7 @@ fn lost_text(behind: &[(String, i64, i64)]) -> String {
             (Some("receipt"), Some(code)) => format!("receipt numbers on {code}"),
             (Some("claim"), Some(code)) => format!("claim codes from {code}"),
             (Some("refund"), Some(code)) => format!("refund numbers on {code}"),
-            (Some("ticket"), _) => "queue tickets".to_string(),
+            (Some("ticket"), Some(lane)) => format!("ticket numbers in lane {lane}"),
             (Some("key"), _) => "claim keys".to_string(),
             _ => continue,
         };
@@ -53,16 +53,12 @@ impl Pos {
             }
         };
         let now = highwater::counters(self.store.conn())?;
-        let behind = highwater::behind(&now, &mark);
+        let behind = highwater::behind(self.store.conn(), &now, &mark)?;
         if behind.is_empty() {
             return Ok(());
         }
         let lost = lost_text(&behind);
-        let key_floor = mark
-            .iter()
-            .filter(|(name, _)| name.starts_with("key/"))
-            .map(|(_, id)| *id)
-            .max();
+        let key_floor = mark.get(&format!("key/{}", self.event.id)).copied();
         let detail = json!({ "behind": behind, "lost": lost });
         self.write(Role::Helper, |w| {
             highwater::catch_up(w.tx(), &mark)?;
@@ -79,26 +75,33 @@ impl Pos {
         Ok(())
     }
 
-    /// Makes sure the open event signs with a key newer than `floor`.
+    /// Makes sure the open event signs with a key newer than `floor` (decided under the write
+    /// lock: two stations opening the restored file at once add one key, not two). With every
+    /// key id used, the old key goes on (its serials were raised, so no code repeats) and the
+    /// alert says so.
     fn key_above(&mut self, floor: u8) -> PosResult<()> {
-        let (current, _) = keys::current_key(self.store.conn(), self.event.id)?;
-        if current <= floor {
-            let public = self.store.new_claim_key()?;
-            let event_id = self.event.id;
-            let next = floor.saturating_add(1);
-            self.write(Role::Helper, |w| {
-                if next > crate::domain::claim::MAX_KEY_ID {
-                    return Err(super::PosError::KeysExhausted);
-                }
-                keys::add_key(w.tx(), event_id, next, &public, w.at().as_second())?;
-                w.log(
-                    "claim.rotate_key",
-                    &next.to_string(),
-                    json!({ "why": "the database went back in time" }),
-                )
-            })?;
+        let next = floor.saturating_add(1);
+        if next > crate::domain::claim::MAX_KEY_ID {
+            self.alerts.push(
+                "this event has used all 16 claim keys, so it cannot start a new one after going                  back in time; start a new event for the rest of the night"
+                    .into(),
+            );
+            return Ok(());
         }
-        Ok(())
+        let public = self.store.new_claim_key()?;
+        let event_id = self.event.id;
+        self.write(Role::Helper, |w| {
+            let (current, _) = keys::current_key(w.tx(), event_id)?;
+            if current > floor {
+                return Ok(());
+            }
+            keys::add_key(w.tx(), event_id, next, &public, w.at().as_second())?;
+            w.log(
+                "claim.rotate_key",
+                &next.to_string(),
+                json!({ "why": "the database went back in time" }),
+            )
+        })
     }
 
     /// The checks that only warn: a log whose seal was removed (put back, and said).

@@ -344,7 +344,7 @@ impl Pos {
             None => {
                 let id = self.new_key(Role::Helper, "the signing key is not on this computer")?;
                 self.alerts.push(format!(
-                    "claim key {key_id} of this event is not on this computer (its key file                      stayed behind): codes issued before still check; new codes use key {id}"
+                    "claim key {key_id} of this event is not on this computer (its key file stayed behind): codes issued before still check; new codes use key {id}"
                 ));
             }
         }

@@ -171,15 +171,17 @@ impl Pos {
         self.write(Role::Creator, |w| {
             let a = pins::attempts(w.tx(), event_id, role)?;
             if let Some(until) = a.locked_until.filter(|until| *until > now) {
-                return Err(PinError::Locked {
-                    role,
-                    secs: until - now,
-                }
-                .into());
+                // A clock set back never stretches a lock past the longest one.
+                let secs = (until - now).min(MAX_LOCK_SECS);
+                return Err(PinError::Locked { role, secs }.into());
             }
+            let failures = a.failures.saturating_add(1);
+            // Locked now, before the slow check: attempts started in parallel on other
+            // stations find the lock and are not checked at all. A right PIN lifts it.
+            let locked_until = lock_secs(failures).map(|secs| now + secs);
             let counted = pins::Attempts {
-                failures: a.failures.saturating_add(1),
-                ..a
+                failures,
+                locked_until,
             };
             Ok(pins::set_attempts(w.tx(), event_id, role, counted)?)
         })?;

@@ -6,7 +6,7 @@ use crate::domain::field::FieldError;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::pins::hash_pin;
+use super::pins::{check_new_pin, hash_pin};
 use super::start::insert_event;
 use super::{Grant, Pos, PosError, PosResult, Role};
 use crate::domain::basket::net_of_vat;
@@ -80,8 +80,9 @@ impl Pos {
         let checked = setup.check().map_err(PosError::Invalid)?;
         printable_setup(setup)?;
         self.require_if_pin(grant)?;
-        let hash = hash_pin(new_pin)
-            .map_err(|_| PosError::Invalid(FieldError::new("new creator PIN", "4 to 12 digits")))?;
+        let rule = || PosError::Invalid(FieldError::new("new creator PIN", "6 to 12 digits"));
+        check_new_pin(new_pin).map_err(|_| rule())?;
+        let hash = hash_pin(new_pin).map_err(|_| rule())?;
         let (now, closed) = (self.now(), Some(self.event.id));
         let public_key = self.store.new_claim_key()?;
         let id = self.write(Role::Creator, |w| {

@@ -14,9 +14,11 @@ const GENESIS: [u8; 32] = [0; 32];
 
 /// The triggers that make the table append-only.
 const SEAL: &str = "
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+DROP TRIGGER IF EXISTS audit_log_no_update;
+DROP TRIGGER IF EXISTS audit_log_no_delete;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted'); END;";
 
 /// One entry as it is hashed.
@@ -40,6 +42,25 @@ impl Entry {
             h.update(part.as_bytes());
         }
         h.finalize().into()
+    }
+
+    /// Writes the entry chained to `prev`; its hash.
+    fn insert(&self, conn: &Connection, prev: &[u8; 32]) -> StoreResult<[u8; 32]> {
+        let hash = self.hash(prev);
+        conn.prepare_cached(
+            "INSERT INTO audit_log (id, at, station, action, subject, detail, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            self.id,
+            self.at,
+            self.station,
+            self.action,
+            self.subject,
+            self.detail,
+            &hash[..]
+        ])?;
+        Ok(hash)
     }
 }
 
@@ -74,19 +95,7 @@ pub fn append(
         subject: subject.to_string(),
         detail: detail.to_string(),
     };
-    conn.prepare_cached(
-        "INSERT INTO audit_log (id, at, station, action, subject, detail, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        entry.id,
-        entry.at,
-        entry.station,
-        entry.action,
-        entry.subject,
-        entry.detail,
-        &entry.hash(&prev)[..]
-    ])?;
+    entry.insert(conn, &prev)?;
     Ok(())
 }
 
@@ -153,16 +162,18 @@ pub fn verify(conn: &Connection) -> StoreResult<Chain> {
 /// True when the database still refuses changes to the log (someone may have dropped the
 /// triggers to edit it).
 pub fn sealed(conn: &Connection) -> StoreResult<bool> {
+    // By what they do, not only by name: a trigger of the same name that does nothing is no seal.
     let n: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
-         AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'
+         AND name IN ('audit_log_no_update', 'audit_log_no_delete')
+         AND sql LIKE '%RAISE(ABORT, ''the audit log is append-only%'",
         [],
         |r| r.get(0),
     )?;
     Ok(n == 2)
 }
 
-/// Puts the triggers back (after a warning was given).
+/// Puts the triggers back, replacing any of the same name (after a warning was given).
 pub fn reseal(conn: &Connection) -> StoreResult<()> {
     Ok(conn.execute_batch(SEAL)?)
 }
@@ -187,21 +198,7 @@ pub(super) fn seal(conn: &Connection) -> StoreResult<()> {
     let mut prev = GENESIS;
     for (n, mut entry) in old.into_iter().enumerate() {
         entry.id = n as i64 + 1;
-        let hash = entry.hash(&prev);
-        conn.execute(
-            "INSERT INTO audit_log (id, at, station, action, subject, detail, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                entry.id,
-                entry.at,
-                entry.station,
-                entry.action,
-                entry.subject,
-                entry.detail,
-                &hash[..]
-            ],
-        )?;
-        prev = hash;
+        prev = entry.insert(conn, &prev)?;
     }
     reseal(conn)
 }

@@ -19,8 +19,8 @@ use super::{StoreError, StoreResult};
 const MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 /// One database's counters: `receipt/<event>/<station>` (the next receipt number), `claim/…`
-/// (the next claim serial), `refund/…`, `ticket` (the highest ticket row) and `key/<event>`
-/// (the newest claim key id). The audit log is not counted: its hash chain and
+/// (the next claim serial), `refund/…`, `ticket/<event>/<lane>` (the lane's next ticket number)
+/// and `key/<event>` (the newest claim key id). The audit log is not counted: its hash chain and
 /// `encore audit verify` answer for it.
 pub type Counters = BTreeMap<String, i64>;
 
@@ -74,7 +74,19 @@ impl HighWater {
             .open(self.path.with_extension("highwater.lock"))
             .map_err(|e| self.err(e))?;
         lock.lock().map_err(|e| self.err(e))?;
-        let mut file = self.load()?;
+        let (mut file, damaged) = match self.load() {
+            Ok(file) => (file, None),
+            // A mark cut short (a power cut mid-write) must not stop every later one: it is kept
+            // aside and a new mark starts from the database as it is now.
+            Err(e) => {
+                let aside = self.path.with_extension("highwater.damaged");
+                let _ = fs::rename(&self.path, &aside);
+                (
+                    MarkFile::default(),
+                    Some(format!("{e}; kept as {}", aside.display())),
+                )
+            }
+        };
         file.version = 1;
         let mark = file.databases.entry(id.to_string()).or_default();
         let mut changed = false;
@@ -85,13 +97,31 @@ impl HighWater {
                 changed = true;
             }
         }
-        if !changed {
-            return Ok(());
+        if changed {
+            self.write(&file)?;
         }
-        let text = serde_json::to_string(&file).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        match damaged {
+            Some(why) => Err(StoreError::Corrupt(format!(
+                "the high-water mark was damaged ({why}); a new one starts from this database"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces the file whole and durably: written, synced, renamed, the folder synced.
+    fn write(&self, file: &MarkFile) -> StoreResult<()> {
+        use std::io::Write as _;
+        let text = serde_json::to_string(file).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let tmp = self.path.with_extension("highwater.tmp");
-        fs::write(&tmp, text).map_err(|e| self.err(e))?;
-        fs::rename(&tmp, &self.path).map_err(|e| self.err(e))
+        let mut out = fs::File::create(&tmp).map_err(|e| self.err(e))?;
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.sync_all())
+            .map_err(|e| self.err(e))?;
+        fs::rename(&tmp, &self.path).map_err(|e| self.err(e))?;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = fs::File::open(dir).and_then(|d| d.sync_all());
+        }
+        Ok(())
     }
 
     fn err(&self, e: std::io::Error) -> StoreError {
@@ -126,32 +156,49 @@ pub fn counters(conn: &Connection) -> StoreResult<Counters> {
         let (event, key) = row?;
         out.insert(format!("key/{event}"), key);
     }
-    let ticket: i64 = conn
-        .prepare_cached(
-            // Ticket rows lost with a restore are counted as caught up once their floors are
-            // set (meta `ticket_high`), or the same loss would be found on every open.
-            "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM tickets),
-                        COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'ticket_high'), 0))",
-        )?
-        .query_row([], |r| r.get(0))?;
-    out.insert("ticket".into(), ticket);
+    let mut stmt = conn.prepare_cached("SELECT event_id, lane, next_number FROM lane_counters")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (event, lane, next) = row?;
+        out.insert(format!("ticket/{event}/{lane}"), next);
+    }
     Ok(out)
 }
 
 /// What the database lacks against its mark: each counter that is lower, `(name, now, mark)`.
-pub fn behind(now: &Counters, mark: &Counters) -> Vec<(String, i64, i64)> {
-    mark.iter()
-        .filter_map(|(name, high)| {
-            let have = now.get(name).copied().unwrap_or(0);
-            (have < *high).then(|| (name.clone(), have, *high))
-        })
-        .collect()
+/// Counters of events the file does not hold (a backup from before they were made) are not
+/// lacking: nothing of theirs can be handed out from this file.
+pub fn behind(
+    conn: &Connection,
+    now: &Counters,
+    mark: &Counters,
+) -> StoreResult<Vec<(String, i64, i64)>> {
+    let mut out = Vec::new();
+    for (name, high) in mark {
+        let have = now.get(name).copied().unwrap_or(0);
+        if have >= *high {
+            continue;
+        }
+        let event = name.split('/').nth(1).and_then(|e| e.parse::<i64>().ok());
+        if let Some(event) = event
+            && !super::events::event_exists(conn, event)?
+        {
+            continue;
+        }
+        out.push((name.clone(), have, *high));
+    }
+    Ok(out)
 }
 
 /// Raises the database's own counters to its mark so nothing issued after the copy is issued
-/// again: receipt, claim and refund counters per station (making missing stations), and a
-/// floor for every lane's ticket numbers as far above its highest number as tickets are
-/// missing in all (no lane can have lost more).
+/// again: receipt, claim and refund counters per station (making missing stations) and each
+/// lane's ticket counter.
 pub fn catch_up(conn: &Connection, mark: &Counters) -> StoreResult<()> {
     for (name, high) in mark {
         let mut parts = name.splitn(3, '/');
@@ -159,49 +206,33 @@ pub fn catch_up(conn: &Connection, mark: &Counters) -> StoreResult<()> {
         else {
             continue;
         };
-        let column = match kind {
-            "receipt" => "next_receipt",
-            "claim" => "next_claim_serial",
-            "refund" => "next_refund",
-            _ => continue,
-        };
         let event: i64 = event
             .parse()
             .map_err(|_| super::corrupt("high-water counter", name))?;
         if !super::events::event_exists(conn, event)? {
             continue;
         }
+        let column = match kind {
+            "receipt" => "next_receipt",
+            "claim" => "next_claim_serial",
+            "refund" => "next_refund",
+            "ticket" => {
+                conn.execute(
+                    "INSERT INTO lane_counters (event_id, lane, next_number) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (event_id, lane) DO UPDATE
+                         SET next_number = MAX(next_number, excluded.next_number)",
+                    params![event, code, high],
+                )?;
+                continue;
+            }
+            _ => continue,
+        };
         super::events::ensure_station(conn, event, code)?;
         conn.execute(
             &format!(
                 "UPDATE stations SET {column} = MAX({column}, ?3) WHERE event_id = ?1 AND code = ?2"
             ),
             params![event, code, high],
-        )?;
-    }
-    let now = counters(conn)?;
-    let high = mark.get("ticket").copied().unwrap_or(0);
-    let lost = high - now.get("ticket").copied().unwrap_or(0);
-    if lost > 0 {
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('ticket_high', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [high.to_string()],
-        )?;
-        conn.execute(
-            "INSERT INTO ticket_floors (event_id, lane, next_number)
-                 SELECT event_id, lane, MAX(number) + 1 + ?1 FROM tickets GROUP BY event_id, lane
-             ON CONFLICT (event_id, lane) DO UPDATE
-                 SET next_number = MAX(next_number, excluded.next_number)",
-            [lost],
-        )?;
-        // A lane whose every ticket was lost starts above them too.
-        conn.execute(
-            "INSERT INTO ticket_floors (event_id, lane, next_number)
-                 SELECT DISTINCT o.event_id, o.lane, 1 + ?1 FROM offers o
-                 WHERE o.lane IS NOT NULL
-             ON CONFLICT (event_id, lane) DO NOTHING",
-            [lost],
         )?;
     }
     Ok(())

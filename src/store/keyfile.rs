@@ -16,8 +16,9 @@ use ed25519_dalek::SigningKey;
 use super::{StoreError, StoreResult};
 
 const HEADER: &str = "encore-claim-keys 1";
-/// A key file is a few lines; anything larger is not one.
-const MAX_BYTES: u64 = 64 * 1024;
+/// A key is a 130-byte line and an event makes 16 at most: a megabyte holds thousands of
+/// events; anything larger is not a key file.
+const MAX_BYTES: u64 = 1024 * 1024;
 
 /// Where one database's secret keys live.
 #[derive(Debug, Clone)]
@@ -43,7 +44,7 @@ impl KeyFile {
         let text = match fs::metadata(&self.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
             Err(e) => return Err(self.io("read", e)),
-            Ok(meta) if meta.len() > MAX_BYTES => return Err(self.bad("larger than 64 KB")),
+            Ok(meta) if meta.len() > MAX_BYTES => return Err(self.bad("larger than 1 MB")),
             Ok(_) => fs::read_to_string(&self.path).map_err(|e| self.io("read", e))?,
         };
         let mut lines = text.lines();

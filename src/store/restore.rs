@@ -60,13 +60,19 @@ pub fn restore(db: &Path, backup: &Path, stamp: &str) -> StoreResult<Restored> {
     }
     let schema = check_backup(backup)?;
     let (replaced_id, kept_aside) = if db.exists() {
-        let id = close_for_restore(db)?;
         let aside = PathBuf::from(format!("{}.before-restore-{stamp}", db.display()));
+        if aside.exists() {
+            let why = format!("{} exists already: try again in a second", aside.display());
+            return Err(refused(why));
+        }
+        let (held, id) = close_for_restore(db)?;
+        // Moved while the exclusive lock is still held: no station can open it in between.
         std::fs::rename(db, &aside)
             .map_err(|e| refused(format!("cannot keep {} aside: {e}", db.display())))?;
         for ext in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
         }
+        drop(held);
         (id, Some(aside))
     } else {
         (None, None)
@@ -93,9 +99,9 @@ pub fn restore(db: &Path, backup: &Path, stamp: &str) -> StoreResult<Restored> {
     Ok(Restored { kept_aside, schema })
 }
 
-/// Makes sure no other station has the file open, folds its WAL into it, and
-/// returns its id.
-fn close_for_restore(db: &Path) -> StoreResult<Option<String>> {
+/// Makes sure no other station has the file open, folds its WAL into it, and returns the
+/// connection holding the exclusive lock with the file's id.
+fn close_for_restore(db: &Path) -> StoreResult<(Connection, Option<String>)> {
     let conn = Connection::open(db)?;
     conn.busy_timeout(Duration::from_secs(2))?;
     // In exclusive locking mode the lock is refused while any other connection has the file
@@ -124,5 +130,7 @@ fn close_for_restore(db: &Path) -> StoreResult<Option<String>> {
         None
     };
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(id)
+    // Held to the end of the swap (exclusive locking mode keeps the lock between statements).
+    conn.execute_batch("BEGIN EXCLUSIVE;")?;
+    Ok((conn, id))
 }

@@ -2,7 +2,7 @@
 -- PIN (stored, never checked) is gone; audit entries are chained by hash and the database
 -- refuses to change or delete them; claim keys keep only their public half here (the secret
 -- half moves to the key file beside the database, see store/keyfile.rs); ticket numbers get a
--- floor so a restored file never hands out again a number issued after its backup.
+-- counter per lane so a restored file never hands out again a number issued after its backup.
 
 CREATE TABLE pin_attempts (
     event_id     INTEGER NOT NULL REFERENCES events(id),
@@ -24,9 +24,13 @@ CREATE TABLE meta (
     value TEXT NOT NULL
 );
 
-CREATE TABLE ticket_floors (
+-- Ticket numbers come from a counter per lane, as receipt numbers come from the station's: the
+-- high-water mark then knows each lane's last number exactly.
+CREATE TABLE lane_counters (
     event_id    INTEGER NOT NULL REFERENCES events(id),
     lane        TEXT NOT NULL,
     next_number INTEGER NOT NULL,
     PRIMARY KEY (event_id, lane)
 );
+INSERT INTO lane_counters (event_id, lane, next_number)
+    SELECT event_id, lane, MAX(number) + 1 FROM tickets GROUP BY event_id, lane;

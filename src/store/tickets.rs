@@ -19,15 +19,7 @@ pub fn issue(
     claim_id: i64,
     paid_at: Timestamp,
 ) -> StoreResult<TicketLabel> {
-    let number: u32 = conn
-        .prepare_cached(
-            // Above the lane's floor too: after a restore, numbers issued after the backup.
-            "SELECT MAX(COALESCE(MAX(number), 0) + 1,
-                        COALESCE((SELECT next_number FROM ticket_floors
-                                  WHERE event_id = ?1 AND lane = ?2), 1))
-             FROM tickets WHERE event_id = ?1 AND lane = ?2",
-        )?
-        .query_row(params![event_id, lane.to_string()], |r| r.get(0))?;
+    let number = take_ticket_number(conn, event_id, lane)?;
     let pos: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(MAX(queue_pos), 0) FROM tickets WHERE event_id = ?1 AND lane = ?2",
@@ -92,6 +84,23 @@ pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>
     ))?;
     let rows = stmt.query_map([event_id], ticket_of)?;
     rows.map(|r| finish(r?)).collect()
+}
+
+/// Takes the lane's next ticket number; gap-free because it rolls back with the sale.
+fn take_ticket_number(conn: &Connection, event_id: i64, lane: char) -> StoreResult<u32> {
+    let lane = lane.to_string();
+    conn.prepare_cached(
+        "INSERT INTO lane_counters (event_id, lane, next_number) VALUES (?1, ?2, 1)
+         ON CONFLICT (event_id, lane) DO NOTHING",
+    )?
+    .execute(params![event_id, lane])?;
+    let number: i64 = conn
+        .prepare_cached(
+            "UPDATE lane_counters SET next_number = next_number + 1
+             WHERE event_id = ?1 AND lane = ?2 RETURNING next_number - 1",
+        )?
+        .query_row(params![event_id, lane], |r| r.get(0))?;
+    u32::try_from(number).map_err(|_| super::corrupt("ticket number", number))
 }
 
 /// Every ticket of the event, by lane and number.

@@ -39,6 +39,27 @@ pub fn button(ui: &mut egui::Ui, text: impl Into<RichText>, width: f32) -> bool 
         .clicked()
 }
 
+/// A PIN field (its characters hidden) after its label, one touch target high.
+pub fn pin_field(ui: &mut egui::Ui, label: &str, pin: &mut String) {
+    let label = ui.label(label);
+    ui.add_sized(
+        [120.0, TOUCH],
+        egui::TextEdit::singleline(pin).password(true),
+    )
+    .labelled_by(label.id);
+}
+
+/// A PIN field and the button that uses it, enabled once a PIN is typed; true when tapped.
+pub fn pin_and_button(ui: &mut egui::Ui, label: &str, pin: &mut String, button: &str) -> bool {
+    pin_field(ui, label, pin);
+    let ready = !pin.is_empty();
+    ui.add_enabled(
+        ready,
+        egui::Button::new(button).min_size(vec2(200.0, TOUCH)),
+    )
+    .clicked()
+}
+
 /// A one-line text field after its label, one touch target high. The label takes `label_w`
 /// points (0 = as wide as its text) so the fields of a form line up; it names the field for
 /// screen readers and tests.

@@ -64,20 +64,8 @@ pub fn backup_ui(ui: &mut egui::Ui, draft: &mut BackupDraft) -> Vec<Command> {
     );
     widgets::field(ui, "Backups to keep", &mut draft.keep, (0.0, 60.0), "");
     ui.horizontal(|ui| {
-        let label = ui.label("Creator PIN for backups");
-        ui.add_sized(
-            [120.0, TOUCH],
-            egui::TextEdit::singleline(&mut draft.pin).password(true),
-        )
-        .labelled_by(label.id);
-        let ready = !draft.pin.is_empty();
-        if ui
-            .add_enabled(
-                ready,
-                egui::Button::new("Save backup settings").min_size(egui::vec2(200.0, TOUCH)),
-            )
-            .clicked()
-        {
+        let (label, button) = ("Creator PIN for backups", "Save backup settings");
+        if widgets::pin_and_button(ui, label, &mut draft.pin, button) {
             commands.push(Command::Settings(SettingsOp::SaveBackup));
         }
         if ui

@@ -6,6 +6,7 @@ use egui::RichText;
 use super::SettingsOp;
 use crate::ui::Command;
 use crate::ui::theme::TOUCH;
+use crate::ui::widgets;
 
 /// The form as typed; every field is cleared once used.
 #[derive(Debug, Clone, Default)]
@@ -25,23 +26,14 @@ impl PinDraft {
     }
 }
 
-fn pin_field(ui: &mut egui::Ui, label: &str, value: &mut String) {
-    let label = ui.label(label);
-    ui.add_sized(
-        [120.0, TOUCH],
-        egui::TextEdit::singleline(value).password(true),
-    )
-    .labelled_by(label.id);
-}
-
 /// Draws the PIN change.
 pub fn pin_ui(ui: &mut egui::Ui, draft: &mut PinDraft) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.label(RichText::new("Change the creator PIN").strong());
     ui.horizontal_wrapped(|ui| {
-        pin_field(ui, "Current creator PIN", &mut draft.current);
-        pin_field(ui, "New creator PIN", &mut draft.new);
-        pin_field(ui, "New creator PIN again", &mut draft.again);
+        widgets::pin_field(ui, "Current creator PIN", &mut draft.current);
+        widgets::pin_field(ui, "New creator PIN", &mut draft.new);
+        widgets::pin_field(ui, "New creator PIN again", &mut draft.again);
         let ready = !draft.current.is_empty() && !draft.new.is_empty();
         if ui
             .add_enabled(

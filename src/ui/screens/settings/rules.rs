@@ -131,20 +131,8 @@ pub fn rules_ui(ui: &mut egui::Ui, draft: &mut RulesDraft) -> Vec<Command> {
         "",
     );
     ui.horizontal(|ui| {
-        let label = ui.label("Creator PIN for the queue");
-        ui.add_sized(
-            [120.0, TOUCH],
-            egui::TextEdit::singleline(&mut draft.pin).password(true),
-        )
-        .labelled_by(label.id);
-        let ready = !draft.pin.is_empty();
-        if ui
-            .add_enabled(
-                ready,
-                egui::Button::new("Save queue settings").min_size(egui::vec2(200.0, TOUCH)),
-            )
-            .clicked()
-        {
+        let (label, button) = ("Creator PIN for the queue", "Save queue settings");
+        if widgets::pin_and_button(ui, label, &mut draft.pin, button) {
             commands.push(Command::Settings(SettingsOp::SaveRules));
         }
     });
