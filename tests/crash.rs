@@ -32,8 +32,14 @@ const SALES_PER_STATION: usize = 60;
 /// The chance that a run is killed; after `MAX_KILLS` kills an operation runs to its answer.
 const KILL_CHANCE: f64 = 0.75;
 const MAX_KILLS: u32 = 6;
+/// A refund's PIN attempt cut short by a kill counts as a wrong PIN (a kill must not dodge the
+/// count), and five in a row on any station lock typing for the event: refunds are made at one
+/// station only, killed at most four times in a row.
+const MAX_REFUND_KILLS: u32 = 4;
 /// The chance that a sale is followed by a whole refund of one of the station's receipts.
 const REFUND_CHANCE: f64 = 0.2;
+/// The station that refunds (see `MAX_REFUND_KILLS`).
+const REFUND_STATION: &str = "K1";
 /// What the burst sells: gigs (claims and tickets), a drop (stock that runs out) and items.
 const TITLES: [&str; 5] = [
     "60-second shoutout",
@@ -289,7 +295,7 @@ impl Worker<'_> {
         let mut kills = 0;
         loop {
             let before = refunds_of(self.db, &order_id).len();
-            let kill = kills < MAX_KILLS && self.rng.gen_bool(KILL_CHANCE);
+            let kill = kills < MAX_REFUND_KILLS && self.rng.gen_bool(KILL_CHANCE);
             let run = self.run(&args, stdin, kill);
             self.tally.late += u32::from(kill && matches!(run, Run::Exited { .. }));
             let Run::Exited {
@@ -346,7 +352,7 @@ impl Worker<'_> {
         for _ in 1..SALES_PER_STATION {
             let ask = self.ask();
             self.sell(ask, true);
-            if self.rng.gen_bool(REFUND_CHANCE) {
+            if self.station == REFUND_STATION && self.rng.gen_bool(REFUND_CHANCE) {
                 self.refund();
             }
         }
