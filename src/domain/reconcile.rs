@@ -174,7 +174,7 @@ pub fn parse_camt053(xml: &str) -> Result<Statement, StatementError> {
             Ok(credit) => statement.credits.push(credit),
             Err(reason) => statement.bad.push(BadEntry {
                 at: format!("entry {no}"),
-                reason,
+                reason: reason.to_string(),
             }),
         }
     }
@@ -191,10 +191,11 @@ fn texts_of(n: roxmltree::Node<'_, '_>, names: &[&str]) -> Vec<String> {
 }
 
 /// One credit entry of a camt.053 statement, or why it cannot be read.
-fn camt_credit(entry: roxmltree::Node<'_, '_>) -> Result<Credit, String> {
-    let amt = child(entry, "Amt").ok_or("no Amt")?;
+fn camt_credit(entry: roxmltree::Node<'_, '_>) -> Result<Credit, FieldError> {
+    let amt = child(entry, "Amt").ok_or_else(|| FieldError::new("Amt", "missing"))?;
     let code = amt.attribute("Ccy").unwrap_or_default();
-    let currency = Currency::from_code(code).ok_or_else(|| format!("unknown currency '{code}'"))?;
+    let currency = Currency::from_code(code)
+        .ok_or_else(|| FieldError::new("Ccy", format!("unknown currency '{code}'")))?;
     let amount = parse_xml_amount(amt.text().unwrap_or_default(), currency)?;
     let mut remittance = texts_of(entry, &["Ustrd"]);
     remittance.extend(
@@ -222,9 +223,9 @@ fn camt_credit(entry: roxmltree::Node<'_, '_>) -> Result<Credit, String> {
 /// An ISO 20022 amount (`ActiveOrHistoricCurrencyAndAmount`): an XML decimal, not negative,
 /// so `8.850` is 8.85 and `8.` or `.5` are fine; a non-zero digit past the currency's minor
 /// unit (`8.855` in EUR) is refused, never rounded.
-pub fn parse_xml_amount(text: &str, currency: Currency) -> Result<Money, String> {
+pub fn parse_xml_amount(text: &str, currency: Currency) -> Result<Money, FieldError> {
     let t = text.trim();
-    let bad = |why: &str| format!("amount '{t}': {why}");
+    let bad = |why: &str| FieldError::new(format!("amount '{t}'"), why);
     let body = t.strip_prefix('+').unwrap_or(t);
     let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());

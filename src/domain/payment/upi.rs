@@ -3,6 +3,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::{PaymentError, field};
+use crate::domain::field::FieldError;
 use crate::domain::money::{Currency, Money};
 
 /// RFC 3986 unreserved characters stay as they are; everything else (spaces as %20) is encoded.
@@ -138,7 +139,7 @@ pub fn parse(link: &str) -> Result<Vec<(String, String)>, UpiError> {
             .decode_utf8()
             .map_err(|_| err(key, "percent-encoding that is not UTF-8 text"))?;
         crate::domain::field::check_text(key, &value, 512).map_err(|e| err(key, &e.rule))?;
-        check_param(key, &value).map_err(|rule| err(key, &rule))?;
+        check_param(key, &value).map_err(|e| err(key, &e.rule))?;
         fields.push((format!("{key} {what}"), value.into_owned()));
     }
     for required in ["pa", "pn"] {
@@ -150,22 +151,26 @@ pub fn parse(link: &str) -> Result<Vec<(String, String)>, UpiError> {
 }
 
 /// The rule of one parameter's value, or why it breaks it.
-fn check_param(key: &str, value: &str) -> Result<(), String> {
+fn check_param(key: &str, value: &str) -> Result<(), FieldError> {
+    let broke = |rule: String| FieldError::new(key.to_string(), rule);
     match key {
-        "pa" => validate(value, "x").map_err(|e| e.rule),
-        "pn" => validate("ab@okaxis", value).map_err(|e| e.rule),
-        "am" | "mam" => rupees(value).map(|_| ()),
-        "cu" if value != "INR" => Err(format!("UPI takes INR, not '{value}'")),
+        "pa" => validate(value, "x").map_err(|e| broke(e.rule)),
+        "pn" => validate("ab@okaxis", value).map_err(|e| broke(e.rule)),
+        "am" | "mam" => rupees(key, value).map(|_| ()),
+        "cu" if value != "INR" => Err(broke(format!("UPI takes INR, not '{value}'"))),
         "mc" if !(value.len() == 4 && value.bytes().all(|b| b.is_ascii_digit())) => {
-            Err("four digits (a merchant category code)".into())
+            Err(broke("four digits (a merchant category code)".into()))
         }
         _ => Ok(()),
     }
 }
 
 /// An amount as UPI writes it: rupees with at most two decimals, more than zero.
-fn rupees(value: &str) -> Result<Money, String> {
-    let rule = || format!("rupees with at most two decimals, like 149.50 (not '{value}')");
+fn rupees(key: &str, value: &str) -> Result<Money, FieldError> {
+    let rule = || {
+        let rule = format!("rupees with at most two decimals, like 149.50 (not '{value}')");
+        FieldError::new(key.to_string(), rule)
+    };
     let (int_part, frac) = value.split_once('.').unwrap_or((value, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if int_part.is_empty() || !digits(int_part) || !digits(frac) || frac.len() > 2 {
@@ -173,7 +178,7 @@ fn rupees(value: &str) -> Result<Money, String> {
     }
     let money = crate::domain::money::parse_amount(value, Currency::Inr).map_err(|_| rule())?;
     if money.minor <= 0 {
-        return Err("more than zero".into());
+        return Err(FieldError::new(key.to_string(), "more than zero"));
     }
     Ok(money)
 }
