@@ -45,16 +45,7 @@ impl Default for BackupSettings {
 impl BackupSettings {
     /// The settings as typed in the Settings screen, or the field that is wrong.
     pub fn parse(folder: &str, every_mins: &str, keep: &str) -> FieldResult<BackupSettings> {
-        let number = |name: &'static str, text: &str, range: std::ops::RangeInclusive<u32>| {
-            text.trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| {
-                    let rule = format!("a whole number from {} to {}", range.start(), range.end());
-                    FieldError::new(name, rule)
-                })
-        };
+        let number = crate::domain::field::whole_number;
         let folder = folder.trim();
         if folder.chars().count() > 500 {
             return Err(FieldError::new("Backup folder", "at most 500 characters"));

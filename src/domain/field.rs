@@ -66,6 +66,22 @@ pub fn check_lines(
     check_chars(field.into(), value, max_chars, true)
 }
 
+/// A typed whole number within `range`, or the field and its range.
+pub fn whole_number(
+    field: &'static str,
+    text: &str,
+    range: std::ops::RangeInclusive<u32>,
+) -> FieldResult<u32> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            let rule = format!("a whole number from {} to {}", range.start(), range.end());
+            FieldError::new(field, rule)
+        })
+}
+
 /// [`check_text`] on the trimmed value, which must not be empty; gives the trimmed text.
 pub fn required_text(
     field: impl Into<Cow<'static, str>>,

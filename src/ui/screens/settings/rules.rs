@@ -43,16 +43,7 @@ impl RulesDraft {
 
     /// The rules and code validity as typed, or what is wrong, naming the field.
     pub fn parse(&self) -> FieldResult<(QueueRules, u32)> {
-        let number = |name: &'static str, text: &str, range: std::ops::RangeInclusive<u32>| {
-            text.trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or_else(|| {
-                    let rule = format!("a whole number from {} to {}", range.start(), range.end());
-                    FieldError::new(name, rule)
-                })
-        };
+        let number = crate::domain::field::whole_number;
         let grace: f64 = self
             .grace_mins
             .trim()
