@@ -149,9 +149,25 @@ pub fn kiosk_harness_themed(
         )
 }
 
-/// Lets `secs` of kiosk time pass (the harness advances 0.02 s a frame).
+/// Lets `secs` of kiosk time pass (the harness advances 0.02 s a frame), then lets any slow
+/// work those frames started finish: a backup falls due when a test moves the clock on by five
+/// minutes, and on a busy machine it outlasts the frames.
 pub fn wait(h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>, secs: f32) {
     h.run_steps((secs / 0.02).ceil() as usize);
+    finish_jobs(h);
+}
+
+/// Steps frames while a job runs on the kiosk's worker, for at most 30 s of real time.
+fn finish_jobs(h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while h.state().busy() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the kiosk's job did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        h.step();
+    }
 }
 
 /// Units of the offer with this title still sellable.
@@ -235,14 +251,6 @@ impl AsCreator for Pos {
 pub fn run_jobs(h: &mut egui_kittest::Harness<'static, encore::ui::Kiosk>) {
     // The click's frame applies it (and starts the job); the spinner repaints while it runs.
     h.step();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while h.state().busy() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the kiosk's job did not finish"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        h.step();
-    }
+    finish_jobs(h);
     h.run();
 }
