@@ -169,6 +169,11 @@ impl Zone {
     pub fn at(&self, at: Timestamp) -> jiff::Zoned {
         at.to_zoned(self.tz.clone())
     }
+
+    /// The instant a local date and time names here (the earlier one in a DST fold).
+    pub fn instant(&self, local: jiff::civil::DateTime) -> Option<Timestamp> {
+        local.to_zoned(self.tz.clone()).ok().map(|z| z.timestamp())
+    }
 }
 
 impl PartialEq for Zone {

@@ -466,6 +466,9 @@ pub struct Receipt {
     /// The member who bought, if the fan was a member (or became one with a pass).
     #[serde(default)]
     pub member: Option<MemberLine>,
+    /// A practice sale of a station in training mode: not a valid receipt.
+    #[serde(default)]
+    pub training: bool,
 }
 
 impl Receipt {
@@ -515,6 +518,9 @@ pub struct OrderSummary {
     pub tenders: Vec<TenderKind>,
     /// Titles joined for display.
     pub summary: String,
+    /// A practice sale of a station in training mode.
+    #[serde(default)]
+    pub training: bool,
 }
 
 mod tender;

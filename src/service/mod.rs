@@ -16,11 +16,13 @@ mod lottery;
 mod payments;
 mod pins;
 mod queue;
+mod receipts;
 mod refund;
 mod sell;
 mod setup;
 mod start;
 mod till;
+mod training;
 
 use std::sync::Arc;
 
@@ -45,6 +47,7 @@ pub use queue::LaneView;
 pub use refund::RefundRequest;
 pub use setup::{Catalogue, Margin, OfferEdit};
 pub use till::{StartedPayment, TillExtras, sale_request};
+pub use training::ledger_code;
 
 use crate::domain::catalogue::Offer;
 use crate::domain::claim::ClaimError;

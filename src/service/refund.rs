@@ -40,6 +40,12 @@ impl Pos {
             let (tx, now) = (w.tx(), w.at());
             let order = orders::load(tx, event_id, OrderKey::Receipt(&req.receipt), currency)?
                 .ok_or_else(|| PosError::NoReceipt(req.receipt.to_string()))?;
+            if order.training {
+                return Err(PosError::Refused(format!(
+                    "{} is a training sale: it took no money, stock or claim codes, so there is nothing to refund",
+                    req.receipt
+                )));
+            }
             let refundable = refundable_lines(tx, &order)?;
             let plan = refund::plan(&refundable, req.lines.as_deref())?;
             let before = refunds::refunded_amount(tx, &order.order_id)?;

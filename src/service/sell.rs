@@ -9,6 +9,7 @@ use super::fans;
 use super::gate::{self, Write};
 use super::issue::{Issuer, Sale, settle_fan};
 use super::lottery::lottery_bought;
+use super::training;
 use super::{Pos, PosError, PosResult, Role};
 use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::catalogue::{Availability, Offer, OfferKind, countdown};
@@ -50,6 +51,10 @@ impl Pos {
             .unwrap_or(now);
         let (event_id, currency) = (self.event.id, self.event.currency);
         let station = self.station.clone();
+        // A practice sale holds nothing: it takes no stock.
+        if self.training()? {
+            return Ok(expires);
+        }
         self.write(Role::Helper, |w| {
             let tx = w.tx();
             let now = w.at();
@@ -168,6 +173,14 @@ impl Pos {
             if orders::exists(tx, order_id)? {
                 return Err(order_id_refused(order_id, "already sold at another event"));
             }
+            if store::training::is_on(tx, *station_id)? {
+                let practice =
+                    training::record_practice_sale(w, event, *station_no, req, priced_at)?;
+                return Ok(Sold {
+                    receipt: receipt_of(event, practice),
+                    replayed: false,
+                });
+            }
             let receipt = record_sale(w, event, &issuer, req, priced_at)?;
             Ok(Sold {
                 receipt,
@@ -258,7 +271,7 @@ fn order_id_refused(order_id: &str, rule: &str) -> PosError {
 }
 
 /// The event's texts as this sale prints them.
-fn texts_of(event: &Event) -> ReceiptTexts {
+pub(super) fn texts_of(event: &Event) -> ReceiptTexts {
     ReceiptTexts {
         event_name: event.name.clone(),
         venue: event.venue.clone(),
@@ -291,6 +304,7 @@ fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
         payment_ref: s.payment_ref,
         claims: s.claims,
         tickets: s.tickets,
+        training: s.training,
     }
 }
 
@@ -366,7 +380,7 @@ fn take_basket(
 
 /// The tenders that settle `due` (split parts, then the method of the sale) and what they cost
 /// the creator in fees.
-fn tenders_for(
+pub(super) fn tenders_for(
     tx: &store::Conn,
     event_id: i64,
     req: &SaleRequest,
@@ -447,7 +461,7 @@ fn check_priority_addons(sold: &[(Offer, u32)]) -> PosResult<()> {
     Ok(())
 }
 
-fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()> {
+pub(super) fn check_sellable(offer: &Offer, qty: u32, now: jiff::Timestamp) -> PosResult<()> {
     match offer.availability(now) {
         Availability::OpensIn { secs } => Err(PosError::NotOpenYet {
             title: offer.title.clone(),
@@ -557,6 +571,7 @@ fn record_sale(
         vat_mode: event.vat_mode,
         printed: Some(printed),
         member,
+        training: false,
     };
     Ok(receipt_of(event, stored))
 }

@@ -52,7 +52,7 @@ pub fn figures(
     let sales: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(sum(t.tendered_minor - t.change_minor), 0) FROM tenders t JOIN orders o ON o.id = t.order_id
-             WHERE t.kind = 'cash' AND o.station_id = ?1 AND o.paid_at >= ?2",
+             WHERE t.kind = 'cash' AND o.station_id = ?1 AND o.paid_at >= ?2 AND o.training = 0",
         )?
         .query_row(params![station_id, since], |r| r.get(0))?;
     let refunds: i64 = conn

@@ -158,8 +158,8 @@ pub struct EventRow {
 pub fn list(conn: &Connection) -> StoreResult<Vec<EventRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS}, is_open, is_demo, created_at,
-             (SELECT count(*) FROM orders o WHERE o.event_id = events.id),
-             (SELECT COALESCE(sum(total_minor), 0) FROM orders o WHERE o.event_id = events.id)
+             (SELECT count(*) FROM orders o WHERE o.event_id = events.id AND o.training = 0),
+             (SELECT COALESCE(sum(total_minor), 0) FROM orders o WHERE o.event_id = events.id AND o.training = 0)
          FROM events ORDER BY id DESC"
     ))?;
     let rows = stmt.query_map([], |r| {

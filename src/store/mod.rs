@@ -21,7 +21,9 @@ pub mod orders;
 pub mod pins;
 pub mod refunds;
 pub mod restore;
+pub mod search;
 pub mod tickets;
+pub mod training;
 
 use std::path::Path;
 use std::time::Duration;

@@ -152,7 +152,7 @@ pub fn refund_splits(
 pub fn split_totals(conn: &Connection, event_id: i64) -> StoreResult<Vec<(String, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.collaborator, sum(s.amount_minor) FROM order_splits s JOIN orders o ON o.id = s.order_id
-         WHERE o.event_id = ?1 GROUP BY s.collaborator ORDER BY 2 DESC, 1",
+         WHERE o.event_id = ?1 AND o.training = 0 GROUP BY s.collaborator ORDER BY 2 DESC, 1",
     )?;
     let rows = stmt.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -167,7 +167,7 @@ pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferF
                 (SELECT COALESCE(sum(rl.qty), 0) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
                   WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
                 (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.event_id = ?1
+         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.event_id = ?1 AND o.training = 0
          ORDER BY l.offer_id",
     )?;
     let rows = stmt.query_map([event_id], |r| {
@@ -243,6 +243,8 @@ pub struct StoredReceipt {
     pub printed: Option<ReceiptTexts>,
     /// The member who bought it.
     pub member: Option<MemberLine>,
+    /// A practice sale of a station in training mode.
+    pub training: bool,
 }
 
 /// Which order to load.
@@ -263,7 +265,8 @@ pub fn load(
     currency: Currency,
 ) -> StoreResult<Option<StoredReceipt>> {
     let head_sql =
-        "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor, o.tip_minor, o.vat_mode
+        "SELECT o.id, s.code, o.receipt_seq, o.payment_ref, o.paid_at, o.total_minor, o.tip_minor, o.vat_mode,
+                o.training
          FROM orders o JOIN stations s ON s.id = o.station_id WHERE o.event_id = ?1";
     let map = |r: &rusqlite::Row<'_>| {
         Ok((
@@ -276,6 +279,7 @@ pub fn load(
                 r.get::<_, i64>(5)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
             ),
         ))
     };
@@ -293,7 +297,8 @@ pub fn load(
             .query_row([event_id], map),
     }
     .optional()?;
-    let Some((order_id, station, seq, payment_ref, paid_at, (total, tip, mode))) = head else {
+    let Some((order_id, station, seq, payment_ref, paid_at, (total, tip, mode, training))) = head
+    else {
         return Ok(None);
     };
     let vat_mode: VatMode = mode.parse().map_err(|_| corrupt("vat_mode", &mode))?;
@@ -313,6 +318,7 @@ pub fn load(
         vat_mode,
         printed,
         member,
+        training,
     }))
 }
 
@@ -439,6 +445,36 @@ fn tickets(conn: &Connection, order_id: &str) -> StoreResult<Vec<IssuedTicket>> 
     .collect()
 }
 
+/// The columns of an order's line in a list, for [`summary_row`]; `o` is the order.
+pub(super) const SUMMARY_COLUMNS: &str = "o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor,
+    (SELECT group_concat(t.kind, ',') FROM (SELECT kind FROM tenders WHERE order_id = o.id ORDER BY rowid) t),
+    (SELECT group_concat(l.qty || '× ' || l.title, ', ') FROM order_lines l WHERE l.order_id = o.id),
+    o.training";
+
+/// Reads one order's line in a list ([`SUMMARY_COLUMNS`] first).
+pub(super) fn summary_row(r: &rusqlite::Row<'_>, currency: Currency) -> StoreResult<OrderSummary> {
+    let paid_at: i64 = r.get(3)?;
+    let kinds: Option<String> = r.get(5)?;
+    let kinds = kinds.unwrap_or_default();
+    let summary: Option<String> = r.get(6)?;
+    Ok(OrderSummary {
+        order_id: r.get(0)?,
+        number: ReceiptNo {
+            station: r.get(1)?,
+            seq: r.get(2)?,
+        },
+        paid_at: Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?,
+        total: Money::new(r.get(4)?, currency),
+        tenders: kinds
+            .split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| k.parse().map_err(|_| corrupt("tender kind", k)))
+            .collect::<StoreResult<_>>()?,
+        summary: summary.unwrap_or_default(),
+        training: r.get(7)?,
+    })
+}
+
 /// The newest orders of the event, newest first.
 pub fn recent(
     conn: &Connection,
@@ -446,40 +482,16 @@ pub fn recent(
     limit: u32,
     currency: Currency,
 ) -> StoreResult<Vec<OrderSummary>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.id, s.code, o.receipt_seq, o.paid_at, o.total_minor,
-                (SELECT group_concat(t.kind, ',') FROM (SELECT kind FROM tenders WHERE order_id = o.id ORDER BY rowid) t),
-                (SELECT group_concat(l.qty || '× ' || l.title, ', ') FROM order_lines l WHERE l.order_id = o.id)
-         FROM orders o JOIN stations s ON s.id = o.station_id
-         WHERE o.event_id = ?1 ORDER BY o.rowid DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![event_id, limit], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, u32>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, Option<String>>(6)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (order_id, station, seq, paid_at, total, kinds, summary) = row?;
-        let kinds = kinds.unwrap_or_default();
-        Ok(OrderSummary {
-            order_id,
-            number: ReceiptNo { station, seq },
-            paid_at: Timestamp::from_second(paid_at).map_err(|_| corrupt("paid_at", paid_at))?,
-            total: Money::new(total, currency),
-            tenders: kinds
-                .split(',')
-                .map(|k| k.parse().map_err(|_| corrupt("tender kind", k)))
-                .collect::<StoreResult<_>>()?,
-            summary: summary.unwrap_or_default(),
-        })
-    })
-    .collect()
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM orders o JOIN stations s ON s.id = o.station_id
+         WHERE o.event_id = ?1 ORDER BY o.rowid DESC LIMIT ?2"
+    ))?;
+    let mut rows = stmt.query(params![event_id, limit])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(summary_row(r, currency)?);
+    }
+    Ok(out)
 }
 
 /// Whether a payment reference is taken already.
@@ -500,7 +512,7 @@ pub fn paid_with(
     let mut stmt = conn.prepare_cached(
         "SELECT s.code, o.receipt_seq, o.payment_ref, sum(t.tendered_minor - t.change_minor)
          FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
-         WHERE o.event_id = ?1 AND t.kind = ?2
+         WHERE o.event_id = ?1 AND t.kind = ?2 AND o.training = 0
            AND o.total_minor > COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)
          GROUP BY o.id ORDER BY o.rowid",
     )?;

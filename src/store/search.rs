@@ -1,0 +1,105 @@
+//! Finding receipts: each meaning of a query is one indexed look-up (the receipt number by
+//! station and sequence, `orders_total`, the payment reference's unique index,
+//! `tenders_reference`, `order_lines_offer`, `orders_paid`), joined as a union, newest first.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, ToSql};
+
+use super::orders::{SUMMARY_COLUMNS, summary_row};
+use super::{StoreResult, corrupt};
+use crate::domain::money::Currency;
+use crate::domain::search::{Found, ReceiptQuery};
+
+/// The first and last sale of the event (a time search looks at the days between).
+pub fn paid_span(conn: &Connection, event_id: i64) -> StoreResult<Option<(Timestamp, Timestamp)>> {
+    let (first, last): (Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT min(paid_at), max(paid_at) FROM orders WHERE event_id = ?1")?
+        .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let at = |s: i64| Timestamp::from_second(s).map_err(|_| corrupt("paid_at", s));
+    match (first, last) {
+        (Some(f), Some(l)) => Ok(Some((at(f)?, at(l)?))),
+        _ => Ok(None),
+    }
+}
+
+/// The event's receipts matching any meaning of `query` (times as the `windows` of
+/// [`crate::domain::search::time_windows`]), newest first, at most `limit`.
+pub fn find(
+    conn: &Connection,
+    event_id: i64,
+    query: &ReceiptQuery,
+    windows: &[(Timestamp, Timestamp)],
+    limit: u32,
+    currency: Currency,
+) -> StoreResult<Found> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(event_id)];
+    let mut arg = |v: Box<dyn ToSql>| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if let Some((station, seq)) = &query.number {
+        let seq = arg(Box::new(*seq));
+        let stations = match station {
+            Some(code) => format!("event_id = ?1 AND code = {}", arg(Box::new(code.clone()))),
+            None => "event_id = ?1".to_string(),
+        };
+        parts.push(format!(
+            "SELECT id FROM orders WHERE station_id IN (SELECT id FROM stations WHERE {stations}) AND receipt_seq = {seq}"
+        ));
+    }
+    if let Some(amount) = query.amount {
+        let a = arg(Box::new(amount));
+        parts.push(format!(
+            "SELECT id FROM orders WHERE event_id = ?1 AND total_minor = {a}"
+        ));
+    }
+    for reference in &query.references {
+        let r = arg(Box::new(reference.clone()));
+        parts.push(format!("SELECT id FROM orders WHERE payment_ref = {r}"));
+        parts.push(format!(
+            "SELECT order_id FROM tenders WHERE reference IS NOT NULL AND reference = {r}"
+        ));
+    }
+    if let Some(title) = &query.title {
+        let t = arg(Box::new(title.clone()));
+        parts.push(format!(
+            "SELECT order_id FROM order_lines WHERE offer_id IN
+                 (SELECT id FROM offers WHERE event_id = ?1 AND instr(lower(title), {t}) > 0)"
+        ));
+    }
+    for (from, to) in windows {
+        let (f, t) = (
+            arg(Box::new(from.as_second())),
+            arg(Box::new(to.as_second())),
+        );
+        parts.push(format!(
+            "SELECT id FROM orders WHERE event_id = ?1 AND paid_at >= {f} AND paid_at < {t}"
+        ));
+    }
+    if parts.is_empty() {
+        return Ok(Found {
+            orders: Vec::new(),
+            total: 0,
+        });
+    }
+    let lim = arg(Box::new(limit));
+    let sql = format!(
+        "WITH hits(id) AS ({}) SELECT {SUMMARY_COLUMNS}, count(*) OVER ()
+         FROM hits h JOIN orders o ON o.id = h.id JOIN stations s ON s.id = o.station_id
+         WHERE o.event_id = ?1 ORDER BY o.paid_at DESC, o.rowid DESC LIMIT {lim}",
+        parts.join(" UNION ")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+    let mut rows = stmt.query(refs.as_slice())?;
+    let (mut orders, mut total) = (Vec::new(), 0i64);
+    while let Some(r) = rows.next()? {
+        orders.push(summary_row(r, currency)?);
+        total = r.get(8)?;
+    }
+    Ok(Found {
+        orders,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
