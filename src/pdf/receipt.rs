@@ -28,6 +28,7 @@ const GROUPS_PER_LINE: usize = 8;
 /// Renders a receipt to PDF bytes.
 pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
     let mut c = Canvas::new(fonts()?, WIDTH, MARGIN);
+    training(&mut c, r);
     header(&mut c, r);
     lines(&mut c, r);
     totals(&mut c, r);
@@ -43,7 +44,23 @@ pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
         c.advance(Mm(1.0));
         c.left_right(r.terms.trim(), "", SMALL, Weight::Regular);
     }
+    training(&mut c, r);
     c.finish(&format!("Receipt {}", r.number))
+}
+
+/// A practice sale says so at the top and at the foot, where a torn-off part still shows it.
+fn training(c: &mut Canvas<'_>, r: &Receipt) {
+    if !r.training {
+        return;
+    }
+    c.rule();
+    c.centered("TRAINING", TITLE, Weight::Bold);
+    c.centered(
+        "Practice sale: not a receipt, nothing to collect",
+        SMALL,
+        Weight::Regular,
+    );
+    c.rule();
 }
 
 fn header(c: &mut Canvas<'_>, r: &Receipt) {

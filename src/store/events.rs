@@ -265,7 +265,8 @@ pub fn set_fee(conn: &Connection, event_id: i64, kind: TenderKind, fee: &Fee) ->
 /// The codes of the event's stations, in order of first use.
 pub fn stations(conn: &Connection, event_id: i64) -> StoreResult<Vec<String>> {
     let mut stmt =
-        conn.prepare_cached("SELECT code FROM stations WHERE event_id = ?1 ORDER BY id")?;
+        // Training ledgers (T1 for K1) number practice sales; they are no seats.
+        conn.prepare_cached("SELECT code FROM stations WHERE event_id = ?1 AND code NOT LIKE 'T%' ORDER BY id")?;
     let rows = stmt.query_map([event_id], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
