@@ -84,10 +84,15 @@ pub fn find(
         });
     }
     let lim = arg(Box::new(limit));
+    // The hits lead (CROSS JOIN keeps them the outer loop: the planner would otherwise walk
+    // every order in paid order to probe them); only the listed page is summarised.
     let sql = format!(
-        "WITH hits(id) AS ({}) SELECT {SUMMARY_COLUMNS}, count(*) OVER ()
-         FROM hits h JOIN orders o ON o.id = h.id JOIN stations s ON s.id = o.station_id
-         WHERE o.event_id = ?1 ORDER BY o.paid_at DESC, o.rowid DESC LIMIT {lim}",
+        "WITH hits(id) AS ({}),
+         page(r) AS (SELECT o.rowid FROM hits h CROSS JOIN orders o ON o.id = h.id
+                     WHERE o.event_id = ?1 ORDER BY o.paid_at DESC, o.rowid DESC LIMIT {lim})
+         SELECT {SUMMARY_COLUMNS}, (SELECT count(*) FROM hits h CROSS JOIN orders o ON o.id = h.id WHERE o.event_id = ?1)
+         FROM page CROSS JOIN orders o ON o.rowid = page.r JOIN stations s ON s.id = o.station_id
+         ORDER BY o.paid_at DESC, o.rowid DESC",
         parts.join(" UNION ")
     );
     let mut stmt = conn.prepare(&sql)?;
