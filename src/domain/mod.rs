@@ -9,6 +9,7 @@ pub mod drawer;
 pub mod event;
 pub mod fan;
 pub mod field;
+pub mod invoice;
 pub mod lottery;
 pub mod money;
 pub mod order;

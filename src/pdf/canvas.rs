@@ -161,6 +161,34 @@ impl<'f> Canvas<'f> {
         lines
     }
 
+    /// One table row: left columns at offsets from the margin (the last one wraps) and
+    /// right-aligned columns ending at offsets from the margin.
+    pub fn row(&mut self, left: &[(Mm, &str)], right: &[(Mm, &str)], size: Pt, weight: Weight) {
+        let mut first_right = self.right_edge();
+        for (end, text) in right {
+            let w = self.text_width(text, size, weight);
+            let x = Pt(Pt::from(Mm(self.margin.0 + end.0)).0 - w.0);
+            first_right = Pt(first_right.0.min(x.0));
+            self.push_text(x, size, weight, text);
+        }
+        let Some(((last_off, last_text), rest)) = left.split_last() else {
+            self.advance(Self::line_height(size));
+            return;
+        };
+        for (off, text) in rest {
+            self.push_text(Pt::from(Mm(self.margin.0 + off.0)), size, weight, text);
+        }
+        let last_x = Pt::from(Mm(self.margin.0 + last_off.0));
+        let room = Pt(first_right.0 - last_x.0 - Pt::from(Mm(3.0)).0);
+        for (i, piece) in self.wrap(last_text, room, size, weight).iter().enumerate() {
+            if i > 0 {
+                self.advance(Self::line_height(size));
+            }
+            self.push_text(last_x, size, weight, piece);
+        }
+        self.advance(Self::line_height(size));
+    }
+
     /// A thin horizontal rule across the content width.
     pub fn rule(&mut self) {
         self.advance(Mm(1.0));
@@ -191,18 +219,54 @@ impl<'f> Canvas<'f> {
     /// the faces the page uses are embedded.
     pub fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
         let height = Mm(self.cursor.0 + self.margin.0);
-        let mut doc = PdfDocument::new(title);
-        let mut fonts = BTreeMap::new();
-        for item in &self.items {
-            if let Item::Text { line, .. } = item {
-                for run in &line.runs {
-                    if let std::collections::btree_map::Entry::Vacant(slot) = fonts.entry(run.face)
-                    {
-                        slot.insert(doc.add_font(self.fonts.faces[run.face].parsed()?));
-                    }
+        let (fonts, width, margin) = (self.fonts, self.width, self.margin);
+        save(fonts, title, (width, margin), vec![(height, self.items)])
+    }
+
+    /// Lays the content out on pages of `page_height` (an A4 invoice): what falls past a page's
+    /// foot margin goes on the next page, line by line.
+    pub fn finish_pages(self, title: &str, page_height: Mm) -> Result<Vec<u8>, PdfError> {
+        let (fonts, width, margin) = (self.fonts, self.width, self.margin);
+        let room = (page_height.0 - 2.0 * margin.0).max(1.0);
+        let mut pages: Vec<(Mm, Vec<Item>)> = Vec::new();
+        for mut item in self.items {
+            let top = match &mut item {
+                Item::Text { top, .. } | Item::Qr { top, .. } | Item::Rule { top } => top,
+            };
+            let page = ((top.0 - margin.0) / room).floor().max(0.0) as usize;
+            *top = Mm(top.0 - page as f32 * room);
+            while pages.len() <= page {
+                pages.push((page_height, Vec::new()));
+            }
+            pages[page].1.push(item);
+        }
+        if pages.is_empty() {
+            pages.push((page_height, Vec::new()));
+        }
+        save(fonts, title, (width, margin), pages)
+    }
+}
+
+/// Saves pages of `(height, items)` as one document with subset fonts: only the faces the
+/// pages use are embedded.
+fn save(
+    faces: &Fonts,
+    title: &str,
+    (width, margin): (Mm, Mm),
+    pages: Vec<(Mm, Vec<Item>)>,
+) -> Result<Vec<u8>, PdfError> {
+    let mut doc = PdfDocument::new(title);
+    let mut fonts = BTreeMap::new();
+    for item in pages.iter().flat_map(|p| &p.1) {
+        if let Item::Text { line, .. } = item {
+            for run in &line.runs {
+                if let std::collections::btree_map::Entry::Vacant(slot) = fonts.entry(run.face) {
+                    slot.insert(doc.add_font(faces.faces[run.face].parsed()?));
                 }
             }
         }
+    }
+    for (height, items) in pages {
         let black = Color::Rgb(Rgb {
             r: 0.0,
             g: 0.0,
@@ -216,22 +280,22 @@ impl<'f> Canvas<'f> {
         ];
         let page = Page {
             height,
-            left: Pt::from(self.margin),
-            right: Pt::from(Mm(self.width.0 - self.margin.0)),
+            left: Pt::from(margin),
+            right: Pt::from(Mm(width.0 - margin.0)),
         };
-        for item in self.items {
+        for item in items {
             page.draw(item, &fonts, &mut ops);
         }
-        doc.pages.push(PdfPage::new(self.width, height, ops));
-        let mut warnings = Vec::new();
-        Ok(doc.save(
-            &PdfSaveOptions {
-                subset_fonts: true,
-                ..Default::default()
-            },
-            &mut warnings,
-        ))
+        doc.pages.push(PdfPage::new(width, height, ops));
     }
+    let mut warnings = Vec::new();
+    Ok(doc.save(
+        &PdfSaveOptions {
+            subset_fonts: true,
+            ..Default::default()
+        },
+        &mut warnings,
+    ))
 }
 
 /// The finished page's geometry: PDF y runs up from the bottom, our layout down from the top.

@@ -1,5 +1,6 @@
 //! The only place that knows printpdf. Input: domain values. Output: PDF bytes.
 
+mod a4;
 mod canvas;
 mod member;
 mod receipt;
@@ -9,6 +10,7 @@ use std::sync::OnceLock;
 
 use shape::Fonts;
 
+pub use a4::{invoice_pdf, refund_a4_pdf};
 pub use member::member_card_pdf;
 pub use receipt::{receipt_pdf, refund_pdf};
 

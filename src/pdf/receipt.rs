@@ -225,38 +225,54 @@ pub fn refund_pdf(
     time_zone: &Zone,
 ) -> Result<Vec<u8>, PdfError> {
     let mut c = Canvas::new(fonts()?, WIDTH, MARGIN);
-    c.centered(event_name, TITLE, Weight::Bold);
-    c.centered(venue, BODY, Weight::Regular);
+    refund_body(
+        &mut c,
+        r,
+        (event_name, venue, time_zone),
+        (TITLE, BODY, SMALL),
+    );
+    c.finish(&format!("Refund {}", r.number))
+}
+
+/// The refund receipt's content on any page width, in `(title, body, small)` sizes.
+pub(super) fn refund_body(
+    c: &mut Canvas<'_>,
+    r: &Refund,
+    (event_name, venue, time_zone): (&str, &str, &Zone),
+    (title, body, small): (Pt, Pt, Pt),
+) {
+    c.centered(event_name, title, Weight::Bold);
+    c.centered(venue, body, Weight::Regular);
     c.advance(Mm(1.5));
-    c.centered("REFUND", TITLE, Weight::Bold);
+    c.centered("REFUND", title, Weight::Bold);
     c.left_right(
         &format!("Refund {}", r.number),
         &format!("for {}", r.original),
-        BODY,
+        body,
         Weight::Bold,
     );
-    c.text(&local_time(r.refunded_at, time_zone), BODY, Weight::Regular);
+    c.text(&local_time(r.refunded_at, time_zone), body, Weight::Regular);
     c.rule();
     for l in &r.lines {
         let qty = format!("{}×", l.qty);
         c.columns(
             &[(Mm(0.0), &qty), (Mm(8.0), &l.title)],
             &format!("-{}", l.amount()),
-            BODY,
+            body,
             Weight::Regular,
         );
     }
     c.rule();
-    c.left_right("REFUNDED", &r.amount.to_string(), TITLE, Weight::Bold);
+    c.left_right("REFUNDED", &r.amount.to_string(), title, Weight::Bold);
     for (kind, amount) in &r.back {
         let how = match kind {
             TenderKind::Cash => "Cash back".to_string(),
             other => format!("Back by {}", other.label().to_lowercase()),
         };
-        c.left_right(&how, &amount.to_string(), BODY, Weight::Regular);
+        c.left_right(&how, &amount.to_string(), body, Weight::Regular);
     }
     if !r.reason.is_empty() {
-        c.text(&format!("Reason: {}", r.reason), SMALL, Weight::Regular);
+        c.text(&format!("Reason: {}", r.reason), small, Weight::Regular);
     }
     if r.revoked_units > 0 {
         c.text(
@@ -264,9 +280,8 @@ pub fn refund_pdf(
                 "{} unit(s) revoked: their claim codes no longer cover them.",
                 r.revoked_units
             ),
-            SMALL,
+            small,
             Weight::Regular,
         );
     }
-    c.finish(&format!("Refund {}", r.number))
 }

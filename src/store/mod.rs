@@ -13,6 +13,7 @@ pub mod events;
 pub mod fans;
 pub mod highwater;
 pub mod holds;
+pub mod invoices;
 pub mod keyfile;
 pub mod keys;
 pub mod lottery;
