@@ -25,6 +25,8 @@ const CREATOR: &[&str] = &[
     "event new",
     "event open",
     "restore",
+    "training on",
+    "training off",
 ];
 
 /// Sells, runs the queue, redeems, reads or checks: a helper may.
@@ -66,6 +68,9 @@ const HELPER: &[&str] = &[
     "audit verify",
     "event list",
     "event show",
+    "receipts",
+    "invoice",
+    "training status",
 ];
 
 fn leaves(cmd: &clap::Command, prefix: &str, out: &mut Vec<(String, bool)>) {
@@ -157,6 +162,8 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         ],
         &["event", "open", "1"],
         &["restore", backup.to_str().unwrap()],
+        &["training", "on"],
+        &["training", "off"],
     ];
     args.iter()
         .map(|a| a.iter().map(|s| s.to_string()).collect())

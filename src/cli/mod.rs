@@ -22,6 +22,7 @@ pub mod member;
 pub mod payload;
 pub mod pin;
 pub mod queue;
+pub mod receipts;
 pub mod reconcile;
 pub mod refund;
 pub mod reply;
@@ -93,6 +94,21 @@ pub enum Command {
         /// Output file.
         #[arg(short, long, value_name = "FILE.pdf")]
         output: PathBuf,
+    },
+    /// Find receipts by number (K1-000042 or 42), payment reference, amount (12.50), offer
+    /// title or local time (21:04, 21:00-21:30); newest first, at most 200 listed.
+    Receipts {
+        /// What to look for.
+        query: String,
+    },
+    /// Write an A4 invoice for a receipt: the buyer's name and address on the first print;
+    /// every later print says COPY.
+    Invoice(receipts::InvoiceArgs),
+    /// Training mode: this station sells for practice (creator PIN to turn it on or off).
+    Training {
+        /// What to do.
+        #[command(subcommand)]
+        action: receipts::TrainingAction,
     },
     /// Check or redeem claim codes.
     Claim {
@@ -215,6 +231,12 @@ pub struct RefundArgs {
     /// Why, for the audit log.
     #[arg(long, default_value = "")]
     pub reason: String,
+    /// Write the refund receipt to this PDF.
+    #[arg(short, long, value_name = "FILE.pdf")]
+    pub output: Option<PathBuf>,
+    /// The refund receipt on A4 instead of 80 mm paper.
+    #[arg(long, requires = "output")]
+    pub a4: bool,
 }
 
 /// Runs a command that needs no database (`payload`, `claim verify --pubkey`), if it is one.
@@ -241,6 +263,10 @@ pub fn reads_only(command: &Command) -> bool {
         command,
         Command::Offers
             | Command::Receipt { .. }
+            | Command::Receipts { .. }
+            | Command::Training {
+                action: receipts::TrainingAction::Status
+            }
             | Command::Backup(_)
             | Command::Audit { .. }
             | Command::Queue {
@@ -301,6 +327,9 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Offers => sell::offers(pos),
         Command::Sell(args) => sell::sell(pos, args),
         Command::Receipt { number, output } => sell::receipt(pos, number, output),
+        Command::Receipts { query } => receipts::search(pos, query),
+        Command::Invoice(args) => receipts::invoice(pos, args),
+        Command::Training { action } => receipts::training(pos, action),
         Command::Refund(args) => refund::refund(pos, args),
         Command::Pin { action } => refund::pin(pos, action),
         Command::Reconcile(args) => reconcile::run(pos, args),

@@ -65,6 +65,9 @@ pub struct RefundAnswer {
     pub revoked_claims: u32,
     /// Claim units revoked.
     pub revoked_units: u32,
+    /// The refund receipt's PDF, when one was asked for and written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// `encore pin set`: done.
@@ -91,7 +94,7 @@ pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
     };
     let grant = super::pin::unlock(pos, &args.pin)?;
     let r = pos.refund(&req, &grant)?;
-    let text = format!(
+    let mut text = format!(
         "refund {}: {} back ({}) for receipt {}, {} claim unit(s) revoked",
         r.number,
         r.amount,
@@ -99,6 +102,17 @@ pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
         r.original,
         r.revoked_units
     );
+    let mut file = None;
+    if let Some(output) = &args.output {
+        // The refund is committed: a receipt that cannot be written is said, not an error.
+        match refund_receipt(pos, &r, args.a4, output) {
+            Ok(()) => {
+                text.push_str(&format!("; refund receipt written to {}", output.display()));
+                file = Some(output.clone());
+            }
+            Err(e) => text.push_str(&format!("; the refund receipt could not be written: {e}")),
+        }
+    }
     let answer = RefundAnswer {
         back: r
             .back
@@ -114,8 +128,25 @@ pub fn refund(pos: &mut Pos, args: &RefundArgs) -> Outcome {
         currency: r.amount.currency.code(),
         revoked_claims: r.revoked_units,
         revoked_units: r.revoked_units,
+        file,
     };
     Reply::new(&answer, text)
+}
+
+/// Writes the refund receipt at 80 mm or on A4.
+fn refund_receipt(
+    pos: &Pos,
+    r: &crate::domain::refund::Refund,
+    a4: bool,
+    output: &std::path::Path,
+) -> Result<(), CliError> {
+    let e = pos.event();
+    let pdf = if a4 {
+        crate::pdf::refund_a4_pdf(r, &e.name, &e.venue, &e.time_zone)?
+    } else {
+        crate::pdf::refund_pdf(r, &e.name, &e.venue, &e.time_zone)?
+    };
+    std::fs::write(output, &pdf).map_err(|e| CliError::write(output, e))
 }
 
 /// Sets the creator PIN.
