@@ -26,6 +26,8 @@ pub struct Shared {
     pub cross_sells: Vec<(i64, i64)>,
     /// The queue, lane by lane.
     pub lanes: Vec<LaneView>,
+    /// This station sells for practice (training mode).
+    pub training: bool,
 }
 
 impl Shared {

@@ -209,7 +209,16 @@ impl Kiosk {
         let (screens, screen, notice) = (&mut self.screens, self.screen, &self.notice);
         let alerts = self.pos.alerts();
         let backups = &self.backups;
+        let training = self.shared.training;
         egui::CentralPanel::default().show(ui, |ui| {
+            if training {
+                widgets::banner(
+                    ui,
+                    Tone::Bad,
+                    "TRAINING — practice sales only: no stock, no claim codes, no figures",
+                    26.0,
+                );
+            }
             backups.banner_ui(ui);
             for alert in &alerts {
                 widgets::banner(ui, Tone::Bad, alert, 16.0);

@@ -108,6 +108,7 @@ impl Kiosk {
         self.shared.set_catalogue(pos.catalogue()?);
         pos.roll_lotteries()?;
         self.shared.lanes = pos.queue()?;
+        self.shared.training = pos.training()?;
         self.screens.refresh(self.screen, pos, &self.shared)
     }
 }

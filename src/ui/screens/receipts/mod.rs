@@ -1,14 +1,18 @@
-//! The Receipts screen: recent orders with their PDFs and refunds, and matching a bank
-//! statement to the QR orders.
+//! The Receipts screen: recent orders (or those a search found) with their PDFs, invoices and
+//! refunds, and matching a bank statement to the QR orders.
 
+mod invoice;
 mod orders;
 mod refund;
+mod search;
 mod statement;
 
 use crate::ui::problem::Problem;
 use std::path::PathBuf;
 
+use invoice::InvoiceDraft;
 use refund::RefundDraft;
+use search::SearchDraft;
 use statement::StatementDraft;
 
 use crate::domain::order::{OrderSummary, ReceiptNo};
@@ -35,6 +39,16 @@ pub enum ReceiptsOp {
     MatchStatement,
     /// The statement was read: its credits, or what is wrong with it.
     StatementRead(Result<Statement, Problem>),
+    /// Find the receipts the search box describes.
+    Search,
+    /// Show the recent receipts again.
+    ClearSearch,
+    /// Open the invoice panel for a receipt.
+    StartInvoice(ReceiptNo),
+    /// Write the invoice in the panel (A4, on the worker).
+    ConfirmInvoice,
+    /// Close the invoice panel.
+    CancelInvoice,
 }
 
 /// The Receipts screen's state.
@@ -47,21 +61,31 @@ pub struct ReceiptsScreen {
     recent: Vec<OrderSummary>,
     /// The last file written (receipt, refund receipt, member card), to open.
     exported: Option<PathBuf>,
+    /// The search box and what it found.
+    search: SearchDraft,
+    /// The invoice being asked for, if any (it then has the screen).
+    invoice: Option<InvoiceDraft>,
 }
 
 impl ReceiptsScreen {
     /// Draws the refund panel, or the statement form and the orders.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
-        match &mut self.refund {
-            Some(draft) => refund::refund_ui(ui, draft),
-            None => {
-                let mut commands = statement::statement_ui(ui, &mut self.statement);
-                let tz = &ctx.event.time_zone;
-                let exported = self.exported.as_deref();
-                commands.extend(orders::orders_ui(ui, &self.recent, tz, exported));
-                commands
-            }
+        if let Some(draft) = &mut self.refund {
+            return refund::refund_ui(ui, draft);
         }
+        if let Some(draft) = &mut self.invoice {
+            return invoice::invoice_ui(ui, draft);
+        }
+        let mut commands = statement::statement_ui(ui, &mut self.statement);
+        commands.extend(search::search_ui(ui, &mut self.search));
+        let tz = &ctx.event.time_zone;
+        let exported = self.exported.as_deref();
+        let list = match &self.search.found {
+            Some(found) => &found.orders,
+            None => &self.recent,
+        };
+        commands.extend(orders::orders_ui(ui, list, tz, exported));
+        commands
     }
 
     /// Re-reads the recent orders.
@@ -108,7 +132,29 @@ impl ReceiptsScreen {
                 self.statement.bad.clear();
                 fx.bad(problem.to_string());
             }
+            ReceiptsOp::Search => {
+                self.search.found = Some(pos.search_receipts(&self.search.query)?);
+                fx.clear();
+            }
+            ReceiptsOp::ClearSearch => self.search = SearchDraft::default(),
+            ReceiptsOp::StartInvoice(number) => {
+                self.invoice = Some(InvoiceDraft::of(number));
+                fx.then.push(Command::Goto(crate::ui::Screen::Receipts));
+            }
+            ReceiptsOp::CancelInvoice => self.invoice = None,
+            ReceiptsOp::ConfirmInvoice => self.confirm_invoice(pos, fx)?,
         }
+        Ok(())
+    }
+
+    /// Issues (or reprints) the invoice; the panel stays open with what was typed if refused.
+    fn confirm_invoice(&mut self, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
+        let Some(draft) = &self.invoice else {
+            return Ok(());
+        };
+        let invoice = pos.invoice(&draft.receipt, draft.buyer())?;
+        self.invoice = None;
+        invoice::save(fx, invoice);
         Ok(())
     }
 
@@ -137,9 +183,16 @@ impl ReceiptsScreen {
         // The refund is committed: say so now; the receipt's file follows.
         fx.good(text.clone());
         let event = pos.event().clone();
-        let name = format!("{}.pdf", done.number);
-        let render =
-            move || crate::pdf::refund_pdf(&done, &event.name, &event.venue, &event.time_zone);
+        let a4 = draft.a4;
+        let name = format!("{}{}.pdf", done.number, if a4 { "-A4" } else { "" });
+        let render = move || {
+            let render = if a4 {
+                crate::pdf::refund_a4_pdf
+            } else {
+                crate::pdf::refund_pdf
+            };
+            render(&done, &event.name, &event.venue, &event.time_zone)
+        };
         let dir = fx.receipts_dir;
         files::save_pdf(
             fx.jobs,

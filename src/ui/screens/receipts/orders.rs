@@ -35,12 +35,18 @@ pub fn orders_ui(
         .id_salt("orders_scroll")
         .show(ui, |ui| {
             egui::Grid::new("orders")
-                .num_columns(6)
+                .num_columns(7)
                 .striped(true)
                 .spacing([18.0, 8.0])
                 .show(ui, |ui| {
                     for order in recent {
-                        ui.label(RichText::new(order.number.to_string()).strong());
+                        let number = RichText::new(order.number.to_string()).strong();
+                        if order.training {
+                            ui.label(number.color(crate::ui::theme::BAD))
+                                .on_hover_text("A practice sale: TRAINING");
+                        } else {
+                            ui.label(number);
+                        }
                         ui.label(local_time(order.paid_at, time_zone));
                         ui.label(format!(
                             "{} · {}",
@@ -50,10 +56,25 @@ pub fn orders_ui(
                         if widgets::button(ui, format!("PDF {}", order.number), 150.0) {
                             commands.push(Command::ExportReceipt(order.number.clone()));
                         }
-                        if widgets::button(ui, format!("Refund {}", order.number), 170.0) {
-                            commands.push(Command::Receipts(ReceiptsOp::StartRefund(
-                                order.number.clone(),
-                            )));
+                        if order.training {
+                            ui.label(
+                                RichText::new("TRAINING")
+                                    .strong()
+                                    .color(crate::ui::theme::BAD),
+                            );
+                            ui.label("");
+                        } else {
+                            if widgets::button(ui, format!("Refund {}", order.number), 170.0) {
+                                commands.push(Command::Receipts(ReceiptsOp::StartRefund(
+                                    order.number.clone(),
+                                )));
+                            }
+                            let invoice = format!("Invoice {}…", order.number);
+                            if widgets::button(ui, invoice, 150.0) {
+                                commands.push(Command::Receipts(ReceiptsOp::StartInvoice(
+                                    order.number.clone(),
+                                )));
+                            }
                         }
                         ui.add(egui::Label::new(&order.summary).truncate());
                         ui.end_row();

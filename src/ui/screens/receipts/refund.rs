@@ -21,6 +21,8 @@ pub struct RefundDraft {
     pub pin: String,
     /// Why.
     pub reason: String,
+    /// The refund receipt on A4 instead of 80 mm paper.
+    pub a4: bool,
     /// The lines as sold (for their discounts) and the receipt's tax mode.
     sold: (Vec<Line>, VatMode),
 }
@@ -38,6 +40,7 @@ impl RefundDraft {
             lines,
             pin: String::new(),
             reason: String::new(),
+            a4: false,
             sold: (receipt.lines.clone(), receipt.vat_mode),
         }
     }
@@ -101,6 +104,7 @@ pub fn refund_ui(ui: &mut egui::Ui, draft: &mut RefundDraft) -> Vec<Command> {
         )
         .labelled_by(label.id);
     });
+    ui.checkbox(&mut draft.a4, "Refund receipt on A4 paper");
     ui.horizontal(|ui| {
         let label = ui.label("Creator PIN");
         let field = egui::TextEdit::singleline(&mut draft.pin)

@@ -179,7 +179,15 @@ fn paid_ui(
     receipt: &crate::domain::order::Receipt,
     claim_qrs: &[crate::domain::qr::QrMatrix],
 ) {
-    widgets::banner(ui, Tone::Good, &format!("Paid {}", receipt.total), 30.0);
+    if receipt.training {
+        let text = format!(
+            "TRAINING — practice sale {}: nothing to collect",
+            receipt.number
+        );
+        widgets::banner(ui, Tone::Bad, &text, 30.0);
+    } else {
+        widgets::banner(ui, Tone::Good, &format!("Paid {}", receipt.total), 30.0);
+    }
     ui.label(format!(
         "Receipt {} · {}",
         receipt.number,

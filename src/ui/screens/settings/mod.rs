@@ -1,11 +1,12 @@
 //! The Settings screen: how fans pay by QR, the cash drawer, the queue and claim-code rules,
-//! the helper's name at this station, backups and the creator PIN.
+//! the helper's name at this station, backups, the creator PIN and training mode.
 
 mod backup;
 mod drawer;
 mod payment;
 mod pin;
 mod rules;
+mod training;
 
 pub use drawer::DrawerOp;
 
@@ -32,6 +33,8 @@ pub enum SettingsOp {
     SaveBackup,
     /// Change the creator PIN (checks the current one).
     ChangePin,
+    /// Turn this station's training mode on or off (checks the creator PIN).
+    SetTraining(bool),
 }
 
 /// The Settings screen's state: one draft per section.
@@ -42,6 +45,7 @@ pub struct SettingsScreen {
     rules: rules::RulesDraft,
     backup: backup::BackupDraft,
     pin: pin::PinDraft,
+    training: training::TrainingDraft,
 }
 
 impl SettingsScreen {
@@ -53,6 +57,7 @@ impl SettingsScreen {
             rules: rules::RulesDraft::of(pos.event(), pos.helper()),
             backup: backup::BackupDraft::of(&pos.backup_settings().unwrap_or_default()),
             pin: pin::PinDraft::default(),
+            training: training::TrainingDraft::default(),
         }
     }
 
@@ -71,6 +76,9 @@ impl SettingsScreen {
                 commands.extend(backup::backup_ui(ui, &mut self.backup));
                 ui.separator();
                 commands.extend(pin::pin_ui(ui, &mut self.pin));
+                ui.separator();
+                let on = ctx.shared.training;
+                commands.extend(training::training_ui(ui, &mut self.training, on));
                 commands
             })
             .inner
@@ -134,6 +142,16 @@ impl SettingsScreen {
                 let grant = pos.unlock(&typed.current)?;
                 pos.set_pin(&typed.new, Some(&grant))?;
                 fx.good("Creator PIN changed: use the new one from now on");
+                Ok(())
+            }
+            SettingsOp::SetTraining(on) => {
+                let pin = std::mem::take(&mut self.training.pin);
+                let grant = pos.unlock(&pin)?;
+                pos.set_training(on, &grant)?;
+                match on {
+                    true => fx.good("Training mode is on: practice sales only at this station"),
+                    false => fx.good("Training mode is off: this station sells for real"),
+                }
                 Ok(())
             }
             SettingsOp::SaveBackup => {
