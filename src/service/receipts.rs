@@ -17,11 +17,12 @@ impl Pos {
     pub fn search_receipts(&self, query: &str) -> PosResult<Found> {
         let q = parse_query(query, self.event.currency)?;
         let conn = self.store.conn();
-        let windows = match (q.minutes, search::paid_span(conn, self.event.id)?) {
-            (Some(minutes), Some((first, last))) => {
-                time_windows(minutes, first, last, &self.event.time_zone)
-            }
-            _ => Vec::new(),
+        let windows = match q.minutes {
+            Some(minutes) => match search::paid_span(conn, self.event.id)? {
+                Some((first, last)) => time_windows(minutes, first, last, &self.event.time_zone),
+                None => Vec::new(),
+            },
+            None => Vec::new(),
         };
         Ok(search::find(
             conn,

@@ -11,11 +11,11 @@ use super::checkout::{MAX_QTY, SaleRequest};
 use super::gate::Write;
 use super::sell::{check_sellable, tenders_for, texts_of};
 use super::{Grant, Pos, PosError, PosResult, Role};
-use crate::domain::basket::{self, PriceList};
+use crate::domain::basket::{self, PriceList, Quote};
 use crate::domain::event::Event;
 use crate::domain::field::FieldError;
 use crate::domain::money::Money;
-use crate::domain::order::{ReceiptNo, TenderKind, check_tip};
+use crate::domain::order::{ReceiptNo, Tender, TenderKind, check_tip};
 use crate::store::orders::{LineMeta, NewOrder, StoredReceipt};
 use crate::store::{self, deals, events, holds, offers, orders, training};
 
@@ -64,6 +64,28 @@ pub(super) fn record_practice_sale(
     }
     // Units held for this checkout before training was turned on go back.
     holds::release(tx, &req.checkout.order_id)?;
+    let priced = price_practice(tx, event, req, priced_at, now)?;
+    let total = priced.total;
+    if let Some(charged) = req.expected_total.filter(|e| *e != total) {
+        return Err(PosError::TotalChanged { charged, total });
+    }
+    let tip = req.tip.unwrap_or(Money::new(0, currency));
+    check_tip(tip, total)?;
+    let due = Money::new(total.minor + tip.minor, currency);
+    let (tenders, _fee) = tenders_for(tx, event.id, req, due)?;
+    write_practice(w, event, station_no, req, (priced, tenders, tip))
+}
+
+/// The practice basket priced as the fan was shown it; every unit must be sellable now, as in
+/// a real sale, but none is taken.
+fn price_practice(
+    tx: &store::Conn,
+    event: &Event,
+    req: &SaleRequest,
+    priced_at: Timestamp,
+    now: Timestamp,
+) -> PosResult<Quote> {
+    let currency = event.currency;
     let bundle_ids: Vec<i64> = req.bundles.iter().map(|b| b.0).collect();
     let bundles = deals::bundles_by_id(tx, event.id, &bundle_ids, currency)?;
     let offer_ids: Vec<i64> = (req.items.iter().map(|i| i.0))
@@ -88,14 +110,18 @@ pub(super) fn record_practice_sale(
         // A practice sale is refused where a real one would be, and takes nothing.
         check_sellable(&offer, qty, now)?;
     }
-    let total = priced.total;
-    if let Some(charged) = req.expected_total.filter(|e| *e != total) {
-        return Err(PosError::TotalChanged { charged, total });
-    }
-    let tip = req.tip.unwrap_or(Money::new(0, currency));
-    check_tip(tip, total)?;
-    let due = Money::new(total.minor + tip.minor, currency);
-    let (tenders, _fee) = tenders_for(tx, event.id, req, due)?;
+    Ok(priced)
+}
+
+/// Writes the practice order on the training ledger, marked `training`, and its audit entry.
+fn write_practice(
+    w: &Write,
+    event: &Event,
+    station_no: u8,
+    req: &SaleRequest,
+    (priced, tenders, tip): (Quote, Vec<Tender>, Money),
+) -> PosResult<StoredReceipt> {
+    let (tx, now, currency, total) = (w.tx(), w.at(), event.currency, priced.total);
     let code = ledger_code(station_no);
     let ledger = events::ensure_station(tx, event.id, &code)?;
     let seq = events::take_receipt_seq(tx, ledger)?;
