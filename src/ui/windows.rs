@@ -1,6 +1,7 @@
 //! The windows beside the kiosk: the fan screen and the now-serving board, as second viewports
 //! (or embedded windows where there is none).
 
+use super::widgets::{self, Tone};
 use super::{Command, Kiosk, board};
 
 /// Which of the windows beside the kiosk are open.
@@ -20,7 +21,13 @@ impl Kiosk {
         let Shown { fan_window, board } = self.windows;
         if fan_window {
             let sell = &self.screens.sell;
+            let training = self.shared.training;
             let closed = second_window(ui, "Encore — for fans", [800.0, 700.0], |ui| {
+                // A practice payment QR is a real one: the fan is told not to pay.
+                if training {
+                    let text = "TRAINING — practice only: please do not pay";
+                    widgets::banner(ui, Tone::Bad, text, 28.0);
+                }
                 sell.fan_ui(ui, &event_name);
             });
             if closed {
