@@ -126,6 +126,8 @@ fn training_on_sells_on_the_training_ledger_and_off_sells_for_real() {
     assert_eq!(json(&db, &["training", "status"], "", 0)["training"], true);
     let sale = json(&db, &["sell", "--offer", &postcard, "--pay", "cash"], "", 0);
     assert_eq!(sale["receipt"], "T1-000001", "{sale}");
+    assert_eq!(sale["training"], true);
+    assert_eq!(sale["claims"], serde_json::json!([]));
     let found = json(&db, &["receipts", "T1-1"], "", 0);
     assert_eq!(found["receipts"][0]["training"], true);
     let refund = json(
@@ -146,6 +148,7 @@ fn training_on_sells_on_the_training_ledger_and_off_sells_for_real() {
     );
     let sale = json(&db, &["sell", "--offer", &postcard, "--pay", "cash"], "", 0);
     assert_eq!(sale["receipt"], "K1-000001");
+    assert_eq!(sale["training"], false);
 }
 
 #[test]

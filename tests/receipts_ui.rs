@@ -5,7 +5,7 @@ mod support;
 
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::order::TenderKind;
-use support::{PIN, TestClock, TestDb, kiosk_harness, sell, type_into};
+use support::{PIN, TestClock, TestDb, kiosk_harness, sell, type_into, wait};
 
 type H = egui_kittest::Harness<'static, encore::ui::Kiosk>;
 
@@ -112,6 +112,30 @@ fn training_from_settings_takes_the_pin_and_shows_the_banner_until_it_is_off() {
     assert!(h.query_by_label(banner).is_some());
     goto(&mut h, "Sell");
     assert!(h.query_by_label(banner).is_some(), "on every screen");
+    // A practice sale at the Sell screen: it says so, and the tile keeps its units.
+    h.get_by_label_contains("Signed tour poster\n€12.50")
+        .click();
+    h.run();
+    h.get_by_label("Card").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Signed tour poster\n€12.50\n25 left")
+            .is_some(),
+        "nothing held"
+    );
+    wait(&mut h, 1.0);
+    h.get_by_label("Card approved").click();
+    h.run();
+    assert!(
+        h.query_by_label("TRAINING — practice sale T1-000001: nothing to collect")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Signed tour poster\n€12.50\n25 left")
+            .is_some()
+    );
+    h.get_by_label("Next fan").click();
+    h.run();
     goto(&mut h, "Settings");
     training_button(&mut h, PIN, "Stop training: sell for real");
     assert!(!h.state().pos().training().unwrap());

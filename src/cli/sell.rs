@@ -82,6 +82,8 @@ pub struct SaleAnswer {
     /// True when the order id had been sold already: this is that sale's receipt, and nothing
     /// was sold now.
     pub replayed: bool,
+    /// A practice sale of a station in training mode (no stock, claims, tickets or figures).
+    pub training: bool,
 }
 
 /// `encore receipt`: the PDF written.
@@ -172,6 +174,9 @@ pub fn sell(pos: &mut Pos, args: &SellArgs) -> Outcome {
     if sold.replayed {
         text = format!("already sold, nothing sold now: {text}");
     }
+    if sold.receipt.training {
+        text = format!("TRAINING (practice sale, nothing to collect): {text}");
+    }
     Reply::new(&answer, text)
 }
 
@@ -196,6 +201,7 @@ fn sale_answer(r: &Receipt, order_id: &str, replayed: bool) -> SaleAnswer {
         payment_ref: r.payment_ref.clone(),
         claims: r.claims.iter().map(|c| c.code.clone()).collect(),
         tickets: r.tickets.iter().map(|t| t.label.clone()).collect(),
+        training: r.training,
     }
 }
 
