@@ -18,3 +18,4 @@ pub mod qr;
 pub mod queue;
 pub mod reconcile;
 pub mod refund;
+pub mod report;

@@ -129,6 +129,27 @@ impl<'f> Canvas<'f> {
         self.advance(Self::line_height(size));
     }
 
+    /// A label and figures right-aligned in columns `cell` wide, the last at the right margin;
+    /// the label wraps in the room the figures leave.
+    pub fn row(&mut self, label: &str, cells: &[&str], cell: Mm, size: Pt, weight: Weight) {
+        let right = self.right_edge().0;
+        for (i, text) in cells.iter().rev().enumerate() {
+            let edge = right - Pt::from(Mm(cell.0 * i as f32)).0;
+            let w = self.text_width(text, size, weight);
+            self.push_text(Pt(edge - w.0), size, weight, text);
+        }
+        let used = Pt::from(Mm(cell.0 * cells.len() as f32)).0;
+        let x = Pt::from(self.margin);
+        let room = Pt(right - used - x.0 - Pt::from(Mm(1.5)).0);
+        for (i, piece) in self.wrap(label, room, size, weight).iter().enumerate() {
+            if i > 0 {
+                self.advance(Self::line_height(size));
+            }
+            self.push_text(x, size, weight, piece);
+        }
+        self.advance(Self::line_height(size));
+    }
+
     /// Splits `text` at spaces so each piece fits `room`; a word too long for a line of its own
     /// (a title in Chinese or Japanese has no spaces) is cut between graphemes.
     pub fn wrap(&self, text: &str, room: Pt, size: Pt, weight: Weight) -> Vec<String> {
@@ -191,6 +212,17 @@ impl<'f> Canvas<'f> {
     /// the faces the page uses are embedded.
     pub fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
         let height = Mm(self.cursor.0 + self.margin.0);
+        self.save(title, height, None)
+    }
+
+    /// Saves the layout on pages of `height` (A4: 297 mm), breaking between lines: a line
+    /// that would cross the bottom margin starts the next page.
+    pub fn finish_pages(self, title: &str, height: Mm) -> Result<Vec<u8>, PdfError> {
+        let room = Mm(height.0 - 2.0 * self.margin.0);
+        self.save(title, height, Some(room))
+    }
+
+    fn save(self, title: &str, height: Mm, room: Option<Mm>) -> Result<Vec<u8>, PdfError> {
         let mut doc = PdfDocument::new(title);
         let mut fonts = BTreeMap::new();
         for item in &self.items {
@@ -203,26 +235,30 @@ impl<'f> Canvas<'f> {
                 }
             }
         }
-        let black = Color::Rgb(Rgb {
-            r: 0.0,
-            g: 0.0,
-            b: 0.0,
-            icc_profile: None,
-        });
-        let mut ops = vec![
-            Op::SetFillColor { col: black.clone() },
-            Op::SetOutlineColor { col: black },
-            Op::SetOutlineThickness { pt: Pt(0.4) },
-        ];
         let page = Page {
             height,
             left: Pt::from(self.margin),
             right: Pt::from(Mm(self.width.0 - self.margin.0)),
         };
+        let mut pages: Vec<Vec<Op>> = vec![page_start()];
         for item in self.items {
-            page.draw(item, &fonts, &mut ops);
+            let item = match room {
+                Some(room) => {
+                    let (n, item) = onto_page(item, self.margin, room);
+                    while pages.len() <= n {
+                        pages.push(page_start());
+                    }
+                    item
+                }
+                None => item,
+            };
+            if let Some(ops) = pages.last_mut() {
+                page.draw(item, &fonts, ops);
+            }
         }
-        doc.pages.push(PdfPage::new(self.width, height, ops));
+        for ops in pages {
+            doc.pages.push(PdfPage::new(self.width, height, ops));
+        }
         let mut warnings = Vec::new();
         Ok(doc.save(
             &PdfSaveOptions {
@@ -231,6 +267,54 @@ impl<'f> Canvas<'f> {
             },
             &mut warnings,
         ))
+    }
+}
+
+/// The colours and line width every page starts with.
+fn page_start() -> Vec<Op> {
+    let black = Color::Rgb(Rgb {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+        icc_profile: None,
+    });
+    vec![
+        Op::SetFillColor { col: black.clone() },
+        Op::SetOutlineColor { col: black },
+        Op::SetOutlineThickness { pt: Pt(0.4) },
+    ]
+}
+
+/// Which page (from 0) an item of the continuous layout falls on, and the item moved there.
+fn onto_page(item: Item, margin: Mm, room: Mm) -> (usize, Item) {
+    let place = |top: Mm| {
+        let n = ((top.0 - margin.0).max(0.0) / room.0).floor();
+        (n as usize, Mm(top.0 - n * room.0))
+    };
+    match item {
+        Item::Text { x, top, size, line } => {
+            let (n, top) = place(top);
+            (n, Item::Text { x, top, size, line })
+        }
+        Item::Qr {
+            left,
+            top,
+            module,
+            runs,
+        } => {
+            let (n, top) = place(top);
+            let item = Item::Qr {
+                left,
+                top,
+                module,
+                runs,
+            };
+            (n, item)
+        }
+        Item::Rule { top } => {
+            let (n, top) = place(top);
+            (n, Item::Rule { top })
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 mod canvas;
 mod member;
 mod receipt;
+mod report;
 mod shape;
 
 use std::sync::OnceLock;
@@ -11,6 +12,7 @@ use shape::Fonts;
 
 pub use member::member_card_pdf;
 pub use receipt::{receipt_pdf, refund_pdf};
+pub use report::{Paper, report_pdf};
 
 /// Why a PDF could not be made.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -20,6 +20,7 @@ pub mod offers;
 pub mod orders;
 pub mod pins;
 pub mod refunds;
+pub mod report;
 pub mod restore;
 pub mod tickets;
 
