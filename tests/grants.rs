@@ -25,6 +25,7 @@ const CREATOR: &[&str] = &[
     "event new",
     "event open",
     "restore",
+    "report z",
 ];
 
 /// Sells, runs the queue, redeems, reads or checks: a helper may.
@@ -66,6 +67,8 @@ const HELPER: &[&str] = &[
     "audit verify",
     "event list",
     "event show",
+    "report x",
+    "report event",
 ];
 
 fn leaves(cmd: &clap::Command, prefix: &str, out: &mut Vec<(String, bool)>) {
@@ -157,6 +160,7 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         ],
         &["event", "open", "1"],
         &["restore", backup.to_str().unwrap()],
+        &["report", "z"],
     ];
     args.iter()
         .map(|a| a.iter().map(|s| s.to_string()).collect())

@@ -143,7 +143,11 @@ pub enum Command {
     Reconcile(Box<reconcile::ReconcileArgs>),
     /// Day close: x (this station so far), z (close the shift; creator PIN), event (every
     /// station); on the terminal, as --json, or -o FILE.pdf (80 mm, or --a4).
-    Report(report::ReportArgs),
+    Report {
+        /// Which report.
+        #[command(subcommand)]
+        action: report::ReportAction,
+    },
     /// Lottery drops: set, enter, draw, status, verify.
     Lottery {
         /// What to do.
@@ -241,8 +245,8 @@ pub fn run_without_db(args: &Args) -> Option<ExitCode> {
 /// True for the commands that only read the database: they open it read-only, so they work on
 /// a read-only file or folder and answer at once while another station holds the write lock.
 pub fn reads_only(command: &Command) -> bool {
-    if let Command::Report(args) = command {
-        return args.reads_only();
+    if let Command::Report { action } = command {
+        return action.reads_only();
     }
     matches!(
         command,
@@ -311,7 +315,7 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Refund(args) => refund::refund(pos, args),
         Command::Pin { action } => refund::pin(pos, action),
         Command::Reconcile(args) => reconcile::run(pos, args),
-        Command::Report(args) => report::run(pos, args),
+        Command::Report { action } => report::run(pos, action),
         Command::Payment { action } => refund::payment(pos, action),
         Command::Drawer { action } => drawer::run(pos, action),
         Command::Claim { action } => claim::run(pos, action),

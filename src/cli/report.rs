@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::pin::{self, PinArgs};
@@ -12,47 +12,52 @@ use super::values::{self, TypedAmount};
 use super::{Outcome, Reply};
 use crate::domain::report::Report;
 use crate::domain::report::text::plain_lines;
-use crate::pdf::{Paper, report_pdf};
+use crate::pdf::{self, report_pdf};
 use crate::service::Pos;
 
 /// Which report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Which {
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
     /// This station's shift so far (since its last Z); closes nothing.
-    X,
+    X(Paper),
     /// Close this station's shift (creator PIN): numbered, kept, never changed.
-    Z,
+    Z(ZArgs),
     /// Every station of the event.
-    Event,
+    Event(Paper),
 }
 
-/// `encore report`.
+/// Where the report goes besides the terminal.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// x, z or event.
-    #[arg(value_enum)]
-    pub which: Which,
+pub struct Paper {
     /// Write the report as a PDF here.
     #[arg(long, short = 'o', value_name = "FILE.pdf")]
     pub output: Option<PathBuf>,
     /// A4 pages instead of the 80 mm roll.
     #[arg(long)]
     pub a4: bool,
-    /// Z: the cash counted in the open drawer (the Z closes it).
+}
+
+/// `encore report z`.
+#[derive(Debug, Args)]
+pub struct ZArgs {
+    /// The PDF.
+    #[command(flatten)]
+    pub paper: Paper,
+    /// The cash counted in the open drawer (the Z closes it).
     #[arg(long, value_name = "AMOUNT", value_parser = values::amount)]
     pub counted: Option<TypedAmount>,
-    /// Z: print closed Z report N of this station again (a COPY; needs no PIN).
+    /// Print closed Z report N of this station again (a COPY; needs no PIN).
     #[arg(long, value_name = "N", conflicts_with = "counted")]
     pub reprint: Option<u32>,
-    /// The creator PIN (Z only).
+    /// The creator PIN (to close).
     #[command(flatten)]
     pub pin: PinArgs,
 }
 
-impl ReportArgs {
+impl ReportAction {
     /// X, event and reprints only read.
     pub fn reads_only(&self) -> bool {
-        self.which != Which::Z || self.reprint.is_some()
+        !matches!(self, ReportAction::Z(z) if z.reprint.is_none())
     }
 }
 
@@ -68,26 +73,35 @@ pub struct ReportAnswer {
 }
 
 /// Runs `encore report`.
-pub fn run(pos: &mut Pos, args: &ReportArgs) -> Outcome {
-    let (report, copy) = match (args.which, args.reprint) {
-        (Which::X, _) => (pos.x_report()?, false),
-        (Which::Event, _) => (pos.event_report()?, false),
-        (Which::Z, Some(n)) => pos.z_report(&pos.station().to_string(), n)?,
-        (Which::Z, None) => {
-            let currency = pos.event().currency;
-            let counted = args
-                .counted
-                .as_ref()
-                .map(|c| c.in_currency("counted", currency))
-                .transpose()?;
-            let grant = pin::unlock(pos, &args.pin)?;
-            (pos.close_z(counted, &grant)?, false)
-        }
+pub fn run(pos: &mut Pos, action: &ReportAction) -> Outcome {
+    let (report, copy, paper) = match action {
+        ReportAction::X(paper) => (pos.x_report()?, false, paper),
+        ReportAction::Event(paper) => (pos.event_report()?, false, paper),
+        ReportAction::Z(z) => match z.reprint {
+            Some(n) => {
+                let (report, copy) = pos.z_report(&pos.station().to_string(), n)?;
+                (report, copy, &z.paper)
+            }
+            None => {
+                let currency = pos.event().currency;
+                let counted = z
+                    .counted
+                    .as_ref()
+                    .map(|c| c.in_currency("counted", currency))
+                    .transpose()?;
+                let grant = pin::unlock(pos, &z.pin)?;
+                (pos.close_z(counted, &grant)?, false, &z.paper)
+            }
+        },
     };
     let mut text = plain_lines(&report, copy, 64).join("\n");
-    if let Some(path) = &args.output {
-        let paper = if args.a4 { Paper::A4 } else { Paper::Roll80 };
-        let bytes = report_pdf(&report, paper, copy)?;
+    if let Some(path) = &paper.output {
+        let size = if paper.a4 {
+            pdf::Paper::A4
+        } else {
+            pdf::Paper::Roll80
+        };
+        let bytes = report_pdf(&report, size, copy)?;
         std::fs::write(path, &bytes).map_err(|e| CliError::write(path, e))?;
         text.push_str(&format!(
             "\n\nwritten to {} ({} bytes)",
@@ -99,7 +113,7 @@ pub fn run(pos: &mut Pos, args: &ReportArgs) -> Outcome {
         &ReportAnswer {
             report,
             copy,
-            file: args.output.clone(),
+            file: paper.output.clone(),
         },
         text,
     )
