@@ -497,3 +497,39 @@ fn the_cli_closes_a_z_into_a_pdf_that_shows_every_line_and_reprints_it_as_a_copy
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["report"]["receipts"][0]["count"], 2, "{v}");
 }
+
+#[test]
+fn the_reports_screen_shows_the_shift_and_closes_it_with_the_creator_pin() {
+    use egui_kittest::kittest::Queryable as _;
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
+    let mut h = support::kiosk_harness(pos, (1024.0, 600.0));
+    h.get_by_label("Reports").click();
+    h.run();
+    h.get_by_label("X report (this shift)").click();
+    h.run();
+    assert_eq!(h.state().report().unwrap().receipts[0].count, 1);
+    assert!(h.query_by_label("Payments by method").is_some());
+    // A wrong PIN closes nothing.
+    support::type_into(&mut h, "Creator PIN", "000000");
+    h.get_by_label("Close the shift").click();
+    h.run();
+    assert!(h.state().report().unwrap().z_no.is_none());
+    support::type_into(&mut h, "Creator PIN", PIN);
+    h.get_by_label("Close the shift").click();
+    h.run();
+    let z = h.state().report().unwrap();
+    assert_eq!((z.z_no, z.receipts[0].count), (Some(1), 1));
+    assert_eq!(h.state().notice(), Some("Z report 1 · K1 closed"));
+    h.get_by_label("Save PDF (A4)").click();
+    support::run_jobs(&mut h);
+    assert!(
+        h.state().notice().unwrap().starts_with("Report saved to"),
+        "{:?}",
+        h.state().notice()
+    );
+    h.get_by_label("K1 Z 1").click();
+    h.run();
+    assert!(h.query_by_label("COPY of a closed Z report").is_some());
+}

@@ -79,7 +79,7 @@ pub fn run(pos: &mut Pos, action: &ReportAction) -> Outcome {
         ReportAction::Event(paper) => (pos.event_report()?, false, paper),
         ReportAction::Z(z) => match z.reprint {
             Some(n) => {
-                let (report, copy) = pos.z_report(&pos.station().to_string(), n)?;
+                let (report, copy) = pos.z_report(pos.station(), n)?;
                 (report, copy, &z.paper)
             }
             None => {

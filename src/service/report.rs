@@ -162,6 +162,9 @@ impl Pos {
     }
 }
 
+/// The receipt numbers a report's period should hold, per station: `(code, after, upto)`.
+type Expected = Vec<(String, u32, u32)>;
+
 /// What a report needs of the station, apart from the store (the gate holds that).
 struct Ctx {
     event: Event,
@@ -183,7 +186,7 @@ impl Pos {
 
 impl Ctx {
     /// The period since this station's last Z: its scope and the receipt numbers it should hold.
-    fn shift(&self, conn: &store::Conn) -> PosResult<(Scope, Vec<(String, u32, u32)>)> {
+    fn shift(&self, conn: &store::Conn) -> PosResult<(Scope, Expected)> {
         let last = rows::last_z(conn, self.station_id)?;
         let (upto_receipt, upto_refund) = rows::issued(conn, self.station_id)?;
         let (after_receipt, after_refund) = last.map_or((0, 0), |l| (l.2, l.3));

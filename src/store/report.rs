@@ -551,5 +551,5 @@ pub fn credits(
 }
 
 fn instant(second: i64) -> StoreResult<Timestamp> {
-    Timestamp::from_second(second).map_err(|_| corrupt("instant", &second.to_string()))
+    Timestamp::from_second(second).map_err(|_| corrupt("instant", second))
 }

@@ -184,11 +184,11 @@ pub fn sections(r: &Report) -> Vec<Section> {
                 &[],
             ),
             row(
-                "Wait (paid → called)",
+                "Wait: paid to called",
                 &[duration(q.wait_median), duration(q.wait_p90)],
             ),
             row(
-                "Service (called → served)",
+                "Service: called to served",
                 &[duration(q.service_median), duration(q.service_p90)],
             ),
         ],
