@@ -27,6 +27,7 @@ const CREATOR: &[&str] = &[
     "restore",
     "training on",
     "training off",
+    "report z",
 ];
 
 /// Sells, runs the queue, redeems, reads or checks: a helper may.
@@ -71,6 +72,8 @@ const HELPER: &[&str] = &[
     "receipts",
     "invoice",
     "training status",
+    "report x",
+    "report event",
 ];
 
 fn leaves(cmd: &clap::Command, prefix: &str, out: &mut Vec<(String, bool)>) {
@@ -164,6 +167,7 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         &["restore", backup.to_str().unwrap()],
         &["training", "on"],
         &["training", "off"],
+        &["report", "z"],
     ];
     args.iter()
         .map(|a| a.iter().map(|s| s.to_string()).collect())

@@ -26,6 +26,7 @@ pub mod receipts;
 pub mod reconcile;
 pub mod refund;
 pub mod reply;
+pub mod report;
 pub mod sell;
 pub mod trust;
 pub mod values;
@@ -156,6 +157,13 @@ pub enum Command {
     },
     /// Match a bank statement (camt.053 XML or CSV) to QR orders.
     Reconcile(Box<reconcile::ReconcileArgs>),
+    /// Day close: x (this station so far), z (close the shift; creator PIN), event (every
+    /// station); on the terminal, as --json, or -o FILE.pdf (80 mm, or --a4).
+    Report {
+        /// Which report.
+        #[command(subcommand)]
+        action: report::ReportAction,
+    },
     /// Lottery drops: set, enter, draw, status, verify.
     Lottery {
         /// What to do.
@@ -259,6 +267,9 @@ pub fn run_without_db(args: &Args) -> Option<ExitCode> {
 /// True for the commands that only read the database: they open it read-only, so they work on
 /// a read-only file or folder and answer at once while another station holds the write lock.
 pub fn reads_only(command: &Command) -> bool {
+    if let Command::Report { action } = command {
+        return action.reads_only();
+    }
     matches!(
         command,
         Command::Offers
@@ -333,6 +344,7 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Refund(args) => refund::refund(pos, args),
         Command::Pin { action } => refund::pin(pos, action),
         Command::Reconcile(args) => reconcile::run(pos, args),
+        Command::Report { action } => report::run(pos, action),
         Command::Payment { action } => refund::payment(pos, action),
         Command::Drawer { action } => drawer::run(pos, action),
         Command::Claim { action } => claim::run(pos, action),

@@ -69,7 +69,7 @@ pub struct ReconcileAnswer {
 }
 
 /// Runs the reconciliation and reports every credit and every unpaid QR order.
-pub fn run(pos: &Pos, args: &ReconcileArgs) -> Outcome {
+pub fn run(pos: &mut Pos, args: &ReconcileArgs) -> Outcome {
     let text =
         crate::files::read_text_capped("statement", &args.file, crate::files::MAX_STATEMENT_BYTES)?;
     let is_csv = args.format.map_or_else(

@@ -19,4 +19,5 @@ pub mod qr;
 pub mod queue;
 pub mod reconcile;
 pub mod refund;
+pub mod report;
 pub mod search;

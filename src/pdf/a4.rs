@@ -65,7 +65,7 @@ pub fn invoice_pdf(inv: &Invoice) -> Result<Vec<u8>, PdfError> {
         ("Receipt", format!("{} (station {})", r.number, r.station)),
     ];
     for (label, value) in &facts {
-        c.row(
+        c.table_row(
             &[(Mm(0.0), label), (Mm(40.0), value)],
             &[],
             BODY,
@@ -116,7 +116,7 @@ fn lines(c: &mut Canvas<'_>, r: &Receipt) {
         VatMode::Inclusive => "Amount (gross)",
         VatMode::Exclusive => "Amount (net)",
     };
-    c.row(
+    c.table_row(
         &[(Mm(0.0), "Qty"), (Mm(14.0), "Item")],
         &[
             (UNIT_END, "Unit price"),
@@ -129,7 +129,7 @@ fn lines(c: &mut Canvas<'_>, r: &Receipt) {
     for l in &r.lines {
         let (qty, unit, rate) = (l.qty.to_string(), l.unit_price.to_string(), l.vat.label());
         let amount = l.amount().to_string();
-        c.row(
+        c.table_row(
             &[(Mm(0.0), &qty), (Mm(14.0), &l.title)],
             &[(UNIT_END, &unit), (RATE_END, &rate), (AMOUNT_END, &amount)],
             BODY,
@@ -141,7 +141,7 @@ fn lines(c: &mut Canvas<'_>, r: &Receipt) {
             } else {
                 String::new()
             };
-            c.row(
+            c.table_row(
                 &[(Mm(14.0), &l.note)],
                 &[(AMOUNT_END, &off)],
                 SMALL,
@@ -153,7 +153,7 @@ fn lines(c: &mut Canvas<'_>, r: &Receipt) {
 
 /// Net, VAT and gross per rate, then the totals.
 fn vat_table(c: &mut Canvas<'_>, r: &Receipt) {
-    c.row(
+    c.table_row(
         &[(Mm(0.0), "VAT rate")],
         &[(UNIT_END, "Net"), (RATE_END, "VAT"), (AMOUNT_END, "Gross")],
         SMALL,
@@ -161,7 +161,7 @@ fn vat_table(c: &mut Canvas<'_>, r: &Receipt) {
     );
     for v in &r.vat {
         let (net, vat, gross) = (v.net.to_string(), v.vat.to_string(), v.gross.to_string());
-        c.row(
+        c.table_row(
             &[(Mm(0.0), &v.rate.label())],
             &[(UNIT_END, &net), (RATE_END, &vat), (AMOUNT_END, &gross)],
             BODY,
@@ -177,7 +177,7 @@ fn vat_table(c: &mut Canvas<'_>, r: &Receipt) {
         sum(|v| v.vat.minor),
         sum(|v| v.gross.minor),
     );
-    c.row(
+    c.table_row(
         &[(Mm(0.0), "Total")],
         &[(UNIT_END, &net), (RATE_END, &vat), (AMOUNT_END, &gross)],
         BODY,

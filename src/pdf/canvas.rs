@@ -129,6 +129,27 @@ impl<'f> Canvas<'f> {
         self.advance(Self::line_height(size));
     }
 
+    /// A label and figures right-aligned in columns `cell` wide, the last at the right margin;
+    /// the label wraps in the room the figures leave.
+    pub fn row(&mut self, label: &str, cells: &[&str], cell: Mm, size: Pt, weight: Weight) {
+        let right = self.right_edge().0;
+        for (i, text) in cells.iter().rev().enumerate() {
+            let edge = right - Pt::from(Mm(cell.0 * i as f32)).0;
+            let w = self.text_width(text, size, weight);
+            self.push_text(Pt(edge - w.0), size, weight, text);
+        }
+        let used = Pt::from(Mm(cell.0 * cells.len() as f32)).0;
+        let x = Pt::from(self.margin);
+        let room = Pt(right - used - x.0 - Pt::from(Mm(1.5)).0);
+        for (i, piece) in self.wrap(label, room, size, weight).iter().enumerate() {
+            if i > 0 {
+                self.advance(Self::line_height(size));
+            }
+            self.push_text(x, size, weight, piece);
+        }
+        self.advance(Self::line_height(size));
+    }
+
     /// Splits `text` at spaces so each piece fits `room`; a word too long for a line of its own
     /// (a title in Chinese or Japanese has no spaces) is cut between graphemes.
     pub fn wrap(&self, text: &str, room: Pt, size: Pt, weight: Weight) -> Vec<String> {
@@ -163,7 +184,13 @@ impl<'f> Canvas<'f> {
 
     /// One table row: left columns at offsets from the margin (the last one wraps) and
     /// right-aligned columns ending at offsets from the margin.
-    pub fn row(&mut self, left: &[(Mm, &str)], right: &[(Mm, &str)], size: Pt, weight: Weight) {
+    pub fn table_row(
+        &mut self,
+        left: &[(Mm, &str)],
+        right: &[(Mm, &str)],
+        size: Pt,
+        weight: Weight,
+    ) {
         let mut first_right = self.right_edge();
         for (end, text) in right {
             let w = self.text_width(text, size, weight);
@@ -219,83 +246,110 @@ impl<'f> Canvas<'f> {
     /// the faces the page uses are embedded.
     pub fn finish(self, title: &str) -> Result<Vec<u8>, PdfError> {
         let height = Mm(self.cursor.0 + self.margin.0);
-        let (fonts, width, margin) = (self.fonts, self.width, self.margin);
-        save(fonts, title, (width, margin), vec![(height, self.items)])
+        self.save(title, height, None)
     }
 
-    /// Lays the content out on pages of `page_height` (an A4 invoice): what falls past a page's
-    /// foot margin goes on the next page, line by line.
-    pub fn finish_pages(self, title: &str, page_height: Mm) -> Result<Vec<u8>, PdfError> {
-        let (fonts, width, margin) = (self.fonts, self.width, self.margin);
-        let room = (page_height.0 - 2.0 * margin.0).max(1.0);
-        let mut pages: Vec<(Mm, Vec<Item>)> = Vec::new();
-        for mut item in self.items {
-            let top = match &mut item {
-                Item::Text { top, .. } | Item::Qr { top, .. } | Item::Rule { top } => top,
-            };
-            let page = ((top.0 - margin.0) / room).floor().max(0.0) as usize;
-            *top = Mm(top.0 - page as f32 * room);
-            while pages.len() <= page {
-                pages.push((page_height, Vec::new()));
-            }
-            pages[page].1.push(item);
-        }
-        if pages.is_empty() {
-            pages.push((page_height, Vec::new()));
-        }
-        save(fonts, title, (width, margin), pages)
+    /// Saves the layout on pages of `height` (A4: 297 mm), breaking between lines: a line
+    /// that would cross the bottom margin starts the next page.
+    pub fn finish_pages(self, title: &str, height: Mm) -> Result<Vec<u8>, PdfError> {
+        let room = Mm(height.0 - 2.0 * self.margin.0);
+        self.save(title, height, Some(room))
     }
-}
 
-/// Saves pages of `(height, items)` as one document with subset fonts: only the faces the
-/// pages use are embedded.
-fn save(
-    faces: &Fonts,
-    title: &str,
-    (width, margin): (Mm, Mm),
-    pages: Vec<(Mm, Vec<Item>)>,
-) -> Result<Vec<u8>, PdfError> {
-    let mut doc = PdfDocument::new(title);
-    let mut fonts = BTreeMap::new();
-    for item in pages.iter().flat_map(|p| &p.1) {
-        if let Item::Text { line, .. } = item {
-            for run in &line.runs {
-                if let std::collections::btree_map::Entry::Vacant(slot) = fonts.entry(run.face) {
-                    slot.insert(doc.add_font(faces.faces[run.face].parsed()?));
+    fn save(self, title: &str, height: Mm, room: Option<Mm>) -> Result<Vec<u8>, PdfError> {
+        let mut doc = PdfDocument::new(title);
+        let mut fonts = BTreeMap::new();
+        for item in &self.items {
+            if let Item::Text { line, .. } = item {
+                for run in &line.runs {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = fonts.entry(run.face)
+                    {
+                        slot.insert(doc.add_font(self.fonts.faces[run.face].parsed()?));
+                    }
                 }
             }
         }
-    }
-    for (height, items) in pages {
-        let black = Color::Rgb(Rgb {
-            r: 0.0,
-            g: 0.0,
-            b: 0.0,
-            icc_profile: None,
-        });
-        let mut ops = vec![
-            Op::SetFillColor { col: black.clone() },
-            Op::SetOutlineColor { col: black },
-            Op::SetOutlineThickness { pt: Pt(0.4) },
-        ];
         let page = Page {
             height,
-            left: Pt::from(margin),
-            right: Pt::from(Mm(width.0 - margin.0)),
+            left: Pt::from(self.margin),
+            right: Pt::from(Mm(self.width.0 - self.margin.0)),
         };
-        for item in items {
-            page.draw(item, &fonts, &mut ops);
+        let mut pages: Vec<Vec<Op>> = vec![page_start()];
+        for item in self.items {
+            let item = match room {
+                Some(room) => {
+                    let (n, item) = onto_page(item, self.margin, room);
+                    while pages.len() <= n {
+                        pages.push(page_start());
+                    }
+                    item
+                }
+                None => item,
+            };
+            if let Some(ops) = pages.last_mut() {
+                page.draw(item, &fonts, ops);
+            }
         }
-        doc.pages.push(PdfPage::new(width, height, ops));
+        for ops in pages {
+            doc.pages.push(PdfPage::new(self.width, height, ops));
+        }
+        let mut warnings = Vec::new();
+        Ok(doc.save(
+            &PdfSaveOptions {
+                subset_fonts: true,
+                ..Default::default()
+            },
+            &mut warnings,
+        ))
     }
-    let mut warnings = Vec::new();
-    Ok(doc.save(
-        &PdfSaveOptions {
-            subset_fonts: true,
-            ..Default::default()
-        },
-        &mut warnings,
-    ))
+}
+
+/// The colours and line width every page starts with.
+fn page_start() -> Vec<Op> {
+    let black = Color::Rgb(Rgb {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+        icc_profile: None,
+    });
+    vec![
+        Op::SetFillColor { col: black.clone() },
+        Op::SetOutlineColor { col: black },
+        Op::SetOutlineThickness { pt: Pt(0.4) },
+    ]
+}
+
+/// Which page (from 0) an item of the continuous layout falls on, and the item moved there.
+fn onto_page(item: Item, margin: Mm, room: Mm) -> (usize, Item) {
+    let place = |top: Mm| {
+        let n = ((top.0 - margin.0).max(0.0) / room.0).floor();
+        (n as usize, Mm(top.0 - n * room.0))
+    };
+    match item {
+        Item::Text { x, top, size, line } => {
+            let (n, top) = place(top);
+            (n, Item::Text { x, top, size, line })
+        }
+        Item::Qr {
+            left,
+            top,
+            module,
+            runs,
+        } => {
+            let (n, top) = place(top);
+            let item = Item::Qr {
+                left,
+                top,
+                module,
+                runs,
+            };
+            (n, item)
+        }
+        Item::Rule { top } => {
+            let (n, top) = place(top);
+            (n, Item::Rule { top })
+        }
+    }
 }
 
 /// The finished page's geometry: PDF y runs up from the bottom, our layout down from the top.

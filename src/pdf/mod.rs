@@ -4,6 +4,7 @@ mod a4;
 mod canvas;
 mod member;
 mod receipt;
+mod report;
 mod shape;
 
 use std::sync::OnceLock;
@@ -13,6 +14,7 @@ use shape::Fonts;
 pub use a4::{invoice_pdf, refund_a4_pdf};
 pub use member::member_card_pdf;
 pub use receipt::{receipt_pdf, refund_pdf};
+pub use report::{Paper, report_pdf};
 
 /// Why a PDF could not be made.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -22,6 +22,7 @@ fn lost_text(behind: &[(String, i64, i64)]) -> String {
             (Some("receipt"), Some(code)) => format!("receipt numbers on {code}"),
             (Some("claim"), Some(code)) => format!("claim codes from {code}"),
             (Some("refund"), Some(code)) => format!("refund numbers on {code}"),
+            (Some("z"), Some(code)) => format!("Z report numbers on {code}"),
             (Some("ticket"), Some(lane)) => format!("ticket numbers in lane {lane}"),
             (Some("key"), _) => "claim keys".to_string(),
             _ => continue,

@@ -52,6 +52,11 @@ impl Write<'_> {
         self.stamp.at
     }
 
+    /// Who makes the change, as the audit names them (`creator`, `helper (Sam)`).
+    pub fn by(&self) -> &str {
+        &self.stamp.by
+    }
+
     /// Appends an audit entry; `detail` (an object) gets the actor as `by`.
     pub fn log(&self, action: &str, subject: &str, mut detail: Value) -> PosResult<()> {
         detail["by"] = json!(self.stamp.by);

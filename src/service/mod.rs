@@ -18,6 +18,7 @@ mod pins;
 mod queue;
 mod receipts;
 mod refund;
+mod report;
 mod sell;
 mod setup;
 mod start;
@@ -45,6 +46,7 @@ pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDO
 pub use pins::{FREE_ATTEMPTS, Grant, MAX_LOCK_SECS, NEW_PIN_MIN, PinError, Role};
 pub use queue::LaneView;
 pub use refund::RefundRequest;
+pub use report::ZSummary;
 pub use setup::{Catalogue, Margin, OfferEdit};
 pub use till::{StartedPayment, TillExtras, sale_request};
 pub use training::ledger_code;

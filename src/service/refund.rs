@@ -68,6 +68,7 @@ impl Pos {
                 reason,
                 at: now,
                 lines: &counts,
+                approved_by: w.by(),
             };
             refunds::insert(tx, &new)?;
             let number = format!("{station}-R{seq:06}");

@@ -213,8 +213,8 @@ impl Pos {
         Ok(receipt_of(&self.event, stored))
     }
 
-    /// Matches bank credits to this event's QR orders (read-only).
-    pub fn reconcile(&self, credits: &[Credit]) -> PosResult<Reconciliation> {
+    /// Matches bank credits to this event's QR orders, keeping nothing.
+    pub(super) fn match_statement(&self, credits: &[Credit]) -> PosResult<Reconciliation> {
         let orders: Vec<QrOrder> = orders::paid_with(
             self.store.conn(),
             self.event.id,

@@ -393,9 +393,21 @@ impl Pos {
 
     /// Net revenue (without VAT), fees, cost and margin per offer so far, and per gig-minute.
     pub fn margins(&self) -> PosResult<Vec<Margin>> {
-        let (event_id, currency) = (self.event.id, self.event.currency);
-        let figures = orders::offer_figures(self.store.conn(), event_id)?;
-        let catalogue = offers::list(self.store.conn(), event_id, currency)?;
+        let scope = store::report::Scope::event(self.event.id, i64::MAX);
+        margins_in(self.store.conn(), &self.event, &scope)
+    }
+}
+
+/// The margins of the orders of one report's scope.
+pub(super) fn margins_in(
+    conn: &store::Conn,
+    event: &crate::domain::event::Event,
+    scope: &store::report::Scope,
+) -> PosResult<Vec<Margin>> {
+    {
+        let (event_id, currency) = (event.id, event.currency);
+        let figures = store::report::offer_figures(conn, scope)?;
+        let catalogue = offers::list(conn, event_id, currency)?;
         let mut out: Vec<Margin> = Vec::new();
         for f in figures {
             let sold = Line {
@@ -452,7 +464,9 @@ impl Pos {
         }
         Ok(out)
     }
+}
 
+impl Pos {
     /// What each collaborator (and the creator) is owed from the event's sales so far.
     pub fn split_totals(&self) -> PosResult<Vec<(String, i64)>> {
         Ok(orders::split_totals(self.store.conn(), self.event.id)?)

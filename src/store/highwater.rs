@@ -133,7 +133,7 @@ impl HighWater {
 pub fn counters(conn: &Connection) -> StoreResult<Counters> {
     let mut out = Counters::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT event_id, code, next_receipt, next_claim_serial, next_refund FROM stations",
+        "SELECT event_id, code, next_receipt, next_claim_serial, next_refund, next_z FROM stations",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
@@ -142,13 +142,15 @@ pub fn counters(conn: &Connection) -> StoreResult<Counters> {
             r.get::<_, i64>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
         ))
     })?;
     for row in rows {
-        let (event, code, receipt, claim, refund) = row?;
+        let (event, code, receipt, claim, refund, z) = row?;
         out.insert(format!("receipt/{event}/{code}"), receipt);
         out.insert(format!("claim/{event}/{code}"), claim);
         out.insert(format!("refund/{event}/{code}"), refund);
+        out.insert(format!("z/{event}/{code}"), z);
     }
     let mut stmt =
         conn.prepare_cached("SELECT event_id, MAX(key_id) FROM claim_keys GROUP BY event_id")?;
@@ -216,6 +218,7 @@ pub fn catch_up(conn: &Connection, mark: &Counters) -> StoreResult<()> {
             "receipt" => "next_receipt",
             "claim" => "next_claim_serial",
             "refund" => "next_refund",
+            "z" => "next_z",
             "ticket" => {
                 conn.execute(
                     "INSERT INTO lane_counters (event_id, lane, next_number) VALUES (?1, ?2, ?3)

@@ -21,6 +21,7 @@ pub mod offers;
 pub mod orders;
 pub mod pins;
 pub mod refunds;
+pub mod report;
 pub mod restore;
 pub mod search;
 pub mod tickets;

@@ -158,36 +158,6 @@ pub fn split_totals(conn: &Connection, event_id: i64) -> StoreResult<Vec<(String
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Per offer: units, net line amounts (tax mode of each order applied by the caller), the
-/// order fees shared by line amount, and cost — the raw figures for margins.
-pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferFigures>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.offer_id, l.title, l.unit_price_minor, l.vat_bp, l.qty, l.discount_minor,
-                l.cost_minor, o.vat_mode, o.fee_minor,
-                (SELECT COALESCE(sum(rl.qty), 0) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
-                  WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
-                (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.event_id = ?1 AND o.training = 0
-         ORDER BY l.offer_id",
-    )?;
-    let rows = stmt.query_map([event_id], |r| {
-        Ok(OfferFigures {
-            offer_id: r.get(0)?,
-            title: r.get(1)?,
-            unit_price: r.get(2)?,
-            vat_bp: r.get(3)?,
-            qty: r.get(4)?,
-            discount: r.get(5)?,
-            cost: r.get(6)?,
-            vat_mode: r.get(7)?,
-            order_fee: r.get(8)?,
-            refunded: r.get(9)?,
-            order_lines_sum: r.get(10)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 /// One sold line with its order's fee, for margins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferFigures {

@@ -40,13 +40,15 @@ pub struct NewRefund<'a> {
     pub at: Timestamp,
     /// `(line_no, qty)`.
     pub lines: &'a [(u32, u32)],
+    /// Who approved it, as the audit names them.
+    pub approved_by: &'a str,
 }
 
 /// Writes a refund and its lines.
 pub fn insert(conn: &Connection, r: &NewRefund<'_>) -> StoreResult<i64> {
     conn.prepare_cached(
-        "INSERT INTO refunds (order_id, station_id, refund_seq, amount_minor, reason, refunded_at, cash_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO refunds (order_id, station_id, refund_seq, amount_minor, reason, refunded_at, cash_minor, approved_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         r.order_id,
@@ -55,7 +57,8 @@ pub fn insert(conn: &Connection, r: &NewRefund<'_>) -> StoreResult<i64> {
         r.amount_minor,
         r.reason,
         r.at.as_second(),
-        r.cash_minor
+        r.cash_minor,
+        r.approved_by
     ])?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn

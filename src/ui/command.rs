@@ -30,17 +30,20 @@ pub enum Screen {
     Event,
     /// Payment, drawer and queue settings.
     Settings,
+    /// X, Z and event reports.
+    Reports,
 }
 
 impl Screen {
     /// Every screen, in tab order.
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Sell,
         Screen::Queue,
         Screen::Redeem,
         Screen::Receipts,
         Screen::Catalogue,
         Screen::Event,
+        Screen::Reports,
         Screen::Settings,
     ];
 
@@ -54,6 +57,7 @@ impl Screen {
             Screen::Catalogue => "Catalogue",
             Screen::Event => "Event",
             Screen::Settings => "Settings",
+            Screen::Reports => "Reports",
         }
     }
 }
@@ -96,6 +100,8 @@ pub enum Command {
     Event(EventOp),
     /// A Settings screen op.
     Settings(SettingsOp),
+    /// A Reports screen op.
+    Reports(super::screens::reports::ReportsOp),
     /// The kiosk's backups: back up now, new settings, a backup done.
     Backup(super::backups::BackupCmd),
 }

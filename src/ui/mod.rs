@@ -90,6 +90,11 @@ impl Kiosk {
         &self.pos
     }
 
+    /// The report on the Reports screen, if one is shown.
+    pub fn report(&self) -> Option<&crate::domain::report::Report> {
+        self.screens.reports.shown()
+    }
+
     /// The last message shown to the operator.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_ref().map(|(_, t)| t.as_str())

@@ -81,6 +81,7 @@ impl Kiosk {
             Command::Catalogue(op) => screens.catalogue.apply(op, pos, &mut fx),
             Command::Event(op) => screens.event.apply(op, pos, &mut fx),
             Command::Settings(op) => screens.settings.apply(op, pos, &mut fx),
+            Command::Reports(op) => screens.reports.apply(op, pos, &mut fx),
             Command::Backup(_) => Ok(()),
         };
         if let Err(e) = result {

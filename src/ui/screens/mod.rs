@@ -8,6 +8,7 @@ pub mod event;
 pub mod queue;
 pub mod receipts;
 pub mod redeem;
+pub mod reports;
 pub mod sell;
 pub mod settings;
 
@@ -32,6 +33,8 @@ pub struct Screens {
     pub event: event::EventScreen,
     /// Payment, drawer, queue rules.
     pub settings: settings::SettingsScreen,
+    /// X, Z and event reports.
+    pub reports: reports::ReportsScreen,
 }
 
 impl Screens {
@@ -45,6 +48,7 @@ impl Screens {
             catalogue: catalogue::CatalogueScreen::default(),
             event: event::EventScreen::new(pos.event()),
             settings: settings::SettingsScreen::new(pos),
+            reports: reports::ReportsScreen::default(),
         }
     }
 
@@ -57,6 +61,9 @@ impl Screens {
         self.settings.refresh(pos)?;
         if shown == Screen::Redeem {
             self.redeem.refresh(pos)?;
+        }
+        if shown == Screen::Reports {
+            self.reports.refresh(pos)?;
         }
         Ok(())
     }
@@ -71,6 +78,7 @@ impl Screens {
             Screen::Catalogue => self.catalogue.ui(ui, ctx),
             Screen::Event => self.event.ui(ui, ctx),
             Screen::Settings => self.settings.ui(ui, ctx),
+            Screen::Reports => self.reports.ui(ui, ctx),
         }
     }
 }

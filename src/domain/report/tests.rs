@@ -1,0 +1,158 @@
+//! Unit tests of the day-close arithmetic.
+
+use super::*;
+
+const EUR: Currency = Currency::Eur;
+
+fn order(station: &str, seq: u32, total: i64, tenders: Vec<(TenderKind, i64)>) -> OrderRow {
+    OrderRow {
+        station: station.into(),
+        seq,
+        paid_at: Timestamp::from_second(1_795_000_000 + i64::from(seq) * 60).unwrap(),
+        total,
+        tip: 0,
+        fee: 0,
+        discount: 0,
+        mode: VatMode::Inclusive,
+        by_rate: vec![(VatRate(1900), total)],
+        tenders,
+    }
+}
+
+fn head(expected: Vec<(String, u32, u32)>) -> Header {
+    Header {
+        kind: ReportKind::X,
+        z_no: None,
+        station: Some("K1".into()),
+        event: "E".into(),
+        venue: "V".into(),
+        zone: Zone::utc(),
+        currency: EUR,
+        from: None,
+        to: Timestamp::from_second(1_796_000_000).unwrap(),
+        expected,
+        audit_head: None,
+    }
+}
+
+fn tender(kind: TenderKind, minor: i64) -> Tender {
+    Tender {
+        kind,
+        tendered: Money::new(minor, EUR),
+        change: Money::new(0, EUR),
+        reference: None,
+    }
+}
+
+#[test]
+fn missing_receipt_numbers_are_named_as_ranges_up_to_the_last_issued() {
+    let orders = vec![
+        order("K1", 4, 100, vec![]),
+        order("K1", 5, 100, vec![]),
+        order("K1", 8, 100, vec![]),
+    ];
+    let r = receipt_ranges(&[("K1".into(), 3, 10)], &orders);
+    assert_eq!(r[0].count, 3);
+    assert_eq!(r[0].first.as_ref().unwrap().seq, 4);
+    assert_eq!(r[0].missing, vec![(6, 7), (9, 10)]);
+    let none = receipt_ranges(&[("K1".into(), 3, 3)], &[]);
+    assert_eq!((none[0].count, none[0].missing.clone()), (0, vec![]));
+}
+
+#[test]
+fn a_refund_of_a_split_goes_back_cash_first_and_the_rest_to_the_card() {
+    let orders = vec![order(
+        "K1",
+        1,
+        3000,
+        vec![(TenderKind::Cash, 1000), (TenderKind::Card, 2000)],
+    )];
+    let refund = RefundRow {
+        number: "K1-R000001".into(),
+        receipt: "K1-000001".into(),
+        at: Timestamp::from_second(1_795_001_000).unwrap(),
+        amount: 1500,
+        reason: "r".into(),
+        approved_by: "creator".into(),
+        tenders: vec![
+            tender(TenderKind::Card, 2000),
+            tender(TenderKind::Cash, 1000),
+        ],
+        before: 0,
+    };
+    let lines = methods(&orders, &[refund], EUR);
+    let cash = lines.iter().find(|l| l.kind == TenderKind::Cash).unwrap();
+    let card = lines.iter().find(|l| l.kind == TenderKind::Card).unwrap();
+    assert_eq!((cash.taken.minor, cash.refunded.minor), (1000, 1000));
+    assert_eq!((card.taken.minor, card.refunded.minor), (2000, 500));
+    assert_eq!(card.net.minor, 1500);
+}
+
+#[test]
+fn tax_is_rounded_per_receipt_as_each_receipt_printed_it() {
+    // 1.03 at 19% inclusive is 0.16 tax on each receipt (0.1644); summed first, 2.06 would
+    // give 0.33: the report adds what the receipts said.
+    let orders = vec![order("K1", 1, 103, vec![]), order("K1", 2, 103, vec![])];
+    let v = vat(&orders, EUR);
+    assert_eq!(
+        (v[0].gross.minor, v[0].vat.minor, v[0].net.minor),
+        (206, 32, 174)
+    );
+    let at_once = tax_breakdown(&[(VatRate(1900), 206)], VatMode::Inclusive, EUR);
+    assert_eq!(at_once[0].vat.minor, 33);
+}
+
+#[test]
+fn a_day_with_no_sales_and_a_drawer_counted_right_shows_no_difference() {
+    let d = DrawerRow {
+        station: "K1".into(),
+        opened_at: Timestamp::from_second(1_795_000_000).unwrap(),
+        closed_at: Some(Timestamp::from_second(1_795_003_600).unwrap()),
+        float: 10_000,
+        cash_sales: 0,
+        cash_refunds: 0,
+        moves_in: 0,
+        moves_out: 0,
+        counted: Some(10_000),
+    };
+    let r = build(
+        head(vec![("K1".into(), 0, 0)]),
+        Rows {
+            drawers: vec![d],
+            ..Rows::default()
+        },
+    );
+    let line = &r.drawers[0];
+    assert_eq!(line.expected.minor, 10_000, "the float once, nothing else");
+    assert_eq!(line.difference.map(|d| d.minor), Some(0));
+    assert_eq!(r.gross.minor, 0);
+    assert!(r.methods.is_empty());
+}
+
+#[test]
+fn percentiles_are_nearest_rank() {
+    let v: Vec<i64> = (1..=10).collect();
+    assert_eq!(percentile(&v, 50), Some(5));
+    assert_eq!(percentile(&v, 90), Some(9));
+    assert_eq!(percentile(&[7], 90), Some(7));
+    assert_eq!(percentile(&[], 50), None);
+}
+
+#[test]
+fn hours_are_local_and_in_time_order() {
+    let zone = Zone::named("Europe/Berlin").unwrap();
+    let at = |s: i64| Timestamp::from_second(s).unwrap();
+    let mut a = order("K1", 1, 100, vec![]);
+    a.paid_at = at(1_795_289_400); // 2026-11-21 19:30 UTC = 20:30 Berlin
+    let mut b = order("K1", 2, 250, vec![]);
+    b.paid_at = at(1_795_293_000); // 20:30 UTC = 21:30 Berlin
+    let mut c = a.clone();
+    c.seq = 3;
+    let h = hours(&[b, a, c], &zone, EUR);
+    assert_eq!(h.len(), 2);
+    assert_eq!(
+        (h[0].hour.as_str(), h[0].receipts, h[0].gross.minor),
+        ("20:00", 2, 200)
+    );
+    assert_eq!((h[1].hour.as_str(), h[1].gross.minor), ("21:00", 250));
+}
