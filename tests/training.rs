@@ -238,3 +238,32 @@ fn sell_real(db: &TestDb, clock: &TestClock) -> Vec<u8> {
     let mut k2 = db.pos_at("K2", clock);
     receipt_pdf(&sell(&mut k2, &[("Signed postcard", 1)], TenderKind::Cash)).unwrap()
 }
+
+#[test]
+fn the_event_report_checks_the_real_numbers_and_never_the_training_ledger() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("Signed postcard", 1)], TenderKind::Cash);
+    pos.with_pin(PIN, |pos, grant| pos.set_training(true, grant))
+        .unwrap();
+    sell(&mut pos, &[("Signed postcard", 2)], TenderKind::Cash);
+    sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
+    // While K1 practises, its real receipts are still checked; T1 is no station of the report.
+    let report = pos.event_report().unwrap();
+    let stations: Vec<&str> = report.receipts.iter().map(|r| r.station.as_str()).collect();
+    assert_eq!(stations, ["K1"], "{:?}", report.receipts);
+    assert_eq!(report.receipts[0].count, 1);
+    assert!(
+        report.receipts[0].missing.is_empty(),
+        "{:?}",
+        report.receipts
+    );
+    let x = pos.x_report().unwrap();
+    assert_eq!(x.receipts.iter().map(|r| r.count).sum::<u32>(), 1);
+    assert!(
+        x.receipts.iter().all(|r| r.missing.is_empty()),
+        "{:?}",
+        x.receipts
+    );
+}

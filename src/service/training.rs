@@ -123,7 +123,7 @@ fn write_practice(
 ) -> PosResult<StoredReceipt> {
     let (tx, now, currency, total) = (w.tx(), w.at(), event.currency, priced.total);
     let code = ledger_code(station_no);
-    let ledger = events::ensure_station(tx, event.id, &code)?;
+    let ledger = training::ledger(tx, event.id, &code)?;
     let seq = events::take_receipt_seq(tx, ledger)?;
     let order_id = req.checkout.order_id.as_str();
     let order = NewOrder {

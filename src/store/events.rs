@@ -266,7 +266,7 @@ pub fn set_fee(conn: &Connection, event_id: i64, kind: TenderKind, fee: &Fee) ->
 pub fn stations(conn: &Connection, event_id: i64) -> StoreResult<Vec<String>> {
     let mut stmt =
         // Training ledgers (T1 for K1) number practice sales; they are no seats.
-        conn.prepare_cached("SELECT code FROM stations WHERE event_id = ?1 AND code NOT LIKE 'T%' ORDER BY id")?;
+        conn.prepare_cached(&format!("SELECT code FROM stations WHERE event_id = ?1 AND NOT {} ORDER BY id", super::training::IS_LEDGER))?;
     let rows = stmt.query_map([event_id], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

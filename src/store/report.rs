@@ -405,11 +405,14 @@ pub fn issued(conn: &Connection, station_id: i64) -> StoreResult<(u32, u32)> {
         .query_row([station_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
-/// Every station of the event with its last receipt number: `(id, code, last)`.
+/// Every station of the event with its last receipt number: `(id, code, last)`. A station in
+/// training mode is still a station (its real receipts stay checked); the training ledgers it
+/// numbers practice sales on (T1 for K1) are not.
 pub fn stations(conn: &Connection, event_id: i64) -> StoreResult<Vec<(i64, String, u32)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, code, next_receipt - 1 FROM stations WHERE event_id = ?1 AND training = 0 ORDER BY code",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, code, next_receipt - 1 FROM stations WHERE event_id = ?1 AND NOT {} ORDER BY code",
+        super::training::IS_LEDGER
+    ))?;
     let rows = stmt.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -5,6 +5,19 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreResult;
 
+/// SQL true for a training ledger's station row (`T1` numbers K1's practice sales): seats are
+/// `K` codes only, so a `T` code is always a ledger (also one the high-water mark put back).
+/// Ledger rows have `training = 1` too, for queries that read the flag.
+pub const IS_LEDGER: &str = "(code LIKE 'T%')";
+
+/// The training ledger's station row `code` of the event, made when first needed.
+pub fn ledger(conn: &Connection, event_id: i64, code: &str) -> StoreResult<i64> {
+    let id = super::events::ensure_station(conn, event_id, code)?;
+    conn.prepare_cached("UPDATE stations SET training = 1 WHERE id = ?1 AND training = 0")?
+        .execute([id])?;
+    Ok(id)
+}
+
 /// Whether the station sells for practice.
 pub fn is_on(conn: &Connection, station_id: i64) -> StoreResult<bool> {
     Ok(conn
