@@ -11,7 +11,8 @@ use encore::service::{Pos, RefundRequest, SaleRequest};
 use proptest::prelude::*;
 use support::{AsCreator, PIN, TestClock, TestDb, offer_id, sell};
 
-const OFFERS: [&str; 4] = [
+const OFFERS: [&str; 5] = [
+    "Signed postcard",
     "60-second shoutout",
     "5-minute meet & greet",
     "Signed tour poster",
@@ -87,6 +88,9 @@ struct Recomputed {
     vat: Vec<(u32, i64, i64)>,
     drawer_expected: Option<i64>,
     units: i64,
+    discounts: i64,
+    shares: i64,
+    claim_units: i64,
 }
 
 fn recompute(db: &TestDb, pos: &Pos) -> Recomputed {
@@ -155,6 +159,9 @@ fn recompute(db: &TestDb, pos: &Pos) -> Recomputed {
         drawer_expected,
         units: one("SELECT COALESCE(sum(qty), 0) FROM order_lines")
             - one("SELECT COALESCE(sum(qty), 0) FROM refund_lines"),
+        discounts: one("SELECT COALESCE(sum(discount_minor), 0) FROM order_lines"),
+        shares: one("SELECT COALESCE(sum(amount_minor), 0) FROM order_splits"),
+        claim_units: one("SELECT COALESCE(sum(quantity), 0) FROM claims"),
     }
 }
 
@@ -200,6 +207,14 @@ fn check(report: &Report, want: &Recomputed) {
     assert_eq!(hours, want.gross, "the hours add up to the sales");
     let units: i64 = report.offers.iter().map(|o| i64::from(o.units)).sum();
     assert_eq!(units, want.units, "units per offer, refunds deducted");
+    assert_eq!(report.discounts.minor, want.discounts, "discounts given");
+    let shares: i64 = report.shares.iter().map(|(_, m)| m.minor).sum();
+    assert_eq!(shares, want.shares, "shares owed");
+    assert_eq!(
+        i64::from(report.claims.issued),
+        want.claim_units,
+        "claim units"
+    );
     let open = report.drawers.iter().find(|d| d.closed_at.is_none());
     assert_eq!(open.map(|d| d.expected.minor), want.drawer_expected);
 }

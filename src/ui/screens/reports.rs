@@ -154,37 +154,105 @@ fn report_ui(ui: &mut egui::Ui, r: &Report, copy: bool) {
                 widgets::banner(ui, Tone::Info, "COPY of a closed Z report", 18.0);
             }
             ui.label(RichText::new(title(r)).size(24.0).strong());
-            ui.label(format!("{} · {}", r.event, r.venue));
-            ui.label(format!("{} · amounts in {}", period(r), r.currency.code()));
-            for (n, s) in sections(r).into_iter().enumerate() {
-                ui.add_space(8.0);
-                ui.label(RichText::new(&s.title).size(18.0).strong());
-                let cols = 1 + s.columns.len().max(1);
-                egui::Grid::new(("report_section", n))
-                    .num_columns(cols)
-                    .striped(true)
-                    .min_col_width(90.0)
-                    .show(ui, |ui| {
-                        if !s.columns.is_empty() {
-                            ui.label("");
-                            for c in &s.columns {
-                                ui.label(RichText::new(c).strong());
-                            }
-                            ui.end_row();
-                        }
-                        for row in &s.rows {
-                            ui.label(&row.label);
-                            for c in &row.cells {
-                                ui.with_layout(
-                                    egui::Layout::right_to_left(egui::Align::Center),
-                                    |ui| ui.label(c),
-                                );
-                            }
-                            ui.end_row();
-                        }
-                    });
-            }
+            ui.label(format!(
+                "{} · {} · {} · amounts in {}",
+                r.event,
+                r.venue,
+                period(r),
+                r.currency.code()
+            ));
+            headline(ui, r);
+            let all = sections(r);
+            let half = all.len().div_ceil(2);
+            ui.columns(2, |cols| {
+                for (n, s) in all.iter().enumerate() {
+                    section_ui(&mut cols[usize::from(n >= half)], s);
+                }
+            });
         });
+}
+
+/// The figures a creator looks for first, large.
+fn headline(ui: &mut egui::Ui, r: &Report) {
+    let receipts: u32 = r.receipts.iter().map(|x| x.count).sum();
+    let missing = r.receipts.iter().any(|x| !x.missing.is_empty());
+    let mut tiles = vec![
+        ("Net sales", r.net_sales.to_string()),
+        ("Refunds", r.refunded.to_string()),
+        ("Tips", r.tips.to_string()),
+        ("Receipts", receipts.to_string()),
+    ];
+    if let Some(d) = r.drawers.last() {
+        let cash = match d.difference {
+            Some(diff) => format!("{diff} off"),
+            None => d.expected.to_string(),
+        };
+        tiles.push(("Cash drawer", cash));
+    }
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        for (label, value) in tiles {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.vertical(|ui| {
+                    ui.label(label);
+                    ui.label(RichText::new(value).size(22.0).strong());
+                });
+            });
+        }
+    });
+    if missing {
+        widgets::banner(
+            ui,
+            Tone::Bad,
+            "Receipt numbers are missing from this period: see Receipts below",
+            16.0,
+        );
+    }
+}
+
+fn section_ui(ui: &mut egui::Ui, s: &crate::domain::report::text::Section) {
+    ui.add_space(8.0);
+    ui.spacing_mut().interact_size.y = 20.0;
+    let head = s
+        .columns
+        .iter()
+        .map(|c| RichText::new(c).strong())
+        .collect();
+    row_ui(ui, RichText::new(&s.title).size(22.0).strong(), head);
+    for row in &s.rows {
+        let cells = row.cells.iter().map(RichText::new).collect();
+        row_ui(ui, RichText::new(&row.label), cells);
+    }
+}
+
+/// A label on the left and figures right-aligned: table figures in columns of one width, a
+/// lone value as wide as it is.
+fn row_ui(ui: &mut egui::Ui, label: RichText, cells: Vec<RichText>) {
+    let columns = cells.len() > 1;
+    let row = egui::vec2(ui.available_width(), 22.0);
+    ui.allocate_ui_with_layout(
+        row,
+        egui::Layout::right_to_left(egui::Align::Center),
+        |ui| {
+            for c in cells.into_iter().rev() {
+                if columns {
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(84.0, 20.0),
+                        egui::Layout::right_to_left(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(84.0);
+                            ui.label(c)
+                        },
+                    );
+                } else {
+                    ui.label(c);
+                }
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(label).truncate());
+            });
+        },
+    );
 }
 
 /// Writes the report's PDF on the worker, beside the receipts.
