@@ -161,16 +161,28 @@ pub fn split_totals(conn: &Connection, event_id: i64) -> StoreResult<Vec<(String
 /// Per offer: units, net line amounts (tax mode of each order applied by the caller), the
 /// order fees shared by line amount, and cost — the raw figures for margins.
 pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferFigures>> {
+    offer_figures_between(conn, event_id, 0, i64::MAX)
+}
+
+/// [`offer_figures`] of the lines with rowid in `(after, upto]` only (the dashboard adds what
+/// is new); training orders are left out.
+pub fn offer_figures_between(
+    conn: &Connection,
+    event_id: i64,
+    after: i64,
+    upto: i64,
+) -> StoreResult<Vec<OfferFigures>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.offer_id, l.title, l.unit_price_minor, l.vat_bp, l.qty, l.discount_minor,
                 l.cost_minor, o.vat_mode, o.fee_minor,
                 (SELECT COALESCE(sum(rl.qty), 0) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
                   WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
                 (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.event_id = ?1
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE l.rowid > ?2 AND l.rowid <= ?3 AND o.event_id = ?1 AND o.training = 0
          ORDER BY l.offer_id",
     )?;
-    let rows = stmt.query_map([event_id], |r| {
+    let rows = stmt.query_map(rusqlite::params![event_id, after, upto], |r| {
         Ok(OfferFigures {
             offer_id: r.get(0)?,
             title: r.get(1)?,
