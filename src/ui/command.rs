@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::files::Saved;
 use super::screens::catalogue::CatalogueOp;
+use super::screens::dashboard::DashboardOp;
 use super::screens::event::EventOp;
 use super::screens::queue::QueueOp;
 use super::screens::receipts::ReceiptsOp;
@@ -30,11 +31,13 @@ pub enum Screen {
     Event,
     /// Payment, drawer and queue settings.
     Settings,
+    /// The night at a glance: sales, drops, QR, lanes; margins and the tour for the creator.
+    Dashboard,
 }
 
 impl Screen {
     /// Every screen, in tab order.
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 8] = [
         Screen::Sell,
         Screen::Queue,
         Screen::Redeem,
@@ -42,6 +45,7 @@ impl Screen {
         Screen::Catalogue,
         Screen::Event,
         Screen::Settings,
+        Screen::Dashboard,
     ];
 
     /// The tab's title.
@@ -54,6 +58,7 @@ impl Screen {
             Screen::Catalogue => "Catalogue",
             Screen::Event => "Event",
             Screen::Settings => "Settings",
+            Screen::Dashboard => "Dashboard",
         }
     }
 }
@@ -96,6 +101,8 @@ pub enum Command {
     Event(EventOp),
     /// A Settings screen op.
     Settings(SettingsOp),
+    /// A Dashboard screen op.
+    Dashboard(DashboardOp),
     /// The kiosk's backups: back up now, new settings, a backup done.
     Backup(super::backups::BackupCmd),
 }

@@ -41,6 +41,10 @@ impl Kiosk {
                 if screen != Screen::Catalogue {
                     screens.catalogue = Default::default();
                 }
+                // And the dashboard hides the creator's margins.
+                if screen != Screen::Dashboard {
+                    screens.dashboard.lock();
+                }
                 self.screen = screen;
                 Ok(())
             }
@@ -81,6 +85,7 @@ impl Kiosk {
             Command::Catalogue(op) => screens.catalogue.apply(op, pos, &mut fx),
             Command::Event(op) => screens.event.apply(op, pos, &mut fx),
             Command::Settings(op) => screens.settings.apply(op, pos, &mut fx),
+            Command::Dashboard(op) => screens.dashboard.apply(op, pos, &mut fx),
             Command::Backup(_) => Ok(()),
         };
         if let Err(e) = result {

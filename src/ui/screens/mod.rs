@@ -4,6 +4,7 @@
 //! service and the domain.
 
 pub mod catalogue;
+pub mod dashboard;
 pub mod event;
 pub mod queue;
 pub mod receipts;
@@ -32,6 +33,8 @@ pub struct Screens {
     pub event: event::EventScreen,
     /// Payment, drawer, queue rules.
     pub settings: settings::SettingsScreen,
+    /// The night at a glance.
+    pub dashboard: dashboard::DashboardScreen,
 }
 
 impl Screens {
@@ -45,6 +48,7 @@ impl Screens {
             catalogue: catalogue::CatalogueScreen::default(),
             event: event::EventScreen::new(pos.event()),
             settings: settings::SettingsScreen::new(pos),
+            dashboard: dashboard::DashboardScreen::default(),
         }
     }
 
@@ -57,6 +61,9 @@ impl Screens {
         self.settings.refresh(pos)?;
         if shown == Screen::Redeem {
             self.redeem.refresh(pos)?;
+        }
+        if shown == Screen::Dashboard {
+            self.dashboard.refresh(pos)?;
         }
         Ok(())
     }
@@ -71,6 +78,7 @@ impl Screens {
             Screen::Catalogue => self.catalogue.ui(ui, ctx),
             Screen::Event => self.event.ui(ui, ctx),
             Screen::Settings => self.settings.ui(ui, ctx),
+            Screen::Dashboard => self.dashboard.ui(ui, ctx),
         }
     }
 }
