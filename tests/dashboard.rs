@@ -223,6 +223,13 @@ fn training_orders_stay_out_of_every_figure() {
         .with_pin(PIN, |pos, grant| pos.dashboard_margins(&dash, grant))
         .unwrap();
     assert!(margins.is_empty(), "{margins:?}");
+    assert!(
+        pos.margins()
+            .unwrap()
+            .iter()
+            .all(|m| m.title != "60-second shoutout"),
+        "nor in the Event screen's margins, which share the reading"
+    );
 }
 
 #[test]
