@@ -67,7 +67,7 @@ fn insert_night(conn: &mut rusqlite::Connection, sales: i64) {
             .map(Result::unwrap)
             .collect()
     };
-    let offers: Vec<(i64, String, i64, String, Option<String>)> = {
+    let offers: Vec<OfferRow> = {
         let mut s = tx
             .prepare("SELECT id, title, price_minor, kind, lane FROM offers WHERE event_id = ?1 AND archived = 0 ORDER BY id")
             .unwrap();
@@ -80,110 +80,125 @@ fn insert_night(conn: &mut rusqlite::Connection, sales: i64) {
     };
     let gigs: Vec<_> = offers.iter().filter(|o| o.3 == "gig").collect();
     let others: Vec<_> = offers.iter().filter(|o| o.3 == "item").collect();
-    {
-        let mut order = tx
-            .prepare(
-                "INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at, fan_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'EUR', ?7, ?8)",
-            )
-            .unwrap();
-        let mut line = tx
-            .prepare(
-                "INSERT INTO order_lines (order_id, line_no, offer_id, title, unit_price_minor, vat_bp, qty)
-                 VALUES (?1, 1, ?2, ?3, ?4, 1900, 1)",
-            )
-            .unwrap();
-        let mut ticket = tx
-            .prepare(
-                "INSERT INTO tickets (event_id, lane, number, offer_id, order_id, state, paid_at, called_at, finished_at, queue_pos)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3 * 1024)",
-            )
-            .unwrap();
-        let mut checkout = tx
-            .prepare(
-                "INSERT INTO checkouts (id, event_id, station_id, tender, amount_minor, started_at, ended_at, outcome)
-                 VALUES (?1, ?2, ?3, 'qr', ?4, ?5, ?6, ?7)",
-            )
-            .unwrap();
-        let mut numbers = std::collections::HashMap::new();
-        for i in 0..sales {
-            let at = START + i * LENGTH / sales.max(1);
-            let station = stations[(i % 3) as usize];
-            let id = format!("order-{i:08}");
-            let gig = i % 3 == 0;
-            let (offer_id, title, price, _, lane) = if gig {
-                gigs[(i as usize / 3) % gigs.len()]
-            } else {
-                others[i as usize % others.len()]
-            };
-            let fan = (i % 2 == 0).then(|| format!("fan-{}", i % 20_011));
-            order
-                .execute(params![
-                    id,
-                    event,
-                    station,
-                    i / 3 + 1,
-                    format!("REF{i:010}"),
-                    price,
-                    at,
-                    fan
-                ])
-                .unwrap();
-            line.execute(params![id, offer_id, title, price]).unwrap();
-            if gig && let Some(lane) = lane {
-                let n = numbers.entry(lane.clone()).or_insert(0i64);
-                *n += 1;
-                let waiting = i > sales - 60;
-                let (state, called, finished) = if waiting {
-                    ("waiting", None, None)
-                } else if i % 37 == 0 {
-                    ("no_show", Some(at + 600), Some(at + 720))
-                } else {
-                    ("done", Some(at + 480), Some(at + 600))
-                };
-                ticket
-                    .execute(params![
-                        event, lane, *n, offer_id, id, state, at, called, finished
-                    ])
-                    .unwrap();
-            }
-            if i % 4 == 0 {
-                checkout
-                    .execute(params![id, event, station, price, at - 40, at, "paid"])
-                    .unwrap();
-            }
-            if i % 40 == 0 {
-                let outcome = if i % 80 == 0 { "cancelled" } else { "expired" };
-                checkout
-                    .execute(params![
-                        format!("gone-{i}"),
-                        event,
-                        station,
-                        price,
-                        at - 300,
-                        at,
-                        outcome
-                    ])
-                    .unwrap();
-            }
-        }
-        for (lane, next) in numbers {
-            tx.execute(
-                "INSERT OR REPLACE INTO lane_counters (event_id, lane, next_number) VALUES (?1, ?2, ?3)",
-                params![event, lane, next + 1],
-            )
-            .unwrap();
-        }
-        for (k, station) in stations.iter().enumerate() {
-            let sold = (sales + 2 - k as i64) / 3;
-            tx.execute(
-                "UPDATE stations SET next_receipt = ?2 WHERE id = ?1",
-                params![station, sold + 1],
-            )
-            .unwrap();
-        }
+    let numbers = insert_sales(&tx, event, &stations, (&gigs, &others), sales);
+    for (lane, next) in numbers {
+        tx.execute(
+            "INSERT OR REPLACE INTO lane_counters (event_id, lane, next_number) VALUES (?1, ?2, ?3)",
+            params![event, lane, next + 1],
+        )
+        .unwrap();
+    }
+    for (k, station) in stations.iter().enumerate() {
+        let sold = (sales + 2 - k as i64) / 3;
+        tx.execute(
+            "UPDATE stations SET next_receipt = ?2 WHERE id = ?1",
+            params![station, sold + 1],
+        )
+        .unwrap();
     }
     tx.commit().unwrap();
+}
+
+type OfferRow = (i64, String, i64, String, Option<String>);
+
+/// The night's orders, lines, tickets and checkouts; returns each lane's last ticket number.
+fn insert_sales(
+    tx: &rusqlite::Transaction<'_>,
+    event: i64,
+    stations: &[i64],
+    (gigs, others): (&[&OfferRow], &[&OfferRow]),
+    sales: i64,
+) -> std::collections::HashMap<String, i64> {
+    let [mut order, mut line, mut ticket, mut checkout] = statements(tx);
+    let mut numbers = std::collections::HashMap::new();
+    for i in 0..sales {
+        let at = START + i * LENGTH / sales.max(1);
+        let station = stations[(i % 3) as usize];
+        let id = format!("order-{i:08}");
+        let gig = i % 3 == 0;
+        let (offer_id, title, price, _, lane) = if gig {
+            gigs[(i as usize / 3) % gigs.len()]
+        } else {
+            others[i as usize % others.len()]
+        };
+        let fan = (i % 2 == 0).then(|| format!("fan-{}", i % 20_011));
+        order
+            .execute(params![
+                id,
+                event,
+                station,
+                i / 3 + 1,
+                format!("REF{i:010}"),
+                price,
+                at,
+                fan
+            ])
+            .unwrap();
+        line.execute(params![id, offer_id, title, price]).unwrap();
+        if gig && let Some(lane) = lane {
+            let n = numbers.entry(lane.clone()).or_insert(0i64);
+            *n += 1;
+            let waiting = i > sales - 60;
+            let (state, called, finished) = if waiting {
+                ("waiting", None, None)
+            } else if i % 37 == 0 {
+                ("no_show", Some(at + 600), Some(at + 720))
+            } else {
+                ("done", Some(at + 480), Some(at + 600))
+            };
+            ticket
+                .execute(params![
+                    event, lane, *n, offer_id, id, state, at, called, finished
+                ])
+                .unwrap();
+        }
+        if i % 4 == 0 {
+            checkout
+                .execute(params![id, event, station, price, at - 40, at, "paid"])
+                .unwrap();
+        }
+        if i % 40 == 0 {
+            let outcome = if i % 80 == 0 { "cancelled" } else { "expired" };
+            checkout
+                .execute(params![
+                    format!("gone-{i}"),
+                    event,
+                    station,
+                    price,
+                    at - 300,
+                    at,
+                    outcome
+                ])
+                .unwrap();
+        }
+    }
+    numbers
+}
+
+/// The inserts of a sale: order, line, ticket, checkout.
+fn statements<'t>(tx: &'t rusqlite::Transaction<'_>) -> [rusqlite::Statement<'t>; 4] {
+    [
+        tx.prepare(
+            "INSERT INTO orders (id, event_id, station_id, receipt_seq, payment_ref, total_minor, currency, paid_at, fan_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'EUR', ?7, ?8)",
+        )
+        .unwrap(),
+        tx.prepare(
+            "INSERT INTO order_lines (order_id, line_no, offer_id, title, unit_price_minor, vat_bp, qty)
+                 VALUES (?1, 1, ?2, ?3, ?4, 1900, 1)",
+        )
+        .unwrap(),
+        tx.prepare(
+            "INSERT INTO tickets (event_id, lane, number, offer_id, order_id, state, paid_at, called_at, finished_at, queue_pos)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3 * 1024)",
+        )
+        .unwrap(),
+        tx.prepare(
+            "INSERT INTO checkouts (id, event_id, station_id, tender, amount_minor, started_at, ended_at, outcome)
+                 VALUES (?1, ?2, ?3, 'qr', ?4, ?5, ?6, ?7)",
+        )
+        .unwrap(),
+    ]
 }
 
 /// One more card sale of the tote bag at K1, as the kiosk makes it.

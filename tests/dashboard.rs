@@ -33,8 +33,11 @@ fn start(
     (pos.start_payment(&q, None, method).unwrap(), cart)
 }
 
-/// `(outcome, started_at, ended_at)` of each logged checkout, oldest first.
-fn log(db: &TestDb) -> Vec<(Option<String>, i64, Option<i64>, String, i64)> {
+/// The checkout log, oldest first.
+/// One row of the checkout log: `(outcome, started_at, ended_at, tender, amount)`.
+type Logged = (Option<String>, i64, Option<i64>, String, i64);
+
+fn log(db: &TestDb) -> Vec<Logged> {
     let conn = db.conn();
     let mut stmt = conn
         .prepare("SELECT outcome, started_at, ended_at, tender, amount_minor FROM checkouts ORDER BY rowid")

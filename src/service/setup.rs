@@ -401,6 +401,7 @@ impl Pos {
             (0, i64::MAX),
             &mut out,
         )?;
+        out.sort_by_key(|m| m.figures.offer_id);
         Ok(out)
     }
 
@@ -420,6 +421,7 @@ pub(super) fn add_margins(
 ) -> PosResult<()> {
     let figures = orders::offer_figures_between(conn, event_id, after, upto)?;
     let mut ids: Vec<i64> = figures.iter().map(|f| f.offer_id).collect();
+    ids.sort_unstable();
     ids.dedup();
     let catalogue = offers::get_many(conn, event_id, &ids, currency)?;
     for f in figures {

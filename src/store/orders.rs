@@ -179,8 +179,7 @@ pub fn offer_figures_between(
                   WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
                 (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
          FROM order_lines l CROSS JOIN orders o ON o.id = l.order_id
-         WHERE l.rowid > ?2 AND l.rowid <= ?3 AND o.event_id = ?1 AND o.training = 0
-         ORDER BY l.offer_id",
+         WHERE l.rowid > ?2 AND l.rowid <= ?3 AND o.event_id = ?1 AND o.training = 0",
     )?;
     let rows = stmt.query_map(rusqlite::params![event_id, after, upto], |r| {
         Ok(OfferFigures {
