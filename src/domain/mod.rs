@@ -5,6 +5,7 @@ pub mod basket;
 pub mod catalogue;
 pub mod catalogue_file;
 pub mod claim;
+pub mod dashboard;
 pub mod drawer;
 pub mod event;
 pub mod fan;

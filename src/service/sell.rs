@@ -25,7 +25,7 @@ use crate::domain::payment::{PaymentQr, payment_reference};
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::fans::Member;
 use crate::store::orders::{OrderKey, StoredReceipt};
-use crate::store::{self, audit, deals, events, holds, keys, offers, orders};
+use crate::store::{self, audit, checkouts, deals, events, holds, keys, offers, orders};
 
 impl Pos {
     /// Reserves a fresh order id and a payment reference not used at this event.
@@ -43,7 +43,19 @@ impl Pos {
     /// Reserves the basket's units for this checkout until the hold expires (the event's
     /// `hold_secs`), so a fan paying by QR never loses the last unit to the next fan.
     pub fn hold(&mut self, checkout: &Checkout, items: &[(i64, u32)]) -> PosResult<Timestamp> {
+        self.hold_for(checkout, items, None)
+    }
+
+    /// [`Pos::hold`], logging the payment started (`method`, the total shown) in the same
+    /// transaction, for the dashboard's conversion figures.
+    pub(super) fn hold_for(
+        &mut self,
+        checkout: &Checkout,
+        items: &[(i64, u32)],
+        payment: Option<(TenderKind, Money)>,
+    ) -> PosResult<Timestamp> {
         let now = self.now();
+        let station_id = self.station_id;
         let expires = now
             .saturating_add(jiff::SignedDuration::from_secs(i64::from(
                 self.event.hold_secs,
@@ -68,6 +80,16 @@ impl Pos {
                 }
                 holds::insert(tx, &checkout.order_id, offer_id, qty, expires, &station)?;
             }
+            if let Some((method, total)) = payment {
+                let started = checkouts::Started {
+                    id: &checkout.order_id,
+                    event_id,
+                    station_id,
+                    tender: method.name(),
+                    amount_minor: total.minor,
+                };
+                checkouts::start(tx, &started, now)?;
+            }
             Ok(expires)
         })
     }
@@ -77,6 +99,7 @@ impl Pos {
     pub fn release_hold(&mut self, checkout: &Checkout) -> PosResult<()> {
         self.write(Role::Helper, |w| {
             holds::release(w.tx(), &checkout.order_id)?;
+            checkouts::cancelled(w.tx(), &checkout.order_id, w.at())?;
             let detail = json!({ "order": checkout.order_id, "payment_ref": checkout.payment_ref });
             w.log("payment.cancel", &checkout.payment_ref, detail)
         })
@@ -547,6 +570,7 @@ fn record_sale(
     };
     let (number, claims, tickets) = issuer.record(w, req, &sale)?;
     let order_id = req.checkout.order_id.as_str();
+    checkouts::paid(tx, order_id, now)?;
     let who = (fan.as_ref(), req.fan.as_deref().unwrap_or_default());
     let member = settle_fan(tx, order_id, who, &sale, currency, now)?;
     if let Some((id, _)) = fan {

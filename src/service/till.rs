@@ -53,7 +53,7 @@ impl Pos {
         let units = quote.units();
         self.check_fan_rules(&units, fan, method)?;
         let checkout = self.start_checkout()?;
-        let held_until = self.hold(&checkout, &units)?;
+        let held_until = self.hold_for(&checkout, &units, Some((method, quote.total)))?;
         let qr = match method {
             TenderKind::Qr => {
                 let payment = self.payment_qr(quote.total, &checkout)?;

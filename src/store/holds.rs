@@ -49,6 +49,8 @@ pub fn release(conn: &Connection, checkout_id: &str) -> StoreResult<usize> {
 
 /// Releases every hold that expired at `now`.
 pub fn release_expired(conn: &Connection, now: Timestamp) -> StoreResult<usize> {
+    // The checkout log learns which payments ran out while their holds still say so.
+    super::checkouts::expire_held(conn, now)?;
     give_back(conn, "h.expires_at <= ?1", &now.as_second())
 }
 

@@ -6,7 +6,9 @@ mod read_only;
 
 pub mod audit;
 pub mod backup;
+pub mod checkouts;
 pub mod claims;
+pub mod dashboard;
 pub mod deals;
 pub mod drawer;
 pub mod events;

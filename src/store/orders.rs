@@ -158,6 +158,33 @@ pub fn split_totals(conn: &Connection, event_id: i64) -> StoreResult<Vec<(String
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Per offer: units, net line amounts (tax mode of each order applied by the caller), the
+/// order fees shared by line amount, and cost — the raw figures for margins.
+pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferFigures>> {
+    offer_figures_between(conn, event_id, 0, i64::MAX)
+}
+
+/// [`offer_figures`] of the lines with rowid in `(after, upto]` only (the dashboard adds what
+/// is new); training orders are left out.
+pub fn offer_figures_between(
+    conn: &Connection,
+    event_id: i64,
+    after: i64,
+    upto: i64,
+) -> StoreResult<Vec<OfferFigures>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{}
+         FROM order_lines l CROSS JOIN orders o ON o.id = l.order_id
+         WHERE l.rowid > ?2 AND l.rowid <= ?3 AND o.event_id = ?1 AND o.training = 0",
+        super::report::OFFER_FIGURES
+    ))?;
+    let rows = stmt.query_map(
+        rusqlite::params![event_id, after, upto],
+        super::report::offer_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// One sold line with its order's fee, for margins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfferFigures {

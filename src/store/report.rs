@@ -352,6 +352,31 @@ pub fn qr_orders(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The columns of [`super::orders::OfferFigures`] for lines `l` of orders `o`.
+pub(super) const OFFER_FIGURES: &str =
+    "SELECT l.offer_id, l.title, l.unit_price_minor, l.vat_bp, l.qty, l.discount_minor,
+            l.cost_minor, o.vat_mode, o.fee_minor,
+            (SELECT COALESCE(sum(rl.qty), 0) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
+              WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
+            (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)";
+
+/// One row of [`OFFER_FIGURES`].
+pub(super) fn offer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<super::orders::OfferFigures> {
+    Ok(super::orders::OfferFigures {
+        offer_id: r.get(0)?,
+        title: r.get(1)?,
+        unit_price: r.get(2)?,
+        vat_bp: r.get(3)?,
+        qty: r.get(4)?,
+        discount: r.get(5)?,
+        cost: r.get(6)?,
+        vat_mode: r.get(7)?,
+        order_fee: r.get(8)?,
+        refunded: r.get(9)?,
+        order_lines_sum: r.get(10)?,
+    })
+}
+
 /// Per offer of the scope's lines: the raw figures for margins.
 pub fn offer_figures(
     conn: &Connection,
@@ -359,29 +384,10 @@ pub fn offer_figures(
 ) -> StoreResult<Vec<super::orders::OfferFigures>> {
     let p = order_params(s);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT l.offer_id, l.title, l.unit_price_minor, l.vat_bp, l.qty, l.discount_minor,
-                l.cost_minor, o.vat_mode, o.fee_minor,
-                (SELECT COALESCE(sum(rl.qty), 0) FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
-                  WHERE r.order_id = l.order_id AND rl.line_no = l.line_no),
-                (SELECT sum(x.unit_price_minor * x.qty - x.discount_minor) FROM order_lines x WHERE x.order_id = o.id)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {ORDERS_IN}
+        "{OFFER_FIGURES} FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {ORDERS_IN}
          ORDER BY l.offer_id"
     ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
-        Ok(super::orders::OfferFigures {
-            offer_id: r.get(0)?,
-            title: r.get(1)?,
-            unit_price: r.get(2)?,
-            vat_bp: r.get(3)?,
-            qty: r.get(4)?,
-            discount: r.get(5)?,
-            cost: r.get(6)?,
-            vat_mode: r.get(7)?,
-            order_fee: r.get(8)?,
-            refunded: r.get(9)?,
-            order_lines_sum: r.get(10)?,
-        })
-    })?;
+    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], offer_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

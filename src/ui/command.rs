@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::files::Saved;
 use super::screens::catalogue::CatalogueOp;
+use super::screens::dashboard::DashboardOp;
 use super::screens::event::EventOp;
 use super::screens::queue::QueueOp;
 use super::screens::receipts::ReceiptsOp;
@@ -32,18 +33,21 @@ pub enum Screen {
     Settings,
     /// X, Z and event reports.
     Reports,
+    /// The night at a glance: sales, drops, QR, lanes; margins and the tour for the creator.
+    Dashboard,
 }
 
 impl Screen {
     /// Every screen, in tab order.
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Sell,
         Screen::Queue,
         Screen::Redeem,
         Screen::Receipts,
+        Screen::Dashboard,
+        Screen::Reports,
         Screen::Catalogue,
         Screen::Event,
-        Screen::Reports,
         Screen::Settings,
     ];
 
@@ -58,6 +62,7 @@ impl Screen {
             Screen::Event => "Event",
             Screen::Settings => "Settings",
             Screen::Reports => "Reports",
+            Screen::Dashboard => "Dashboard",
         }
     }
 }
@@ -102,6 +107,8 @@ pub enum Command {
     Settings(SettingsOp),
     /// A Reports screen op.
     Reports(super::screens::reports::ReportsOp),
+    /// A Dashboard screen op.
+    Dashboard(DashboardOp),
     /// The kiosk's backups: back up now, new settings, a backup done.
     Backup(super::backups::BackupCmd),
 }

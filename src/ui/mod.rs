@@ -155,12 +155,20 @@ impl Kiosk {
         let windows::Shown { fan_window, board } = self.windows;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
+                // Below 1200 px the tabs take smaller type and padding, so that every tab still
+                // fits beside the buttons at 1024 px; they stay a full touch target high.
+                let (size, min_w) = if ui.available_width() < 1200.0 {
+                    ui.spacing_mut().button_padding.x = 8.0;
+                    (16.0, 56.0)
+                } else {
+                    (21.0, 84.0)
+                };
                 for screen in Screen::ALL {
                     let tab = egui::Button::selectable(
                         self.screen == screen,
-                        RichText::new(screen.title()).size(21.0),
+                        RichText::new(screen.title()).size(size),
                     )
-                    .min_size(egui::vec2(84.0, theme::TOUCH));
+                    .min_size(egui::vec2(min_w, theme::TOUCH));
                     if ui.add(tab).clicked() {
                         commands.push(Command::Goto(screen));
                     }

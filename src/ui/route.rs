@@ -41,6 +41,10 @@ impl Kiosk {
                 if screen != Screen::Catalogue {
                     screens.catalogue = Default::default();
                 }
+                // And the dashboard hides the creator's margins.
+                if screen != Screen::Dashboard {
+                    screens.dashboard.lock();
+                }
                 self.screen = screen;
                 Ok(())
             }
@@ -82,6 +86,7 @@ impl Kiosk {
             Command::Event(op) => screens.event.apply(op, pos, &mut fx),
             Command::Settings(op) => screens.settings.apply(op, pos, &mut fx),
             Command::Reports(op) => screens.reports.apply(op, pos, &mut fx),
+            Command::Dashboard(op) => screens.dashboard.apply(op, pos, &mut fx),
             Command::Backup(_) => Ok(()),
         };
         if let Err(e) = result {

@@ -4,6 +4,7 @@
 //! service and the domain.
 
 pub mod catalogue;
+pub mod dashboard;
 pub mod event;
 pub mod queue;
 pub mod receipts;
@@ -35,6 +36,8 @@ pub struct Screens {
     pub settings: settings::SettingsScreen,
     /// X, Z and event reports.
     pub reports: reports::ReportsScreen,
+    /// The night at a glance.
+    pub dashboard: dashboard::DashboardScreen,
 }
 
 impl Screens {
@@ -49,6 +52,7 @@ impl Screens {
             event: event::EventScreen::new(pos.event()),
             settings: settings::SettingsScreen::new(pos),
             reports: reports::ReportsScreen::default(),
+            dashboard: dashboard::DashboardScreen::default(),
         }
     }
 
@@ -65,6 +69,9 @@ impl Screens {
         if shown == Screen::Reports {
             self.reports.refresh(pos)?;
         }
+        if shown == Screen::Dashboard {
+            self.dashboard.refresh(pos)?;
+        }
         Ok(())
     }
 
@@ -79,6 +86,7 @@ impl Screens {
             Screen::Event => self.event.ui(ui, ctx),
             Screen::Settings => self.settings.ui(ui, ctx),
             Screen::Reports => self.reports.ui(ui, ctx),
+            Screen::Dashboard => self.dashboard.ui(ui, ctx),
         }
     }
 }
