@@ -25,6 +25,7 @@ const CREATOR: &[&str] = &[
     "event new",
     "event open",
     "restore",
+    "export",
 ];
 
 /// Sells, runs the queue, redeems, reads or checks: a helper may.
@@ -157,6 +158,7 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         ],
         &["event", "open", "1"],
         &["restore", backup.to_str().unwrap()],
+        &["export", "--format", "csv"],
     ];
     args.iter()
         .map(|a| a.iter().map(|s| s.to_string()).collect())

@@ -8,6 +8,7 @@ mod claims;
 mod demo;
 mod drawer;
 mod durability;
+pub mod export;
 mod fans;
 mod fees;
 mod gate;

@@ -10,6 +10,7 @@ pub mod claims;
 pub mod deals;
 pub mod drawer;
 pub mod events;
+pub mod export;
 pub mod fans;
 pub mod highwater;
 pub mod holds;

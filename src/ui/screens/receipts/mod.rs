@@ -1,6 +1,7 @@
-//! The Receipts screen: recent orders with their PDFs and refunds, and matching a bank
-//! statement to the QR orders.
+//! The Receipts screen: recent orders with their PDFs and refunds, matching a bank statement
+//! to the QR orders, and exports of the whole event.
 
+mod export;
 mod orders;
 mod refund;
 mod statement;
@@ -35,6 +36,12 @@ pub enum ReceiptsOp {
     MatchStatement,
     /// The statement was read: its credits, or what is wrong with it.
     StatementRead(Result<Statement, Problem>),
+    /// Export the whole event in this format (checks the creator PIN), off the frame.
+    Export(crate::service::export::Format),
+    /// Stop the export under way; nothing of it is kept.
+    CancelExport,
+    /// The export came back: written, cancelled, or failed.
+    ExportDone(export::ExportDone),
 }
 
 /// The Receipts screen's state.
@@ -47,6 +54,8 @@ pub struct ReceiptsScreen {
     recent: Vec<OrderSummary>,
     /// The last file written (receipt, refund receipt, member card), to open.
     exported: Option<PathBuf>,
+    /// The Export section.
+    export: export::ExportDraft,
 }
 
 impl ReceiptsScreen {
@@ -55,7 +64,9 @@ impl ReceiptsScreen {
         match &mut self.refund {
             Some(draft) => refund::refund_ui(ui, draft),
             None => {
-                let mut commands = statement::statement_ui(ui, &mut self.statement);
+                let mut commands = export::export_ui(ui, &mut self.export);
+                ui.separator();
+                commands.extend(statement::statement_ui(ui, &mut self.statement));
                 let tz = &ctx.event.time_zone;
                 let exported = self.exported.as_deref();
                 commands.extend(orders::orders_ui(ui, &self.recent, tz, exported));
@@ -102,6 +113,9 @@ impl ReceiptsScreen {
                 self.statement.bad = statement.bad;
                 fx.clear();
             }
+            ReceiptsOp::Export(format) => self.export.start(format, pos, fx)?,
+            ReceiptsOp::CancelExport => self.export.cancel(),
+            ReceiptsOp::ExportDone(done) => self.export.done(done, fx),
             ReceiptsOp::StatementRead(Err(problem)) => {
                 self.statement.reading = false;
                 self.statement.result = None;
