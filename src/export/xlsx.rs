@@ -17,6 +17,8 @@ pub struct XlsxBook {
     sheet: Option<(usize, &'static str, u32)>,
     sheets: usize,
     header: Format,
+    /// The amount formats by decimal digits, made once: a format per cell costs a lookup each.
+    money: [Format; 3],
 }
 
 impl XlsxBook {
@@ -28,6 +30,7 @@ impl XlsxBook {
             sheet: None,
             sheets: 0,
             header: Format::new().set_bold(),
+            money: [money_format(0), money_format(1), money_format(2)],
         }
     }
 
@@ -92,6 +95,7 @@ impl Sink for XlsxBook {
                 table,
             });
         }
+        let money = &self.money;
         let sheet = self
             .book
             .worksheet_from_index(index)
@@ -113,8 +117,9 @@ impl Sink for XlsxBook {
                         // The decimal text read as the nearest double, as a spreadsheet
                         // reads a typed amount: no arithmetic on the float.
                         let value: f64 = m.plain().parse().unwrap_or_default();
-                        let format = money_format(m.currency.minor_digits());
-                        sheet.write_number_with_format(row, col, value, &format)?;
+                        let digits = m.currency.minor_digits() as usize;
+                        let format = &money[digits.min(money.len() - 1)];
+                        sheet.write_number_with_format(row, col, value, format)?;
                     }
                     Cell::Empty => {}
                 }
