@@ -21,6 +21,8 @@ fn files_in(dir: &std::path::Path) -> Vec<String> {
 fn to_receipts(h: &mut H) {
     h.get_by_label("Receipts").click();
     h.run();
+    h.get_by_label("Export the whole event").click();
+    h.run();
 }
 
 /// Copies the first order `n` times straight into the file (lines and payments too), so an

@@ -5,12 +5,15 @@
 
 use std::path::{Path, PathBuf};
 
+use egui::RichText;
+
 use super::ReceiptsOp;
 use crate::service::export::{Finished, Format, free_name};
 use crate::service::{Pos, PosResult};
 use crate::ui::Command;
 use crate::ui::ctx::Fx;
 use crate::ui::jobs::Control;
+use crate::ui::theme::TOUCH;
 use crate::ui::widgets::{self, Tone};
 
 /// How an export came back: the file or folder and the words for the operator, `None` when
@@ -28,10 +31,10 @@ pub struct ExportDraft {
     last: Option<PathBuf>,
 }
 
-/// Draws the section: the choices, or the progress and Cancel while an export runs.
+/// Draws the section: the progress and Cancel while an export runs, else the choices folded
+/// under one header (the receipts below keep the room on a small screen).
 pub fn export_ui(ui: &mut egui::Ui, draft: &mut ExportDraft) -> Vec<Command> {
     let mut commands = Vec::new();
-    ui.heading("Export");
     if let Some(control) = &draft.running {
         let (fraction, text) = control.progress();
         ui.horizontal(|ui| {
@@ -48,28 +51,32 @@ pub fn export_ui(ui: &mut egui::Ui, draft: &mut ExportDraft) -> Vec<Command> {
         ui.ctx().request_repaint();
         return commands;
     }
-    ui.label("The whole event for the creator: orders, lines, payments, refunds, redemptions, queue tickets and members (training sales left out).");
-    widgets::field(
-        ui,
-        "Export folder",
-        &mut draft.folder,
-        (0.0, 420.0),
-        "exports beside the database",
-    );
-    ui.horizontal_wrapped(|ui| {
-        widgets::pin_field(ui, "Creator PIN (export)", &mut draft.pin);
-        let ready = !draft.pin.is_empty();
-        for (format, label) in [
-            (Format::Xlsx, "Spreadsheet (XLSX)"),
-            (Format::Csv, "CSV files"),
-            (Format::Pdf, "All receipts as PDFs"),
-        ] {
-            let button = egui::Button::new(label).min_size(egui::vec2(200.0, 48.0));
-            if ui.add_enabled(ready, button).clicked() {
-                commands.push(Command::Receipts(ReceiptsOp::Export(format)));
-            }
-        }
-    });
+    egui::CollapsingHeader::new(RichText::new("Export the whole event").strong())
+        .id_salt("export")
+        .show(ui, |ui| {
+            ui.label("Orders, lines, payments, refunds, redemptions, queue tickets and members, for the creator (training sales left out).");
+            widgets::field(
+                ui,
+                "Export folder",
+                &mut draft.folder,
+                (0.0, 420.0),
+                "exports beside the database",
+            );
+            ui.horizontal_wrapped(|ui| {
+                widgets::pin_field(ui, "Creator PIN (export)", &mut draft.pin);
+                let ready = !draft.pin.is_empty();
+                for (format, label) in [
+                    (Format::Xlsx, "Spreadsheet (XLSX)"),
+                    (Format::Csv, "CSV files"),
+                    (Format::Pdf, "All receipts as PDFs"),
+                ] {
+                    let button = egui::Button::new(label).min_size(egui::vec2(200.0, TOUCH));
+                    if ui.add_enabled(ready, button).clicked() {
+                        commands.push(Command::Receipts(ReceiptsOp::Export(format)));
+                    }
+                }
+            });
+        });
     if let Some(path) = &draft.last {
         ui.horizontal(|ui| {
             ui.label(format!("Last export: {}", path.display()));

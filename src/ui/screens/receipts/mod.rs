@@ -64,9 +64,8 @@ impl ReceiptsScreen {
         match &mut self.refund {
             Some(draft) => refund::refund_ui(ui, draft),
             None => {
-                let mut commands = export::export_ui(ui, &mut self.export);
-                ui.separator();
-                commands.extend(statement::statement_ui(ui, &mut self.statement));
+                let mut commands = statement::statement_ui(ui, &mut self.statement);
+                commands.extend(export::export_ui(ui, &mut self.export));
                 let tz = &ctx.event.time_zone;
                 let exported = self.exported.as_deref();
                 commands.extend(orders::orders_ui(ui, &self.recent, tz, exported));
