@@ -108,7 +108,7 @@ fn export(pos: &mut Pos, format: Format, target: &Path) -> encore::service::expo
         .with_pin(PIN, |p, g| p.export_job(format, Some(target), g))
         .unwrap();
     match job.run(&Unwatched).unwrap() {
-        Finished::Done(exported) => exported,
+        Finished::Done(exported) => *exported,
         Finished::Cancelled => panic!("not cancelled"),
     }
 }
@@ -166,7 +166,7 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
 fn column(rows: &[Vec<Data>], name: &str) -> usize {
     rows[0]
         .iter()
-        .position(|c| c.to_string() == name)
+        .position(|c| *c == name)
         .unwrap_or_else(|| panic!("no column {name}"))
 }
 
@@ -252,7 +252,7 @@ fn an_xlsx_export_reads_back_with_the_totals_the_database_has() {
     assert_eq!(minor(&format!("{gross:.2}")), want.gross);
 
     let members = sheet(&path, "Members");
-    assert!(members[0].iter().all(|c| c.to_string() != "fan_id"));
+    assert!(members[0].iter().all(|c| *c != "fan_id"));
     assert_eq!(
         members[1][column(&members, "name")].to_string(),
         "Ada, \"the\" fan"

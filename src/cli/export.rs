@@ -80,7 +80,7 @@ pub fn run(pos: &mut Pos, args: &ExportArgs) -> Outcome {
     let finished = job.run(&Bar(bar.clone()));
     bar.finish_and_clear();
     let exported = match finished? {
-        Finished::Done(exported) => exported,
+        Finished::Done(exported) => *exported,
         Finished::Cancelled => return Err(CliError::Input("the export was cancelled".into())),
     };
     let millis = started.elapsed().as_millis();

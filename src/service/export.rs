@@ -138,7 +138,7 @@ pub struct Exported {
 #[derive(Debug, Clone)]
 pub enum Finished {
     /// Written and in place.
-    Done(Exported),
+    Done(Box<Exported>),
     /// Cancelled; nothing was kept.
     Cancelled,
 }
@@ -208,13 +208,13 @@ impl ExportJob {
             }),
         };
         match written {
-            Ok((files, bytes)) => Ok(Finished::Done(Exported {
+            Ok((files, bytes)) => Ok(Finished::Done(Box::new(Exported {
                 format: self.format,
                 path: self.target.clone(),
                 files,
                 bytes,
                 summary,
-            })),
+            }))),
             Err(Stop::Cancelled) => Ok(Finished::Cancelled),
             Err(Stop::Failed(e)) => Err(e),
         }

@@ -192,7 +192,7 @@ impl Rows<'_> {
         }
         self.sink.row(cells)?;
         self.done += 1;
-        if self.done % REPORT_EVERY == 0 {
+        if self.done.is_multiple_of(REPORT_EVERY) {
             self.watch.progress(self.done, self.total, self.what);
         }
         Ok(())
