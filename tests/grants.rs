@@ -28,6 +28,7 @@ const CREATOR: &[&str] = &[
     "training on",
     "training off",
     "report z",
+    "export",
 ];
 
 /// Sells, runs the queue, redeems, reads or checks: a helper may.
@@ -168,6 +169,7 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         &["training", "on"],
         &["training", "off"],
         &["report", "z"],
+        &["export", "--format", "csv"],
     ];
     args.iter()
         .map(|a| a.iter().map(|s| s.to_string()).collect())

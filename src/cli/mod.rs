@@ -17,6 +17,7 @@ pub mod catalogue;
 pub mod claim;
 pub mod drawer;
 pub mod event;
+pub mod export;
 pub mod lottery;
 pub mod member;
 pub mod payload;
@@ -187,6 +188,9 @@ pub enum Command {
     /// Put a backup in place of the database (creator PIN); numbers and codes handed out
     /// after the backup are never handed out again.
     Restore(trust::RestoreArgs),
+    /// Export the whole event (creator PIN): --format xlsx (one workbook), csv (a folder of
+    /// CSV files) or pdf (a folder with every receipt as a PDF); training sales left out.
+    Export(export::ExportArgs),
 }
 
 /// The `encore sell` flags.
@@ -357,5 +361,6 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         // main.rs runs a restore before any database is opened.
         Command::Restore(_) => Err(CliError::Input("restore runs on its own".into())),
         Command::Backup(args) => backup::run(pos, args),
+        Command::Export(args) => export::run(pos, args),
     }
 }

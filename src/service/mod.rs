@@ -9,6 +9,7 @@ mod dashboard;
 mod demo;
 mod drawer;
 mod durability;
+pub mod export;
 mod fans;
 mod fees;
 mod gate;

@@ -304,7 +304,7 @@ pub(super) fn texts_of(event: &Event) -> ReceiptTexts {
     }
 }
 
-fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
+pub(super) fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
     let currency = event.currency;
     let texts = s.printed.clone().unwrap_or_else(|| texts_of(event));
     Receipt {

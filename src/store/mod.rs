@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod deals;
 pub mod drawer;
 pub mod events;
+pub mod export;
 pub mod fans;
 pub mod highwater;
 pub mod holds;

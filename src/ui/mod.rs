@@ -115,6 +115,11 @@ impl Kiosk {
         self.jobs.busy().is_some()
     }
 
+    /// The progress of a long job under way (an export): its fraction and text.
+    pub fn progress(&self) -> Option<(f32, String)> {
+        self.jobs.progress()
+    }
+
     /// The automatic backups: settings, the last one made, a failure.
     pub fn backups(&self) -> &backups::Backups {
         &self.backups
@@ -187,7 +192,16 @@ impl Kiosk {
                         commands.push(Command::ToggleBoard);
                     }
                     if let Some(what) = self.jobs.busy() {
-                        ui.add(egui::Spinner::new()).on_hover_text(what);
+                        let spinner = ui.add(egui::Spinner::new());
+                        match self.jobs.progress() {
+                            Some((fraction, text)) => {
+                                ui.label(format!("{:.0}%", fraction * 100.0));
+                                spinner.on_hover_text(text);
+                            }
+                            None => {
+                                spinner.on_hover_text(what);
+                            }
+                        }
                     }
                     let event = self.pos.event();
                     // On a narrow screen the clock gives way before it would cover a tab; the

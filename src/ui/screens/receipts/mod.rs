@@ -1,6 +1,7 @@
 //! The Receipts screen: recent orders (or those a search found) with their PDFs, invoices and
-//! refunds, and matching a bank statement to the QR orders.
+//! refunds, matching a bank statement to the QR orders, and exports of the whole event.
 
+mod export;
 mod invoice;
 mod orders;
 mod refund;
@@ -49,6 +50,12 @@ pub enum ReceiptsOp {
     ConfirmInvoice,
     /// Close the invoice panel.
     CancelInvoice,
+    /// Export the whole event in this format (checks the creator PIN), off the frame.
+    Export(crate::service::export::Format),
+    /// Stop the export under way; nothing of it is kept.
+    CancelExport,
+    /// The export came back: written, cancelled, or failed.
+    ExportDone(export::ExportDone),
 }
 
 /// The Receipts screen's state.
@@ -65,6 +72,8 @@ pub struct ReceiptsScreen {
     search: SearchDraft,
     /// The invoice being asked for, if any (it then has the screen).
     invoice: Option<InvoiceDraft>,
+    /// The Export section.
+    export: export::ExportDraft,
 }
 
 impl ReceiptsScreen {
@@ -77,6 +86,7 @@ impl ReceiptsScreen {
             return invoice::invoice_ui(ui, draft);
         }
         let mut commands = statement::statement_ui(ui, &mut self.statement);
+        commands.extend(export::export_ui(ui, &mut self.export));
         commands.extend(search::search_ui(ui, &mut self.search));
         let tz = &ctx.event.time_zone;
         let exported = self.exported.as_deref();
@@ -126,6 +136,9 @@ impl ReceiptsScreen {
                 self.statement.bad = statement.bad;
                 fx.clear();
             }
+            ReceiptsOp::Export(format) => self.export.start(format, pos, fx)?,
+            ReceiptsOp::CancelExport => self.export.cancel(),
+            ReceiptsOp::ExportDone(done) => self.export.done(done, fx),
             ReceiptsOp::StatementRead(Err(problem)) => {
                 self.statement.reading = false;
                 self.statement.result = None;
