@@ -596,3 +596,31 @@ fn encore_export_writes_the_workbook_and_answers_with_its_figures() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+/// The workbook, read back by calamine, adds up to what the event report says: sales, tips,
+/// refunds and every method's money in and out.
+#[test]
+fn the_workbook_adds_up_to_the_event_report() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    night(&db, &mut pos);
+    let path = db.dir.path().join("night.xlsx");
+    let exported = export(&mut pos, Format::Xlsx, &path);
+    let report = pos.event_report().unwrap();
+    let s = &exported.summary;
+    assert_eq!(s.gross, report.gross);
+    assert_eq!(s.tips, report.tips);
+    assert_eq!(s.refunded, report.refunded);
+    assert_eq!(s.net, report.net_sales);
+    for m in &report.methods {
+        let e = s.methods.iter().find(|e| e.method == m.kind).unwrap();
+        assert_eq!((e.taken, e.refunded), (m.taken, m.refunded), "{:?}", m.kind);
+    }
+    let orders = sheet(&path, "Orders");
+    let total = column(&orders, "total");
+    let sum: i64 = orders[1..].iter().map(|r| cell_minor(&r[total])).sum();
+    assert_eq!(sum, report.gross.minor, "the orders sheet's totals are the report's sales");
+    let receipts: u32 = report.receipts.iter().map(|r| r.count).sum();
+    assert_eq!(orders.len() - 1, receipts as usize);
+}
