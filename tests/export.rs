@@ -620,7 +620,10 @@ fn the_workbook_adds_up_to_the_event_report() {
     let orders = sheet(&path, "Orders");
     let total = column(&orders, "total");
     let sum: i64 = orders[1..].iter().map(|r| cell_minor(&r[total])).sum();
-    assert_eq!(sum, report.gross.minor, "the orders sheet's totals are the report's sales");
+    assert_eq!(
+        sum, report.gross.minor,
+        "the orders sheet's totals are the report's sales"
+    );
     let receipts: u32 = report.receipts.iter().map(|r| r.count).sum();
     assert_eq!(orders.len() - 1, receipts as usize);
 }
