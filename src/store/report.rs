@@ -49,9 +49,20 @@ impl Scope {
     }
 }
 
-/// The orders of a scope, by alias `o`: ?1 event, ?2 station, ?3/?4 receipt range.
-const ORDERS_IN: &str = "o.event_id = ?1 AND o.training = 0 AND (?2 IS NULL OR o.station_id = ?2)
-     AND o.receipt_seq > ?3 AND o.receipt_seq <= ?4";
+/// The orders of a scope, by alias `o`: ?1 event, ?2 station, ?3/?4 receipt range. A station's
+/// shift is found through its (station, receipt number) key, never by reading the whole night.
+fn orders_in(s: &Scope) -> &'static str {
+    match s.station_id {
+        Some(_) => {
+            "o.station_id = ?2 AND o.receipt_seq > ?3 AND o.receipt_seq <= ?4
+             AND o.event_id = ?1 AND o.training = 0"
+        }
+        None => {
+            "o.event_id = ?1 AND o.training = 0 AND ?2 IS NULL
+             AND o.receipt_seq > ?3 AND o.receipt_seq <= ?4"
+        }
+    }
+}
 
 fn order_params(s: &Scope) -> (i64, Option<i64>, u32, u32) {
     (s.event_id, s.station_id, s.after_receipt, s.upto_receipt)
@@ -60,9 +71,10 @@ fn order_params(s: &Scope) -> (i64, Option<i64>, u32, u32) {
 /// The scope's orders with their amounts per VAT rate and their tenders.
 pub fn orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
     let p = order_params(s);
+    let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT o.id, st.code, o.receipt_seq, o.paid_at, o.total_minor, o.tip_minor, o.fee_minor, o.vat_mode
-         FROM orders o JOIN stations st ON st.id = o.station_id WHERE {ORDERS_IN}
+         FROM orders o JOIN stations st ON st.id = o.station_id WHERE {within}
          ORDER BY o.station_id, o.receipt_seq"
     ))?;
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -97,7 +109,7 @@ pub fn orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT l.order_id, l.vat_bp, sum(l.unit_price_minor * l.qty - l.discount_minor), sum(l.discount_minor)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {ORDERS_IN}
+         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {within}
          GROUP BY l.order_id, l.vat_bp"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
@@ -117,7 +129,7 @@ pub fn orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.order_id, t.kind, t.tendered_minor - t.change_minor
-         FROM tenders t JOIN orders o ON o.id = t.order_id WHERE {ORDERS_IN} ORDER BY t.rowid"
+         FROM tenders t JOIN orders o ON o.id = t.order_id WHERE {within} ORDER BY t.rowid"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
         Ok((
@@ -273,9 +285,10 @@ pub fn drawers(conn: &Connection, s: &Scope) -> StoreResult<Vec<DrawerRow>> {
 /// The queue tickets of the scope's orders.
 pub fn tickets(conn: &Connection, s: &Scope) -> StoreResult<Vec<TicketRow>> {
     let p = order_params(s);
+    let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.state, t.paid_at, t.called_at, t.serving_at, t.finished_at
-         FROM tickets t JOIN orders o ON o.id = t.order_id WHERE {ORDERS_IN}"
+         FROM tickets t JOIN orders o ON o.id = t.order_id WHERE {within}"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
         let state: String = r.get(0)?;
@@ -299,12 +312,13 @@ pub fn tickets(conn: &Connection, s: &Scope) -> StoreResult<Vec<TicketRow>> {
 /// Claim codes of the scope's orders: issued, redeemed, taken back, in units.
 pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
     let p = order_params(s);
+    let within = orders_in(s);
     Ok(conn
         .prepare_cached(&format!(
             "SELECT count(*), COALESCE(sum(c.quantity), 0), COALESCE(sum(c.revoked_units), 0),
                     COALESCE(sum((SELECT COALESCE(sum(d.units), 0) FROM redemptions d
                                   WHERE d.claim_id = c.id AND d.undone_at IS NULL)), 0)
-             FROM claims c JOIN orders o ON o.id = c.order_id WHERE {ORDERS_IN}"
+             FROM claims c JOIN orders o ON o.id = c.order_id WHERE {within}"
         ))?
         .query_row(params![p.0, p.1, p.2, p.3], |r| {
             Ok(ClaimFigures {
@@ -319,9 +333,10 @@ pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
 /// What each collaborator's shares of the scope's orders come to, largest first.
 pub fn shares(conn: &Connection, s: &Scope) -> StoreResult<Vec<(String, i64)>> {
     let p = order_params(s);
+    let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT sp.collaborator, sum(sp.amount_minor) FROM order_splits sp JOIN orders o ON o.id = sp.order_id
-         WHERE {ORDERS_IN} GROUP BY sp.collaborator ORDER BY 2 DESC, 1"
+         WHERE {within} GROUP BY sp.collaborator ORDER BY 2 DESC, 1"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -334,10 +349,11 @@ pub fn qr_orders(
     currency: Currency,
 ) -> StoreResult<Vec<(ReceiptNo, String, Money)>> {
     let p = order_params(s);
+    let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT st.code, o.receipt_seq, o.payment_ref, o.total_minor + o.tip_minor
          FROM orders o JOIN stations st ON st.id = o.station_id
-         WHERE {ORDERS_IN} AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id AND t.kind = 'qr')"
+         WHERE {within} AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id AND t.kind = 'qr')"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
         Ok((
@@ -383,8 +399,9 @@ pub fn offer_figures(
     s: &Scope,
 ) -> StoreResult<Vec<super::orders::OfferFigures>> {
     let p = order_params(s);
+    let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
-        "{OFFER_FIGURES} FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {ORDERS_IN}
+        "{OFFER_FIGURES} FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {within}
          ORDER BY l.offer_id"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], offer_row)?;
