@@ -548,3 +548,39 @@ fn the_reports_screen_shows_the_shift_and_closes_it_with_the_creator_pin() {
     h.run();
     assert!(h.query_by_label("COPY of a closed Z report").is_some());
 }
+
+#[test]
+fn qr_payments_are_matched_against_every_statement_imported_so_far() {
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut pos = db.demo_pos(&clock);
+    assert!(pos.x_report().unwrap().qr.is_none(), "no statement yet");
+    // A split: €10 on the card, the rest by QR; the bank sees only the QR part.
+    let id = offer_id(&pos, "5-minute meet & greet");
+    let mut req = SaleRequest::new(pos.start_checkout().unwrap(), vec![(id, 1)], TenderKind::Qr);
+    req.parts = vec![(TenderKind::Card, eur(1_000))];
+    let split = pos.sell(&req).unwrap();
+    let unpaid = sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Qr);
+    let credit = encore::domain::reconcile::Credit {
+        amount: eur(split.total.minor - 1_000),
+        remittance: split.payment_ref.clone(),
+        date: "2026-11-22".into(),
+        debtor: "A FAN".into(),
+    };
+    pos.reconcile(std::slice::from_ref(&credit)).unwrap();
+    // Importing the same statement again adds nothing.
+    pos.reconcile(&[credit]).unwrap();
+    let qr = pos.x_report().unwrap().qr.unwrap();
+    assert_eq!(
+        (qr.matched, qr.matched_amount.minor),
+        (1, split.total.minor - 1_000)
+    );
+    assert_eq!(
+        (qr.unmatched, qr.unmatched_amount.minor),
+        (1, unpaid.total.minor)
+    );
+    let kept: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM statement_credits", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1);
+}

@@ -238,19 +238,16 @@ impl Pos {
 
     /// Matches bank credits to this event's QR orders, keeping nothing.
     pub(super) fn match_statement(&self, credits: &[Credit]) -> PosResult<Reconciliation> {
-        let orders: Vec<QrOrder> = orders::paid_with(
-            self.store.conn(),
-            self.event.id,
-            TenderKind::Qr,
-            self.event.currency,
-        )?
-        .into_iter()
-        .map(|(receipt, payment_ref, total)| QrOrder {
-            receipt,
-            payment_ref,
-            total,
-        })
-        .collect();
+        let everything = store::report::Scope::event(self.event.id, i64::MAX);
+        let orders: Vec<QrOrder> =
+            store::report::qr_orders(self.store.conn(), &everything, self.event.currency)?
+                .into_iter()
+                .map(|(receipt, payment_ref, total)| QrOrder {
+                    receipt,
+                    payment_ref,
+                    total,
+                })
+                .collect();
         Ok(reconcile::reconcile(credits, &orders))
     }
 

@@ -9,7 +9,6 @@ use crate::domain::fan::MemberCode;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{
     IssuedClaim, IssuedTicket, Line, MemberLine, OrderSummary, ReceiptNo, ReceiptTexts, Tender,
-    TenderKind,
 };
 use crate::domain::pricing::VatMode;
 
@@ -498,32 +497,4 @@ pub fn payment_ref_taken(conn: &Connection, payment_ref: &str) -> StoreResult<bo
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM orders WHERE payment_ref = ?1)")?
         .query_row([payment_ref], |r| r.get(0))?)
-}
-
-/// Orders of the event paid (in whole or in part) with `kind`, as `(receipt, payment_ref,
-/// amount paid that way)`, oldest first, leaving out orders refunded in full.
-pub fn paid_with(
-    conn: &Connection,
-    event_id: i64,
-    kind: TenderKind,
-    currency: Currency,
-) -> StoreResult<Vec<(ReceiptNo, String, Money)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.code, o.receipt_seq, o.payment_ref, sum(t.tendered_minor - t.change_minor)
-         FROM orders o JOIN stations s ON s.id = o.station_id JOIN tenders t ON t.order_id = o.id
-         WHERE o.event_id = ?1 AND t.kind = ?2 AND o.training = 0
-           AND o.total_minor > COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)
-         GROUP BY o.id ORDER BY o.rowid",
-    )?;
-    let rows = stmt.query_map(params![event_id, kind.name()], |r| {
-        Ok((
-            ReceiptNo {
-                station: r.get(0)?,
-                seq: r.get(1)?,
-            },
-            r.get(2)?,
-            Money::new(r.get(3)?, currency),
-        ))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -342,7 +342,8 @@ pub fn shares(conn: &Connection, s: &Scope) -> StoreResult<Vec<(String, i64)>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The scope's QR orders: receipt, payment reference, total.
+/// The scope's QR orders not refunded in full: receipt, payment reference, and what the QR
+/// part of the payment came to (the credit a bank statement should show).
 pub fn qr_orders(
     conn: &Connection,
     s: &Scope,
@@ -351,9 +352,11 @@ pub fn qr_orders(
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT st.code, o.receipt_seq, o.payment_ref, o.total_minor + o.tip_minor
-         FROM orders o JOIN stations st ON st.id = o.station_id
-         WHERE {within} AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id AND t.kind = 'qr')"
+        "SELECT st.code, o.receipt_seq, o.payment_ref, sum(t.tendered_minor - t.change_minor)
+         FROM orders o JOIN stations st ON st.id = o.station_id JOIN tenders t ON t.order_id = o.id
+         WHERE {within} AND t.kind = 'qr'
+           AND o.total_minor > COALESCE((SELECT sum(r.amount_minor) FROM refunds r WHERE r.order_id = o.id), 0)
+         GROUP BY o.id ORDER BY o.rowid"
     ))?;
     let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
         Ok((
