@@ -160,9 +160,10 @@ impl Kiosk {
         let windows::Shown { fan_window, board } = self.windows;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
-                // Below 1200 px the tabs take smaller type and padding, so that every tab still
-                // fits beside the buttons at 1024 px; they stay a full touch target high.
-                let (size, min_w) = if ui.available_width() < 1200.0 {
+                // Below 1600 px the tabs take smaller type and padding, so that every tab still
+                // fits beside the event's name and the buttons (down to 1024 px); they stay a
+                // full touch target high.
+                let (size, min_w) = if ui.available_width() < 1600.0 {
                     ui.spacing_mut().button_padding.x = 8.0;
                     (16.0, 56.0)
                 } else {

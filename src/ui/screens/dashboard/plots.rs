@@ -143,6 +143,7 @@ fn revenue_ui(ui: &mut egui::Ui, ctx: &ScreenCtx<'_>, f: &DashboardFigures, area
         .collect();
     let symbol = currency.symbol();
     time_plot("revenue_plot", ctx, area)
+        .include_y(10.0)
         .y_axis_formatter(move |mark, _| format!("{symbol}{}", mark.value))
         .show(ui, |plot| {
             for (name, from, to) in discounts {
@@ -174,7 +175,9 @@ fn lanes_ui(ui: &mut egui::Ui, ctx: &ScreenCtx<'_>, lanes: &[LaneFigures], area:
             .map(|(at, secs)| [*at as f64 + half, *secs as f64 / 60.0])
             .collect()
     };
+    // Before the first call there is nothing to scale to: keep a 10-minute axis, not ±4000.
     time_plot("lanes_plot", ctx, area)
+        .include_y(10.0)
         .legend(Legend::default())
         .show(ui, |plot| {
             for (i, lane) in lanes.iter().enumerate() {
