@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::setup::add_margins;
+use super::margins::add_margins;
 use super::{Grant, Margin, Pos, PosResult};
 use crate::domain::dashboard::{
     CheckoutEnd, DropStock, LaneFigures, Night, OfferTally, QrConversion, SellThrough, sell_through,

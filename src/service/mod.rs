@@ -15,6 +15,7 @@ mod fees;
 mod gate;
 mod issue;
 mod lottery;
+mod margins;
 mod payments;
 mod pins;
 mod queue;

@@ -228,7 +228,7 @@ impl Ctx {
             expected,
             audit_head: audit::head(conn)?.map(|(id, hash)| (id, hex(&hash))),
         };
-        let offers = super::setup::margins_in(conn, &self.event, &scope)?
+        let offers = super::margins::margins_in(conn, &self.event, &scope)?
             .into_iter()
             .map(|m| OfferLine {
                 title: m.title,

@@ -9,13 +9,10 @@ use serde_json::{Value, json};
 use super::pins::{check_new_pin, hash_pin};
 use super::start::insert_event;
 use super::{Grant, Pos, PosError, PosResult, Role};
-use crate::domain::basket::net_of_vat;
 use crate::domain::catalogue::{Bundle, Offer, OfferKind, VatRate};
 use crate::domain::catalogue_file::OfferRow;
 use crate::domain::event::EventSetup;
-use crate::domain::money::Money;
-use crate::domain::order::Line;
-use crate::domain::pricing::{self, Discount, OfferMargin, Share, VatMode};
+use crate::domain::pricing::{self, Discount, OfferMargin, Share};
 use crate::store::events::EventRow;
 use crate::store::{self, deals, events, offers, orders};
 
@@ -395,7 +392,7 @@ impl Pos {
     pub fn margins(&self) -> PosResult<Vec<Margin>> {
         let mut out = Vec::new();
         let (event_id, currency) = (self.event.id, self.event.currency);
-        add_margins(
+        super::margins::add_margins(
             self.store.conn(),
             (event_id, currency),
             (0, i64::MAX),
@@ -411,96 +408,6 @@ impl Pos {
     pub fn split_totals(&self) -> PosResult<Vec<(String, i64)>> {
         Ok(orders::split_totals(self.store.conn(), self.event.id)?)
     }
-}
-
-/// The margins of the orders of one report's scope.
-pub(super) fn margins_in(
-    conn: &store::Conn,
-    event: &crate::domain::event::Event,
-    scope: &store::report::Scope,
-) -> PosResult<Vec<Margin>> {
-    let figures = store::report::offer_figures(conn, scope)?;
-    let mut out = Vec::new();
-    fold_margins(conn, (event.id, event.currency), figures, &mut out)?;
-    Ok(out)
-}
-
-/// Folds the margins of the event's lines with rowid in `(after, upto]` into `out`: the Event
-/// screen's table takes them all, the dashboard adds what is new since its last refresh.
-pub(super) fn add_margins(
-    conn: &crate::store::Conn,
-    (event_id, currency): (i64, crate::domain::money::Currency),
-    (after, upto): (i64, i64),
-    out: &mut Vec<Margin>,
-) -> PosResult<()> {
-    let figures = orders::offer_figures_between(conn, event_id, after, upto)?;
-    fold_margins(conn, (event_id, currency), figures, out)
-}
-
-/// Adds each sold line's net revenue, fee share, cost and minutes to its offer's margin.
-fn fold_margins(
-    conn: &crate::store::Conn,
-    (event_id, currency): (i64, crate::domain::money::Currency),
-    figures: Vec<orders::OfferFigures>,
-    out: &mut Vec<Margin>,
-) -> PosResult<()> {
-    let mut ids: Vec<i64> = figures.iter().map(|f| f.offer_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let catalogue = offers::get_many(conn, event_id, &ids, currency)?;
-    for f in figures {
-        let sold = Line {
-            offer_id: f.offer_id,
-            title: f.title.clone(),
-            unit_price: Money::new(f.unit_price, currency),
-            vat: VatRate(f.vat_bp),
-            qty: f.qty,
-            discount: f.discount,
-            note: String::new(),
-        };
-        // Refunded units are neither revenue nor cost (their fee is not given back).
-        let line = sold.units(f.refunded, f.qty.saturating_sub(f.refunded));
-        let mode: VatMode = f.vat_mode.parse().unwrap_or_default();
-        let amount = sold.amount().minor;
-        let fee = if f.order_lines_sum > 0 {
-            let share = i128::from(f.order_fee) * i128::from(amount);
-            i64::try_from(share / i128::from(f.order_lines_sum)).unwrap_or(0)
-        } else {
-            0
-        };
-        let minutes = catalogue
-            .iter()
-            .find(|o| o.id == f.offer_id)
-            .and_then(|o| match o.kind {
-                OfferKind::Gig { duration_mins, .. } => Some(duration_mins),
-                _ => None,
-            });
-        let add = pricing::margin(
-            f.offer_id,
-            line.qty,
-            net_of_vat(&line, mode),
-            fee,
-            f.cost,
-            minutes,
-        );
-        match out.iter_mut().find(|m| m.figures.offer_id == f.offer_id) {
-            Some(m) => {
-                let g = &mut m.figures;
-                g.units += add.units;
-                g.net_revenue += add.net_revenue;
-                g.fees += add.fees;
-                g.cost += add.cost;
-                g.margin += add.margin;
-                g.minutes += add.minutes;
-                m.title = f.title;
-            }
-            None => out.push(Margin {
-                title: f.title,
-                figures: add,
-            }),
-        }
-    }
-    Ok(())
 }
 
 /// Offers, bundles, discount windows and cross-sells of one event.

@@ -1,6 +1,9 @@
 //! Unit tests of the day-close arithmetic.
 
 use super::*;
+use crate::domain::catalogue::VatRate;
+use crate::domain::order::Tender;
+use crate::domain::pricing::VatMode;
 
 const EUR: Currency = Currency::Eur;
 

@@ -157,7 +157,13 @@ pub fn sections(r: &Report) -> Vec<Section> {
             .collect(),
     ));
     out.push(drawers(r, &zone));
-    out.push(section("QR payments", &[], qr_rows(r)));
+    out.extend(after_the_money(r));
+    out
+}
+
+/// QR payments, claim codes, the queue and the audit chain.
+fn after_the_money(r: &Report) -> Vec<Section> {
+    let mut out = vec![section("QR payments", &[], qr_rows(r))];
     out.push(section(
         "Claim codes",
         &[],
