@@ -122,32 +122,7 @@ pub fn sections(r: &Report) -> Vec<Section> {
         ),
     ];
     out.push(refunds(r, &zone));
-    out.push(section(
-        "By offer",
-        &["Units", "Net", "Margin"],
-        r.offers
-            .iter()
-            .map(|o| {
-                let c = r.currency;
-                row(
-                    o.title.clone(),
-                    &[
-                        o.units.to_string(),
-                        Money::new(o.net, c).plain(),
-                        Money::new(o.margin, c).plain(),
-                    ],
-                )
-            })
-            .collect(),
-    ));
-    out.push(section(
-        "By hour",
-        &["Receipts", "Gross"],
-        r.hours
-            .iter()
-            .map(|h| row(h.hour.clone(), &[h.receipts.to_string(), m(&h.gross)]))
-            .collect(),
-    ));
+    out.extend(offers_and_hours(r));
     out.push(section(
         "Shares owed",
         &[],
@@ -210,6 +185,39 @@ fn after_the_money(r: &Report) -> Vec<Section> {
             ],
             None => vec![one("No entries yet", "")],
         },
+    ));
+    out
+}
+
+/// Each offer's units, net and margin, and the sales of each local hour.
+fn offers_and_hours(r: &Report) -> Vec<Section> {
+    let m = |x: &Money| x.plain();
+    let mut out = Vec::new();
+    out.push(section(
+        "By offer",
+        &["Units", "Net", "Margin"],
+        r.offers
+            .iter()
+            .map(|o| {
+                let c = r.currency;
+                row(
+                    o.title.clone(),
+                    &[
+                        o.units.to_string(),
+                        Money::new(o.net, c).plain(),
+                        Money::new(o.margin, c).plain(),
+                    ],
+                )
+            })
+            .collect(),
+    ));
+    out.push(section(
+        "By hour",
+        &["Receipts", "Gross"],
+        r.hours
+            .iter()
+            .map(|h| row(h.hour.clone(), &[h.receipts.to_string(), m(&h.gross)]))
+            .collect(),
     ));
     out
 }
