@@ -120,13 +120,7 @@ impl<'f> Canvas<'f> {
         }
         let last_x = Pt::from(Mm(self.margin.0 + last_off.0));
         let room = Pt(right_x.0 - last_x.0 - Pt::from(Mm(2.0)).0);
-        for (i, piece) in self.wrap(last_text, room, size, weight).iter().enumerate() {
-            if i > 0 {
-                self.advance(Self::line_height(size));
-            }
-            self.push_text(last_x, size, weight, piece);
-        }
-        self.advance(Self::line_height(size));
+        self.wrapped(last_x, room, last_text, (size, weight));
     }
 
     /// A label and figures right-aligned in columns `cell` wide, the last at the right margin;
@@ -141,7 +135,12 @@ impl<'f> Canvas<'f> {
         let used = Pt::from(Mm(cell.0 * cells.len() as f32)).0;
         let x = Pt::from(self.margin);
         let room = Pt(right - used - x.0 - Pt::from(Mm(1.5)).0);
-        for (i, piece) in self.wrap(label, room, size, weight).iter().enumerate() {
+        self.wrapped(x, room, label, (size, weight));
+    }
+
+    /// `text` from `x`, wrapped to `room`, a line each piece; the cursor ends below the last.
+    fn wrapped(&mut self, x: Pt, room: Pt, text: &str, (size, weight): (Pt, Weight)) {
+        for (i, piece) in self.wrap(text, room, size, weight).iter().enumerate() {
             if i > 0 {
                 self.advance(Self::line_height(size));
             }
@@ -207,13 +206,7 @@ impl<'f> Canvas<'f> {
         }
         let last_x = Pt::from(Mm(self.margin.0 + last_off.0));
         let room = Pt(first_right.0 - last_x.0 - Pt::from(Mm(3.0)).0);
-        for (i, piece) in self.wrap(last_text, room, size, weight).iter().enumerate() {
-            if i > 0 {
-                self.advance(Self::line_height(size));
-            }
-            self.push_text(last_x, size, weight, piece);
-        }
-        self.advance(Self::line_height(size));
+        self.wrapped(last_x, room, last_text, (size, weight));
     }
 
     /// A thin horizontal rule across the content width.

@@ -384,7 +384,12 @@ fn lines(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<V
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn tenders(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Vec<Tender>> {
+/// An order's tenders in the order they were paid.
+pub(super) fn tenders(
+    conn: &Connection,
+    order_id: &str,
+    currency: Currency,
+) -> StoreResult<Vec<Tender>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, tendered_minor, change_minor, reference FROM tenders WHERE order_id = ?1 ORDER BY rowid",
     )?;

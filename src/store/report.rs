@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{StoreResult, corrupt};
 use crate::domain::catalogue::VatRate;
 use crate::domain::money::{Currency, Money};
-use crate::domain::order::{ReceiptNo, Tender, TenderKind};
+use crate::domain::order::{ReceiptNo, TenderKind};
 use crate::domain::report::{ClaimFigures, DrawerRow, OrderRow, RefundRow, TicketRow};
 
 /// Which orders and refunds a report covers.
@@ -192,32 +192,8 @@ pub fn refunds(conn: &Connection, s: &Scope, currency: Currency) -> StoreResult<
             amount,
             reason,
             approved_by: by,
-            tenders: tenders_of(conn, &order_id, currency)?,
+            tenders: super::orders::tenders(conn, &order_id, currency)?,
             before,
-        });
-    }
-    Ok(out)
-}
-
-fn tenders_of(conn: &Connection, order_id: &str, currency: Currency) -> StoreResult<Vec<Tender>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT kind, tendered_minor, change_minor FROM tenders WHERE order_id = ?1 ORDER BY rowid",
-    )?;
-    let rows = stmt.query_map([order_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (kind, tendered, change) = row?;
-        out.push(Tender {
-            kind: kind.parse().map_err(|_| corrupt("tender kind", &kind))?,
-            tendered: Money::new(tendered, currency),
-            change: Money::new(change, currency),
-            reference: None,
         });
     }
     Ok(out)
