@@ -13,3 +13,4 @@ pub mod pdf;
 pub mod service;
 pub mod store;
 pub mod ui;
+pub mod web;

@@ -13,6 +13,7 @@ pub mod field;
 pub mod invoice;
 pub mod lottery;
 pub mod money;
+pub mod network;
 pub mod order;
 pub mod payment;
 pub mod pricing;

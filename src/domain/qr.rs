@@ -70,6 +70,19 @@ impl QrMatrix {
         })
     }
 
+    /// The symbol as an SVG image (one path, a 4-module quiet zone), for web pages.
+    pub fn svg(&self) -> String {
+        let side = self.width + 8;
+        let path: String = self
+            .dark_runs()
+            .into_iter()
+            .map(|(x, y, len)| format!("M{} {}h{len}v1h-{len}z", x + 4, y + 4))
+            .collect();
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" shape-rendering="crispEdges" role="img"><rect width="{side}" height="{side}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+        )
+    }
+
     /// Whether the module at column `x`, row `y` is dark.
     pub fn dark(&self, x: usize, y: usize) -> bool {
         x < self.width && y < self.width && self.modules[y * self.width + x]

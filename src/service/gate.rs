@@ -104,6 +104,18 @@ impl Pos {
         change: impl FnOnce(&Write) -> PosResult<T>,
     ) -> PosResult<T> {
         let stamp = self.stamp(role);
-        write(&mut self.store, &stamp, change)
+        match self.request.take() {
+            None => write(&mut self.store, &stamp, change),
+            // A phone's write: its client id goes in with it, and a known one stops it.
+            Some(id) => {
+                let station = self.station_id;
+                write(&mut self.store, &stamp, |w| {
+                    if !store::network::begin_request(w.tx(), station, &id, w.at().as_second())? {
+                        return Err(super::PosError::Repeated);
+                    }
+                    change(w)
+                })
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ mod gate;
 mod issue;
 mod lottery;
 mod margins;
+mod network;
 mod payments;
 mod pins;
 mod queue;
@@ -47,6 +48,7 @@ pub use durability::{Restored, restore_file};
 pub use fans::Fan;
 pub use issue::OWNER;
 pub use lottery::{Drawn, Entered, LotteryStatus, OfferState, Verification, WINDOW_MINS, Winner};
+pub use network::{FanPage, MAX_CLIENT_ID, MAX_PHONES, PAIRING_SECS, Paired, PairingToken, Phone};
 pub use pins::{FREE_ATTEMPTS, Grant, MAX_LOCK_SECS, NEW_PIN_MIN, PinError, Role};
 pub use queue::LaneView;
 pub use refund::RefundRequest;
@@ -80,7 +82,9 @@ pub enum PosError {
     #[error("no event is open: run `encore demo` to load the demo event")]
     NoEvent,
     /// The station code is not usable.
-    #[error("station '{0}': use K and a number from 1 to 255, like K1 or K2")]
+    #[error(
+        "station '{0}': use K and a number from 1 to 199, like K1 or K2 (phones pair as P1, P2 …)"
+    )]
     BadStation(String),
     /// An id too large for a claim code.
     #[error("{what} {value} is too large for a claim code")]
@@ -258,6 +262,9 @@ pub enum PosError {
     /// A change asked of a station opened only to read.
     #[error("this command only reads: the database was opened read-only")]
     ReadOnly,
+    /// A phone's request that was done before (its client id is known): not done again.
+    #[error("this request was done already")]
+    Repeated,
     /// A rule of the business refused the operation; the words name what and why
     /// ("nobody entered Vinyl test pressing: nothing to draw").
     #[error("{0}")]
@@ -283,6 +290,9 @@ pub struct Pos {
     clock: Clock,
     /// What the operator should know about this database (see `durability.rs`).
     alerts: Vec<String>,
+    /// The client id of the phone's request being served: the next write records it in its
+    /// own transaction (see `network.rs`, `Pos::once`).
+    request: Option<String>,
 }
 
 impl Pos {
@@ -301,6 +311,7 @@ impl Pos {
             station_no,
             clock,
             alerts: Vec::new(),
+            request: None,
         };
         pos.catch_up()?;
         pos.reload()?;
@@ -329,6 +340,7 @@ impl Pos {
             station_no,
             clock,
             alerts: Vec::new(),
+            request: None,
         };
         pos.load_keys()?;
         Ok(pos)
@@ -435,16 +447,22 @@ impl Pos {
 /// Station codes are K and a number 1–255 (the number goes into claim codes): `K1`, `K12`.
 fn parse_station(code: &str) -> PosResult<(String, u8)> {
     let code = code.trim().to_ascii_uppercase();
-    let number = code
-        .strip_prefix('K')
-        .filter(|n| !n.starts_with('0') && n.chars().all(|c| c.is_ascii_digit()))
-        .and_then(|n| n.parse::<u8>().ok())
-        .filter(|n| *n >= 1);
-    match number {
-        Some(n) => Ok((format!("K{n}"), n)),
-        None => Err(PosError::BadStation(code)),
+    let number = |prefix: char, max: u8| {
+        code.strip_prefix(prefix)
+            .filter(|n| !n.starts_with('0') && n.chars().all(|c| c.is_ascii_digit()))
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| (1..=max).contains(n))
+    };
+    // Claim codes carry the station as one byte: kiosks take 1–199, paired phones 200–255.
+    match (number('K', MAX_KIOSK), number('P', u8::MAX - MAX_KIOSK)) {
+        (Some(n), _) => Ok((format!("K{n}"), n)),
+        (_, Some(n)) => Ok((format!("P{n}"), MAX_KIOSK + n)),
+        _ => Err(PosError::BadStation(code)),
     }
 }
+
+/// The highest kiosk station number (K199); phones follow it in claim codes.
+const MAX_KIOSK: u8 = 199;
 
 #[cfg(test)]
 mod tests {
@@ -453,8 +471,12 @@ mod tests {
     #[test]
     fn station_codes() {
         assert_eq!(parse_station(" k2 ").unwrap(), ("K2".to_string(), 2));
-        assert_eq!(parse_station("K255").unwrap().1, 255);
-        for bad in ["K", "12", "K1X", "K-1", "K0", "K01", "K256", "S1"] {
+        assert_eq!(parse_station("K199").unwrap().1, 199);
+        assert_eq!(parse_station("p1").unwrap(), ("P1".to_string(), 200));
+        assert_eq!(parse_station("P56").unwrap().1, 255);
+        for bad in [
+            "K", "12", "K1X", "K-1", "K0", "K01", "K200", "K256", "S1", "P0", "P57",
+        ] {
             assert!(parse_station(bad).is_err(), "{bad}");
         }
     }

@@ -42,6 +42,19 @@ pub struct TillExtras {
 }
 
 impl Pos {
+    /// Prices `(offer, units)` pairs now, as the sale will price them (the phones' basket).
+    pub fn quote(&self, items: &[(i64, u32)]) -> PosResult<Quote> {
+        let catalogue = self.catalogue()?;
+        let list = crate::domain::basket::PriceList {
+            offers: &catalogue.offers,
+            bundles: &catalogue.bundles,
+            discounts: &catalogue.discounts,
+            mode: self.event.vat_mode,
+            currency: self.event.currency,
+        };
+        Ok(crate::domain::basket::quote(list, items, &[], self.now())?)
+    }
+
     /// Starts paying for `quote` by `method`: checks what only the fan decides, opens the
     /// checkout, holds the units and, for QR, makes the payment code for the total.
     pub fn start_payment(

@@ -20,6 +20,7 @@ pub mod invoices;
 pub mod keyfile;
 pub mod keys;
 pub mod lottery;
+pub mod network;
 pub mod offers;
 pub mod orders;
 pub mod pins;
