@@ -58,6 +58,7 @@ run_hot() { # label script offer global extra…
 }
 C=1 run_hot "1 client: shared drop, conditional UPDATE" sell_conditional.sql 1 0
 run_hot "shared drop, conditional UPDATE" sell_conditional.sql 1 0
+run_hot "shared drop at 20 sales/s in all (-R 20), conditional UPDATE" sell_conditional.sql 1 0 -R 20
 run_hot "shared drop, SELECT FOR UPDATE" sell_forupdate.sql 1 0
 run_hot "shared drop, SERIALIZABLE + retries" sell_serializable.sql 1 0 --max-tries=1000
 run_hot "drop in per-table allotments, conditional UPDATE" sell_allotment.sql 1 0
