@@ -31,6 +31,10 @@ fn run(args: &cli::Args) -> anyhow::Result<ExitCode> {
         let outcome = cli::trust::restore(&db, restore, clock, &args.station);
         return Ok(cli::emit(outcome, args.json));
     }
+    if let Some(cli::Command::Serve(serve)) = &args.command {
+        let outcome = cli::network::serve(&db, serve, clock, &args.station, args.json);
+        return Ok(cli::emit(outcome, args.json));
+    }
     match &args.command {
         Some(command) => {
             let store = if cli::reads_only(command) {

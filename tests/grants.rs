@@ -29,6 +29,8 @@ const CREATOR: &[&str] = &[
     "training off",
     "report z",
     "export",
+    "serve",
+    "pair",
 ];
 
 /// Sells, runs the queue, redeems, reads or checks: a helper may.
@@ -170,6 +172,8 @@ fn creator_args(db: &TestDb) -> Vec<Vec<String>> {
         &["training", "off"],
         &["report", "z"],
         &["export", "--format", "csv"],
+        &["serve", "--bind", "127.0.0.1:0", "--no-mdns"],
+        &["pair"],
     ];
     args.iter()
         .map(|a| a.iter().map(|s| s.to_string()).collect())

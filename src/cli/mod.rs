@@ -20,6 +20,7 @@ pub mod event;
 pub mod export;
 pub mod lottery;
 pub mod member;
+pub mod network;
 pub mod payload;
 pub mod pin;
 pub mod queue;
@@ -191,6 +192,12 @@ pub enum Command {
     /// Export the whole event (creator PIN): --format xlsx (one workbook), csv (a folder of
     /// CSV files) or pdf (a folder with every receipt as a PDF); training sales left out.
     Export(export::ExportArgs),
+    /// Serve the table's network without a window (creator PIN): helpers' paired phones,
+    /// fans' pages and the /board, on every network card at port 8470 unless --bind says.
+    Serve(network::ServeArgs),
+    /// Print a one-time pairing link for a phone, good for 2 minutes (creator PIN); a hub
+    /// must be serving (`encore serve`, or sharing on in the kiosk).
+    Pair(network::PairArgs),
 }
 
 /// The `encore sell` flags.
@@ -360,6 +367,8 @@ fn dispatch(pos: &mut Pos, command: &Command) -> Outcome {
         Command::Audit { action } => trust::audit(pos, action),
         // main.rs runs a restore before any database is opened.
         Command::Restore(_) => Err(CliError::Input("restore runs on its own".into())),
+        Command::Serve(_) => Err(CliError::Input("serve runs on its own".into())),
+        Command::Pair(args) => network::pair(pos, args),
         Command::Backup(args) => backup::run(pos, args),
         Command::Export(args) => export::run(pos, args),
     }

@@ -84,6 +84,8 @@ pub struct SaleAnswer {
     pub replayed: bool,
     /// A practice sale of a station in training mode (no stock, claims, tickets or figures).
     pub training: bool,
+    /// The fan's own page on the table's hub (null until a hub has served).
+    pub fan_url: Option<String>,
 }
 
 /// `encore receipt`: the PDF written.
@@ -202,6 +204,7 @@ fn sale_answer(r: &Receipt, order_id: &str, replayed: bool) -> SaleAnswer {
         claims: r.claims.iter().map(|c| c.code.clone()).collect(),
         tickets: r.tickets.iter().map(|t| t.label.clone()).collect(),
         training: r.training,
+        fan_url: r.fan_url.clone(),
     }
 }
 

@@ -469,6 +469,10 @@ pub struct Receipt {
     /// A practice sale of a station in training mode: not a valid receipt.
     #[serde(default)]
     pub training: bool,
+    /// The fan's own page on the table's hub (place in line, codes, receipt), when a hub has
+    /// served; printed as a QR.
+    #[serde(default)]
+    pub fan_url: Option<String>,
 }
 
 impl Receipt {

@@ -34,6 +34,7 @@ pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
     totals(&mut c, r);
     member(&mut c, r)?;
     tickets_and_claims(&mut c, r)?;
+    fan_page(&mut c, r)?;
     c.advance(Mm(2.0));
     if r.footer.trim().is_empty() {
         c.centered("Thank you!", BODY, Weight::Bold);
@@ -181,6 +182,23 @@ fn member(c: &mut Canvas<'_>, r: &Receipt) -> Result<(), PdfError> {
         let qr = QrMatrix::encode(&member_qr_payload(&code), QrMode::Auto)?;
         c.qr(&qr, QR_MODULE);
     }
+    Ok(())
+}
+
+/// The fan's own page on the table's hub: their place in line, live, and their codes.
+fn fan_page(c: &mut Canvas<'_>, r: &Receipt) -> Result<(), PdfError> {
+    let Some(url) = &r.fan_url else {
+        return Ok(());
+    };
+    c.rule();
+    let what = if r.tickets.is_empty() {
+        "Your codes and receipt on your phone"
+    } else {
+        "Follow your place in line on your phone"
+    };
+    c.centered(what, BODY, Weight::Bold);
+    c.qr(&QrMatrix::encode(url, QrMode::Byte)?, QR_MODULE);
+    c.centered("(on the table's Wi-Fi)", SMALL, Weight::Regular);
     Ok(())
 }
 

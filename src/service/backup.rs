@@ -79,7 +79,7 @@ impl BackupJob {
 
 impl Pos {
     /// The database file this station works on.
-    fn db_file(&self) -> PosResult<PathBuf> {
+    pub(super) fn db_file(&self) -> PosResult<PathBuf> {
         self.store.path().ok_or_else(|| {
             PosError::Refused("this database is not a file: nothing to back up".into())
         })

@@ -202,18 +202,33 @@ impl Pos {
         })
     }
 
+    /// The clock this station reads (the hub shares it, so tests agree on one clock).
+    pub fn clock(&self) -> super::Clock {
+        self.clock.clone()
+    }
+
+    /// The database file this station works on (the hub opens its own connections to it).
+    pub fn database_path(&self) -> PosResult<std::path::PathBuf> {
+        self.db_file()
+    }
+
     /// The address the hub last served on (`http://192.168.1.20:8470`), empty before.
     pub fn hub_url(&self) -> PosResult<String> {
         Ok(store::hub(self.store.conn())?.1)
     }
 
-    /// Records the address the hub serves on: fans' links point there.
+    /// Records the address the hub serves on (empty: it stopped): fans' links point there.
     pub fn set_hub_url(&mut self, url: &str) -> PosResult<()> {
         check_text("hub address", url, 200)?;
         let url = url.trim_end_matches('/').to_string();
+        let action = if url.is_empty() {
+            "network.stop"
+        } else {
+            "network.serve"
+        };
         self.write(Role::Helper, |w| {
             store::set_hub_url(w.tx(), &url)?;
-            w.log("network.serve", &url, json!({}))
+            w.log(action, &url, json!({}))
         })
     }
 

@@ -162,7 +162,7 @@ impl Pos {
                 *at <= now && now.as_second() - at.as_second() <= i64::from(event.hold_secs)
             })
             .unwrap_or(now);
-        gate::write(store, &stamp, |w| {
+        let mut sold = gate::write(store, &stamp, |w| {
             let tx = w.tx();
             // Another station may have rotated the key: new codes use the newest.
             let (key_id, public) = keys::current_key(tx, event.id)?;
@@ -209,7 +209,11 @@ impl Pos {
                 receipt,
                 replayed: false,
             })
-        })
+        })?;
+        if !sold.receipt.training {
+            sold.receipt.fan_url = self.fan_url(&req.checkout.order_id)?;
+        }
+        Ok(sold)
     }
 
     /// The receipt with this number.
@@ -221,7 +225,7 @@ impl Pos {
             self.event.currency,
         )?
         .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
-        Ok(receipt_of(&self.event, stored))
+        self.linked(stored)
     }
 
     /// The newest receipt of the event.
@@ -233,7 +237,19 @@ impl Pos {
             self.event.currency,
         )?
         .ok_or_else(|| PosError::NoReceipt("(none yet)".into()))?;
-        Ok(receipt_of(&self.event, stored))
+        self.linked(stored)
+    }
+
+    /// A stored receipt with the link to its fan's page (when a hub has served).
+    fn linked(&self, stored: store::orders::StoredReceipt) -> PosResult<Receipt> {
+        let fan_url = match stored.training {
+            true => None,
+            false => self.fan_url(&stored.order_id)?,
+        };
+        Ok(Receipt {
+            fan_url,
+            ..receipt_of(&self.event, stored)
+        })
     }
 
     /// Matches bank credits to this event's QR orders, keeping nothing.
@@ -325,6 +341,7 @@ pub(super) fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
         claims: s.claims,
         tickets: s.tickets,
         training: s.training,
+        fan_url: None,
     }
 }
 

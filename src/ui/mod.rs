@@ -95,6 +95,11 @@ impl Kiosk {
         self.screens.reports.shown()
     }
 
+    /// The pairing link the Settings screen shows as a QR, while one is on show.
+    pub fn pairing_link(&self) -> Option<&str> {
+        self.screens.settings.pairing_link()
+    }
+
     /// The last message shown to the operator.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_ref().map(|(_, t)| t.as_str())

@@ -90,17 +90,37 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| WebError::Bad(format!("the hub failed this request: {e}")))?
 }
 
+/// The most a request body may be: a basket or a code is a few hundred bytes.
+const MAX_BODY: usize = 16 * 1024;
+
 /// Every route of the hub.
 pub fn router(hub: Arc<Hub>) -> Router {
     Router::new()
         .merge(pair::routes())
         .merge(station::routes())
         .merge(fan::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
+}
+
+/// A JSON request body; one the hub cannot read is refused in the hub's own words (400, with
+/// what serde says is wrong), like every other refusal.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Body<T>, WebError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(e) => Err(WebError::Bad(format!("the request: {}", e.body_text()))),
+        }
+    }
 }
 
 /// A running hub server; dropping it stops the server and its mDNS announcement.
 pub struct Server {
+    hub: Arc<Hub>,
     addr: SocketAddr,
     url: String,
     stop: Option<oneshot::Sender<()>>,
@@ -136,22 +156,24 @@ impl Server {
         let announced = announce.then(|| mdns::announce(addr.port())).flatten();
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(hub.clone());
+        let hub_kept = hub.clone();
         let thread = std::thread::Builder::new()
             .name("encore-hub".into())
             .spawn(move || {
                 runtime.block_on(async move {
                     tokio::spawn(hub.watch_commits());
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = stopped.await;
-                        })
-                        .await;
+                    // Stopping does not wait for open pages: live streams never end by
+                    // themselves, and the runtime's shutdown drops them.
+                    tokio::select! {
+                        _ = std::future::IntoFuture::into_future(axum::serve(listener, app)) => {}
+                        _ = stopped => {}
+                    }
                 });
-                // Open live streams end with the runtime rather than holding the stop up.
                 runtime.shutdown_background();
             })
             .map_err(|e| WebError::Bad(format!("the hub could not start: {e}")))?;
         Ok(Server {
+            hub: hub_kept,
             addr,
             url,
             stop: Some(stop),
@@ -192,6 +214,9 @@ impl Drop for Server {
             let _ = thread.join();
         }
         self.announced.take();
+        // Receipts stop printing links to a hub that is gone (best effort: a crash keeps the
+        // address, and links work again when the hub serves there next).
+        let _ = self.hub.main().set_hub_url("");
     }
 }
 

@@ -13,7 +13,7 @@ use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::pages::{esc, page};
-use super::{Hub, WebError, WebResult, blocking};
+use super::{Body, Hub, WebError, WebResult, blocking};
 use crate::service::Phone;
 
 /// The cookie a paired phone carries.
@@ -157,7 +157,7 @@ async fn pair_submit(State(hub): State<Arc<Hub>>, Form(req): Form<PairRequest>) 
     }
 }
 
-async fn pair_json(State(hub): State<Arc<Hub>>, Json(req): Json<PairRequest>) -> Response {
+async fn pair_json(State(hub): State<Arc<Hub>>, Body(req): Body<PairRequest>) -> Response {
     match pair(hub, req).await {
         Ok(reply) => {
             let cookie = cookie(&reply.token);

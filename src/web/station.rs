@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::hub::lock;
 use super::pages::live_stream;
 use super::pair::Signed;
-use super::{Hub, WebError, WebResult, blocking};
+use super::{Body, Hub, WebError, WebResult, blocking};
 use crate::domain::money::Money;
 use crate::domain::order::{Receipt, TenderKind};
 use crate::domain::qr::{QrMatrix, QrMode};
@@ -174,7 +174,7 @@ const MAX_LINES: usize = 20;
 async fn checkout(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<CheckoutRequest>,
+    Body(req): Body<CheckoutRequest>,
 ) -> WebResult<Json<Started>> {
     let tender = method(&req.method)?;
     if req.items.is_empty() || req.items.len() > MAX_LINES {
@@ -209,7 +209,7 @@ struct CancelRequest {
 async fn cancel(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<CancelRequest>,
+    Body(req): Body<CancelRequest>,
 ) -> WebResult<Json<serde_json::Value>> {
     on_station(hub, phone, move |pos| {
         let checkout = Checkout {
@@ -245,10 +245,10 @@ struct SoldReply {
     training: bool,
 }
 
-fn sold_reply(pos: &Pos, r: &Receipt, order_id: &str, replayed: bool) -> WebResult<SoldReply> {
-    let fan_url = pos.fan_url(order_id)?;
+fn sold_reply(r: &Receipt, replayed: bool) -> SoldReply {
+    let fan_url = r.fan_url.clone();
     let qr = |text: &str, mode| QrMatrix::encode(text, mode).map(|m| m.svg()).ok();
-    Ok(SoldReply {
+    SoldReply {
         receipt: r.number.to_string(),
         total: r.total.to_string(),
         change: r.change().to_string(),
@@ -265,13 +265,13 @@ fn sold_reply(pos: &Pos, r: &Receipt, order_id: &str, replayed: bool) -> WebResu
         fan_url,
         replayed,
         training: r.training,
-    })
+    }
 }
 
 async fn sell(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<SellRequest>,
+    Body(req): Body<SellRequest>,
 ) -> WebResult<Json<SoldReply>> {
     let tender = method(&req.started.method)?;
     on_station(hub, phone, move |pos| {
@@ -288,12 +288,7 @@ async fn sell(
             ..SaleRequest::new(checkout, s.items, tender)
         };
         let sold = pos.sell_once(&sale)?;
-        Ok(Json(sold_reply(
-            pos,
-            &sold.receipt,
-            &s.order_id,
-            sold.replayed,
-        )?))
+        Ok(Json(sold_reply(&sold.receipt, sold.replayed)))
     })
     .await
 }
@@ -370,7 +365,7 @@ fn ticket_of(req: &QueueRequest) -> WebResult<i64> {
 async fn call_next(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<QueueRequest>,
+    Body(req): Body<QueueRequest>,
 ) -> WebResult<Json<Moved>> {
     queue_move(hub, phone, req, |pos, req| {
         let lane = req
@@ -392,7 +387,7 @@ async fn call_next(
 async fn move_ticket(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<QueueRequest>,
+    Body(req): Body<QueueRequest>,
 ) -> WebResult<Json<Moved>> {
     queue_move(hub, phone, req, |pos, req| {
         let id = ticket_of(req)?;
@@ -420,7 +415,7 @@ async fn move_ticket(
 async fn undo(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<QueueRequest>,
+    Body(req): Body<QueueRequest>,
 ) -> WebResult<Json<Moved>> {
     queue_move(hub, phone, req, |pos, req| {
         let label = pos.undo_ticket(ticket_of(req)?)?;
@@ -437,6 +432,7 @@ async fn undo(
 #[derive(Debug, Deserialize)]
 struct RedeemRequest {
     client_id: String,
+    #[serde(default)]
     code: String,
     units: Option<u32>,
     redemption: Option<i64>,
@@ -457,7 +453,7 @@ struct RedeemReply {
 async fn redeem(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<RedeemRequest>,
+    Body(req): Body<RedeemRequest>,
 ) -> WebResult<Json<RedeemReply>> {
     hub.allow_redeem(&phone.0.code)?;
     if req.code.len() > 200 {
@@ -493,7 +489,7 @@ async fn redeem(
 async fn hand_over(
     State(hub): State<Arc<Hub>>,
     phone: Signed,
-    Json(req): Json<RedeemRequest>,
+    Body(req): Body<RedeemRequest>,
 ) -> WebResult<Json<RedeemReply>> {
     let id = req
         .redemption

@@ -4,6 +4,7 @@
 use egui::RichText;
 
 use super::Payment;
+use crate::domain::qr::{QrMatrix, QrMode};
 use crate::ui::theme;
 use crate::ui::widgets;
 
@@ -67,6 +68,24 @@ pub fn fan_ui(ui: &mut egui::Ui, event_name: &str, payment: &Payment) {
                     });
                 }
             }
+            fan_page_ui(ui, receipt, side);
         }
     });
+}
+
+/// The QR to the fan's own page on the table's hub, while sharing is on.
+fn fan_page_ui(ui: &mut egui::Ui, receipt: &crate::domain::order::Receipt, side: f32) {
+    let Some(url) = &receipt.fan_url else {
+        return;
+    };
+    let Ok(matrix) = QrMatrix::encode(url, QrMode::Byte) else {
+        return;
+    };
+    let words = if receipt.tickets.is_empty() {
+        "Your codes on your phone: scan"
+    } else {
+        "Follow your place in line on your phone: scan"
+    };
+    ui.label(RichText::new(words).size(24.0));
+    widgets::qr_ui(ui, &matrix, side * 0.5, "QR code of the fan's own page");
 }

@@ -1,14 +1,17 @@
 //! The Settings screen: how fans pay by QR, the cash drawer, the queue and claim-code rules,
-//! the helper's name at this station, backups, the creator PIN and training mode.
+//! the helper's name at this station, backups, the creator PIN, training mode, and sharing on
+//! the table's network.
 
 mod backup;
 mod drawer;
+mod network;
 mod payment;
 mod pin;
 mod rules;
 mod training;
 
 pub use drawer::DrawerOp;
+pub use network::NetworkOp;
 
 use crate::domain::money::Money;
 use crate::service::{Pos, PosResult};
@@ -35,6 +38,8 @@ pub enum SettingsOp {
     ChangePin,
     /// Turn this station's training mode on or off (checks the creator PIN).
     SetTraining(bool),
+    /// Sharing on the table's network: start, stop, pair a phone, unpair one.
+    Network(NetworkOp),
 }
 
 /// The Settings screen's state: one draft per section.
@@ -46,6 +51,7 @@ pub struct SettingsScreen {
     backup: backup::BackupDraft,
     pin: pin::PinDraft,
     training: training::TrainingDraft,
+    network: network::NetworkDraft,
 }
 
 impl SettingsScreen {
@@ -58,6 +64,7 @@ impl SettingsScreen {
             backup: backup::BackupDraft::of(&pos.backup_settings().unwrap_or_default()),
             pin: pin::PinDraft::default(),
             training: training::TrainingDraft::default(),
+            network: network::NetworkDraft::of(pos.phones().unwrap_or_default()),
         }
     }
 
@@ -67,7 +74,9 @@ impl SettingsScreen {
         egui::ScrollArea::vertical()
             .id_salt("settings_scroll")
             .show(ui, |ui| {
-                let mut commands = payment::payment_ui(ui, event, station, &mut self.payment);
+                let mut commands = network::network_ui(ui, &mut self.network, ctx.now);
+                ui.separator();
+                commands.extend(payment::payment_ui(ui, event, station, &mut self.payment));
                 ui.separator();
                 commands.extend(drawer::drawer_ui(ui, &mut self.drawer));
                 ui.separator();
@@ -84,9 +93,15 @@ impl SettingsScreen {
             .inner
     }
 
+    /// The pairing link on show, if any.
+    pub fn pairing_link(&self) -> Option<&str> {
+        self.network.pairing_link()
+    }
+
     /// Re-reads the drawer's state.
     pub fn refresh(&mut self, pos: &Pos) -> PosResult<()> {
         self.drawer.status = pos.drawer_status()?;
+        self.network.phones = pos.phones()?;
         Ok(())
     }
 
@@ -113,6 +128,7 @@ impl SettingsScreen {
                 Ok(())
             }
             SettingsOp::Drawer(op) => self.drawer.apply(op, pos, fx),
+            SettingsOp::Network(op) => self.network.apply(op, pos, fx),
             SettingsOp::SetHelper => {
                 pos.set_helper(&self.rules.helper)?;
                 match pos.helper() {
