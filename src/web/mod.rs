@@ -145,12 +145,12 @@ impl Server {
             .enable_all()
             .build()
             .map_err(|e| WebError::Bad(format!("the hub could not start: {e}")))?;
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(bind))
-            .map_err(|e| WebError::Bad(format!("cannot listen on {bind}: {e}")))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| WebError::Bad(format!("cannot listen on {bind}: {e}")))?;
+        // Bound here, synchronously, so a taken port is said at once (and a caller already
+        // inside a runtime, like a test, is not asked to block on another).
+        let cannot = |e: std::io::Error| WebError::Bad(format!("cannot listen on {bind}: {e}"));
+        let listener = std::net::TcpListener::bind(bind).map_err(cannot)?;
+        listener.set_nonblocking(true).map_err(cannot)?;
+        let addr = listener.local_addr().map_err(cannot)?;
         let url = format!("http://{}", public_addr(addr));
         hub.main().set_hub_url(&url)?;
         let announced = announce.then(|| mdns::announce(addr.port())).flatten();
@@ -161,6 +161,9 @@ impl Server {
             .name("encore-hub".into())
             .spawn(move || {
                 runtime.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
                     tokio::spawn(hub.watch_commits());
                     // Stopping does not wait for open pages: live streams never end by
                     // themselves, and the runtime's shutdown drops them.

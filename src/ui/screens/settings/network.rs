@@ -129,7 +129,7 @@ impl NetworkDraft {
 fn qr(ui: &mut egui::Ui, text: &str, caption: &str) {
     ui.vertical(|ui| {
         if let Ok(m) = QrMatrix::encode(text, QrMode::Byte) {
-            widgets::qr_ui(ui, &m, 180.0, caption);
+            widgets::qr_ui(ui, &m, 180.0, &format!("QR code: {caption}"));
         }
         ui.label(RichText::new(caption).small());
     });
