@@ -60,13 +60,22 @@ fn the_creator_shares_the_table_pairs_a_phone_and_unpairs_it() {
         .expect(&notice)
         .trim()
         .to_string();
-    assert!(h.query_by_label(&format!("QR code: Phones open {url}")).is_some());
+    assert!(
+        h.query_by_label(&format!("QR code: Phones open {url}"))
+            .is_some()
+    );
 
     type_into(&mut h, "Wi-Fi name", "Table 4");
-    assert!(h.query_by_label("QR code: Join the Wi-Fi Table 4").is_some());
+    assert!(
+        h.query_by_label("QR code: Join the Wi-Fi Table 4")
+            .is_some()
+    );
     type_into(&mut h, "Creator PIN for phones", "2468");
     tap(&mut h, "Pair a phone");
-    assert!(h.query_by_label("QR code: Pair a phone: once, 120 s left").is_some());
+    assert!(
+        h.query_by_label("QR code: Pair a phone: once, 120 s left")
+            .is_some()
+    );
 
     // The phone opens the pairing link the QR carries; the kiosk lists it.
     let token = {

@@ -96,11 +96,9 @@ pub fn insert_phone(
 
 /// The paired phone whose token hashes to `hash`, revoked or not.
 pub fn phone_by_token(conn: &Connection, hash: &str) -> StoreResult<Option<(i64, PairedRow)>> {
-    let sql = format!(
-        "SELECT id, code, helper_name, paired_at, revoked_at, event_id FROM stations WHERE token_hash = ?1"
-    );
+    let sql = "SELECT id, code, helper_name, paired_at, revoked_at, event_id FROM stations WHERE token_hash = ?1";
     Ok(conn
-        .prepare_cached(&sql)?
+        .prepare_cached(sql)?
         .query_row([hash], |r| Ok((r.get(5)?, paired_row(r)?)))
         .optional()?)
 }

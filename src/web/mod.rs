@@ -90,8 +90,8 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| WebError::Bad(format!("the hub failed this request: {e}")))?
 }
 
-/// The most a request body may be: a basket or a code is a few hundred bytes.
-const MAX_BODY: usize = 16 * 1024;
+/// The most a request body may be: a basket, a payment's facts or a code is a few hundred bytes.
+const MAX_BODY: usize = 64 * 1024;
 
 /// Every route of the hub.
 pub fn router(hub: Arc<Hub>) -> Router {

@@ -123,10 +123,10 @@ impl Hub {
         std::thread::spawn(move || {
             for line in reader.lines() {
                 let Ok(line) = line else { break };
-                if let Some(data) = line.strip_prefix("data:") {
-                    if tx.send(data.trim().to_string()).is_err() {
-                        break;
-                    }
+                if let Some(data) = line.strip_prefix("data:")
+                    && tx.send(data.trim().to_string()).is_err()
+                {
+                    break;
                 }
             }
         });
