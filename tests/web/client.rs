@@ -68,15 +68,8 @@ impl Hub {
 
     /// GET a page's text.
     pub fn get_text(&self, path: &str) -> (u16, String) {
-        let mut res = self
-            .agent
-            .get(format!("{}{path}", self.url))
-            .call()
-            .unwrap();
-        (
-            res.status().as_u16(),
-            res.body_mut().read_to_string().unwrap_or_default(),
-        )
+        let (status, bytes) = self.get_bytes(path);
+        (status, String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// GET bytes.

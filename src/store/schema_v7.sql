@@ -1,4 +1,4 @@
--- Encore schema version 8: the table's network. Helpers' phones pair with the hub and become
+-- Encore schema version 7: the table's network. Helpers' phones pair with the hub and become
 -- stations (P1, P2 …) with a revocable token; a pairing token is good once, for two minutes.
 -- Only hashes of tokens are kept: a copied database cannot sign a phone in.
 ALTER TABLE stations ADD COLUMN token_hash TEXT;
