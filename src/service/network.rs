@@ -347,6 +347,18 @@ impl Pos {
             .transpose()
     }
 
+    /// A stored receipt with the link to its fan's page (when a hub has served).
+    pub(super) fn linked(&self, stored: crate::store::orders::StoredReceipt) -> PosResult<Receipt> {
+        let fan_url = match stored.training {
+            true => None,
+            false => self.fan_url(&stored.order_id)?,
+        };
+        Ok(Receipt {
+            fan_url,
+            ..super::sell::receipt_of(&self.event, stored)
+        })
+    }
+
     /// A counter that moves whenever any station commits: live pages poll it.
     pub fn data_version(&self) -> PosResult<i64> {
         Ok(store::data_version(self.store.conn())?)

@@ -22,7 +22,6 @@ use crate::domain::order::{
     vat_breakdown,
 };
 use crate::domain::payment::{PaymentQr, payment_reference};
-use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
 use crate::store::fans::Member;
 use crate::store::orders::{OrderKey, StoredReceipt};
 use crate::store::{self, audit, checkouts, deals, events, holds, keys, offers, orders};
@@ -238,33 +237,6 @@ impl Pos {
         )?
         .ok_or_else(|| PosError::NoReceipt("(none yet)".into()))?;
         self.linked(stored)
-    }
-
-    /// A stored receipt with the link to its fan's page (when a hub has served).
-    fn linked(&self, stored: store::orders::StoredReceipt) -> PosResult<Receipt> {
-        let fan_url = match stored.training {
-            true => None,
-            false => self.fan_url(&stored.order_id)?,
-        };
-        Ok(Receipt {
-            fan_url,
-            ..receipt_of(&self.event, stored)
-        })
-    }
-
-    /// Matches bank credits to this event's QR orders, keeping nothing.
-    pub(super) fn match_statement(&self, credits: &[Credit]) -> PosResult<Reconciliation> {
-        let everything = store::report::Scope::event(self.event.id, i64::MAX);
-        let orders: Vec<QrOrder> =
-            store::report::qr_orders(self.store.conn(), &everything, self.event.currency)?
-                .into_iter()
-                .map(|(receipt, payment_ref, total)| QrOrder {
-                    receipt,
-                    payment_ref,
-                    total,
-                })
-                .collect();
-        Ok(reconcile::reconcile(credits, &orders))
     }
 
     /// The newest orders, newest first.
