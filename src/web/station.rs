@@ -20,7 +20,7 @@ use crate::domain::money::Money;
 use crate::domain::order::{Receipt, TenderKind};
 use crate::domain::qr::{QrMatrix, QrMode};
 use crate::domain::queue::TicketState;
-use crate::service::{Checkout, LaneView, Pos, SaleRequest};
+use crate::service::{Checkout, LaneView, Pos, RefundRequest, SaleRequest};
 
 pub(super) fn routes() -> Router<Arc<Hub>> {
     Router::new()
@@ -37,6 +37,7 @@ pub(super) fn routes() -> Router<Arc<Hub>> {
         .route("/api/queue/undo", post(undo))
         .route("/api/redeem", post(redeem))
         .route("/api/handover", post(hand_over))
+        .route("/api/refund", post(refund))
 }
 
 /// Runs `work` on the phone's own service.
@@ -504,6 +505,63 @@ async fn hand_over(
                 units: r.units,
                 units_left: r.units_left,
                 held: false,
+                replayed: false,
+            })
+        })?;
+        reply.replayed = replayed;
+        Ok(Json(reply))
+    })
+    .await
+}
+
+/// A refund asked from a phone: the creator types her PIN on it (the same PIN, counted against
+/// the same lockout as at the kiosk).
+#[derive(Debug, Deserialize)]
+struct RefundBody {
+    client_id: String,
+    receipt: String,
+    pin: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A refund as the phone shows it.
+#[derive(Debug, Serialize, Deserialize)]
+struct RefundReply {
+    number: String,
+    amount: String,
+    message: String,
+    replayed: bool,
+}
+
+async fn refund(
+    State(hub): State<Arc<Hub>>,
+    phone: Signed,
+    Body(req): Body<RefundBody>,
+) -> WebResult<Json<RefundReply>> {
+    let receipt = req
+        .receipt
+        .trim()
+        .parse()
+        .map_err(|e: crate::domain::order::NotAReceiptNo| WebError::Bad(format!("receipt: {e}")))?;
+    on_station(hub, phone, move |pos| {
+        let grant = pos.unlock(&req.pin)?;
+        let ask = RefundRequest {
+            receipt,
+            lines: None,
+            reason: req.reason,
+        };
+        let (mut reply, replayed) = pos.once(&req.client_id, |pos| {
+            let r = pos.refund(&ask, &grant)?;
+            let back: Vec<String> = r
+                .back
+                .iter()
+                .map(|(m, a)| format!("{a} {}", m.name()))
+                .collect();
+            Ok(RefundReply {
+                message: format!("{} refunded: give back {}", r.original, back.join(" + ")),
+                number: r.number,
+                amount: r.amount.to_string(),
                 replayed: false,
             })
         })?;

@@ -122,6 +122,10 @@ fn nothing_changes_without_a_paired_station() {
             "/api/handover",
             json!({ "client_id": "e", "redemption": 1 }),
         ),
+        (
+            "/api/refund",
+            json!({ "client_id": "f", "receipt": "K1-000001", "pin": PIN }),
+        ),
     ];
     for (path, body) in &writes {
         for token in [None, Some("not-a-token"), Some(revoked.token.as_str())] {
@@ -492,4 +496,60 @@ fn encore_serve_prints_its_address_and_encore_pair_a_link_a_phone_pairs_with() {
         "{paired}"
     );
     serve.stop();
+}
+
+#[test]
+fn a_refund_from_a_phone_needs_the_creator_pin_with_the_kiosks_lockout() {
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut pos = db.demo_pos(&clock);
+    let hub = Hub::start(&db, &clock);
+    let sam = hub.pair(&mut pos, "Sam");
+    let receipt = support::sell(&mut pos, &[("Signed postcard", 1)], TenderKind::Cash);
+    let ask = |client: &str, pin: &str| json!({ "client_id": client, "receipt": receipt.number.to_string(), "pin": pin, "reason": "changed mind" });
+    let (status, none) = sam.post("/api/refund", ask("f0", ""));
+    assert_eq!(status, 409, "{none}");
+    for n in 1..=5 {
+        let (status, wrong) = sam.post("/api/refund", ask(&format!("f{n}"), "135791"));
+        assert_eq!(status, 409);
+        assert!(
+            wrong["error"]
+                .as_str()
+                .unwrap()
+                .contains("wrong creator PIN"),
+            "{wrong}"
+        );
+    }
+    let (_, locked) = sam.post("/api/refund", ask("f6", PIN));
+    assert!(
+        locked["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("too many wrong creator PINs"),
+        "{locked}"
+    );
+    assert!(
+        pos.unlock(PIN).is_err(),
+        "the phone's wrong PINs lock the kiosk too"
+    );
+    clock.advance_secs(31);
+    let (status, done) = sam.post("/api/refund", ask("f7", PIN));
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["number"], "P1-R000001");
+    assert!(
+        done["message"].as_str().unwrap().starts_with(&format!(
+            "{} refunded: give back €3.00 cash",
+            receipt.number
+        )),
+        "{done}"
+    );
+    let (_, again) = sam.post("/api/refund", ask("f7", PIN));
+    assert_eq!(
+        (again["number"].as_str(), again["replayed"].as_bool()),
+        (Some("P1-R000001"), Some(true))
+    );
+    let refunds: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM refunds", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(refunds, 1);
 }
