@@ -51,7 +51,7 @@ impl Phone {
     fn sell(&self, offer: i64) -> Option<Value> {
         let (status, started) = self.post(
             "/api/checkout",
-            json!({ "items": [[offer, 1]], "method": "card" }),
+            json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[offer, 1]], "method": "card" }),
         );
         if status != 200 {
             return None;

@@ -123,6 +123,14 @@ impl Pos {
             );
         }
         let pairing_hash = token_hash(pairing);
+        // Unknown codes are refused on a read, so junk sent from the LAN never takes the
+        // write lock; a known one is checked again inside the transaction.
+        if store::pairing(self.store.conn(), &pairing_hash)?.is_none() {
+            return Err(PosError::Refused(
+                "pairing: this pairing code is not known here: scan the QR on the kiosk again"
+                    .into(),
+            ));
+        }
         let (token, hash) = new_token();
         let (event, helper_name) = (self.event.id, helper.to_string());
         let code = self.write(Role::Helper, |w| {
@@ -319,12 +327,14 @@ impl Pos {
         let claimed = self.request.take().is_none();
         match out {
             Ok(value) => {
-                let text =
-                    serde_json::to_string(&value).map_err(|e| PosError::Refused(e.to_string()))?;
-                let station = self.station_id;
-                self.write(Role::Helper, |w| {
-                    Ok(store::keep_reply(w.tx(), station, id, &text)?)
-                })?;
+                // The write is committed: keeping its answer for retries is best effort (a
+                // retry without one is told it was done, and nothing is done twice).
+                if let Ok(text) = serde_json::to_string(&value) {
+                    let station = self.station_id;
+                    let _ = self.write(Role::Helper, |w| {
+                        Ok(store::keep_reply(w.tx(), station, id, &text)?)
+                    });
+                }
                 Ok((value, false))
             }
             Err(PosError::Repeated) if claimed => match self.kept_reply(id)? {

@@ -96,7 +96,18 @@ impl Pos {
     /// Gives a cancelled payment's held units back; the audit log keeps its payment reference,
     /// so a transfer that arrives anyway can still be matched and refunded.
     pub fn release_hold(&mut self, checkout: &Checkout) -> PosResult<()> {
+        let event_id = self.event.id;
         self.write(Role::Helper, |w| {
+            // A payment whose answer was lost may have been sold meanwhile: a cancel then must
+            // not read as "not sold", or the fan is sold to twice.
+            if let Some((station, seq, _)) =
+                store::network::order_receipt(w.tx(), event_id, &checkout.order_id)?
+            {
+                let number = crate::domain::order::ReceiptNo { station, seq };
+                return Err(PosError::Refused(format!(
+                    "this payment was completed already: receipt {number}"
+                )));
+            }
             holds::release(w.tx(), &checkout.order_id)?;
             checkouts::cancelled(w.tx(), &checkout.order_id, w.at())?;
             let detail = json!({ "order": checkout.order_id, "payment_ref": checkout.payment_ref });
@@ -210,7 +221,8 @@ impl Pos {
             })
         })?;
         if !sold.receipt.training {
-            sold.receipt.fan_url = self.fan_url(&req.checkout.order_id)?;
+            // Committed already: a link that cannot be made is left off, never an error.
+            sold.receipt.fan_url = self.fan_url(&req.checkout.order_id).ok().flatten();
         }
         Ok(sold)
     }

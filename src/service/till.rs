@@ -44,6 +44,13 @@ pub struct TillExtras {
 impl Pos {
     /// Prices `(offer, units)` pairs now, as the sale will price them (the phones' basket).
     pub fn quote(&self, items: &[(i64, u32)]) -> PosResult<Quote> {
+        let max = super::checkout::MAX_QTY;
+        if items.is_empty() {
+            return Err(super::PosError::EmptyCart);
+        }
+        if items.iter().any(|(_, q)| !(1..=max).contains(q)) {
+            return Err(super::PosError::BadQuantity { max });
+        }
         let catalogue = self.catalogue()?;
         let list = crate::domain::basket::PriceList {
             offers: &catalogue.offers,
@@ -64,6 +71,10 @@ impl Pos {
         method: TenderKind,
     ) -> PosResult<StartedPayment> {
         let units = quote.units();
+        // Nothing is held for a QR payment that cannot be shown.
+        if method == TenderKind::Qr && self.event.payment.is_none() {
+            return Err(super::PosError::NoPaymentProfile);
+        }
         self.check_fan_rules(&units, fan, method)?;
         let checkout = self.start_checkout()?;
         let held_until = self.hold_for(&checkout, &units, Some((method, quote.total)))?;

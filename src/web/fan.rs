@@ -212,7 +212,8 @@ async fn board_page(State(hub): State<Arc<Hub>>) -> WebResult<Html<String>> {
     let body = format!(
         r#"<main class="board"><h1>{}</h1><div id="lanes"></div><script id="board-data" type="application/json">{}</script><noscript><meta http-equiv="refresh" content="10"></noscript></main>"#,
         esc(&b.event),
-        data.replace("</", "<\\/")
+        // Inside a <script> element nothing may read as markup.
+        data.replace('<', "\\u003c")
     );
     Ok(Html(page("Now serving", &body, super::pages::BOARD_JS)))
 }

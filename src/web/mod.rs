@@ -99,6 +99,8 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .merge(pair::routes())
         .merge(station::routes())
         .merge(fan::routes())
+        // Any other path is the same plain 404 as a wrong fan token.
+        .fallback(|| async { WebError::NotFound })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
 }

@@ -69,6 +69,8 @@ struct Me {
     helper: String,
     event: String,
     currency: &'static str,
+    /// Digits after the decimal point in the currency (2 for EUR, 0 for JPY).
+    minor_digits: u32,
     grace_secs: u32,
 }
 
@@ -81,6 +83,7 @@ async fn me(State(hub): State<Arc<Hub>>, phone: Signed) -> WebResult<Json<Me>> {
             helper,
             event: e.name.clone(),
             currency: e.currency.code(),
+            minor_digits: e.currency.minor_digits(),
             grace_secs: e.queue.grace_secs,
         }))
     })
@@ -141,6 +144,8 @@ async fn offers(State(hub): State<Arc<Hub>>, phone: Signed) -> WebResult<Json<Ve
 /// A basket to pay: `(offer, units)` pairs and the method.
 #[derive(Debug, Deserialize)]
 struct CheckoutRequest {
+    /// The phone's id for this payment: a retried start answers with the same hold.
+    client_id: String,
     items: Vec<(i64, u32)>,
     method: String,
 }
@@ -182,22 +187,33 @@ async fn checkout(
         return Err(WebError::Bad(format!("items: 1 to {MAX_LINES} lines")));
     }
     on_station(hub, phone, move |pos| {
-        let quote = pos.quote(&req.items)?;
-        let started = pos.start_payment(&quote, None, tender)?;
-        Ok(Json(Started {
-            order_id: started.checkout.order_id,
-            payment_ref: started.checkout.payment_ref,
-            items: req.items,
-            method: req.method,
-            total_minor: started.total.minor,
-            total: started.total.to_string(),
-            priced_at: started.priced_at.as_second(),
-            held_until: started.held_until.as_second(),
-            qr_svg: started.qr.as_ref().map(|(m, _)| m.svg()),
-            caption: started.qr.map(|(_, c)| c),
-        }))
+        let client_id = req.client_id.clone();
+        let (started, _) = pos.once(&client_id, |pos| started_payment(pos, req, tender))?;
+        Ok(Json(started))
     })
     .await
+}
+
+/// Holds the basket and makes what the phone shows while the fan pays.
+fn started_payment(
+    pos: &mut Pos,
+    req: CheckoutRequest,
+    tender: TenderKind,
+) -> crate::service::PosResult<Started> {
+    let quote = pos.quote(&req.items)?;
+    let started = pos.start_payment(&quote, None, tender)?;
+    Ok(Started {
+        order_id: started.checkout.order_id,
+        payment_ref: started.checkout.payment_ref,
+        items: req.items,
+        method: req.method,
+        total_minor: started.total.minor,
+        total: started.total.to_string(),
+        priced_at: started.priced_at.as_second(),
+        held_until: started.held_until.as_second(),
+        qr_svg: started.qr.as_ref().map(|(m, _)| m.svg()),
+        caption: started.qr.map(|(_, c)| c),
+    })
 }
 
 /// The payment to give up.

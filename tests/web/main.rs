@@ -104,7 +104,7 @@ fn nothing_changes_without_a_paired_station() {
     let writes = [
         (
             "/api/checkout",
-            json!({ "items": [[1, 1]], "method": "cash" }),
+            json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[1, 1]], "method": "cash" }),
         ),
         ("/api/sell", json!({})),
         (
@@ -167,7 +167,7 @@ fn a_phone_sells_by_cash_card_and_qr_and_a_retried_sale_is_answered_not_sold_aga
     // Cash with change: tile, Cash, Paid.
     let (status, started) = sam.post(
         "/api/checkout",
-        json!({ "items": [[poster, 1]], "method": "cash" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[poster, 1]], "method": "cash" }),
     );
     assert_eq!(status, 200, "{started}");
     assert_eq!(started["total"], "€12.50");
@@ -207,12 +207,12 @@ fn a_phone_sells_by_cash_card_and_qr_and_a_retried_sale_is_answered_not_sold_aga
     // Card, then QR: the payment code is on the phone for the fan to scan.
     let (_, card) = sam.post(
         "/api/checkout",
-        json!({ "items": [[poster, 1]], "method": "card" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[poster, 1]], "method": "card" }),
     );
     assert_eq!(sam.post("/api/sell", card).1["receipt"], "P1-000002");
     let (status, qr) = sam.post(
         "/api/checkout",
-        json!({ "items": [[poster, 1]], "method": "qr" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[poster, 1]], "method": "qr" }),
     );
     assert_eq!(status, 200, "{qr}");
     assert!(qr["qr_svg"].as_str().unwrap().starts_with("<svg"));
@@ -221,7 +221,7 @@ fn a_phone_sells_by_cash_card_and_qr_and_a_retried_sale_is_answered_not_sold_aga
     // A cancelled payment gives its held unit back.
     let (_, cancelled) = sam.post(
         "/api/checkout",
-        json!({ "items": [[poster, 2]], "method": "qr" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[poster, 2]], "method": "qr" }),
     );
     assert_eq!(support::remaining(&pos, "Signed tour poster"), Some(20));
     let (status, _) = sam.post(
@@ -234,18 +234,21 @@ fn a_phone_sells_by_cash_card_and_qr_and_a_retried_sale_is_answered_not_sold_aga
     // Refusals are in words, and bad input names its field.
     let (status, bad) = sam.post(
         "/api/checkout",
-        json!({ "items": [[poster, 1]], "method": "iou" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[poster, 1]], "method": "iou" }),
     );
     assert_eq!(status, 400);
     assert!(
         bad["error"].as_str().unwrap().contains("cash, card or qr"),
         "{bad}"
     );
-    let (status, none) = sam.post("/api/checkout", json!({ "items": [], "method": "cash" }));
+    let (status, none) = sam.post(
+        "/api/checkout",
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [], "method": "cash" }),
+    );
     assert_eq!(status, 400, "{none}");
     let (status, unknown) = sam.post(
         "/api/checkout",
-        json!({ "items": [[9999, 1]], "method": "cash" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[9999, 1]], "method": "cash" }),
     );
     assert_eq!(status, 409, "{unknown}");
 }
@@ -401,7 +404,7 @@ fn a_fans_page_follows_the_ticket_live_and_a_wrong_token_is_a_plain_404() {
     support::sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Cash);
     let (_, started) = sam.post(
         "/api/checkout",
-        json!({ "items": [[gig, 1]], "method": "card" }),
+        json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[gig, 1]], "method": "card" }),
     );
     let sold = sam.post("/api/sell", started).1;
     let fan = sold["fan_url"].as_str().unwrap().replace(&hub.url, "");
@@ -537,7 +540,7 @@ fn a_refund_from_a_phone_needs_the_creator_pin_with_the_kiosks_lockout() {
     assert_eq!(done["number"], "P1-R000001");
     assert!(
         done["message"].as_str().unwrap().starts_with(&format!(
-            "{} refunded: give back €3.00 cash",
+            "{} refunded: give back €2.40 cash",
             receipt.number
         )),
         "{done}"
@@ -552,4 +555,48 @@ fn a_refund_from_a_phone_needs_the_creator_pin_with_the_kiosks_lockout() {
         .query_row("SELECT count(*) FROM refunds", [], |r| r.get(0))
         .unwrap();
     assert_eq!(refunds, 1);
+}
+
+#[test]
+fn a_cancel_after_a_sale_whose_answer_was_lost_is_refused_and_a_retried_hold_holds_once() {
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut pos = db.demo_pos(&clock);
+    let hub = Hub::start(&db, &clock);
+    let sam = hub.pair(&mut pos, "Sam");
+    let poster = support::offer_id(&pos, "Signed tour poster");
+    let hold = json!({ "client_id": "c0ffee00-0000-4000-8000-000000000001", "items": [[poster, 1]], "method": "card" });
+    let (_, started) = sam.post("/api/checkout", hold.clone());
+    let (_, again) = sam.post("/api/checkout", hold);
+    assert_eq!(
+        started["order_id"], again["order_id"],
+        "the retry answers with the same hold"
+    );
+    assert_eq!(
+        support::remaining(&pos, "Signed tour poster"),
+        Some(24),
+        "one unit held, not two"
+    );
+    assert_eq!(sam.post("/api/sell", started.clone()).0, 200);
+    // The phone never heard "Paid" and the helper taps Cancel: the hub says it was paid.
+    let cancel = json!({ "order_id": started["order_id"], "payment_ref": started["payment_ref"] });
+    let (status, refused) = sam.post("/api/checkout/cancel", cancel);
+    assert_eq!(status, 409);
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("completed already: receipt P1-000001"),
+        "{refused}"
+    );
+    let (status, many) = sam.post(
+        "/api/checkout",
+        json!({ "client_id": "c0ffee00-0000-4000-8000-000000000002", "items": [[poster, 100000]], "method": "cash" }),
+    );
+    assert_eq!(status, 409, "{many}");
+    assert!(
+        many["error"].as_str().unwrap().starts_with("quantity"),
+        "{many}"
+    );
+    let (status, body) = hub.get_text("/no/such/page");
+    assert_eq!((status, body.as_str()), (404, "Not found\n"));
 }

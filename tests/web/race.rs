@@ -25,7 +25,7 @@ fn four_phones_racing_for_the_last_units_never_sell_one_too_many() {
                     for _ in 0..10 {
                         let (status, started) = phone.post(
                             "/api/checkout",
-                            json!({ "items": [[poster, 1]], "method": "cash" }),
+                            json!({ "client_id": uuid::Uuid::new_v4().to_string(), "items": [[poster, 1]], "method": "cash" }),
                         );
                         if status != 200 {
                             let error = started["error"].as_str().unwrap_or_default().to_string();
