@@ -16,6 +16,13 @@ fn tap(h: &mut Harness, label: &str) {
     h.run();
 }
 
+/// Scrolls the field into view and types into it.
+fn type_here(h: &mut Harness, label: &str, text: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    type_into(h, label, text);
+}
+
 fn post(url: &str, body: Value, token: Option<&str>) -> (u16, Value) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -39,7 +46,7 @@ fn the_creator_shares_the_table_pairs_a_phone_and_unpairs_it() {
     let mut h = kiosk_harness(pos, (1280.0, 800.0));
     h.run();
     tap(&mut h, "Settings");
-    type_into(&mut h, "Creator PIN to share", "1111");
+    type_here(&mut h, "Creator PIN to share", "1111");
     tap(&mut h, "Share on this network");
     assert!(
         h.state().notice().unwrap_or_default().contains("PIN"),
@@ -51,7 +58,7 @@ fn the_creator_shares_the_table_pairs_a_phone_and_unpairs_it() {
         "not sharing after a wrong PIN"
     );
 
-    type_into(&mut h, "Creator PIN to share", "2468");
+    type_here(&mut h, "Creator PIN to share", "2468");
     tap(&mut h, "Share on this network");
     let notice = h.state().notice().unwrap_or_default().to_string();
     let url = notice
@@ -65,12 +72,12 @@ fn the_creator_shares_the_table_pairs_a_phone_and_unpairs_it() {
             .is_some()
     );
 
-    type_into(&mut h, "Wi-Fi name", "Table 4");
+    type_here(&mut h, "Wi-Fi name", "Table 4");
     assert!(
         h.query_by_label("QR code: Join the Wi-Fi Table 4")
             .is_some()
     );
-    type_into(&mut h, "Creator PIN for phones", "2468");
+    type_here(&mut h, "Creator PIN for phones", "2468");
     tap(&mut h, "Pair a phone");
     assert!(
         h.query_by_label("QR code: Pair a phone: once, 120 s left")
@@ -106,7 +113,7 @@ fn the_creator_shares_the_table_pairs_a_phone_and_unpairs_it() {
     support::wait(&mut h, 1.2);
     assert!(h.query_by_label_contains("P1 · Sam · paired").is_some());
 
-    type_into(&mut h, "Creator PIN for phones", "2468");
+    type_here(&mut h, "Creator PIN for phones", "2468");
     tap(&mut h, "Unpair P1");
     assert_eq!(
         h.state().notice(),

@@ -74,9 +74,7 @@ impl SettingsScreen {
         egui::ScrollArea::vertical()
             .id_salt("settings_scroll")
             .show(ui, |ui| {
-                let mut commands = network::network_ui(ui, &mut self.network, ctx.now);
-                ui.separator();
-                commands.extend(payment::payment_ui(ui, event, station, &mut self.payment));
+                let mut commands = payment::payment_ui(ui, event, station, &mut self.payment);
                 ui.separator();
                 commands.extend(drawer::drawer_ui(ui, &mut self.drawer));
                 ui.separator();
@@ -88,6 +86,8 @@ impl SettingsScreen {
                 ui.separator();
                 let on = ctx.shared.training;
                 commands.extend(training::training_ui(ui, &mut self.training, on));
+                ui.separator();
+                commands.extend(network::network_ui(ui, &mut self.network, ctx.now));
                 commands
             })
             .inner
