@@ -30,6 +30,9 @@ pub struct Hub {
     /// Bumped whenever any connection committed: live pages wait on it.
     changes: watch::Sender<u64>,
     redeems: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// Phones' work takes turns here: waiting on a mutex wakes at once, where SQLite's busy
+    /// handler sleeps and retries (the long tail when four phones sell at the same moment).
+    turns: Mutex<()>,
 }
 
 /// Locks a mutex, taking the value even when a panicking request poisoned it: each request's
@@ -51,6 +54,7 @@ impl Hub {
             phones: Mutex::new(HashMap::new()),
             changes,
             redeems: Mutex::new(HashMap::new()),
+            turns: Mutex::new(()),
         })
     }
 
@@ -104,6 +108,11 @@ impl Hub {
         }
         recent.push_back(now);
         Ok(())
+    }
+
+    /// A phone's turn at the database; held while its request's work runs.
+    pub fn turn(&self) -> MutexGuard<'_, ()> {
+        lock(&self.turns)
     }
 
     /// A receiver that sees the change counter move.

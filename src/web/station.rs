@@ -49,6 +49,7 @@ async fn on_station<T: Send + 'static>(
     blocking(move || {
         let station = hub.station(&phone.0)?;
         let mut pos = lock(&station);
+        let _turn = hub.turn();
         let _ = pos.sync_event();
         work(&mut pos)
     })
