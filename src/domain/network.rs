@@ -82,6 +82,8 @@ pub struct FanTicket {
     pub place: Option<usize>,
     /// The wait range in minutes, while waiting.
     pub wait_mins: Option<(u32, u32)>,
+    /// The wait in words ("about 2–4 min", "now"), empty when not waiting.
+    pub wait: String,
     /// The words the page shows large.
     pub headline: String,
 }
@@ -136,6 +138,7 @@ pub fn fan_ticket(ticket: &Ticket, waiting: &[(Ticket, (u32, u32))]) -> FanTicke
         title: ticket.title.clone(),
         state,
         place,
+        wait: wait_mins.map(super::queue::wait_text).unwrap_or_default(),
         wait_mins,
         headline,
     }

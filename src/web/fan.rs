@@ -99,14 +99,13 @@ async fn fan_page(
 }
 
 fn ticket_html(t: &FanTicket) -> String {
-    let wait = t.wait_mins.map(wait_text).unwrap_or_default();
     format!(
         r#"<section class="ticket {state}" data-label="{label}"><p class="label">{label} · {title}</p><p class="headline">{headline}</p><p class="wait">{wait}</p></section>"#,
         state = t.state,
         label = esc(&t.label),
         title = esc(&t.title),
         headline = esc(&t.headline),
-        wait = esc(&wait),
+        wait = esc(&t.wait),
     )
 }
 

@@ -4,12 +4,11 @@
 (function () {
   const base = location.pathname.replace(/\/$/, "");
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  const wait = (w) => (w ? (w[1] <= 1 ? "now" : `about ${w[0]}–${w[1]} min`) : "");
   let turn = new Set(document.querySelectorAll(".ticket.called, .ticket.serving").length ? ["seen"] : []);
   function render(state) {
     const root = document.getElementById("tickets");
     root.innerHTML = state.tickets.map((t) =>
-      `<section class="ticket ${esc(t.state)}" data-label="${esc(t.label)}"><p class="label">${esc(t.label)} · ${esc(t.title)}</p><p class="headline">${esc(t.headline)}</p><p class="wait">${esc(wait(t.wait_mins))}</p></section>`).join("");
+      `<section class="ticket ${esc(t.state)}" data-label="${esc(t.label)}"><p class="label">${esc(t.label)} · ${esc(t.title)}</p><p class="headline">${esc(t.headline)}</p><p class="wait">${esc(t.wait)}</p></section>`).join("");
     for (const [code, usable] of state.claims) {
       const fig = document.querySelector(`figure.code[data-code="${CSS.escape(code)}"]`);
       if (fig) fig.classList.toggle("used", !usable);
