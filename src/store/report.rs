@@ -70,9 +70,14 @@ fn order_params(s: &Scope) -> (i64, Option<i64>, u32, u32) {
 
 /// The scope's orders with their amounts per VAT rate and their tenders.
 pub fn orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
-    if let Some(station) = s.station_id {
-        return super::shift::orders(conn, s, station);
+    match s.station_id {
+        Some(station) => super::shift::orders(conn, s, station),
+        None => event_orders(conn, s),
     }
+}
+
+/// The event's orders (every station), found by their event and read by their ids.
+fn event_orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
