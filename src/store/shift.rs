@@ -2,7 +2,8 @@
 //! receipt number), and their lines, tenders, tickets, claims and shares by the sale's station
 //! and receipt number kept on each row. A report of a shift of 100 000 sales thus reads each
 //! index once in order, never one look-up per order by its id. Practice sales carry no shift
-//! number, so they are never in a range. The rows handed over are the same as
+//! number, so they are never in a range. The orders are read through `orders_shift` by name:
+//! the unique (station, receipt number) key matches the same range, but reads each order's row. The rows handed over are the same as
 //! [`super::report`] reads for the event's scope, so the domain adds up the same figures.
 
 use std::collections::HashMap;
@@ -30,7 +31,7 @@ pub fn orders(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<Ord
         .prepare_cached("SELECT code FROM stations WHERE id = ?1")?
         .query_row([st], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT receipt_seq, paid_at, total_minor, tip_minor, fee_minor, vat_mode FROM orders
+        "SELECT receipt_seq, paid_at, total_minor, tip_minor, fee_minor, vat_mode FROM orders INDEXED BY orders_shift
          WHERE station_id = ?1 AND receipt_seq > ?2 AND receipt_seq <= ?3 AND training = 0
            AND event_id = ?4
          ORDER BY receipt_seq",
@@ -156,7 +157,7 @@ pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(St
 pub fn offer_figures(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<OfferFigures>> {
     let (st, after, upto) = range(s, station);
     let mut stmt = conn.prepare_cached(
-        "SELECT receipt_seq, vat_mode, fee_minor FROM orders
+        "SELECT receipt_seq, vat_mode, fee_minor FROM orders INDEXED BY orders_shift
          WHERE station_id = ?1 AND receipt_seq > ?2 AND receipt_seq <= ?3 AND training = 0
            AND event_id = ?4 ORDER BY receipt_seq",
     )?;
