@@ -7,7 +7,7 @@ mod support;
 use egui_kittest::kittest::Queryable as _;
 use encore::domain::order::TenderKind;
 use encore::ui::Screen;
-use support::{PIN, TestClock, TestDb, kiosk_harness_themed, sell, type_into, wait};
+use support::{PIN, TestClock, TestDb, kiosk_harness_themed, run_jobs, sell, type_into, wait};
 
 type H = egui_kittest::Harness<'static, encore::ui::Kiosk>;
 
@@ -28,7 +28,7 @@ fn the_dashboard_follows_sales_by_itself_in_both_themes() {
         let clock = TestClock::new();
         let mut h = kiosk_harness_themed(db.demo_pos(&clock), (1024.0, 600.0), theme);
         h.get_by_label("Dashboard").click();
-        h.run();
+        run_jobs(&mut h);
         assert_eq!(h.state().screen, Screen::Dashboard);
         assert!(
             h.query_by_label("Revenue €0.00 · 0 orders").is_some(),
@@ -77,7 +77,7 @@ fn margins_and_the_tour_are_the_creators_and_lock_on_leaving() {
     sell(&mut pos, &[("5-minute meet & greet", 2)], TenderKind::Card);
     let mut h = kiosk_harness_themed(pos, (1024.0, 600.0), egui::Theme::Dark);
     h.get_by_label("Dashboard").click();
-    h.run();
+    run_jobs(&mut h);
     type_into(&mut h, "Creator PIN", PIN);
     h.get_by_label("Unlock").click();
     h.run();
@@ -104,4 +104,36 @@ fn margins_and_the_tour_are_the_creators_and_lock_on_leaving() {
         "locked on leaving"
     );
     assert!(h.query_by_label("Unlock").is_some());
+}
+
+#[test]
+fn the_night_is_read_on_the_worker_and_its_figures_show_when_it_is_done() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
+    sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Cash);
+    let mut h = kiosk_harness_themed(pos, (1024.0, 600.0), egui::Theme::Light);
+    h.get_by_label("Dashboard").click();
+    // The click's frame opens the screen and hands the full read to the worker; the next frame
+    // is drawn before its result is taken, so it shows the screen still reading.
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label("Reading the night…").is_some(),
+        "the frame did not wait for the full read"
+    );
+    assert!(h.query_by_label_contains("Revenue").is_none());
+    run_jobs(&mut h);
+    assert!(!h.state().busy(), "the worker is done");
+    assert!(
+        h.query_by_label("Revenue €30.00 · 2 orders").is_some(),
+        "the figures of the full read"
+    );
+    // The one-second refresh carries on from there, in the frame.
+    let mut k2 = db.pos_at("K2", &clock);
+    sell(&mut k2, &[("Tour tote bag", 1)], TenderKind::Card);
+    wait(&mut h, 1.5);
+    assert!(h.query_by_label("Revenue €45.00 · 3 orders").is_some());
+    assert!(!h.state().busy(), "a refresh is no job");
 }

@@ -457,22 +457,19 @@ fn vat(orders: &[OrderRow], c: Currency) -> Vec<VatLine> {
 
 /// Receipts and sales per local hour, in time order.
 fn hours(orders: &[OrderRow], zone: &Zone, c: Currency) -> Vec<HourLine> {
+    // "%F %H" sorts in time order; the label drops the day when the period has one.
     let mut by: std::collections::BTreeMap<String, (u32, i64)> = Default::default();
-    let days: std::collections::BTreeSet<String> = orders
-        .iter()
-        .map(|o| zone.at(o.paid_at).strftime("%F").to_string())
-        .collect();
-    let format = if days.len() > 1 { "%F %H:00" } else { "%H:00" };
+    let mut keys = HourKeys::default();
     for o in orders {
-        // "%F %H" sorts in time order; the label drops the day when the period has one.
-        let key = zone.at(o.paid_at).strftime("%F %H:00").to_string();
-        let e = by.entry(key).or_default();
+        let e = by.entry(keys.of(zone, o.paid_at)).or_default();
         e.0 += 1;
         e.1 += o.total;
     }
+    let days: std::collections::BTreeSet<&str> = by.keys().map(|k| day_of(k)).collect();
+    let one_day = days.len() <= 1;
     by.into_iter()
         .map(|(key, (receipts, gross))| HourLine {
-            hour: if format == "%H:00" {
+            hour: if one_day {
                 key.split(' ').nth(1).unwrap_or(&key).to_string()
             } else {
                 key
@@ -481,6 +478,40 @@ fn hours(orders: &[OrderRow], zone: &Zone, c: Currency) -> Vec<HourLine> {
             gross: Money::new(gross, c),
         })
         .collect()
+}
+
+/// The local day of an hour's key (`2026-11-21` of `2026-11-21 21:00`).
+fn day_of(key: &str) -> &str {
+    key.split(' ').next().unwrap_or(key)
+}
+
+/// The local hour (`%F %H:00`) of an instant, worked out once per minute of the period: a
+/// night of sales falls in a few hundred minutes, and time zones move on whole minutes.
+#[derive(Default)]
+struct HourKeys {
+    minute: Option<(i64, String)>,
+}
+
+impl HourKeys {
+    fn of(&mut self, zone: &Zone, at: Timestamp) -> String {
+        let key = |t: Timestamp| zone.at(t).strftime("%F %H:00").to_string();
+        let minute = at.as_second().div_euclid(60);
+        if let Some((m, k)) = &self.minute
+            && *m == minute
+        {
+            return k.clone();
+        }
+        let first = Timestamp::from_second(minute * 60).map(key);
+        let last = Timestamp::from_second(minute * 60 + 59).map(key);
+        match (first, last) {
+            // The whole minute is in one local hour: so is every instant of it.
+            (Ok(first), Ok(last)) if first == last => {
+                self.minute = Some((minute, first.clone()));
+                first
+            }
+            _ => key(at),
+        }
+    }
 }
 
 fn drawer_line(d: &DrawerRow, c: Currency) -> DrawerLine {

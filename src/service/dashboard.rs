@@ -5,6 +5,7 @@
 //! they come out only with a grant, as does the Tour view of every event.
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -15,7 +16,7 @@ use crate::domain::dashboard::{
     CheckoutEnd, DropStock, LaneFigures, Night, OfferTally, QrConversion, SellThrough, sell_through,
 };
 use crate::domain::money::Currency;
-use crate::store::{Conn, dashboard as rows, events};
+use crate::store::{Conn, Store, dashboard as rows, events};
 
 /// How many offers the top list shows.
 pub const TOP_OFFERS: usize = 5;
@@ -199,10 +200,37 @@ impl Dashboard {
     }
 }
 
+/// The dashboard's one full read, made off the kiosk's frame: it opens its own read-only
+/// connection to the database file, so a worker thread can run it while the kiosk sells on.
+#[derive(Debug, Clone)]
+pub struct DashboardJob {
+    db: PathBuf,
+    event_id: i64,
+    currency: Currency,
+}
+
+impl DashboardJob {
+    /// Reads the event's night from the start; [`Pos::refresh_dashboard`] carries it on.
+    pub fn run(&self) -> PosResult<Dashboard> {
+        let store = Store::open_read_only(&self.db)?;
+        Dashboard::build(store.conn(), self.event_id, self.currency)
+    }
+}
+
 impl Pos {
     /// Opens the dashboard of the open event: the one full read of its night.
     pub fn dashboard(&self) -> PosResult<Dashboard> {
         Dashboard::build(self.store.conn(), self.event.id, self.event.currency)
+    }
+
+    /// The full read of [`Pos::dashboard`] as a job for a worker thread, or None when the
+    /// database is not a file another connection could open (then read it with `dashboard`).
+    pub fn dashboard_job(&self) -> Option<DashboardJob> {
+        Some(DashboardJob {
+            db: self.store.path()?,
+            event_id: self.event.id,
+            currency: self.event.currency,
+        })
     }
 
     /// Brings `dashboard` up to date, reading only what is new since its last refresh; a

@@ -64,10 +64,10 @@ impl Pos {
     /// What should be in the open drawer now, or None when it is closed.
     pub fn drawer_status(&self) -> PosResult<Option<DrawerReport>> {
         let conn = self.store.conn();
-        let Some((id, opened_at, float)) = drawer::open_session(conn, self.station_id)? else {
+        let Some((id, _, float)) = drawer::open_session(conn, self.station_id)? else {
             return Ok(None);
         };
-        let (sales, refunds, moves) = drawer::figures(conn, id, self.station_id, opened_at)?;
+        let (sales, refunds, moves) = drawer::figures(conn, id)?;
         Ok(Some(report(
             Money::new(float, self.event.currency),
             sales,
@@ -84,9 +84,8 @@ impl Pos {
         self.write(Role::Helper, |w| {
             let tx = w.tx();
             let now = w.at();
-            let (id, opened_at, float) =
-                drawer::open_session(tx, station_id)?.ok_or_else(no_drawer)?;
-            let (sales, refunds, moves) = drawer::figures(tx, id, station_id, opened_at)?;
+            let (id, _, float) = drawer::open_session(tx, station_id)?.ok_or_else(no_drawer)?;
+            let (sales, refunds, moves) = drawer::figures(tx, id)?;
             let r = report(
                 Money::new(float, currency),
                 sales,

@@ -42,7 +42,7 @@ pub use backup::{BackupJob, default_folder as default_backup_folder};
 pub use catalogue::ImportReport;
 pub use checkout::{Checkout, SaleRequest, Sold};
 pub use claims::{ClaimStatus, LogLine, LogStatus, Redeemed, UNDO_SECS};
-pub use dashboard::{Dashboard, DashboardFigures, TOP_OFFERS, TourRow};
+pub use dashboard::{Dashboard, DashboardFigures, DashboardJob, TOP_OFFERS, TourRow};
 pub use demo::DEMO_CREATOR_PIN;
 pub use durability::{Restored, restore_file};
 pub use fans::Fan;

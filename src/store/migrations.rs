@@ -19,6 +19,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("schema_v5.sql"), None),
     (include_str!("schema_v6.sql"), None),
     (include_str!("schema_v7.sql"), None),
+    (include_str!("schema_v8.sql"), None),
 ];
 
 /// Version 4: the database gets its id, the secret keys leave it for the key file, and the

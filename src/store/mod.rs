@@ -28,6 +28,7 @@ pub mod refunds;
 pub mod report;
 pub mod restore;
 pub mod search;
+pub mod shift;
 pub mod tickets;
 pub mod training;
 

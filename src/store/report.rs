@@ -70,6 +70,14 @@ fn order_params(s: &Scope) -> (i64, Option<i64>, u32, u32) {
 
 /// The scope's orders with their amounts per VAT rate and their tenders.
 pub fn orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
+    match s.station_id {
+        Some(station) => super::shift::orders(conn, s, station),
+        None => event_orders(conn, s),
+    }
+}
+
+/// The event's orders (every station), found by their event and read by their ids.
+fn event_orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
@@ -202,47 +210,28 @@ pub fn refunds(conn: &Connection, s: &Scope, currency: Currency) -> StoreResult<
 /// Drawer sessions closed in the scope's period, and the open ones.
 pub fn drawers(conn: &Connection, s: &Scope) -> StoreResult<Vec<DrawerRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, st.id, st.code, d.opened_at, d.closed_at, d.float_minor, d.counted_minor
+        "SELECT st.code, d.opened_at, d.closed_at, d.float_minor, d.counted_minor,
+                d.cash_sales_minor, d.cash_refunds_minor, d.moves_in_minor, d.moves_out_minor
          FROM drawer_sessions d JOIN stations st ON st.id = d.station_id
          WHERE st.event_id = ?1 AND (?2 IS NULL OR st.id = ?2)
            AND (d.closed_at IS NULL OR ((?3 IS NULL OR d.closed_at > ?3) AND d.closed_at <= ?4))
          ORDER BY d.opened_at, d.id",
     )?;
+    // The cash figures are the session's running totals (schema 8's triggers keep them).
     let rows = stmt.query_map(params![s.event_id, s.station_id, s.from, s.to], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
+            r.get::<_, String>(0)?,
             r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
+            r.get::<_, Option<i64>>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, Option<i64>>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, Option<i64>>(6)?,
+            [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, station_id, station, opened, closed, float, counted) = row?;
-        let until = closed.unwrap_or(i64::MAX);
-        let cash_sales: i64 = conn
-            .prepare_cached(
-                "SELECT COALESCE(sum(t.tendered_minor - t.change_minor), 0)
-                 FROM tenders t JOIN orders o ON o.id = t.order_id
-                 WHERE t.kind = 'cash' AND o.station_id = ?1 AND o.training = 0
-                   AND o.paid_at >= ?2 AND o.paid_at <= ?3",
-            )?
-            .query_row(params![station_id, opened, until], |r| r.get(0))?;
-        let cash_refunds: i64 = conn
-            .prepare_cached(
-                "SELECT COALESCE(sum(r.cash_minor), 0) FROM refunds r JOIN orders o ON o.id = r.order_id
-                 WHERE r.station_id = ?1 AND o.training = 0 AND r.refunded_at >= ?2 AND r.refunded_at <= ?3",
-            )?
-            .query_row(params![station_id, opened, until], |r| r.get(0))?;
-        let (moves_in, moves_out): (i64, i64) = conn
-            .prepare_cached(
-                "SELECT COALESCE(sum(max(amount_minor, 0)), 0), COALESCE(sum(max(-amount_minor, 0)), 0)
-                 FROM drawer_moves WHERE session_id = ?1",
-            )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (station, opened, closed, float, counted, cash) = row?;
+        let [cash_sales, cash_refunds, moves_in, moves_out] = cash;
         out.push(DrawerRow {
             station,
             opened_at: instant(opened)?,
@@ -260,33 +249,42 @@ pub fn drawers(conn: &Connection, s: &Scope) -> StoreResult<Vec<DrawerRow>> {
 
 /// The queue tickets of the scope's orders.
 pub fn tickets(conn: &Connection, s: &Scope) -> StoreResult<Vec<TicketRow>> {
+    if let Some(station) = s.station_id {
+        return super::shift::tickets(conn, s, station);
+    }
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.state, t.paid_at, t.called_at, t.serving_at, t.finished_at
          FROM tickets t JOIN orders o ON o.id = t.order_id WHERE {within}"
     ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
-        let state: String = r.get(0)?;
-        let paid: i64 = r.get(1)?;
-        let called: Option<i64> = r.get(2)?;
-        let serving: Option<i64> = r.get(3)?;
-        let finished: Option<i64> = r.get(4)?;
-        let served = state == "done";
-        Ok(TicketRow {
-            served,
-            no_show: state == "no_show",
-            wait: called.map(|c| c - paid),
-            service: served
-                .then(|| finished.zip(serving.or(called)).map(|(f, s)| f - s))
-                .flatten(),
-        })
-    })?;
+    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], ticket_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One ticket as a report counts it, from `state, paid_at, called_at, serving_at, finished_at`.
+pub(super) fn ticket_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRow> {
+    let state = r.get_ref(0)?.as_str()?;
+    let (served, no_show) = (state == "done", state == "no_show");
+    let paid: i64 = r.get(1)?;
+    let called: Option<i64> = r.get(2)?;
+    let serving: Option<i64> = r.get(3)?;
+    let finished: Option<i64> = r.get(4)?;
+    Ok(TicketRow {
+        served,
+        no_show,
+        wait: called.map(|c| c - paid),
+        service: served
+            .then(|| finished.zip(serving.or(called)).map(|(f, s)| f - s))
+            .flatten(),
+    })
 }
 
 /// Claim codes of the scope's orders: issued, redeemed, taken back, in units.
 pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
+    if let Some(station) = s.station_id {
+        return super::shift::claims(conn, s, station);
+    }
     let p = order_params(s);
     let within = orders_in(s);
     Ok(conn
@@ -308,6 +306,9 @@ pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
 
 /// What each collaborator's shares of the scope's orders come to, largest first.
 pub fn shares(conn: &Connection, s: &Scope) -> StoreResult<Vec<(String, i64)>> {
+    if let Some(station) = s.station_id {
+        return super::shift::shares(conn, s, station);
+    }
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
@@ -377,6 +378,9 @@ pub fn offer_figures(
     conn: &Connection,
     s: &Scope,
 ) -> StoreResult<Vec<super::orders::OfferFigures>> {
+    if let Some(station) = s.station_id {
+        return super::shift::offer_figures(conn, s, station);
+    }
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(
@@ -555,6 +559,6 @@ pub fn credits(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn instant(second: i64) -> StoreResult<Timestamp> {
+pub(super) fn instant(second: i64) -> StoreResult<Timestamp> {
     Timestamp::from_second(second).map_err(|_| corrupt("instant", second))
 }

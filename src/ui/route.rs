@@ -115,6 +115,7 @@ impl Kiosk {
         pos.roll_lotteries()?;
         self.shared.lanes = pos.queue()?;
         self.shared.training = pos.training()?;
-        self.screens.refresh(self.screen, pos, &self.shared)
+        self.screens
+            .refresh(self.screen, pos, &self.shared, &mut self.jobs)
     }
 }

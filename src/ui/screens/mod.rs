@@ -16,6 +16,7 @@ pub mod settings;
 use super::Command;
 use super::Screen;
 use super::ctx::{ScreenCtx, Shared};
+use super::jobs::Jobs;
 use crate::service::{Pos, PosResult};
 
 /// Every screen's state. A new event gets a fresh one, so nothing of the old event survives.
@@ -57,7 +58,13 @@ impl Screens {
     }
 
     /// Re-reads what each screen shows from the service (`shown` is on screen now).
-    pub fn refresh(&mut self, shown: Screen, pos: &mut Pos, shared: &Shared) -> PosResult<()> {
+    pub fn refresh(
+        &mut self,
+        shown: Screen,
+        pos: &mut Pos,
+        shared: &Shared,
+        jobs: &mut Jobs,
+    ) -> PosResult<()> {
         if shown == Screen::Event {
             self.event.refresh(pos, shared)?;
         }
@@ -70,7 +77,7 @@ impl Screens {
             self.reports.refresh(pos)?;
         }
         if shown == Screen::Dashboard {
-            self.dashboard.refresh(pos)?;
+            self.dashboard.refresh(pos, jobs)?;
         }
         Ok(())
     }

@@ -5,12 +5,15 @@
 
 mod plots;
 
+use std::sync::{Arc, Mutex};
+
 use egui::RichText;
 
 use crate::domain::money::Money;
 use crate::service::{Dashboard, DashboardFigures, Grant, Margin, Pos, PosResult, TourRow};
 use crate::ui::Command;
 use crate::ui::ctx::{Fx, ScreenCtx};
+use crate::ui::jobs::Jobs;
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets;
 
@@ -30,7 +33,28 @@ pub enum DashboardOp {
     Tour,
     /// Back to tonight.
     Tonight,
+    /// The worker finished the night's full read.
+    Read(NightRead),
 }
+
+/// The full read's result as the worker hands it back (taken once, by the screen).
+#[derive(Debug, Clone, Default)]
+pub struct NightRead(Arc<Mutex<Option<PosResult<Dashboard>>>>);
+
+impl NightRead {
+    fn take(&self) -> Option<PosResult<Dashboard>> {
+        self.0.lock().ok().and_then(|mut r| r.take())
+    }
+}
+
+/// Two results are the same result only when they are one hand-over.
+impl PartialEq for NightRead {
+    fn eq(&self, other: &NightRead) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for NightRead {}
 
 /// The creator's grant and when it was last used.
 #[derive(Debug, Clone)]
@@ -51,18 +75,20 @@ pub struct DashboardScreen {
     margins: Vec<Margin>,
     /// The Tour view's rows while it is shown.
     tour: Option<Vec<TourRow>>,
+    /// The full read is under way on the kiosk's worker.
+    reading: bool,
 }
 
 impl DashboardScreen {
-    /// Brings the aggregates up to date (the first time: reads the night in full).
-    pub fn refresh(&mut self, pos: &Pos) -> PosResult<()> {
-        let dashboard = match &mut self.dashboard {
-            Some(d) => {
-                pos.refresh_dashboard(d)?;
-                d
-            }
-            None => self.dashboard.insert(pos.dashboard()?),
+    /// Brings the aggregates up to date. The first time the night is read in full on the
+    /// kiosk's worker (every frame goes on meanwhile); after that only what is new is read,
+    /// here, which costs about the same however long the night.
+    pub fn refresh(&mut self, pos: &Pos, jobs: &mut Jobs) -> PosResult<()> {
+        let Some(dashboard) = &mut self.dashboard else {
+            self.start_reading(pos, jobs)?;
+            return Ok(());
         };
+        pos.refresh_dashboard(dashboard)?;
         self.figures = Some(dashboard.figures(pos.now()));
         if let Some(u) = &self.unlocked {
             match pos.dashboard_margins(dashboard, &u.grant) {
@@ -72,6 +98,40 @@ impl DashboardScreen {
             }
         }
         Ok(())
+    }
+
+    /// Hands the full read to the worker, once; a database that is not a file is read here.
+    fn start_reading(&mut self, pos: &Pos, jobs: &mut Jobs) -> PosResult<()> {
+        if self.reading {
+            return Ok(());
+        }
+        let Some(job) = pos.dashboard_job() else {
+            self.dashboard = Some(pos.dashboard()?);
+            return self.refresh(pos, jobs);
+        };
+        self.reading = true;
+        jobs.spawn("Reading the night", move || {
+            let read = NightRead::default();
+            if let Ok(mut slot) = read.0.lock() {
+                *slot = Some(job.run());
+            }
+            Command::Dashboard(DashboardOp::Read(read))
+        });
+        Ok(())
+    }
+
+    /// Takes the worker's full read; one of another event (the kiosk switched) is dropped.
+    fn read(&mut self, read: &NightRead, pos: &Pos, jobs: &mut Jobs) -> PosResult<()> {
+        self.reading = false;
+        let Some(result) = read.take() else {
+            return Ok(());
+        };
+        let dashboard = result?;
+        if dashboard.event_id() == pos.event().id {
+            self.dashboard = Some(dashboard);
+        }
+        // Catches up with what was sold while the worker read, and shows the figures.
+        self.refresh(pos, jobs)
     }
 
     /// Hides the creator's figures (leaving the screen, Lock, idle).
@@ -91,7 +151,7 @@ impl DashboardScreen {
                     grant,
                     used_at: fx.frame_time,
                 });
-                self.refresh(pos)?;
+                self.refresh(pos, fx.jobs)?;
             }
             DashboardOp::Lock => self.lock(),
             DashboardOp::IdleLock => {
@@ -104,6 +164,7 @@ impl DashboardScreen {
                 }
             }
             DashboardOp::Tonight => self.tour = None,
+            DashboardOp::Read(read) => self.read(&read, pos, fx.jobs)?,
         }
         Ok(())
     }

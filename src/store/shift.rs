@@ -1,0 +1,243 @@
+//! One station's shift, read as ranges of schema 8's shift indexes: the orders by (station,
+//! receipt number), and their lines, tenders, tickets, claims and shares by the sale's station
+//! and receipt number kept on each row. A report of a shift of 100 000 sales thus reads each
+//! index once in order, never one look-up per order by its id. Practice sales carry no shift
+//! number, so they are never in a range. The orders are read through `orders_shift` by name:
+//! the unique (station, receipt number) key matches the same range, but reads each order's row. The rows handed over are the same as
+//! [`super::report`] reads for the event's scope, so the domain adds up the same figures.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, params};
+
+use super::orders::OfferFigures;
+use super::report::{Scope, instant, ticket_row};
+use super::{StoreResult, corrupt};
+use crate::domain::catalogue::VatRate;
+use crate::domain::order::TenderKind;
+use crate::domain::report::{ClaimFigures, OrderRow, TicketRow};
+
+/// The rows of a shift: ?1 station, ?2/?3 the receipt numbers after and up to.
+const IN_SHIFT: &str = "shift_station = ?1 AND shift_seq > ?2 AND shift_seq <= ?3";
+
+fn range(s: &Scope, station: i64) -> (i64, u32, u32) {
+    (station, s.after_receipt, s.upto_receipt)
+}
+
+/// The shift's orders in receipt order, with their amounts per VAT rate and their tenders.
+pub fn orders(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<OrderRow>> {
+    let (st, after, upto) = range(s, station);
+    let code: String = conn
+        .prepare_cached("SELECT code FROM stations WHERE id = ?1")?
+        .query_row([st], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT receipt_seq, paid_at, total_minor, tip_minor, fee_minor, vat_mode FROM orders INDEXED BY orders_shift
+         WHERE station_id = ?1 AND receipt_seq > ?2 AND receipt_seq <= ?3 AND training = 0
+           AND event_id = ?4
+         ORDER BY receipt_seq",
+    )?;
+    let mut rows = stmt.query(params![st, after, upto, s.event_id])?;
+    let mut out: Vec<OrderRow> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mode = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        out.push(OrderRow {
+            station: code.clone(),
+            seq: r.get(0)?,
+            paid_at: instant(r.get(1)?)?,
+            total: r.get(2)?,
+            tip: r.get(3)?,
+            fee: r.get(4)?,
+            discount: 0,
+            mode: mode.parse().unwrap_or_default(),
+            by_rate: Vec::new(),
+            tenders: Vec::new(),
+        });
+    }
+    add_lines(conn, (st, after, upto), &mut out)?;
+    add_tenders(conn, (st, after, upto), &mut out)?;
+    Ok(out)
+}
+
+/// The position of receipt `seq` in `orders` (sorted by receipt number), moving `at` forward:
+/// the rows come in receipt order too, so the walk is one pass.
+fn find(orders: &[OrderRow], at: &mut usize, seq: u32) -> Option<usize> {
+    while orders.get(*at).is_some_and(|o| o.seq < seq) {
+        *at += 1;
+    }
+    orders.get(*at).filter(|o| o.seq == seq).map(|_| *at)
+}
+
+/// Each order's line amounts summed per VAT rate, and its discounts.
+fn add_lines(conn: &Connection, p: (i64, u32, u32), out: &mut [OrderRow]) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT shift_seq, vat_bp, unit_price_minor * qty - discount_minor, discount_minor
+         FROM order_lines WHERE {IN_SHIFT} ORDER BY shift_seq, vat_bp"
+    ))?;
+    let mut rows = stmt.query(params![p.0, p.1, p.2])?;
+    let mut at = 0;
+    while let Some(r) = rows.next()? {
+        let (seq, bp, amount, discount): (u32, u32, i64, i64) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let Some(i) = find(out, &mut at, seq) else {
+            continue;
+        };
+        let o = &mut out[i];
+        match o.by_rate.last_mut() {
+            Some((rate, sum)) if rate.0 == bp => *sum = sum.saturating_add(amount),
+            _ => o.by_rate.push((VatRate(bp), amount)),
+        }
+        o.discount = o.discount.saturating_add(discount);
+    }
+    Ok(())
+}
+
+/// Each order's tenders: what each leg paid, change deducted.
+fn add_tenders(conn: &Connection, p: (i64, u32, u32), out: &mut [OrderRow]) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT shift_seq, kind, tendered_minor - change_minor FROM tenders WHERE {IN_SHIFT}
+         ORDER BY shift_seq"
+    ))?;
+    let mut rows = stmt.query(params![p.0, p.1, p.2])?;
+    let mut at = 0;
+    while let Some(r) = rows.next()? {
+        let seq: u32 = r.get(0)?;
+        let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", kind))?;
+        let paid: i64 = r.get(2)?;
+        if let Some(i) = find(out, &mut at, seq) {
+            out[i].tenders.push((kind, paid));
+        }
+    }
+    Ok(())
+}
+
+/// The queue tickets of the shift's orders.
+pub fn tickets(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<TicketRow>> {
+    let p = range(s, station);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT state, paid_at, called_at, serving_at, finished_at FROM tickets WHERE {IN_SHIFT}"
+    ))?;
+    let rows = stmt.query_map(params![p.0, p.1, p.2], ticket_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Claim codes of the shift's orders: issued, redeemed, taken back, in units.
+pub fn claims(conn: &Connection, s: &Scope, station: i64) -> StoreResult<ClaimFigures> {
+    let p = range(s, station);
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT count(*), COALESCE(sum(c.quantity), 0), COALESCE(sum(c.revoked_units), 0),
+                    COALESCE(sum((SELECT COALESCE(sum(d.units), 0) FROM redemptions d
+                                  WHERE d.claim_id = c.id AND d.undone_at IS NULL)), 0)
+             FROM claims c WHERE {IN_SHIFT}"
+        ))?
+        .query_row(params![p.0, p.1, p.2], |r| {
+            Ok(ClaimFigures {
+                codes: r.get(0)?,
+                issued: r.get(1)?,
+                revoked: r.get(2)?,
+                redeemed: r.get(3)?,
+            })
+        })?)
+}
+
+/// What each collaborator's shares of the shift's orders come to, largest first.
+pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(String, i64)>> {
+    let p = range(s, station);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT collaborator, sum(amount_minor) FROM order_splits WHERE {IN_SHIFT}
+         GROUP BY collaborator ORDER BY 2 DESC, 1"
+    ))?;
+    let rows = stmt.query_map(params![p.0, p.1, p.2], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Per line of the shift: the raw figures for margins, by offer (as
+/// [`super::report::offer_figures`] hands them over).
+pub fn offer_figures(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<OfferFigures>> {
+    let (st, after, upto) = range(s, station);
+    let mut stmt = conn.prepare_cached(
+        "SELECT receipt_seq, vat_mode, fee_minor FROM orders INDEXED BY orders_shift
+         WHERE station_id = ?1 AND receipt_seq > ?2 AND receipt_seq <= ?3 AND training = 0
+           AND event_id = ?4 ORDER BY receipt_seq",
+    )?;
+    let orders: Vec<(u32, String, i64)> = stmt
+        .query_map(params![st, after, upto, s.event_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let refunded = refunded_units(conn, (st, after, upto))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT shift_seq, line_no, offer_id, title, unit_price_minor, vat_bp, qty, discount_minor,
+                cost_minor
+         FROM order_lines WHERE {IN_SHIFT} ORDER BY shift_seq"
+    ))?;
+    let mut rows = stmt.query(params![st, after, upto])?;
+    let mut out: Vec<OfferFigures> = Vec::new();
+    // The lines of one order come together: their sum shares the order's fee.
+    let (mut at, mut first) = (0, 0);
+    let mut current: Option<u32> = None;
+    while let Some(r) = rows.next()? {
+        let seq: u32 = r.get(0)?;
+        if current != Some(seq) {
+            close_order(&mut out[first..]);
+            first = out.len();
+            current = Some(seq);
+        }
+        while orders.get(at).is_some_and(|o| o.0 < seq) {
+            at += 1;
+        }
+        let Some((_, mode, fee)) = orders.get(at).filter(|o| o.0 == seq) else {
+            continue;
+        };
+        let line_no: i64 = r.get(1)?;
+        out.push(OfferFigures {
+            offer_id: r.get(2)?,
+            title: r.get(3)?,
+            unit_price: r.get(4)?,
+            vat_bp: r.get(5)?,
+            qty: r.get(6)?,
+            discount: r.get(7)?,
+            cost: r.get(8)?,
+            vat_mode: mode.clone(),
+            order_fee: *fee,
+            order_lines_sum: 0,
+            refunded: refunded.get(&(seq, line_no)).copied().unwrap_or(0),
+        });
+    }
+    close_order(&mut out[first..]);
+    // In offer order, as the event's scope reads them (the fold lists offers as it meets them).
+    out.sort_by_key(|f| f.offer_id);
+    Ok(out)
+}
+
+/// Gives each line of one order the sum of the order's line amounts.
+fn close_order(lines: &mut [OfferFigures]) {
+    let sum = lines.iter().fold(0i64, |sum, l| {
+        sum.saturating_add(
+            l.unit_price
+                .saturating_mul(i64::from(l.qty))
+                .saturating_sub(l.discount),
+        )
+    });
+    for l in lines {
+        l.order_lines_sum = sum;
+    }
+}
+
+/// Units refunded per line of the shift's orders: `(receipt number, line number) → units`.
+fn refunded_units(
+    conn: &Connection,
+    (st, after, upto): (i64, u32, u32),
+) -> StoreResult<HashMap<(u32, i64), u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.receipt_seq, rl.line_no, sum(rl.qty)
+         FROM refunds r JOIN orders o ON o.id = r.order_id JOIN refund_lines rl ON rl.refund_id = r.id
+         WHERE o.station_id = ?1 AND o.receipt_seq > ?2 AND o.receipt_seq <= ?3 AND o.training = 0
+         GROUP BY o.receipt_seq, rl.line_no",
+    )?;
+    let rows = stmt.query_map(params![st, after, upto], |r| {
+        Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
