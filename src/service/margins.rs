@@ -11,13 +11,12 @@ use crate::domain::order::Line;
 use crate::domain::pricing::{self, VatMode};
 use crate::store::{self, offers, orders};
 
-/// The margins of the orders of one report's scope.
-pub(super) fn margins_in(
+/// The margins of one report's lines (as `store::report::orders` reads them).
+pub(super) fn margins_of(
     conn: &store::Conn,
     event: &crate::domain::event::Event,
-    scope: &store::report::Scope,
+    figures: Vec<orders::OfferFigures>,
 ) -> PosResult<Vec<Margin>> {
-    let figures = store::report::offer_figures(conn, scope)?;
     let mut out = Vec::new();
     fold_margins(conn, (event.id, event.currency), figures, &mut out)?;
     Ok(out)

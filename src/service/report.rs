@@ -228,7 +228,8 @@ impl Ctx {
             expected,
             audit_head: audit::head(conn)?.map(|(id, hash)| (id, hex(&hash))),
         };
-        let offers = super::margins::margins_in(conn, &self.event, &scope)?
+        let (orders, figures) = rows::orders(conn, &scope)?;
+        let offers = super::margins::margins_of(conn, &self.event, figures)?
             .into_iter()
             .map(|m| OfferLine {
                 title: m.title,
@@ -238,7 +239,7 @@ impl Ctx {
             })
             .collect();
         let rows = Rows {
-            orders: rows::orders(conn, &scope)?,
+            orders,
             refunds: rows::refunds(conn, &scope, c)?,
             drawers: rows::drawers(conn, &scope)?,
             tickets: rows::tickets(conn, &scope)?,

@@ -142,16 +142,18 @@ pub fn discounts_for(
     discounts_where(conn, event_id, Some(offer_ids))
 }
 
+/// The event's discounts with their uses so far (added up through `order_lines_discount_qty`).
+pub(super) const DISCOUNTS: &str =
+    "SELECT d.id, d.name, d.percent_bp, d.amount_minor, d.starts_at, d.ends_at, d.max_uses,
+            (SELECT COALESCE(sum(l.qty), 0) FROM order_lines l WHERE l.discount_id = d.id)
+     FROM discounts d WHERE d.event_id = ?1 AND d.archived = 0 ORDER BY d.starts_at, d.id";
+
 fn discounts_where(
     conn: &Connection,
     event_id: i64,
     only: Option<&[i64]>,
 ) -> StoreResult<Vec<Discount>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.id, d.name, d.percent_bp, d.amount_minor, d.starts_at, d.ends_at, d.max_uses,
-                (SELECT COALESCE(sum(l.qty), 0) FROM order_lines l WHERE l.discount_id = d.id)
-         FROM discounts d WHERE d.event_id = ?1 AND d.archived = 0 ORDER BY d.starts_at, d.id",
-    )?;
+    let mut stmt = conn.prepare_cached(DISCOUNTS)?;
     let rows = stmt.query_map([event_id], |r| {
         Ok((
             r.get::<_, i64>(0)?,

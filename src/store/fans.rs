@@ -34,7 +34,7 @@ pub struct Member {
     pub orders: u32,
 }
 
-const MEMBER: &str =
+pub(super) const MEMBER: &str =
     "SELECT m.id, m.code_number, m.name, m.fan_id, m.credit_minor, m.currency, m.joined_at,
         (SELECT count(*) FROM orders o WHERE o.member_id = m.id) FROM members m";
 

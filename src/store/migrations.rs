@@ -20,6 +20,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("schema_v6.sql"), None),
     (include_str!("schema_v7.sql"), None),
     (include_str!("schema_v8.sql"), None),
+    (include_str!("schema_v9.sql"), None),
 ];
 
 /// Version 4: the database gets its id, the secret keys leave it for the key file, and the
@@ -162,5 +163,40 @@ mod tests {
             broken => panic!("{broken:?}"),
         }
         assert!(audit::sealed(&conn).unwrap());
+    }
+
+    /// How SQLite would run `sql`: the detail lines of its query plan.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let unbound = std::iter::repeat_n(rusqlite::types::Null, stmt.parameter_count());
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(unbound), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn the_reads_a_long_night_repeats_go_through_the_indexes_made_for_them() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, &scratch_keys()).unwrap();
+        let open = format!(
+            "{}{}",
+            super::super::tickets::TICKET_SELECT,
+            super::super::tickets::OPEN
+        );
+        let member = format!("{} WHERE m.fan_id = ?1", super::super::fans::MEMBER);
+        for (sql, index) in [
+            (open.as_str(), "tickets_open"),
+            (super::super::tickets::WAITING, "tickets_waiting"),
+            (super::super::tickets::RECENT_CALLS, "tickets_calls"),
+            (super::super::tickets::RECENT_SERVICE, "tickets_done"),
+            (member.as_str(), "orders_member"),
+            (super::super::deals::DISCOUNTS, "order_lines_discount_qty"),
+        ] {
+            let plan = plan(&conn, sql);
+            assert!(plan.contains(index), "{index} not used by {sql}:\n{plan}");
+        }
     }
 }

@@ -285,7 +285,8 @@ pub fn load(
             .query_row(params![event_id, id], map),
         OrderKey::Receipt(n) => conn
             .prepare_cached(&format!(
-                "{head_sql} AND s.code = ?2 AND o.receipt_seq = ?3"
+                "{head_sql} AND o.receipt_seq = ?3
+                 AND o.station_id = (SELECT id FROM stations WHERE event_id = ?1 AND code = ?2)"
             ))?
             .query_row(params![event_id, n.station, n.seq], map),
         OrderKey::Latest => conn

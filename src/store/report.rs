@@ -68,11 +68,15 @@ fn order_params(s: &Scope) -> (i64, Option<i64>, u32, u32) {
     (s.event_id, s.station_id, s.after_receipt, s.upto_receipt)
 }
 
-/// The scope's orders with their amounts per VAT rate and their tenders.
-pub fn orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
+/// The scope's orders with their amounts per VAT rate and their tenders, and the raw figures
+/// of their lines for the margins.
+pub fn orders(
+    conn: &Connection,
+    s: &Scope,
+) -> StoreResult<(Vec<OrderRow>, Vec<super::orders::OfferFigures>)> {
     match s.station_id {
         Some(station) => super::shift::orders(conn, s, station),
-        None => event_orders(conn, s),
+        None => Ok((event_orders(conn, s)?, offer_figures(conn, s)?)),
     }
 }
 
@@ -158,17 +162,23 @@ fn event_orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
 
 /// The refunds made in the scope (at its station, in its refund range) of non-training orders.
 pub fn refunds(conn: &Connection, s: &Scope, currency: Currency) -> StoreResult<Vec<RefundRow>> {
-    let mut stmt = conn.prepare_cached(
+    // Read from the refunds (by station and number) to their orders, never the other way
+    // round: a night has a few refunds and many orders.
+    let stations = match s.station_id {
+        Some(_) => "r.station_id = ?2",
+        None => "?2 IS NULL AND r.station_id IN (SELECT id FROM stations WHERE event_id = ?1)",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT rs.code, r.refund_seq, r.order_id, os.code, o.receipt_seq, r.refunded_at,
                 r.amount_minor, r.reason, r.approved_by,
                 (SELECT COALESCE(sum(p.amount_minor), 0) FROM refunds p
                   WHERE p.order_id = r.order_id AND p.id < r.id)
-         FROM refunds r JOIN orders o ON o.id = r.order_id
+         FROM refunds r CROSS JOIN orders o ON o.id = r.order_id
               JOIN stations rs ON rs.id = r.station_id JOIN stations os ON os.id = o.station_id
-         WHERE o.event_id = ?1 AND o.training = 0 AND (?2 IS NULL OR r.station_id = ?2)
-           AND r.refund_seq > ?3 AND r.refund_seq <= ?4
-         ORDER BY r.refunded_at, r.id",
-    )?;
+         WHERE {stations} AND r.refund_seq > ?3 AND r.refund_seq <= ?4
+           AND o.event_id = ?1 AND o.training = 0
+         ORDER BY r.refunded_at, r.id"
+    ))?;
     let rows = stmt.query_map(
         params![s.event_id, s.station_id, s.after_refund, s.upto_refund],
         |r| {
@@ -373,14 +383,8 @@ pub(super) fn offer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<super::orders
     })
 }
 
-/// Per offer of the scope's lines: the raw figures for margins.
-pub fn offer_figures(
-    conn: &Connection,
-    s: &Scope,
-) -> StoreResult<Vec<super::orders::OfferFigures>> {
-    if let Some(station) = s.station_id {
-        return super::shift::offer_figures(conn, s, station);
-    }
+/// Per offer of the event's lines: the raw figures for margins.
+fn offer_figures(conn: &Connection, s: &Scope) -> StoreResult<Vec<super::orders::OfferFigures>> {
     let p = order_params(s);
     let within = orders_in(s);
     let mut stmt = conn.prepare_cached(&format!(

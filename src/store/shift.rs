@@ -24,8 +24,14 @@ fn range(s: &Scope, station: i64) -> (i64, u32, u32) {
     (station, s.after_receipt, s.upto_receipt)
 }
 
-/// The shift's orders in receipt order, with their amounts per VAT rate and their tenders.
-pub fn orders(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<OrderRow>> {
+/// The shift's orders in receipt order, with their amounts per VAT rate and their tenders, and
+/// its sold lines as the margins fold takes them (in offer order, as the event's scope reads
+/// them): one read of each index serves both.
+pub fn orders(
+    conn: &Connection,
+    s: &Scope,
+    station: i64,
+) -> StoreResult<(Vec<OrderRow>, Vec<OfferFigures>)> {
     let (st, after, upto) = range(s, station);
     let code: String = conn
         .prepare_cached("SELECT code FROM stations WHERE id = ?1")?
@@ -53,9 +59,11 @@ pub fn orders(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<Ord
             tenders: Vec::new(),
         });
     }
-    add_lines(conn, (st, after, upto), &mut out)?;
+    let mut figures = add_lines(conn, (st, after, upto), &mut out)?;
     add_tenders(conn, (st, after, upto), &mut out)?;
-    Ok(out)
+    // In offer order, as the event's scope reads them (the fold lists offers as it meets them).
+    figures.sort_by_key(|f| f.offer_id);
+    Ok((out, figures))
 }
 
 /// The position of receipt `seq` in `orders` (sorted by receipt number), moving `at` forward:
@@ -67,28 +75,61 @@ fn find(orders: &[OrderRow], at: &mut usize, seq: u32) -> Option<usize> {
     orders.get(*at).filter(|o| o.seq == seq).map(|_| *at)
 }
 
-/// Each order's line amounts summed per VAT rate, and its discounts.
-fn add_lines(conn: &Connection, p: (i64, u32, u32), out: &mut [OrderRow]) -> StoreResult<()> {
+/// Each order's line amounts summed per VAT rate and its discounts; and each line's raw
+/// figures for the margins, with its order's tax mode, fee, lines' sum and refunded units.
+fn add_lines(
+    conn: &Connection,
+    p: (i64, u32, u32),
+    out: &mut [OrderRow],
+) -> StoreResult<Vec<OfferFigures>> {
+    let refunded = refunded_units(conn, p)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT shift_seq, vat_bp, unit_price_minor * qty - discount_minor, discount_minor
+        "SELECT shift_seq, vat_bp, unit_price_minor, qty, discount_minor, offer_id, line_no,
+                cost_minor, title
          FROM order_lines WHERE {IN_SHIFT} ORDER BY shift_seq, vat_bp"
     ))?;
     let mut rows = stmt.query(params![p.0, p.1, p.2])?;
-    let mut at = 0;
+    let mut figures: Vec<OfferFigures> = Vec::new();
+    // The lines of one order come together: their sum shares the order's fee.
+    let (mut at, mut first) = (0, 0);
+    let mut current: Option<u32> = None;
     while let Some(r) = rows.next()? {
-        let (seq, bp, amount, discount): (u32, u32, i64, i64) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (seq, bp, unit_price, qty, discount): (u32, u32, i64, u32, i64) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        if current != Some(seq) {
+            close_order(&mut figures[first..]);
+            first = figures.len();
+            current = Some(seq);
+        }
         let Some(i) = find(out, &mut at, seq) else {
             continue;
         };
         let o = &mut out[i];
+        let amount = unit_price
+            .saturating_mul(i64::from(qty))
+            .saturating_sub(discount);
         match o.by_rate.last_mut() {
             Some((rate, sum)) if rate.0 == bp => *sum = sum.saturating_add(amount),
             _ => o.by_rate.push((VatRate(bp), amount)),
         }
         o.discount = o.discount.saturating_add(discount);
+        let line_no: i64 = r.get(6)?;
+        figures.push(OfferFigures {
+            offer_id: r.get(5)?,
+            title: r.get(8)?,
+            unit_price,
+            vat_bp: bp,
+            qty,
+            discount,
+            cost: r.get(7)?,
+            vat_mode: o.mode.name().to_string(),
+            order_fee: o.fee,
+            order_lines_sum: 0,
+            refunded: refunded.get(&(seq, line_no)).copied().unwrap_or(0),
+        });
     }
-    Ok(())
+    close_order(&mut figures[first..]);
+    Ok(figures)
 }
 
 /// Each order's tenders: what each leg paid, change deducted.
@@ -141,73 +182,25 @@ pub fn claims(conn: &Connection, s: &Scope, station: i64) -> StoreResult<ClaimFi
         })?)
 }
 
-/// What each collaborator's shares of the shift's orders come to, largest first.
+/// What each collaborator's shares of the shift's orders come to, largest first (then by
+/// name). Added up here from the index range: a night has a handful of collaborators, and
+/// grouping in SQL would sort every share row first.
 pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(String, i64)>> {
     let p = range(s, station);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT collaborator, sum(amount_minor) FROM order_splits WHERE {IN_SHIFT}
-         GROUP BY collaborator ORDER BY 2 DESC, 1"
+        "SELECT collaborator, amount_minor FROM order_splits WHERE {IN_SHIFT}"
     ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Per line of the shift: the raw figures for margins, by offer (as
-/// [`super::report::offer_figures`] hands them over).
-pub fn offer_figures(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<OfferFigures>> {
-    let (st, after, upto) = range(s, station);
-    let mut stmt = conn.prepare_cached(
-        "SELECT receipt_seq, vat_mode, fee_minor FROM orders INDEXED BY orders_shift
-         WHERE station_id = ?1 AND receipt_seq > ?2 AND receipt_seq <= ?3 AND training = 0
-           AND event_id = ?4 ORDER BY receipt_seq",
-    )?;
-    let orders: Vec<(u32, String, i64)> = stmt
-        .query_map(params![st, after, upto, s.event_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    let refunded = refunded_units(conn, (st, after, upto))?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT shift_seq, line_no, offer_id, title, unit_price_minor, vat_bp, qty, discount_minor,
-                cost_minor
-         FROM order_lines WHERE {IN_SHIFT} ORDER BY shift_seq"
-    ))?;
-    let mut rows = stmt.query(params![st, after, upto])?;
-    let mut out: Vec<OfferFigures> = Vec::new();
-    // The lines of one order come together: their sum shares the order's fee.
-    let (mut at, mut first) = (0, 0);
-    let mut current: Option<u32> = None;
+    let mut rows = stmt.query(params![p.0, p.1, p.2])?;
+    let mut out: Vec<(String, i64)> = Vec::new();
     while let Some(r) = rows.next()? {
-        let seq: u32 = r.get(0)?;
-        if current != Some(seq) {
-            close_order(&mut out[first..]);
-            first = out.len();
-            current = Some(seq);
+        let who = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let amount: i64 = r.get(1)?;
+        match out.iter_mut().find(|(w, _)| w == who) {
+            Some((_, sum)) => *sum = sum.saturating_add(amount),
+            None => out.push((who.to_string(), amount)),
         }
-        while orders.get(at).is_some_and(|o| o.0 < seq) {
-            at += 1;
-        }
-        let Some((_, mode, fee)) = orders.get(at).filter(|o| o.0 == seq) else {
-            continue;
-        };
-        let line_no: i64 = r.get(1)?;
-        out.push(OfferFigures {
-            offer_id: r.get(2)?,
-            title: r.get(3)?,
-            unit_price: r.get(4)?,
-            vat_bp: r.get(5)?,
-            qty: r.get(6)?,
-            discount: r.get(7)?,
-            cost: r.get(8)?,
-            vat_mode: mode.clone(),
-            order_fee: *fee,
-            order_lines_sum: 0,
-            refunded: refunded.get(&(seq, line_no)).copied().unwrap_or(0),
-        });
     }
-    close_order(&mut out[first..]);
-    // In offer order, as the event's scope reads them (the fold lists offers as it meets them).
-    out.sort_by_key(|f| f.offer_id);
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }
 
@@ -226,13 +219,15 @@ fn close_order(lines: &mut [OfferFigures]) {
 }
 
 /// Units refunded per line of the shift's orders: `(receipt number, line number) → units`.
+/// Read from the refunds (any station's) to their orders: a night has few refunds.
 fn refunded_units(
     conn: &Connection,
     (st, after, upto): (i64, u32, u32),
 ) -> StoreResult<HashMap<(u32, i64), u32>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.receipt_seq, rl.line_no, sum(rl.qty)
-         FROM refunds r JOIN orders o ON o.id = r.order_id JOIN refund_lines rl ON rl.refund_id = r.id
+         FROM refunds r CROSS JOIN orders o ON o.id = r.order_id
+              CROSS JOIN refund_lines rl ON rl.refund_id = r.id
          WHERE o.station_id = ?1 AND o.receipt_seq > ?2 AND o.receipt_seq <= ?3 AND o.training = 0
          GROUP BY o.receipt_seq, rl.line_no",
     )?;

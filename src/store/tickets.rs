@@ -42,7 +42,7 @@ pub fn issue(
     Ok(TicketLabel { lane, number })
 }
 
-const TICKET_SELECT: &str =
+pub(super) const TICKET_SELECT: &str =
     "SELECT t.id, t.lane, t.number, o.title, t.state, COALESCE(o.duration_mins, 0),
         t.priority, t.requeued, t.called_at
      FROM tickets t JOIN offers o ON o.id = t.offer_id";
@@ -77,14 +77,15 @@ fn finish(row: (Ticket, String, String)) -> StoreResult<Ticket> {
 /// Tickets of the event still in the queue (waiting, called, serving) and no-shows that can
 /// still be re-queued, in lane and service order.
 pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{TICKET_SELECT} WHERE t.event_id = ?1
-           AND (t.state IN ('waiting', 'called', 'serving') OR (t.state = 'no_show' AND t.requeued = 0))
-         ORDER BY t.lane, t.queue_pos, t.number"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT}{OPEN}"))?;
     let rows = stmt.query_map([event_id], ticket_of)?;
     rows.map(|r| finish(r?)).collect()
 }
+
+/// The tickets still in the queue (read through the partial index `tickets_open`).
+pub(super) const OPEN: &str = " WHERE t.event_id = ?1
+   AND (t.state IN ('waiting', 'called', 'serving') OR (t.state = 'no_show' AND t.requeued = 0))
+ ORDER BY t.lane, t.queue_pos, t.number";
 
 /// Takes the lane's next ticket number; gap-free because it rolls back with the sale.
 fn take_ticket_number(conn: &Connection, event_id: i64, lane: char) -> StoreResult<u32> {
@@ -141,27 +142,36 @@ pub fn by_id(conn: &Connection, event_id: i64, ticket_id: i64) -> StoreResult<Op
     row.map(finish).transpose()
 }
 
+/// A lane's waiting tickets (through `tickets_waiting`).
+pub(super) const WAITING: &str = "SELECT id, priority, queue_pos FROM tickets
+ WHERE event_id = ?1 AND lane = ?2 AND state = 'waiting' ORDER BY queue_pos, number";
+
 /// Waiting tickets of a lane in service order: `(id, priority, queue position)`.
 pub fn waiting(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<(i64, bool, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, priority, queue_pos FROM tickets
-         WHERE event_id = ?1 AND lane = ?2 AND state = 'waiting' ORDER BY queue_pos, number",
-    )?;
+    let mut stmt = conn.prepare_cached(WAITING)?;
     let rows = stmt.query_map(params![event_id, lane.to_string()], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A lane's last calls (through `tickets_calls`).
+pub(super) const RECENT_CALLS: &str = "SELECT priority FROM tickets
+ WHERE event_id = ?1 AND lane = ?2 AND call_seq IS NOT NULL ORDER BY call_seq DESC LIMIT 64";
+
 /// The priority flags of the lane's calls, newest first (for the fairness rule).
 pub fn recent_calls(conn: &Connection, event_id: i64, lane: char) -> StoreResult<Vec<bool>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT priority FROM tickets WHERE event_id = ?1 AND lane = ?2 AND call_seq IS NOT NULL
-         ORDER BY call_seq DESC LIMIT 64",
-    )?;
+    let mut stmt = conn.prepare_cached(RECENT_CALLS)?;
     let rows = stmt.query_map(params![event_id, lane.to_string()], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// A lane's last finished tickets (through `tickets_done`).
+pub(super) const RECENT_SERVICE: &str =
+    "SELECT t.finished_at - t.called_at, COALESCE(o.duration_mins, 1)
+ FROM tickets t JOIN offers o ON o.id = t.offer_id
+ WHERE t.event_id = ?1 AND t.lane = ?2 AND t.state = 'done' AND t.called_at IS NOT NULL
+ ORDER BY t.finished_at DESC LIMIT 20";
 
 /// The lane's last 20 served tickets: `(seconds from call to done, planned minutes)`.
 pub fn recent_service(
@@ -169,12 +179,7 @@ pub fn recent_service(
     event_id: i64,
     lane: char,
 ) -> StoreResult<Vec<(u32, u32)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.finished_at - t.called_at, COALESCE(o.duration_mins, 1)
-         FROM tickets t JOIN offers o ON o.id = t.offer_id
-         WHERE t.event_id = ?1 AND t.lane = ?2 AND t.state = 'done' AND t.called_at IS NOT NULL
-         ORDER BY t.finished_at DESC LIMIT 20",
-    )?;
+    let mut stmt = conn.prepare_cached(RECENT_SERVICE)?;
     let rows = stmt.query_map(params![event_id, lane.to_string()], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?))
     })?;
@@ -196,7 +201,7 @@ pub fn transition(
 ) -> StoreResult<bool> {
     let time_col = match to {
         TicketState::Called => {
-            "call_seq = (SELECT COALESCE(MAX(call_seq), 0) + 1 FROM tickets), called_at"
+            "call_seq = (SELECT COALESCE(MAX(call_seq), 0) + 1 FROM tickets INDEXED BY tickets_call_seq), called_at"
         }
         TicketState::Serving => "serving_at",
         TicketState::Waiting => "moved_at",
