@@ -8,7 +8,7 @@ use crate::domain::basket::net_of_vat;
 use crate::domain::catalogue::{OfferKind, VatRate};
 use crate::domain::money::Money;
 use crate::domain::order::Line;
-use crate::domain::pricing::{self, VatMode};
+use crate::domain::pricing;
 use crate::store::{self, offers, orders};
 
 /// The margins of one report's lines (as `store::report::orders` reads them).
@@ -46,9 +46,10 @@ fn fold_margins(
     ids.dedup();
     let catalogue = offers::get_many(conn, event_id, &ids, currency)?;
     for f in figures {
+        // Only the amounts are needed of the line: no copy of its title.
         let sold = Line {
             offer_id: f.offer_id,
-            title: f.title.clone(),
+            title: String::new(),
             unit_price: Money::new(f.unit_price, currency),
             vat: VatRate(f.vat_bp),
             qty: f.qty,
@@ -57,7 +58,7 @@ fn fold_margins(
         };
         // Refunded units are neither revenue nor cost (their fee is not given back).
         let line = sold.units(f.refunded, f.qty.saturating_sub(f.refunded));
-        let mode: VatMode = f.vat_mode.parse().unwrap_or_default();
+        let mode = f.vat_mode;
         let amount = sold.amount().minor;
         let fee = if f.order_lines_sum > 0 {
             let share = i128::from(f.order_fee) * i128::from(amount);
@@ -89,10 +90,12 @@ fn fold_margins(
                 g.cost += add.cost;
                 g.margin += add.margin;
                 g.minutes += add.minutes;
-                m.title = f.title;
+                if *m.title != *f.title {
+                    m.title = f.title.to_string();
+                }
             }
             None => out.push(Margin {
-                title: f.title,
+                title: f.title.to_string(),
                 figures: add,
             }),
         }

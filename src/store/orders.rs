@@ -189,8 +189,8 @@ pub fn offer_figures_between(
 pub struct OfferFigures {
     /// Offer.
     pub offer_id: i64,
-    /// Title as sold.
-    pub title: String,
+    /// Title as sold (shared by the lines that sold it under the same title).
+    pub title: std::rc::Rc<str>,
     /// Unit price as sold.
     pub unit_price: i64,
     /// VAT rate as sold.
@@ -202,7 +202,7 @@ pub struct OfferFigures {
     /// Cost per unit as sold.
     pub cost: i64,
     /// The order's tax mode.
-    pub vat_mode: String,
+    pub vat_mode: crate::domain::pricing::VatMode,
     /// The order's tender fees.
     pub order_fee: i64,
     /// All line amounts of the order (to share the fee).

@@ -370,13 +370,13 @@ pub(super) const OFFER_FIGURES: &str =
 pub(super) fn offer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<super::orders::OfferFigures> {
     Ok(super::orders::OfferFigures {
         offer_id: r.get(0)?,
-        title: r.get(1)?,
+        title: r.get::<_, String>(1)?.into(),
         unit_price: r.get(2)?,
         vat_bp: r.get(3)?,
         qty: r.get(4)?,
         discount: r.get(5)?,
         cost: r.get(6)?,
-        vat_mode: r.get(7)?,
+        vat_mode: r.get_ref(7)?.as_str()?.parse().unwrap_or_default(),
         order_fee: r.get(8)?,
         refunded: r.get(9)?,
         order_lines_sum: r.get(10)?,

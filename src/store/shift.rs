@@ -7,6 +7,7 @@
 //! [`super::report`] reads for the event's scope, so the domain adds up the same figures.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rusqlite::{Connection, params};
 
@@ -90,6 +91,8 @@ fn add_lines(
     ))?;
     let mut rows = stmt.query(params![p.0, p.1, p.2])?;
     let mut figures: Vec<OfferFigures> = Vec::new();
+    // Each offer's title as last read: the lines that repeat it share it instead of a copy each.
+    let mut titles: Vec<(i64, Rc<str>)> = Vec::new();
     // The lines of one order come together: their sum shares the order's fee.
     let (mut at, mut first) = (0, 0);
     let mut current: Option<u32> = None;
@@ -113,16 +116,28 @@ fn add_lines(
             _ => o.by_rate.push((VatRate(bp), amount)),
         }
         o.discount = o.discount.saturating_add(discount);
-        let line_no: i64 = r.get(6)?;
+        let (offer_id, line_no): (i64, i64) = (r.get(5)?, r.get(6)?);
+        let title = r.get_ref(8)?.as_str().map_err(rusqlite::Error::from)?;
+        let title = match titles.iter_mut().find(|(id, _)| *id == offer_id) {
+            Some((_, known)) if &**known == title => known.clone(),
+            Some((_, known)) => {
+                *known = Rc::from(title);
+                known.clone()
+            }
+            None => {
+                titles.push((offer_id, Rc::from(title)));
+                titles[titles.len() - 1].1.clone()
+            }
+        };
         figures.push(OfferFigures {
-            offer_id: r.get(5)?,
-            title: r.get(8)?,
+            offer_id,
+            title,
             unit_price,
             vat_bp: bp,
             qty,
             discount,
             cost: r.get(7)?,
-            vat_mode: o.mode.name().to_string(),
+            vat_mode: o.mode,
             order_fee: o.fee,
             order_lines_sum: 0,
             refunded: refunded.get(&(seq, line_no)).copied().unwrap_or(0),
