@@ -1,15 +1,12 @@
 //! The raw rows of a report's period, and the closed Z reports. Training orders are never
 //! read here: they stay out of every figure.
 
-use std::collections::HashMap;
-
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{StoreResult, corrupt};
-use crate::domain::catalogue::VatRate;
 use crate::domain::money::{Currency, Money};
-use crate::domain::order::{ReceiptNo, TenderKind};
+use crate::domain::order::ReceiptNo;
 use crate::domain::report::{ClaimFigures, DrawerRow, OrderRow, RefundRow, TicketRow};
 
 /// Which orders and refunds a report covers.
@@ -74,90 +71,27 @@ pub fn orders(
     conn: &Connection,
     s: &Scope,
 ) -> StoreResult<(Vec<OrderRow>, Vec<super::orders::OfferFigures>)> {
-    match s.station_id {
-        Some(station) => super::shift::orders(conn, s, station),
-        None => Ok((event_orders(conn, s)?, offer_figures(conn, s)?)),
+    if let Some(station) = s.station_id {
+        return super::shift::orders(conn, s, station);
     }
+    let (mut orders, mut figures) = (Vec::new(), Vec::new());
+    for station in stations_of(conn, s)? {
+        let (o, f) = super::shift::orders(conn, s, station)?;
+        orders.extend(o);
+        figures.extend(f);
+    }
+    // In offer order, as each station's part is (the fold lists offers as it meets them).
+    figures.sort_by_key(|f| f.offer_id);
+    Ok((orders, figures))
 }
 
-/// The event's orders (every station), found by their event and read by their ids.
-fn event_orders(conn: &Connection, s: &Scope) -> StoreResult<Vec<OrderRow>> {
-    let p = order_params(s);
-    let within = orders_in(s);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT o.id, st.code, o.receipt_seq, o.paid_at, o.total_minor, o.tip_minor, o.fee_minor, o.vat_mode
-         FROM orders o JOIN stations st ON st.id = o.station_id WHERE {within}
-         ORDER BY o.station_id, o.receipt_seq"
-    ))?;
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<OrderRow> = Vec::new();
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, u32>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, i64>(6)?,
-            r.get::<_, String>(7)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, station, seq, paid_at, total, tip, fee, mode) = row?;
-        index.insert(id, out.len());
-        out.push(OrderRow {
-            station,
-            seq,
-            paid_at: instant(paid_at)?,
-            total,
-            tip,
-            fee,
-            discount: 0,
-            mode: mode.parse().unwrap_or_default(),
-            by_rate: Vec::new(),
-            tenders: Vec::new(),
-        });
-    }
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT l.order_id, l.vat_bp, sum(l.unit_price_minor * l.qty - l.discount_minor), sum(l.discount_minor)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {within}
-         GROUP BY l.order_id, l.vat_bp"
-    ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, u32>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, bp, amount, discount) = row?;
-        if let Some(o) = index.get(&id).and_then(|i| out.get_mut(*i)) {
-            o.by_rate.push((VatRate(bp), amount));
-            o.discount += discount;
-        }
-    }
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT t.order_id, t.kind, t.tendered_minor - t.change_minor
-         FROM tenders t JOIN orders o ON o.id = t.order_id WHERE {within} ORDER BY t.rowid"
-    ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, kind, paid) = row?;
-        let kind: TenderKind = kind.parse().map_err(|_| corrupt("tender kind", &kind))?;
-        if let Some(o) = index.get(&id).and_then(|i| out.get_mut(*i)) {
-            o.tenders.push((kind, paid));
-        }
-    }
-    Ok(out)
+/// The stations of the scope's event: the event's scope is each station's whole range of
+/// receipt numbers, read as a shift is, so the event report reads no order by its id.
+fn stations_of(conn: &Connection, s: &Scope) -> StoreResult<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM stations WHERE event_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([s.event_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The refunds made in the scope (at its station, in its refund range) of non-training orders.
@@ -262,14 +196,11 @@ pub fn tickets(conn: &Connection, s: &Scope) -> StoreResult<Vec<TicketRow>> {
     if let Some(station) = s.station_id {
         return super::shift::tickets(conn, s, station);
     }
-    let p = order_params(s);
-    let within = orders_in(s);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT t.state, t.paid_at, t.called_at, t.serving_at, t.finished_at
-         FROM tickets t JOIN orders o ON o.id = t.order_id WHERE {within}"
-    ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], ticket_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut out = Vec::new();
+    for station in stations_of(conn, s)? {
+        out.extend(super::shift::tickets(conn, s, station)?);
+    }
+    Ok(out)
 }
 
 /// One ticket as a report counts it, from `state, paid_at, called_at, serving_at, finished_at`.
@@ -295,23 +226,15 @@ pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
     if let Some(station) = s.station_id {
         return super::shift::claims(conn, s, station);
     }
-    let p = order_params(s);
-    let within = orders_in(s);
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT count(*), COALESCE(sum(c.quantity), 0), COALESCE(sum(c.revoked_units), 0),
-                    COALESCE(sum((SELECT COALESCE(sum(d.units), 0) FROM redemptions d
-                                  WHERE d.claim_id = c.id AND d.undone_at IS NULL)), 0)
-             FROM claims c JOIN orders o ON o.id = c.order_id WHERE {within}"
-        ))?
-        .query_row(params![p.0, p.1, p.2, p.3], |r| {
-            Ok(ClaimFigures {
-                codes: r.get(0)?,
-                issued: r.get(1)?,
-                revoked: r.get(2)?,
-                redeemed: r.get(3)?,
-            })
-        })?)
+    let mut all = ClaimFigures::default();
+    for station in stations_of(conn, s)? {
+        let c = super::shift::claims(conn, s, station)?;
+        all.codes += c.codes;
+        all.issued += c.issued;
+        all.revoked += c.revoked;
+        all.redeemed += c.redeemed;
+    }
+    Ok(all)
 }
 
 /// What each collaborator's shares of the scope's orders come to, largest first.
@@ -319,14 +242,17 @@ pub fn shares(conn: &Connection, s: &Scope) -> StoreResult<Vec<(String, i64)>> {
     if let Some(station) = s.station_id {
         return super::shift::shares(conn, s, station);
     }
-    let p = order_params(s);
-    let within = orders_in(s);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT sp.collaborator, sum(sp.amount_minor) FROM order_splits sp JOIN orders o ON o.id = sp.order_id
-         WHERE {within} GROUP BY sp.collaborator ORDER BY 2 DESC, 1"
-    ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut all: Vec<(String, i64)> = Vec::new();
+    for station in stations_of(conn, s)? {
+        for (who, amount) in super::shift::shares(conn, s, station)? {
+            match all.iter_mut().find(|(w, _)| *w == who) {
+                Some((_, sum)) => *sum = sum.saturating_add(amount),
+                None => all.push((who, amount)),
+            }
+        }
+    }
+    super::shift::largest_first(&mut all);
+    Ok(all)
 }
 
 /// The scope's QR orders not refunded in full: receipt, payment reference, and what the QR
@@ -381,18 +307,6 @@ pub(super) fn offer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<super::orders
         refunded: r.get(9)?,
         order_lines_sum: r.get(10)?,
     })
-}
-
-/// Per offer of the event's lines: the raw figures for margins.
-fn offer_figures(conn: &Connection, s: &Scope) -> StoreResult<Vec<super::orders::OfferFigures>> {
-    let p = order_params(s);
-    let within = orders_in(s);
-    let mut stmt = conn.prepare_cached(&format!(
-        "{OFFER_FIGURES} FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE {within}
-         ORDER BY l.offer_id"
-    ))?;
-    let rows = stmt.query_map(params![p.0, p.1, p.2, p.3], offer_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Where a station's last Z left off: `(z number, closed at, last receipt, last refund)`.

@@ -215,8 +215,13 @@ pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(St
             None => out.push((who.to_string(), amount)),
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    largest_first(&mut out);
     Ok(out)
+}
+
+/// Sorts shares as SQL's `ORDER BY sum DESC, collaborator` would.
+pub(super) fn largest_first(shares: &mut [(String, i64)]) {
+    shares.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
 /// Gives each line of one order the sum of the order's line amounts.

@@ -201,7 +201,7 @@ pub fn transition(
 ) -> StoreResult<bool> {
     let time_col = match to {
         TicketState::Called => {
-            "call_seq = (SELECT COALESCE(MAX(call_seq), 0) + 1 FROM tickets INDEXED BY tickets_call_seq), called_at"
+            "call_seq = (SELECT COALESCE(MAX(call_seq), 0) + 1 FROM tickets), called_at"
         }
         TicketState::Serving => "serving_at",
         TicketState::Waiting => "moved_at",
