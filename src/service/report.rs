@@ -17,6 +17,29 @@ use crate::domain::report::{self, Header, OfferLine, QrMatch, Report, ReportKind
 use crate::store::report::{self as rows, Scope};
 use crate::store::{self, audit, drawer};
 
+/// An X or event report to build on a worker thread: it opens the database read-only as
+/// this station and reads there, so the kiosk's frames go on while a long night is added up.
+#[derive(Clone)]
+pub struct ReportJob {
+    db: std::path::PathBuf,
+    station: String,
+    clock: super::Clock,
+    event_wide: bool,
+}
+
+impl ReportJob {
+    /// The report, as [`Pos::x_report`] or [`Pos::event_report`] would make it now.
+    pub fn run(&self) -> PosResult<Report> {
+        let store = store::Store::open_read_only(&self.db)?;
+        let pos = Pos::open_read_only(store, &self.station, self.clock.clone())?;
+        if self.event_wide {
+            pos.event_report()
+        } else {
+            pos.x_report()
+        }
+    }
+}
+
 /// A closed Z report in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ZSummary {
@@ -34,6 +57,17 @@ impl Pos {
         let (conn, ctx) = (self.store.conn(), self.ctx());
         let (scope, expected) = ctx.shift(conn)?;
         ctx.report(conn, ReportKind::X, None, scope, expected)
+    }
+
+    /// [`Pos::x_report`] (or with `event_wide`, [`Pos::event_report`]) as a job for a worker
+    /// thread, or None when the database is not a file another connection could open.
+    pub fn report_job(&self, event_wide: bool) -> Option<ReportJob> {
+        Some(ReportJob {
+            db: self.store.path()?,
+            station: self.station.clone(),
+            clock: self.clock.clone(),
+            event_wide,
+        })
     }
 
     /// Every station of the event, from its first sale to now.

@@ -143,6 +143,50 @@ impl Jobs {
     }
 }
 
+/// A worker's result handed back to the screen that asked for it, taken once. It travels in a
+/// command, so two are equal only when they are the one hand-over.
+pub struct Handover<T>(Arc<Mutex<Option<T>>>);
+
+impl<T> Handover<T> {
+    /// Puts the worker's result in.
+    pub fn put(&self, value: T) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(value);
+        }
+    }
+
+    /// Takes the result out (None when it was taken already).
+    pub fn take(&self) -> Option<T> {
+        self.0.lock().ok().and_then(|mut r| r.take())
+    }
+}
+
+impl<T> Default for Handover<T> {
+    fn default() -> Handover<T> {
+        Handover(Arc::new(Mutex::new(None)))
+    }
+}
+
+impl<T> Clone for Handover<T> {
+    fn clone(&self) -> Handover<T> {
+        Handover(Arc::clone(&self.0))
+    }
+}
+
+impl<T> std::fmt::Debug for Handover<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handover")
+    }
+}
+
+impl<T> PartialEq for Handover<T> {
+    fn eq(&self, other: &Handover<T>) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Eq for Handover<T> {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use crate::service::{Pos, PosError, PosResult, ZSummary};
 use crate::ui::Command;
 use crate::ui::ctx::{Fx, ScreenCtx};
 use crate::ui::files::{self, Saved};
+use crate::ui::jobs::Handover;
 use crate::ui::theme::TOUCH;
 use crate::ui::widgets::{self, Tone};
 
@@ -29,7 +30,12 @@ pub enum ReportsOp {
     ShowZ(String, u32),
     /// Save the report shown as a PDF.
     Save(Paper),
+    /// The worker finished adding up an X or event report.
+    Read(ReportRead),
 }
+
+/// An X or event report as the worker hands it back (taken once, by the screen).
+pub type ReportRead = Handover<PosResult<Report>>;
 
 /// What the screen holds between frames.
 #[derive(Debug, Default)]
@@ -42,6 +48,8 @@ pub struct ReportsScreen {
     counted: String,
     /// Whether this station's drawer is open (the Z then needs the count).
     drawer_open: bool,
+    /// An X or event report is being added up on the worker.
+    reading: bool,
     /// The closed Z reports.
     closed: Vec<ZSummary>,
 }
@@ -62,8 +70,14 @@ impl ReportsScreen {
     /// Applies an op.
     pub fn apply(&mut self, op: ReportsOp, pos: &mut Pos, fx: &mut Fx<'_>) -> PosResult<()> {
         match op {
-            ReportsOp::ShowX => self.shown = Some((pos.x_report()?, false)),
-            ReportsOp::ShowEvent => self.shown = Some((pos.event_report()?, false)),
+            ReportsOp::ShowX => self.start_reading(pos, fx, false)?,
+            ReportsOp::ShowEvent => self.start_reading(pos, fx, true)?,
+            ReportsOp::Read(read) => {
+                self.reading = false;
+                if let Some(report) = read.take() {
+                    self.shown = Some((report?, false));
+                }
+            }
             ReportsOp::ShowZ(station, z) => self.shown = Some(pos.z_report(&station, z)?),
             ReportsOp::CloseZ => {
                 let pin = std::mem::take(&mut self.pin);
@@ -88,6 +102,30 @@ impl ReportsScreen {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Adds up the X (or event) report on the worker: a long night takes a moment, and the
+    /// kiosk keeps drawing meanwhile. A database that is not a file is read here.
+    fn start_reading(&mut self, pos: &Pos, fx: &mut Fx<'_>, event_wide: bool) -> PosResult<()> {
+        if self.reading {
+            return Ok(());
+        }
+        let Some(job) = pos.report_job(event_wide) else {
+            let report = if event_wide {
+                pos.event_report()?
+            } else {
+                pos.x_report()?
+            };
+            self.shown = Some((report, false));
+            return Ok(());
+        };
+        self.reading = true;
+        fx.jobs.spawn("Adding up the report", move || {
+            let read = ReportRead::default();
+            read.put(job.run());
+            Command::Reports(ReportsOp::Read(read))
+        });
         Ok(())
     }
 
@@ -129,7 +167,12 @@ impl ReportsScreen {
             });
         }
         ui.separator();
-        if let Some((report, copy)) = &self.shown {
+        if self.reading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Adding up the report…");
+            });
+        } else if let Some((report, copy)) = &self.shown {
             ui.horizontal_wrapped(|ui| {
                 if widgets::button(ui, "Save PDF (80 mm)", 180.0) {
                     out.push(op(ReportsOp::Save(Paper::Roll80)));

@@ -5,15 +5,13 @@
 
 mod plots;
 
-use std::sync::{Arc, Mutex};
-
 use egui::RichText;
 
 use crate::domain::money::Money;
 use crate::service::{Dashboard, DashboardFigures, Grant, Margin, Pos, PosResult, TourRow};
 use crate::ui::Command;
 use crate::ui::ctx::{Fx, ScreenCtx};
-use crate::ui::jobs::Jobs;
+use crate::ui::jobs::{Handover, Jobs};
 use crate::ui::theme::{self, TOUCH};
 use crate::ui::widgets;
 
@@ -38,23 +36,7 @@ pub enum DashboardOp {
 }
 
 /// The full read's result as the worker hands it back (taken once, by the screen).
-#[derive(Debug, Clone, Default)]
-pub struct NightRead(Arc<Mutex<Option<PosResult<Dashboard>>>>);
-
-impl NightRead {
-    fn take(&self) -> Option<PosResult<Dashboard>> {
-        self.0.lock().ok().and_then(|mut r| r.take())
-    }
-}
-
-/// Two results are the same result only when they are one hand-over.
-impl PartialEq for NightRead {
-    fn eq(&self, other: &NightRead) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Eq for NightRead {}
+pub type NightRead = Handover<PosResult<Dashboard>>;
 
 /// The creator's grant and when it was last used.
 #[derive(Debug, Clone)]
@@ -112,9 +94,7 @@ impl DashboardScreen {
         self.reading = true;
         jobs.spawn("Reading the night", move || {
             let read = NightRead::default();
-            if let Ok(mut slot) = read.0.lock() {
-                *slot = Some(job.run());
-            }
+            read.put(job.run());
             Command::Dashboard(DashboardOp::Read(read))
         });
         Ok(())
