@@ -25,3 +25,30 @@ CREATE INDEX orders_member ON orders (member_id) WHERE member_id IS NOT NULL;
 -- this index alone, not from each discounted line's row.
 CREATE INDEX order_lines_discount_qty ON order_lines (discount_id, qty) WHERE discount_id IS NOT NULL;
 DROP INDEX order_lines_discount;
+
+-- Each claim keeps the units redeemed from it and not undone, kept by triggers in the
+-- transaction of the redemption, hand-over, undo or refund that changes them, so a report
+-- counts a shift's redeemed units from the shift's index range alone.
+ALTER TABLE claims ADD COLUMN redeemed_units INTEGER NOT NULL DEFAULT 0;
+UPDATE claims SET redeemed_units =
+    (SELECT COALESCE(sum(d.units), 0) FROM redemptions d
+      WHERE d.claim_id = claims.id AND d.undone_at IS NULL);
+CREATE TRIGGER claims_redeemed_insert AFTER INSERT ON redemptions
+BEGIN
+    UPDATE claims SET redeemed_units = redeemed_units + iif(NEW.undone_at IS NULL, NEW.units, 0)
+     WHERE id = NEW.claim_id;
+END;
+CREATE TRIGGER claims_redeemed_update AFTER UPDATE OF claim_id, units, undone_at ON redemptions
+BEGIN
+    UPDATE claims SET redeemed_units = redeemed_units - iif(OLD.undone_at IS NULL, OLD.units, 0)
+     WHERE id = OLD.claim_id;
+    UPDATE claims SET redeemed_units = redeemed_units + iif(NEW.undone_at IS NULL, NEW.units, 0)
+     WHERE id = NEW.claim_id;
+END;
+CREATE TRIGGER claims_redeemed_delete AFTER DELETE ON redemptions
+BEGIN
+    UPDATE claims SET redeemed_units = redeemed_units - iif(OLD.undone_at IS NULL, OLD.units, 0)
+     WHERE id = OLD.claim_id;
+END;
+DROP INDEX claims_shift;
+CREATE INDEX claims_shift ON claims (shift_station, shift_seq, quantity, revoked_units, redeemed_units);
