@@ -301,7 +301,10 @@ impl Ctx {
             })
             .collect();
         let matched = reconcile::reconcile(&credits, &orders);
-        let unpaid = |o: &QrOrder| matched.unpaid.iter().any(|u| u.receipt == o.receipt);
+        // Looked up, not searched per order: a long night has many QR orders.
+        let unpaid: std::collections::HashSet<_> =
+            matched.unpaid.iter().map(|u| u.receipt.clone()).collect();
+        let unpaid = |o: &QrOrder| unpaid.contains(&o.receipt);
         let sum = |paid: bool| -> (u32, i64) {
             let of: Vec<&QrOrder> = orders.iter().filter(|o| unpaid(o) != paid).collect();
             (
