@@ -179,21 +179,18 @@ mod tests {
 
     #[test]
     fn the_reads_a_long_night_repeats_go_through_the_indexes_made_for_them() {
+        use crate::store::{deals, fans, tickets};
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, &scratch_keys()).unwrap();
-        let open = format!(
-            "{}{}",
-            super::super::tickets::TICKET_SELECT,
-            super::super::tickets::OPEN
-        );
-        let member = format!("{} WHERE m.fan_id = ?1", super::super::fans::MEMBER);
+        let open = format!("{}{}", tickets::TICKET_SELECT, tickets::OPEN);
+        let member = format!("{} WHERE m.fan_id = ?1", fans::MEMBER);
         for (sql, index) in [
             (open.as_str(), "tickets_open"),
-            (super::super::tickets::WAITING, "tickets_waiting"),
-            (super::super::tickets::RECENT_CALLS, "tickets_calls"),
-            (super::super::tickets::RECENT_SERVICE, "tickets_done"),
+            (tickets::WAITING, "tickets_waiting"),
+            (tickets::RECENT_CALLS, "tickets_calls"),
+            (tickets::RECENT_SERVICE, "tickets_done"),
             (member.as_str(), "orders_member"),
-            (super::super::deals::DISCOUNTS, "order_lines_discount_qty"),
+            (deals::DISCOUNTS, "order_lines_discount_qty"),
         ] {
             let plan = plan(&conn, sql);
             assert!(plan.contains(index), "{index} not used by {sql}:\n{plan}");

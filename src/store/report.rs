@@ -71,12 +71,8 @@ pub fn orders(
     conn: &Connection,
     s: &Scope,
 ) -> StoreResult<(Vec<OrderRow>, Vec<super::orders::OfferFigures>)> {
-    if let Some(station) = s.station_id {
-        return super::shift::orders(conn, s, station);
-    }
     let (mut orders, mut figures) = (Vec::new(), Vec::new());
-    for station in stations_of(conn, s)? {
-        let (o, f) = super::shift::orders(conn, s, station)?;
+    for (o, f) in per_station(conn, s, super::shift::orders)? {
         orders.extend(o);
         figures.extend(f);
     }
@@ -85,13 +81,22 @@ pub fn orders(
     Ok((orders, figures))
 }
 
-/// The stations of the scope's event: the event's scope is each station's whole range of
-/// receipt numbers, read as a shift is, so the event report reads no order by its id.
-fn stations_of(conn: &Connection, s: &Scope) -> StoreResult<Vec<i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id FROM stations WHERE event_id = ?1 ORDER BY id")?;
-    let rows = stmt.query_map([s.event_id], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// `read` of the scope's station, or of each station of its event: the event's scope is each
+/// station's whole range of receipt numbers, read as a shift is, so the event report reads no
+/// order by its id.
+fn per_station<T>(
+    conn: &Connection,
+    s: &Scope,
+    read: fn(&Connection, &Scope, i64) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let stations: Vec<i64> = match s.station_id {
+        Some(station) => vec![station],
+        None => conn
+            .prepare_cached("SELECT id FROM stations WHERE event_id = ?1 ORDER BY id")?
+            .query_map([s.event_id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?,
+    };
+    stations.into_iter().map(|st| read(conn, s, st)).collect()
 }
 
 /// The refunds made in the scope (at its station, in its refund range) of non-training orders.
@@ -193,14 +198,8 @@ pub fn drawers(conn: &Connection, s: &Scope) -> StoreResult<Vec<DrawerRow>> {
 
 /// The queue tickets of the scope's orders.
 pub fn tickets(conn: &Connection, s: &Scope) -> StoreResult<Vec<TicketRow>> {
-    if let Some(station) = s.station_id {
-        return super::shift::tickets(conn, s, station);
-    }
-    let mut out = Vec::new();
-    for station in stations_of(conn, s)? {
-        out.extend(super::shift::tickets(conn, s, station)?);
-    }
-    Ok(out)
+    let parts = per_station(conn, s, super::shift::tickets)?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// One ticket as a report counts it, from `state, paid_at, called_at, serving_at, finished_at`.
@@ -223,12 +222,8 @@ pub(super) fn ticket_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRow> {
 
 /// Claim codes of the scope's orders: issued, redeemed, taken back, in units.
 pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
-    if let Some(station) = s.station_id {
-        return super::shift::claims(conn, s, station);
-    }
     let mut all = ClaimFigures::default();
-    for station in stations_of(conn, s)? {
-        let c = super::shift::claims(conn, s, station)?;
+    for c in per_station(conn, s, super::shift::claims)? {
         all.codes += c.codes;
         all.issued += c.issued;
         all.revoked += c.revoked;
@@ -239,17 +234,12 @@ pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
 
 /// What each collaborator's shares of the scope's orders come to, largest first.
 pub fn shares(conn: &Connection, s: &Scope) -> StoreResult<Vec<(String, i64)>> {
-    if let Some(station) = s.station_id {
-        return super::shift::shares(conn, s, station);
-    }
     let mut all: Vec<(String, i64)> = Vec::new();
-    for station in stations_of(conn, s)? {
-        for (who, amount) in super::shift::shares(conn, s, station)? {
-            match all.iter_mut().find(|(w, _)| *w == who) {
-                Some((_, sum)) => *sum = sum.saturating_add(amount),
-                None => all.push((who, amount)),
-            }
-        }
+    for (who, amount) in per_station(conn, s, super::shift::shares)?
+        .into_iter()
+        .flatten()
+    {
+        super::shift::add_share(&mut all, &who, amount);
     }
     super::shift::largest_first(&mut all);
     Ok(all)

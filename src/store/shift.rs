@@ -209,14 +209,18 @@ pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(St
     let mut out: Vec<(String, i64)> = Vec::new();
     while let Some(r) = rows.next()? {
         let who = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let amount: i64 = r.get(1)?;
-        match out.iter_mut().find(|(w, _)| w == who) {
-            Some((_, sum)) => *sum = sum.saturating_add(amount),
-            None => out.push((who.to_string(), amount)),
-        }
+        add_share(&mut out, who, r.get(1)?);
     }
     largest_first(&mut out);
     Ok(out)
+}
+
+/// Adds `amount` to `who`'s share (a night has a handful of collaborators).
+pub(super) fn add_share(shares: &mut Vec<(String, i64)>, who: &str, amount: i64) {
+    match shares.iter_mut().find(|(w, _)| w == who) {
+        Some((_, sum)) => *sum = sum.saturating_add(amount),
+        None => shares.push((who.to_string(), amount)),
+    }
 }
 
 /// Sorts shares as SQL's `ORDER BY sum DESC, collaborator` would.
