@@ -470,6 +470,66 @@ pub fn margin(
     }
 }
 
+/// One sold line with its order's fee, for margins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferFigures {
+    /// Offer.
+    pub offer_id: i64,
+    /// Title as sold (shared by the lines that sold it under the same title).
+    pub title: std::rc::Rc<str>,
+    /// Unit price as sold.
+    pub unit_price: i64,
+    /// VAT rate as sold.
+    pub vat_bp: u32,
+    /// Units.
+    pub qty: u32,
+    /// Discount on the line.
+    pub discount: i64,
+    /// Cost per unit as sold.
+    pub cost: i64,
+    /// The order's tax mode.
+    pub vat_mode: VatMode,
+    /// The order's tender fees.
+    pub order_fee: i64,
+    /// All line amounts of the order (to share the fee).
+    pub order_lines_sum: i64,
+    /// Units of the line refunded since.
+    pub refunded: u32,
+}
+
+impl OfferFigures {
+    /// What the line earned: its net revenue and cost without the refunded units (their fee is
+    /// not given back), its share of the order's fee by amount, and `minutes_per_unit` of the
+    /// creator's time per unit kept.
+    pub fn margin(&self, currency: Currency, minutes_per_unit: Option<u32>) -> OfferMargin {
+        // Only the amounts are needed of the line: no copy of its title.
+        let sold = super::order::Line {
+            offer_id: self.offer_id,
+            title: String::new(),
+            unit_price: Money::new(self.unit_price, currency),
+            vat: VatRate(self.vat_bp),
+            qty: self.qty,
+            discount: self.discount,
+            note: String::new(),
+        };
+        let kept = sold.units(self.refunded, self.qty.saturating_sub(self.refunded));
+        let fee = if self.order_lines_sum > 0 {
+            let share = i128::from(self.order_fee) * i128::from(sold.amount().minor);
+            i64::try_from(share / i128::from(self.order_lines_sum)).unwrap_or(0)
+        } else {
+            0
+        };
+        margin(
+            self.offer_id,
+            kept.qty,
+            super::basket::net_of_vat(&kept, self.vat_mode),
+            fee,
+            self.cost,
+            minutes_per_unit,
+        )
+    }
+}
+
 /// Basis points as people write a percentage: `20%`, `12.5%`, `0.01%`.
 /// A percentage in basis points as people write it: `20%`, `12.5%`, `33.33%`.
 pub fn percent_label(bp: u32) -> String {

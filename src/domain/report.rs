@@ -1,15 +1,18 @@
 //! Day close: the X report (a station's shift so far), the Z report (the same, closed and
-//! numbered) and the event report (every station). Pure: the store hands over the raw rows of
-//! the period, this module adds them up.
+//! numbered) and the event report (every station). Pure: the store hands over the period's
+//! tally of sales (see [`tally`]) and its raw refunds, drawers and tickets; this module adds
+//! them up.
 //!
 //! Every figure is derived from the rows as sold: payments from the tenders (each leg of a
 //! split where it was paid), tax from each receipt's lines per rate (rounded per receipt, as the
 //! receipt printed it), refunds routed back to the methods the way the refund paid them.
 
 mod rows;
+pub mod tally;
 pub mod text;
 
-pub use rows::{DrawerRow, OrderRow, RefundRow, TicketRow};
+pub use rows::{DrawerRow, Numbers, OrderRow, RefundRow, TicketRow};
+pub use tally::Tally;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -17,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::event::Zone;
 use super::money::{Currency, Money};
 use super::order::{ReceiptNo, TenderKind, refund_routes};
-use super::pricing::{VatLine, tax_breakdown};
+use super::pricing::VatLine;
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,8 +83,10 @@ pub struct QrMatch {
 /// Everything a report is made of, as the store found it.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
-    /// Orders of the period (training orders never among them).
-    pub orders: Vec<OrderRow>,
+    /// Each station's receipt numbers in the period.
+    pub numbers: Vec<Numbers>,
+    /// The period's sales added up (training orders never among them).
+    pub tally: Tally,
     /// Refunds made in the period.
     pub refunds: Vec<RefundRow>,
     /// Drawer sessions of the period.
@@ -92,10 +97,6 @@ pub struct Rows {
     pub claims: ClaimFigures,
     /// QR payments against statements, when a statement was imported.
     pub qr: Option<QrMatch>,
-    /// Per offer: title, units, net revenue, margin (computed by the catalogue's margin rule).
-    pub offers: Vec<OfferLine>,
-    /// Per collaborator, what their shares of the period's orders come to.
-    pub shares: Vec<(String, i64)>,
 }
 
 /// Receipt numbers of one station in the period, and whether any is missing.
@@ -306,8 +307,11 @@ pub struct Header {
 pub fn build(head: Header, rows: Rows) -> Report {
     let c = head.currency;
     let m = |minor: i64| Money::new(minor, c);
-    let gross: i64 = rows.orders.iter().map(|o| o.total).sum();
+    let t = &rows.tally;
     let refunded: i64 = rows.refunds.iter().map(|r| r.amount).sum();
+    let mut shares = t.shares.clone();
+    // Largest first, then by name.
+    shares.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Report {
         kind: head.kind,
         z_no: head.z_no,
@@ -318,13 +322,13 @@ pub fn build(head: Header, rows: Rows) -> Report {
         currency: c,
         from: head.from,
         to: head.to,
-        receipts: receipt_ranges(&head.expected, &rows.orders),
-        gross: m(gross),
-        tips: m(rows.orders.iter().map(|o| o.tip).sum()),
-        discounts: m(rows.orders.iter().map(|o| o.discount).sum()),
-        fees: m(rows.orders.iter().map(|o| o.fee).sum()),
-        methods: methods(&rows.orders, &rows.refunds, c),
-        vat: vat(&rows.orders, c),
+        receipts: receipt_ranges(&head.expected, &rows.numbers),
+        gross: m(t.gross),
+        tips: m(t.tips),
+        discounts: m(t.discounts),
+        fees: m(t.fees),
+        methods: methods(t, &rows.refunds, c),
+        vat: vat(t, c),
         refunds: rows
             .refunds
             .iter()
@@ -338,14 +342,19 @@ pub fn build(head: Header, rows: Rows) -> Report {
             })
             .collect(),
         refunded: m(refunded),
-        net_sales: m(gross - refunded),
-        offers: rows.offers,
-        hours: hours(&rows.orders, &head.zone, c),
-        shares: rows
-            .shares
-            .into_iter()
-            .map(|(who, a)| (who, m(a)))
+        net_sales: m(t.gross - refunded),
+        offers: t
+            .offers
+            .iter()
+            .map(|o| OfferLine {
+                title: o.title.clone(),
+                units: u32::try_from(o.units.max(0)).unwrap_or(u32::MAX),
+                net: o.net,
+                margin: o.margin,
+            })
             .collect(),
+        hours: hours(t, &head.zone, c),
+        shares: shares.into_iter().map(|(who, a)| (who, m(a))).collect(),
         drawers: rows.drawers.iter().map(|d| drawer_line(d, c)).collect(),
         qr: rows.qr,
         claims: rows.claims,
@@ -356,33 +365,32 @@ pub fn build(head: Header, rows: Rows) -> Report {
 
 /// Receipt numbers per station: count, first, last, and the numbers missing from the range the
 /// period should hold (after the previous close up to the station's last number).
-fn receipt_ranges(expected: &[(String, u32, u32)], orders: &[OrderRow]) -> Vec<ReceiptRange> {
+fn receipt_ranges(expected: &[(String, u32, u32)], numbers: &[Numbers]) -> Vec<ReceiptRange> {
     expected
         .iter()
         .map(|(station, after, upto)| {
-            let mut seqs: Vec<u32> = orders
-                .iter()
-                .filter(|o| o.station == *station)
-                .map(|o| o.seq)
-                .collect();
-            seqs.sort_unstable();
+            let none = Numbers::default();
+            let n = numbers.iter().find(|n| n.station == *station).unwrap_or(&none);
             let no = |seq: u32| ReceiptNo {
                 station: station.clone(),
                 seq,
             };
             let mut missing = Vec::new();
-            let mut next = after + 1;
-            for &s in seqs.iter().chain(std::iter::once(&(upto + 1))) {
-                if s > next {
-                    missing.push((next, s - 1));
+            // Numbers are unique per station: as many as the range holds means none is missing.
+            if n.count != upto.saturating_sub(*after) {
+                let mut next = after + 1;
+                for &s in n.present.iter().chain(std::iter::once(&(upto + 1))) {
+                    if s > next {
+                        missing.push((next, s - 1));
+                    }
+                    next = next.max(s + 1);
                 }
-                next = next.max(s + 1);
             }
             ReceiptRange {
                 station: station.clone(),
-                count: u32::try_from(seqs.len()).unwrap_or(u32::MAX),
-                first: seqs.first().map(|s| no(*s)),
-                last: seqs.last().map(|s| no(*s)),
+                count: n.count,
+                first: n.first.map(no),
+                last: n.last.map(no),
                 missing,
             }
         })
@@ -399,7 +407,7 @@ const METHODS: [TenderKind; 4] = [
 
 /// Money per method: each leg of a split where it was paid; each refund back the way the refund
 /// paid it (cash first, then the other legs in order — the refund's own rule).
-fn methods(orders: &[OrderRow], refunds: &[RefundRow], c: Currency) -> Vec<MethodLine> {
+fn methods(t: &Tally, refunds: &[RefundRow], c: Currency) -> Vec<MethodLine> {
     let mut out: Vec<MethodLine> = Vec::new();
     let line = |out: &mut Vec<MethodLine>, kind: TenderKind| -> usize {
         match out.iter().position(|l| l.kind == kind) {
@@ -417,10 +425,10 @@ fn methods(orders: &[OrderRow], refunds: &[RefundRow], c: Currency) -> Vec<Metho
             }
         }
     };
-    for (kind, paid) in orders.iter().flat_map(|o| o.tenders.iter()) {
-        let i = line(&mut out, *kind);
-        out[i].payments += 1;
-        out[i].taken.minor += paid;
+    for s in &t.methods {
+        let i = line(&mut out, s.kind);
+        out[i].payments = u32::try_from(s.payments.max(0)).unwrap_or(u32::MAX);
+        out[i].taken.minor += s.taken;
     }
     for r in refunds {
         let routes = refund_routes(&r.tenders, Money::new(r.before, c), Money::new(r.amount, c));
@@ -437,33 +445,29 @@ fn methods(orders: &[OrderRow], refunds: &[RefundRow], c: Currency) -> Vec<Metho
 }
 
 /// Tax per rate: each receipt's tax rounded per rate as it printed it, then summed.
-fn vat(orders: &[OrderRow], c: Currency) -> Vec<VatLine> {
-    let mut out: Vec<VatLine> = Vec::new();
-    for o in orders {
-        for l in tax_breakdown(&o.by_rate, o.mode, c) {
-            match out.iter_mut().find(|x| x.rate == l.rate) {
-                Some(x) => {
-                    x.gross.minor += l.gross.minor;
-                    x.vat.minor += l.vat.minor;
-                    x.net.minor += l.net.minor;
-                }
-                None => out.push(l),
-            }
-        }
-    }
-    out.sort_by_key(|l| l.rate);
-    out
+fn vat(t: &Tally, c: Currency) -> Vec<VatLine> {
+    t.vat
+        .iter()
+        .map(|r| VatLine {
+            rate: r.rate,
+            gross: Money::new(r.gross, c),
+            vat: Money::new(r.vat, c),
+            net: Money::new(r.net, c),
+        })
+        .collect()
 }
 
-/// Receipts and sales per local hour, in time order.
-fn hours(orders: &[OrderRow], zone: &Zone, c: Currency) -> Vec<HourLine> {
+/// Receipts and sales per local hour, in time order. Time zones move on whole minutes, so each
+/// minute of sales lies in one local hour.
+fn hours(t: &Tally, zone: &Zone, c: Currency) -> Vec<HourLine> {
     // "%F %H" sorts in time order; the label drops the day when the period has one.
-    let mut by: std::collections::BTreeMap<String, (u32, i64)> = Default::default();
-    let mut keys = HourKeys::default();
-    for o in orders {
-        let e = by.entry(keys.of(zone, o.paid_at)).or_default();
-        e.0 += 1;
-        e.1 += o.total;
+    let mut by: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for (minute, receipts, gross) in t.by_minute() {
+        let e = by
+            .entry(zone.at(minute).strftime("%F %H:00").to_string())
+            .or_default();
+        e.0 += receipts;
+        e.1 += gross;
     }
     let days: std::collections::BTreeSet<&str> = by.keys().map(|k| day_of(k)).collect();
     let one_day = days.len() <= 1;
@@ -474,7 +478,7 @@ fn hours(orders: &[OrderRow], zone: &Zone, c: Currency) -> Vec<HourLine> {
             } else {
                 key
             },
-            receipts,
+            receipts: u32::try_from(receipts.max(0)).unwrap_or(u32::MAX),
             gross: Money::new(gross, c),
         })
         .collect()
@@ -483,35 +487,6 @@ fn hours(orders: &[OrderRow], zone: &Zone, c: Currency) -> Vec<HourLine> {
 /// The local day of an hour's key (`2026-11-21` of `2026-11-21 21:00`).
 fn day_of(key: &str) -> &str {
     key.split(' ').next().unwrap_or(key)
-}
-
-/// The local hour (`%F %H:00`) of an instant, worked out once per minute of the period: a
-/// night of sales falls in a few hundred minutes, and time zones move on whole minutes.
-#[derive(Default)]
-struct HourKeys {
-    minute: Option<(i64, String)>,
-}
-
-impl HourKeys {
-    fn of(&mut self, zone: &Zone, at: Timestamp) -> String {
-        let key = |t: Timestamp| zone.at(t).strftime("%F %H:00").to_string();
-        let minute = at.as_second().div_euclid(60);
-        if let Some((m, k)) = &self.minute
-            && *m == minute
-        {
-            return k.clone();
-        }
-        let first = Timestamp::from_second(minute * 60).map(key);
-        let last = Timestamp::from_second(minute * 60 + 59).map(key);
-        match (first, last) {
-            // The whole minute is in one local hour: so is every instant of it.
-            (Ok(first), Ok(last)) if first == last => {
-                self.minute = Some((minute, first.clone()));
-                first
-            }
-            _ => key(at),
-        }
-    }
 }
 
 fn drawer_line(d: &DrawerRow, c: Currency) -> DrawerLine {

@@ -17,7 +17,8 @@ use crate::domain::claim::{self, ClaimBody, FORMAT_VERSION, MAX_SERIAL};
 use crate::domain::fan::FanId;
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::{IssuedClaim, IssuedTicket, MemberLine, ReceiptNo, Tender, TenderKind};
-use crate::domain::pricing::{Share, VatMode};
+use crate::domain::pricing::{OfferFigures, Share, VatMode};
+use crate::domain::report::{OrderRow, Tally};
 use crate::store::fans::Member;
 use crate::store::orders::{LineMeta, NewOrder};
 use crate::store::{self, claims, events, offers, orders, tickets};
@@ -82,7 +83,9 @@ impl Issuer<'_> {
             })
             .collect();
         orders::insert(tx, &order, &lines, &meta, sale.tenders)?;
-        share_out_order(tx, order_id, &lines, sale)?;
+        let splits = share_out_order(tx, order_id, &lines, sale)?;
+        let part = tally_of(&order, (&lines, &meta), sale.tenders, &splits);
+        store::tally::add(tx, order_id, &part)?;
         let (mut claims, mut tickets) = (Vec::new(), Vec::new());
         for l in &lines {
             let offer = sale
@@ -273,7 +276,7 @@ fn share_out_order(
     order_id: &str,
     lines: &[crate::domain::order::Line],
     sale: &Sale<'_>,
-) -> PosResult<()> {
+) -> PosResult<Vec<(String, i64)>> {
     let mut shares: Vec<(i64, Vec<(String, Share)>)> = Vec::new();
     for line in lines {
         if !shares.iter().any(|s| s.0 == line.offer_id) {
@@ -288,7 +291,51 @@ fn share_out_order(
             .unwrap_or_default()
     });
     orders::insert_splits(tx, order_id, &splits)?;
-    Ok(())
+    Ok(splits)
+}
+
+/// What the sale adds to its shift's tally: the same rows a report would read back of it.
+fn tally_of(
+    order: &NewOrder<'_>,
+    (lines, meta): (&[crate::domain::order::Line], &[LineMeta]),
+    tenders: &[Tender],
+    splits: &[(String, i64)],
+) -> Tally {
+    let amount = |l: &crate::domain::order::Line| l.amount().minor;
+    let row = OrderRow {
+        station: String::new(),
+        seq: order.receipt_seq,
+        paid_at: order.paid_at,
+        total: order.total.minor,
+        tip: order.tip.minor,
+        fee: order.fee,
+        discount: lines.iter().map(|l| l.discount).sum(),
+        mode: order.vat_mode,
+        by_rate: lines.iter().map(|l| (l.vat, amount(l))).collect(),
+        tenders: tenders
+            .iter()
+            .map(|t| (t.kind, t.tendered.minor - t.change.minor))
+            .collect(),
+    };
+    let lines_sum: i64 = lines.iter().map(amount).sum();
+    let figures: Vec<OfferFigures> = lines
+        .iter()
+        .zip(meta)
+        .map(|(l, m)| OfferFigures {
+            offer_id: l.offer_id,
+            title: l.title.as_str().into(),
+            unit_price: l.unit_price.minor,
+            vat_bp: l.vat.0,
+            qty: l.qty,
+            discount: l.discount,
+            cost: m.cost,
+            vat_mode: order.vat_mode,
+            order_fee: order.fee,
+            order_lines_sum: lines_sum,
+            refunded: 0,
+        })
+        .collect();
+    Tally::of_rows(&[row], &figures, splits, order.total.currency)
 }
 
 /// A membership pass or member credit needs an identified fan, a member to pay by credit, and

@@ -4,23 +4,8 @@
 
 use super::PosResult;
 use super::setup::Margin;
-use crate::domain::basket::net_of_vat;
-use crate::domain::catalogue::{OfferKind, VatRate};
-use crate::domain::money::Money;
-use crate::domain::order::Line;
-use crate::domain::pricing;
-use crate::store::{self, offers, orders};
-
-/// The margins of one report's lines (as `store::report::orders` reads them).
-pub(super) fn margins_of(
-    conn: &store::Conn,
-    event: &crate::domain::event::Event,
-    figures: Vec<orders::OfferFigures>,
-) -> PosResult<Vec<Margin>> {
-    let mut out = Vec::new();
-    fold_margins(conn, (event.id, event.currency), figures, &mut out)?;
-    Ok(out)
-}
+use crate::domain::catalogue::OfferKind;
+use crate::store::{offers, orders};
 
 /// Folds the margins of the event's lines with rowid in `(after, upto]` into `out`: the Event
 /// screen's table takes them all, the dashboard adds what is new since its last refresh.
@@ -46,26 +31,6 @@ fn fold_margins(
     ids.dedup();
     let catalogue = offers::get_many(conn, event_id, &ids, currency)?;
     for f in figures {
-        // Only the amounts are needed of the line: no copy of its title.
-        let sold = Line {
-            offer_id: f.offer_id,
-            title: String::new(),
-            unit_price: Money::new(f.unit_price, currency),
-            vat: VatRate(f.vat_bp),
-            qty: f.qty,
-            discount: f.discount,
-            note: String::new(),
-        };
-        // Refunded units are neither revenue nor cost (their fee is not given back).
-        let line = sold.units(f.refunded, f.qty.saturating_sub(f.refunded));
-        let mode = f.vat_mode;
-        let amount = sold.amount().minor;
-        let fee = if f.order_lines_sum > 0 {
-            let share = i128::from(f.order_fee) * i128::from(amount);
-            i64::try_from(share / i128::from(f.order_lines_sum)).unwrap_or(0)
-        } else {
-            0
-        };
         let minutes = catalogue
             .iter()
             .find(|o| o.id == f.offer_id)
@@ -73,14 +38,7 @@ fn fold_margins(
                 OfferKind::Gig { duration_mins, .. } => Some(duration_mins),
                 _ => None,
             });
-        let add = pricing::margin(
-            f.offer_id,
-            line.qty,
-            net_of_vat(&line, mode),
-            fee,
-            f.cost,
-            minutes,
-        );
+        let add = f.margin(currency, minutes);
         match out.iter_mut().find(|m| m.figures.offer_id == f.offer_id) {
             Some(m) => {
                 let g = &mut m.figures;

@@ -9,6 +9,7 @@ use crate::domain::basket::{net_of_vat, share_out};
 use crate::domain::money::Money;
 use crate::domain::order::{Line, ReceiptNo, TenderKind, lines_total, refund_routes};
 use crate::domain::refund::{self, Refund, RefundableLine};
+use crate::domain::report::Tally;
 use crate::store::orders::{self, OrderKey, StoredReceipt};
 use crate::store::{Conn, fans, offers, refunds};
 
@@ -51,7 +52,9 @@ impl Pos {
             let before = refunds::refunded_amount(tx, &order.order_id)?;
             let amount = refund_amount(&order, &refundable, &plan, before);
             let back = refund_routes(&order.tenders, Money::new(before, currency), amount);
-            let revoked = take_back(tx, event_id, &order, &plan, &back, now)?;
+            let mut part = refund_tally(tx, &order, &plan)?;
+            let revoked = take_back(tx, event_id, &order, &plan, &back, now, &mut part)?;
+            crate::store::tally::add(tx, &order.order_id, &part)?;
             let seq = refunds::take_seq(tx, station_id)?;
             let counts: Vec<(u32, u32)> = plan.iter().map(|(no, l)| (*no, l.qty)).collect();
             let reason = req.reason.trim();
@@ -88,6 +91,24 @@ impl Pos {
     }
 }
 
+/// What the refund takes off the tally of the order's shift: the refunded units' revenue and
+/// margin (their fee stays: it is not given back). The shares taken back are added by
+/// [`take_back`].
+fn refund_tally(tx: &Conn, order: &StoredReceipt, plan: &[(u32, Line)]) -> PosResult<Tally> {
+    let currency = order.total.currency;
+    let mut lines = orders::line_figures(tx, &order.order_id)?;
+    let mut part = Tally::default();
+    for (line_no, refunded) in plan {
+        let at = usize::try_from(*line_no).unwrap_or(usize::MAX).wrapping_sub(1);
+        if let Some(line) = lines.get_mut(at) {
+            let before = line.clone();
+            line.refunded = line.refunded.saturating_add(refunded.qty).min(line.qty);
+            part.refund_line(&before, line, currency);
+        }
+    }
+    Ok(part)
+}
+
 /// The order's lines with what was refunded of each before.
 fn refundable_lines(tx: &Conn, order: &StoredReceipt) -> PosResult<Vec<RefundableLine>> {
     let done = refunds::refunded_per_line(tx, &order.order_id)?;
@@ -113,6 +134,7 @@ fn take_back(
     plan: &[(u32, Line)],
     back: &[(TenderKind, Money)],
     now: jiff::Timestamp,
+    part: &mut Tally,
 ) -> PosResult<u32> {
     let currency = order.total.currency;
     let mut revoked = 0;
@@ -131,7 +153,11 @@ fn take_back(
         .map(|(_, l)| net_of_vat(l, order.vat_mode))
         .sum();
     let stored = orders::splits_of(tx, &order.order_id)?;
-    orders::refund_splits(tx, &order.order_id, &share_out(base, &stored))?;
+    let taken = share_out(base, &stored);
+    orders::refund_splits(tx, &order.order_id, &taken)?;
+    for (who, amount) in &taken {
+        part.add_share(who, -amount);
+    }
     let credit_back: i64 = back
         .iter()
         .filter(|(kind, _)| *kind == TenderKind::Credit)

@@ -13,9 +13,9 @@ use super::{Grant, Pos, PosError, PosResult, Role};
 use crate::domain::event::Event;
 use crate::domain::money::Money;
 use crate::domain::reconcile::{self, Credit, QrOrder, Reconciliation};
-use crate::domain::report::{self, Header, OfferLine, QrMatch, Report, ReportKind, Rows};
+use crate::domain::report::{self, Header, Numbers, QrMatch, Report, ReportKind, Rows, Tally};
 use crate::store::report::{self as rows, Scope};
-use crate::store::{self, audit, drawer};
+use crate::store::{self, audit, drawer, tally};
 
 /// An X or event report to build on a worker thread: it opens the database read-only as
 /// this station and reads there, so the kiosk's frames go on while a long night is added up.
@@ -262,27 +262,45 @@ impl Ctx {
             expected,
             audit_head: audit::head(conn)?.map(|(id, hash)| (id, hex(&hash))),
         };
-        let (orders, figures) = rows::orders(conn, &scope)?;
-        let offers = super::margins::margins_of(conn, &self.event, figures)?
-            .into_iter()
-            .map(|m| OfferLine {
-                title: m.title,
-                units: m.figures.units,
-                net: m.figures.net_revenue,
-                margin: m.figures.margin,
-            })
-            .collect();
+        let (tally, numbers) = self.tally(conn, &scope, &head.expected)?;
         let rows = Rows {
-            orders,
+            numbers,
+            tally,
             refunds: rows::refunds(conn, &scope, c)?,
             drawers: rows::drawers(conn, &scope)?,
             tickets: rows::tickets(conn, &scope)?,
             claims: rows::claims(conn, &scope)?,
             qr: self.qr_match(conn, &scope)?,
-            offers,
-            shares: rows::shares(conn, &scope)?,
         };
         Ok(report::build(head, rows))
+    }
+
+    /// The scope's sales as their shifts' tallies add them up (this station's shift, or every
+    /// shift of every station), and each station's receipt numbers.
+    fn tally(
+        &self,
+        conn: &store::Conn,
+        scope: &Scope,
+        expected: &Expected,
+    ) -> PosResult<(Tally, Vec<Numbers>)> {
+        let stations: Vec<(i64, String)> = match scope.station_id {
+            Some(id) => vec![(id, self.station.clone())],
+            None => rows::stations(conn, self.event.id)?
+                .into_iter()
+                .map(|(id, code, _)| (id, code))
+                .collect(),
+        };
+        let (mut all, mut numbers) = (Tally::default(), Vec::new());
+        for (id, code) in stations {
+            let shift = tally::read(conn, id, scope.station_id.map(|_| scope.after_receipt))?;
+            let range = expected
+                .iter()
+                .find(|e| e.0 == code)
+                .map_or((scope.after_receipt, scope.upto_receipt), |e| (e.1, e.2));
+            numbers.push(tally::numbers(conn, (id, &code), range, shift.receipts)?);
+            all.merge(shift);
+        }
+        Ok((all, numbers))
     }
 
     /// The scope's QR orders against every imported statement credit, once one was imported.

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(&str, Option<Fixup>)] = &[
     (include_str!("schema_v7.sql"), None),
     (include_str!("schema_v8.sql"), None),
     (include_str!("schema_v9.sql"), None),
+    (include_str!("schema_v10.sql"), Some(super::tally::rebuild)),
 ];
 
 /// Version 4: the database gets its id, the secret keys leave it for the key file, and the

@@ -29,6 +29,7 @@ pub mod report;
 pub mod restore;
 pub mod search;
 pub mod shift;
+pub mod tally;
 pub mod tickets;
 pub mod training;
 

@@ -163,6 +163,18 @@ pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferF
     offer_figures_between(conn, event_id, 0, i64::MAX)
 }
 
+/// The margin figures of one order's lines, by line number (with the units refunded so far).
+pub fn line_figures(conn: &Connection, order_id: &str) -> StoreResult<Vec<OfferFigures>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{}
+         FROM order_lines l CROSS JOIN orders o ON o.id = l.order_id
+         WHERE l.order_id = ?1 ORDER BY l.line_no",
+        super::report::OFFER_FIGURES
+    ))?;
+    let rows = stmt.query_map([order_id], super::report::offer_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// [`offer_figures`] of the lines with rowid in `(after, upto]` only (the dashboard adds what
 /// is new); training orders are left out.
 pub fn offer_figures_between(
@@ -184,32 +196,7 @@ pub fn offer_figures_between(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// One sold line with its order's fee, for margins.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OfferFigures {
-    /// Offer.
-    pub offer_id: i64,
-    /// Title as sold (shared by the lines that sold it under the same title).
-    pub title: std::rc::Rc<str>,
-    /// Unit price as sold.
-    pub unit_price: i64,
-    /// VAT rate as sold.
-    pub vat_bp: u32,
-    /// Units.
-    pub qty: u32,
-    /// Discount on the line.
-    pub discount: i64,
-    /// Cost per unit as sold.
-    pub cost: i64,
-    /// The order's tax mode.
-    pub vat_mode: crate::domain::pricing::VatMode,
-    /// The order's tender fees.
-    pub order_fee: i64,
-    /// All line amounts of the order (to share the fee).
-    pub order_lines_sum: i64,
-    /// Units of the line refunded since.
-    pub refunded: u32,
-}
+pub use crate::domain::pricing::OfferFigures;
 
 /// The stored parts of one order's receipt.
 pub struct StoredReceipt {

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{StoreResult, corrupt};
 use crate::domain::money::{Currency, Money};
 use crate::domain::order::ReceiptNo;
-use crate::domain::report::{ClaimFigures, DrawerRow, OrderRow, RefundRow, TicketRow};
+use crate::domain::report::{ClaimFigures, DrawerRow, RefundRow, TicketRow};
 
 /// Which orders and refunds a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,22 +63,6 @@ fn orders_in(s: &Scope) -> &'static str {
 
 fn order_params(s: &Scope) -> (i64, Option<i64>, u32, u32) {
     (s.event_id, s.station_id, s.after_receipt, s.upto_receipt)
-}
-
-/// The scope's orders with their amounts per VAT rate and their tenders, and the raw figures
-/// of their lines for the margins.
-pub fn orders(
-    conn: &Connection,
-    s: &Scope,
-) -> StoreResult<(Vec<OrderRow>, Vec<super::orders::OfferFigures>)> {
-    let (mut orders, mut figures) = (Vec::new(), Vec::new());
-    for (o, f) in per_station(conn, s, super::shift::orders)? {
-        orders.extend(o);
-        figures.extend(f);
-    }
-    // In offer order, as each station's part is (the fold lists offers as it meets them).
-    figures.sort_by_key(|f| f.offer_id);
-    Ok((orders, figures))
 }
 
 /// `read` of the scope's station, or of each station of its event: the event's scope is each
@@ -229,19 +213,6 @@ pub fn claims(conn: &Connection, s: &Scope) -> StoreResult<ClaimFigures> {
         all.revoked += c.revoked;
         all.redeemed += c.redeemed;
     }
-    Ok(all)
-}
-
-/// What each collaborator's shares of the scope's orders come to, largest first.
-pub fn shares(conn: &Connection, s: &Scope) -> StoreResult<Vec<(String, i64)>> {
-    let mut all: Vec<(String, i64)> = Vec::new();
-    for (who, amount) in per_station(conn, s, super::shift::shares)?
-        .into_iter()
-        .flatten()
-    {
-        super::shift::add_share(&mut all, &who, amount);
-    }
-    super::shift::largest_first(&mut all);
     Ok(all)
 }
 

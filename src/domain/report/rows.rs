@@ -6,6 +6,21 @@ use crate::domain::catalogue::VatRate;
 use crate::domain::order::{Tender, TenderKind};
 use crate::domain::pricing::VatMode;
 
+/// One station's receipt numbers in the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Numbers {
+    /// Station code.
+    pub station: String,
+    /// Receipts in the period.
+    pub count: u32,
+    /// The lowest number.
+    pub first: Option<u32>,
+    /// The highest.
+    pub last: Option<u32>,
+    /// Every number there is, ascending: read only when the count says some are missing.
+    pub present: Vec<u32>,
+}
+
 /// One order of the period, as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderRow {

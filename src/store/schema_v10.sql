@@ -1,0 +1,31 @@
+-- Encore schema version 10: each station's shift is added up as it is sold.
+--
+-- A day-close used to add up every sale of the shift again: at 100 000 sales that is every
+-- order, line and tender read once more. Now each sale adds its part to its shift's tally in
+-- the sale's own transaction, and each refund corrects it in its own, so an X or Z report reads
+-- a few dozen rows. The parts are made by the same rules as ever (each receipt's tax as it was
+-- printed, each leg of a split where it was paid, each line's margin); a test adds the raw rows
+-- up again and finds the same tally. Practice sales have no tally.
+--
+-- A shift is keyed by the receipt number it starts after: the station's last Z (0 before one).
+-- Each figure is a sum, so two tallies merge by adding (the event report adds every shift).
+--   figure   key                    n          a            b        c          d
+--   sales    ''                     receipts   gross        tips     discounts  fees
+--   method   cash | card | qr | …   payments   taken
+--   rate     VAT in basis points               gross        VAT      net
+--   minute   Unix seconds / 60      receipts   gross
+--   offer    offer id               units      net revenue  margin             (title as last sold)
+--   share    collaborator                      share
+CREATE TABLE tallies (
+    station_id      INTEGER NOT NULL REFERENCES stations(id),
+    after_receipt   INTEGER NOT NULL,
+    figure          TEXT NOT NULL CHECK (figure IN ('sales', 'method', 'rate', 'minute', 'offer', 'share')),
+    key             TEXT NOT NULL,
+    n               INTEGER NOT NULL DEFAULT 0,
+    a               INTEGER NOT NULL DEFAULT 0,
+    b               INTEGER NOT NULL DEFAULT 0,
+    c               INTEGER NOT NULL DEFAULT 0,
+    d               INTEGER NOT NULL DEFAULT 0,
+    title           TEXT,
+    PRIMARY KEY (station_id, after_receipt, figure, key)
+) WITHOUT ROWID;
