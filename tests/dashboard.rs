@@ -205,14 +205,9 @@ fn training_orders_stay_out_of_every_figure() {
     let clock = TestClock::new();
     let mut pos = db.demo_pos(&clock);
     let mut dash = pos.dashboard().unwrap();
-    let practice = sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Card);
-    // Training mode marks its orders so; the dashboard reads the mark, whoever sets it.
-    db.conn()
-        .execute(
-            "UPDATE orders SET training = 1 WHERE receipt_seq = ?1",
-            [practice.number.seq],
-        )
-        .unwrap();
+    pos.with_pin(PIN, |p, g| p.set_training(true, g)).unwrap();
+    sell(&mut pos, &[("60-second shoutout", 1)], TenderKind::Card);
+    pos.with_pin(PIN, |p, g| p.set_training(false, g)).unwrap();
     sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
     pos.refresh_dashboard(&mut dash).unwrap();
     let f = dash.figures(pos.now());

@@ -387,13 +387,14 @@ fn a_closed_z_never_changes_and_every_later_print_is_a_copy() {
 fn training_orders_and_missing_numbers_show_as_such() {
     let (db, clock) = (TestDb::new(), TestClock::new());
     let mut pos = db.demo_pos(&clock);
-    for _ in 0..3 {
+    for _ in 0..2 {
         sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
     }
-    let conn = db.conn();
     // A practice order never counts; a number lost (a file that went back in time) is named.
-    conn.execute("UPDATE orders SET training = 1 WHERE receipt_seq = 3", [])
-        .unwrap();
+    pos.with_pin(PIN, |p, g| p.set_training(true, g)).unwrap();
+    sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
+    pos.with_pin(PIN, |p, g| p.set_training(false, g)).unwrap();
+    let conn = db.conn();
     conn.execute("UPDATE stations SET next_receipt = 6 WHERE code = 'K1'", [])
         .unwrap();
     let x = pos.x_report().unwrap();

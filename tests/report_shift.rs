@@ -94,3 +94,68 @@ fn the_redeemed_units_a_report_counts_follow_every_redemption_hand_over_undo_and
     .unwrap();
     check(&pos, 2);
 }
+
+/// A tally with its figures in one order, to compare two made in different orders.
+fn sorted(mut t: encore::domain::report::Tally) -> encore::domain::report::Tally {
+    t.methods.sort_by_key(|m| m.kind.name());
+    t.shares.sort();
+    t
+}
+
+const OFFERS: [&str; 4] = [
+    "Tour tote bag",
+    "Signed tour poster",
+    "60-second shoutout",
+    "5-minute meet & greet",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, ..Default::default() })]
+
+    /// What each sale and refund added to its shift's tally is what the shift's raw orders,
+    /// lines, tenders, refunds and shares add up to, over Z closes and refunds of sales of
+    /// shifts closed already.
+    #[test]
+    fn every_shift_s_tally_is_what_its_raw_rows_add_up_to(
+        steps in proptest::collection::vec((0..4usize, 1u32..3, 0..3usize, 0..5u8), 1..16),
+    ) {
+        use encore::service::{RefundRequest, SaleRequest};
+        use support::AsCreator as _;
+        let (db, clock) = (TestDb::new(), TestClock::new());
+        let mut pos = db.demo_pos(&clock);
+        let mut sold = Vec::new();
+        for (offer, qty, tender, then) in steps {
+            clock.advance_secs(61);
+            let id = support::offer_id(&pos, OFFERS[offer]);
+            let kind = [TenderKind::Card, TenderKind::Qr, TenderKind::Card][tender];
+            let mut req = SaleRequest::new(pos.start_checkout().unwrap(), vec![(id, qty)], kind);
+            if tender == 2 {
+                req.tip = Some(encore::domain::money::Money::new(150, encore::domain::money::Currency::Eur));
+                req.parts = vec![(TenderKind::Qr, encore::domain::money::Money::new(100, encore::domain::money::Currency::Eur))];
+            }
+            // A sold-out drop refuses the sale: that is a night too.
+            let Ok(receipt) = pos.sell(&req) else { continue };
+            sold.push((receipt.number.clone(), id));
+            let refund = |lines: Option<Vec<(i64, u32)>>, receipt| RefundRequest {
+                receipt,
+                lines,
+                reason: "test".into(),
+            };
+            // Refusals (nothing left to refund) are fine: the tally must not move then.
+            let _ = match then {
+                1 => pos.with_pin(support::PIN, |p, g| p.refund(&refund(Some(vec![(id, 1)]), receipt.number.clone()), g)).map(|_| ()),
+                2 => pos.with_pin(support::PIN, |p, g| p.refund(&refund(None, sold[0].0.clone()), g)).map(|_| ()),
+                3 => pos.with_pin(support::PIN, |p, g| p.close_z(None, g)).map(|_| ()),
+                _ => Ok(()),
+            };
+        }
+        let conn = db.conn();
+        let shifts = encore::store::tally::shifts(&conn).unwrap();
+        proptest::prop_assert!(!shifts.is_empty());
+        for s in shifts {
+            let kept = encore::store::tally::read(&conn, s.station, Some(s.after)).unwrap();
+            let raw = encore::store::tally::recount(&conn, (s.event, s.station), (s.after, s.upto), s.currency).unwrap();
+            proptest::prop_assert_eq!(sorted(kept), sorted(raw), "shift after {}", s.after);
+        }
+    }
+}

@@ -370,7 +370,10 @@ fn receipt_ranges(expected: &[(String, u32, u32)], numbers: &[Numbers]) -> Vec<R
         .iter()
         .map(|(station, after, upto)| {
             let none = Numbers::default();
-            let n = numbers.iter().find(|n| n.station == *station).unwrap_or(&none);
+            let n = numbers
+                .iter()
+                .find(|n| n.station == *station)
+                .unwrap_or(&none);
             let no = |seq: u32| ReceiptNo {
                 station: station.clone(),
                 seq,

@@ -54,7 +54,6 @@ impl Pos {
             let back = refund_routes(&order.tenders, Money::new(before, currency), amount);
             let mut part = refund_tally(tx, &order, &plan)?;
             let revoked = take_back(tx, event_id, &order, &plan, &back, now, &mut part)?;
-            crate::store::tally::add(tx, &order.order_id, &part)?;
             let seq = refunds::take_seq(tx, station_id)?;
             let counts: Vec<(u32, u32)> = plan.iter().map(|(no, l)| (*no, l.qty)).collect();
             let reason = req.reason.trim();
@@ -74,6 +73,7 @@ impl Pos {
                 approved_by: w.by(),
             };
             refunds::insert(tx, &new)?;
+            crate::store::tally::add(tx, &order.order_id, &part)?;
             let number = format!("{station}-R{seq:06}");
             let detail = json!({ "receipt": req.receipt.to_string(), "amount_minor": amount.minor, "lines": counts, "revoked": revoked, "reason": reason });
             w.log("refund", &number, detail)?;
@@ -99,7 +99,9 @@ fn refund_tally(tx: &Conn, order: &StoredReceipt, plan: &[(u32, Line)]) -> PosRe
     let mut lines = orders::line_figures(tx, &order.order_id)?;
     let mut part = Tally::default();
     for (line_no, refunded) in plan {
-        let at = usize::try_from(*line_no).unwrap_or(usize::MAX).wrapping_sub(1);
+        let at = usize::try_from(*line_no)
+            .unwrap_or(usize::MAX)
+            .wrapping_sub(1);
         if let Some(line) = lines.get_mut(at) {
             let before = line.clone();
             line.refunded = line.refunded.saturating_add(refunded.qty).min(line.qty);

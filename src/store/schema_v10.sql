@@ -19,7 +19,8 @@
 CREATE TABLE tallies (
     station_id      INTEGER NOT NULL REFERENCES stations(id),
     after_receipt   INTEGER NOT NULL,
-    figure          TEXT NOT NULL CHECK (figure IN ('sales', 'method', 'rate', 'minute', 'offer', 'share')),
+    figure          TEXT NOT NULL
+                    CHECK (figure IN ('sales', 'method', 'rate', 'minute', 'offer', 'share', 'stale')),
     key             TEXT NOT NULL,
     n               INTEGER NOT NULL DEFAULT 0,
     a               INTEGER NOT NULL DEFAULT 0,
@@ -29,3 +30,17 @@ CREATE TABLE tallies (
     title           TEXT,
     PRIMARY KEY (station_id, after_receipt, figure, key)
 ) WITHOUT ROWID;
+
+-- A sale marked as practice (or unmarked) after it was written leaves its shift's tally, or
+-- comes back into it: the tally is marked stale here and added up again from the raw rows, by
+-- the reports until the station's next sale or refund writes it anew.
+CREATE TRIGGER tallies_training AFTER UPDATE OF training ON orders
+    WHEN OLD.training <> NEW.training
+BEGIN
+    INSERT INTO tallies (station_id, after_receipt, figure, key)
+    VALUES (NEW.station_id,
+            (SELECT COALESCE(max(upto_receipt), 0) FROM z_reports
+              WHERE station_id = NEW.station_id AND upto_receipt < NEW.receipt_seq),
+            'stale', '')
+    ON CONFLICT DO NOTHING;
+END;

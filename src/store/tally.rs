@@ -13,10 +13,13 @@ use crate::domain::report::tally::{MethodSum, OfferSum, RateSum};
 use crate::domain::report::{Numbers, Tally};
 
 /// Adds `part` to the tally of the shift order `order_id` was sold in (nothing for a practice
-/// sale).
+/// sale). A stale tally is added up anew from the raw rows instead, the order's own included:
+/// call this once the order's rows (or the refund's) are written.
 pub fn add(conn: &Connection, order_id: &str, part: &Tally) -> StoreResult<()> {
     let sold: Option<(i64, u32)> = conn
-        .prepare_cached("SELECT station_id, receipt_seq FROM orders WHERE id = ?1 AND training = 0")?
+        .prepare_cached(
+            "SELECT station_id, receipt_seq FROM orders WHERE id = ?1 AND training = 0",
+        )?
         .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((station, seq)) = sold else {
@@ -29,7 +32,43 @@ pub fn add(conn: &Connection, order_id: &str, part: &Tally) -> StoreResult<()> {
              WHERE station_id = ?1 AND upto_receipt < ?2",
         )?
         .query_row(params![station, seq], |r| r.get(0))?;
-    write(conn, station, after, part)
+    if stale(conn, station, Some(after))?.is_empty() {
+        return write(conn, station, after, part);
+    }
+    let t = recount_shift(conn, station, after)?;
+    conn.prepare_cached("DELETE FROM tallies WHERE station_id = ?1 AND after_receipt = ?2")?
+        .execute(params![station, after])?;
+    write(conn, station, after, &t)
+}
+
+/// The station's shifts (the one after `after`, or all) whose tally is stale.
+fn stale(conn: &Connection, station: i64, after: Option<u32>) -> StoreResult<Vec<u32>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT after_receipt FROM tallies WHERE station_id = ?1
+           AND (?2 IS NULL OR after_receipt = ?2) AND figure = 'stale' AND key = ''",
+    )?;
+    let rows = stmt.query_map(params![station, after], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The station's shift after receipt `after`, added up from the raw rows.
+fn recount_shift(conn: &Connection, station: i64, after: u32) -> StoreResult<Tally> {
+    let (event, currency, upto): (i64, String, Option<u32>) = conn
+        .prepare_cached(
+            "SELECT e.id, e.currency, (SELECT min(upto_receipt) FROM z_reports
+                                        WHERE station_id = s.id AND upto_receipt > ?2)
+             FROM stations s JOIN events e ON e.id = s.event_id WHERE s.id = ?1",
+        )?
+        .query_row(params![station, after], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
+    recount(
+        conn,
+        (event, station),
+        (after, upto.unwrap_or(u32::MAX)),
+        currency,
+    )
 }
 
 /// One row of the table: figure, key, the five sums, the title.
@@ -57,10 +96,20 @@ fn rows(t: &Tally) -> Vec<Row> {
         out.push(("sales", String::new(), sales, None));
     }
     for m in &t.methods {
-        out.push(("method", m.kind.name().into(), [m.payments, m.taken, 0, 0, 0], None));
+        out.push((
+            "method",
+            m.kind.name().into(),
+            [m.payments, m.taken, 0, 0, 0],
+            None,
+        ));
     }
     for r in &t.vat {
-        out.push(("rate", r.rate.0.to_string(), [0, r.gross, r.vat, r.net, 0], None));
+        out.push((
+            "rate",
+            r.rate.0.to_string(),
+            [0, r.gross, r.vat, r.net, 0],
+            None,
+        ));
     }
     for (minute, (n, gross)) in &t.minutes {
         out.push(("minute", minute.to_string(), [*n, *gross, 0, 0, 0], None));
@@ -76,10 +125,12 @@ fn rows(t: &Tally) -> Vec<Row> {
     out
 }
 
-/// The tally of the station's shift after receipt `after`, or of all its shifts (None).
+/// The tally of the station's shift after receipt `after`, or of all its shifts (None); a
+/// stale shift's added up from the raw rows.
 pub fn read(conn: &Connection, station: i64, after: Option<u32>) -> StoreResult<Tally> {
+    let stale = stale(conn, station, after)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT figure, key, n, a, b, c, d, title FROM tallies
+        "SELECT figure, key, n, a, b, c, d, title, after_receipt FROM tallies
          WHERE station_id = ?1 AND (?2 IS NULL OR after_receipt = ?2)
          ORDER BY after_receipt",
     )?;
@@ -87,11 +138,17 @@ pub fn read(conn: &Connection, station: i64, after: Option<u32>) -> StoreResult<
     // Shifts in order, and one row per figure in each: a later shift's title wins.
     let mut t = Tally::default();
     while let Some(r) = rows.next()? {
+        if stale.contains(&r.get(8)?) {
+            continue;
+        }
         let figure = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         let key = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
         let v: [i64; 5] = [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?];
         let title: Option<String> = r.get(7)?;
         add_row(&mut t, figure, key, v, title)?;
+    }
+    for after in stale {
+        t.merge(recount_shift(conn, station, after)?);
     }
     Ok(t)
 }
@@ -103,9 +160,7 @@ fn add_row(
     [n, a, b, c, d]: [i64; 5],
     title: Option<String>,
 ) -> StoreResult<()> {
-    let number = |what: &str| -> StoreResult<i64> {
-        key.parse().map_err(|_| corrupt(what, key))
-    };
+    let number = |what: &str| -> StoreResult<i64> { key.parse().map_err(|_| corrupt(what, key)) };
     match figure {
         "sales" => t.merge(Tally {
             receipts: n,
@@ -116,12 +171,16 @@ fn add_row(
             ..Tally::default()
         }),
         "method" => t.add_method(MethodSum {
-            kind: key.parse::<TenderKind>().map_err(|_| corrupt("tally method", key))?,
+            kind: key
+                .parse::<TenderKind>()
+                .map_err(|_| corrupt("tally method", key))?,
             payments: n,
             taken: a,
         }),
         "rate" => t.add_rate(RateSum {
-            rate: VatRate(u32::try_from(number("tally rate")?).map_err(|_| corrupt("tally rate", key))?),
+            rate: VatRate(
+                u32::try_from(number("tally rate")?).map_err(|_| corrupt("tally rate", key))?,
+            ),
             gross: a,
             vat: b,
             net: c,
@@ -197,8 +256,24 @@ pub fn recount(
     Ok(Tally::of_rows(&orders, &lines, &shares, currency))
 }
 
-/// Every shift of every station: `(event, currency, station, after, upto)`, shifts in order.
-pub fn shifts(conn: &Connection) -> StoreResult<Vec<(i64, Currency, i64, u32, u32)>> {
+/// One shift of a station: its receipts after `after` up to `upto` (the next Z's, or
+/// `u32::MAX` for the open one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    /// The station's event.
+    pub event: i64,
+    /// The event's currency.
+    pub currency: Currency,
+    /// The station.
+    pub station: i64,
+    /// Receipts after this number …
+    pub after: u32,
+    /// … up to this one.
+    pub upto: u32,
+}
+
+/// Every shift of every station, each station's in order.
+pub fn shifts(conn: &Connection) -> StoreResult<Vec<Shift>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT e.id, e.currency, s.id,
                 (SELECT group_concat(upto_receipt) FROM
@@ -217,14 +292,30 @@ pub fn shifts(conn: &Connection) -> StoreResult<Vec<(i64, Currency, i64, u32, u3
     let mut out = Vec::new();
     for row in rows {
         let (event, currency, station, closes) = row?;
-        let currency = Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
+        let currency =
+            Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
         let mut after = 0;
         for upto in closes.iter().flat_map(|c| c.split(',')) {
-            let upto: u32 = upto.parse().map_err(|_| corrupt("Z receipt number", upto))?;
-            out.push((event, currency, station, after, upto));
+            let upto: u32 = upto
+                .parse()
+                .map_err(|_| corrupt("Z receipt number", upto))?;
+            out.push(Shift {
+                event,
+                currency,
+                station,
+                after,
+                upto,
+            });
             after = upto;
         }
-        out.push((event, currency, station, after, u32::MAX));
+        let upto = u32::MAX;
+        out.push(Shift {
+            event,
+            currency,
+            station,
+            after,
+            upto,
+        });
     }
     Ok(out)
 }
@@ -232,9 +323,9 @@ pub fn shifts(conn: &Connection) -> StoreResult<Vec<(i64, Currency, i64, u32, u3
 /// Schema 10's part in Rust: every shift's tally, added up from the raw rows.
 pub fn rebuild(conn: &Connection, _: &super::keyfile::KeyFile) -> StoreResult<()> {
     conn.execute("DELETE FROM tallies", [])?;
-    for (event, currency, station, after, upto) in shifts(conn)? {
-        let t = recount(conn, (event, station), (after, upto), currency)?;
-        write(conn, station, after, &t)?;
+    for s in shifts(conn)? {
+        let t = recount(conn, (s.event, s.station), (s.after, s.upto), s.currency)?;
+        write(conn, s.station, s.after, &t)?;
     }
     Ok(())
 }

@@ -192,7 +192,10 @@ impl Tally {
 
     /// Adds `o` to its offer's sums, offers in id order; a title given replaces the one kept.
     pub fn add_offer(&mut self, o: OfferSum) {
-        match self.offers.binary_search_by_key(&o.offer_id, |x| x.offer_id) {
+        match self
+            .offers
+            .binary_search_by_key(&o.offer_id, |x| x.offer_id)
+        {
             Ok(i) => {
                 let x = &mut self.offers[i];
                 x.units += o.units;

@@ -74,7 +74,11 @@ fn missing_receipt_numbers_are_named_as_ranges_up_to_the_last_issued() {
         present: Vec::new(),
         ..numbers
     };
-    assert!(receipt_ranges(&[("K1".into(), 3, 10)], &[whole])[0].missing.is_empty());
+    assert!(
+        receipt_ranges(&[("K1".into(), 3, 10)], &[whole])[0]
+            .missing
+            .is_empty()
+    );
 }
 
 #[test]
