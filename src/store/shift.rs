@@ -1,10 +1,11 @@
 //! One station's shift, read as ranges of schema 8's shift indexes: the orders by (station,
 //! receipt number), and their lines, tenders, tickets, claims and shares by the sale's station
-//! and receipt number kept on each row. A report of a shift of 100 000 sales thus reads each
-//! index once in order, never one look-up per order by its id. Practice sales carry no shift
-//! number, so they are never in a range. The orders are read through `orders_shift` by name:
-//! the unique (station, receipt number) key matches the same range, but reads each order's row. The rows handed over are the same as
-//! [`super::report`] reads for the event's scope, so the domain adds up the same figures.
+//! and receipt number kept on each row, so a shift of 100 000 sales reads each index once in
+//! order, never one look-up per order by its id. Practice sales carry no shift number, so they
+//! are never in a range. The orders are read through `orders_shift` by name: the unique
+//! (station, receipt number) key matches the same range, but reads each order's row. Reports
+//! read a shift's tickets and claims here; its orders, lines and shares are the raw rows
+//! [`super::tally::recount`] adds up again.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -197,9 +198,9 @@ pub fn claims(conn: &Connection, s: &Scope, station: i64) -> StoreResult<ClaimFi
         })?)
 }
 
-/// What each collaborator's shares of the shift's orders come to, largest first (then by
-/// name). Added up here from the index range: a night has a handful of collaborators, and
-/// grouping in SQL would sort every share row first.
+/// What each collaborator's shares of the shift's orders come to. Added up here from the
+/// index range: a night has a handful of collaborators, and grouping in SQL would sort every
+/// share row first.
 pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(String, i64)>> {
     let p = range(s, station);
     let mut stmt = conn.prepare_cached(&format!(
@@ -211,21 +212,15 @@ pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(St
         let who = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         add_share(&mut out, who, r.get(1)?);
     }
-    largest_first(&mut out);
     Ok(out)
 }
 
 /// Adds `amount` to `who`'s share (a night has a handful of collaborators).
-pub(super) fn add_share(shares: &mut Vec<(String, i64)>, who: &str, amount: i64) {
+fn add_share(shares: &mut Vec<(String, i64)>, who: &str, amount: i64) {
     match shares.iter_mut().find(|(w, _)| w == who) {
         Some((_, sum)) => *sum = sum.saturating_add(amount),
         None => shares.push((who.to_string(), amount)),
     }
-}
-
-/// Sorts shares as SQL's `ORDER BY sum DESC, collaborator` would.
-pub(super) fn largest_first(shares: &mut [(String, i64)]) {
-    shares.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 }
 
 /// Gives each line of one order the sum of the order's line amounts.

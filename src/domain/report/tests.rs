@@ -178,3 +178,53 @@ fn hours_are_local_and_in_time_order() {
     );
     assert_eq!((h[1].hour.as_str(), h[1].gross.minor), ("21:00", 250));
 }
+
+fn line(offer_id: i64, qty: u32, refunded: u32) -> crate::domain::pricing::OfferFigures {
+    crate::domain::pricing::OfferFigures {
+        offer_id,
+        title: "Tote".into(),
+        unit_price: 1190,
+        vat_bp: 1900,
+        qty,
+        discount: 0,
+        cost: 300,
+        vat_mode: VatMode::Inclusive,
+        order_fee: 40,
+        order_lines_sum: 1190 * i64::from(qty),
+        refunded,
+    }
+}
+
+#[test]
+fn two_periods_tallied_apart_and_merged_are_the_two_tallied_at_once() {
+    let first = vec![order("K1", 1, 103, vec![(TenderKind::Card, 103)])];
+    let mut second = vec![order("K1", 2, 250, vec![(TenderKind::Cash, 250)])];
+    second[0].tip = 50;
+    let shares = [("Venue".to_string(), 20)];
+    let mut merged = Tally::of_rows(&first, &[line(7, 1, 0)], &shares, EUR);
+    merged.merge(Tally::of_rows(&second, &[line(7, 2, 0)], &shares, EUR));
+    let both: Vec<OrderRow> = first.into_iter().chain(second).collect();
+    let lines = [line(7, 1, 0), line(7, 2, 0)];
+    let at_once = Tally::of_rows(&both, &lines, &[shares.clone(), shares].concat(), EUR);
+    assert_eq!(merged, at_once);
+    assert_eq!(
+        (merged.receipts, merged.tips, merged.offers[0].units),
+        (2, 50, 3)
+    );
+    assert_eq!(merged.shares, vec![("Venue".to_string(), 40)]);
+}
+
+#[test]
+fn a_refunded_line_takes_its_units_and_revenue_off_but_not_its_fee() {
+    let mut t = Tally::default();
+    t.add_line(&line(7, 2, 0), EUR);
+    t.refund_line(&line(7, 2, 0), &line(7, 2, 2), EUR);
+    let o = &t.offers[0];
+    assert_eq!((o.units, o.net), (0, 0));
+    assert_eq!(o.margin, -40, "the fee is not given back");
+    assert_eq!(o.title, "Tote", "a correction keeps the title");
+    // What a refund leaves is what a line sold with those units refunded adds.
+    let mut kept = Tally::default();
+    kept.add_line(&line(7, 2, 2), EUR);
+    assert_eq!(kept.offers, t.offers);
+}
