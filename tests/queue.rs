@@ -322,3 +322,69 @@ fn a_priority_add_on_bought_with_a_gig_makes_its_ticket_priority() {
         "Priority place (add-on): one per gig ticket, and this basket has 0"
     );
 }
+
+/// Marks the lane's next `n` calls as no-shows, a minute apart.
+fn no_shows(pos: &mut Pos, clock: &TestClock, n: usize) {
+    for _ in 0..n {
+        let called = pos.call_next('A').unwrap().unwrap().to_string();
+        clock.advance_secs(120);
+        pos.move_ticket(id(pos, &called), TicketState::NoShow)
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_lane_shows_its_latest_no_shows_and_counts_the_earlier_ones_which_come_back_by_number() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("60-second shoutout", 8)], TenderKind::Card);
+    no_shows(&mut pos, &clock, 7);
+    let lane = &pos.queue().unwrap()[0];
+    let shown: Vec<String> = lane.no_shows.iter().map(|t| t.label.to_string()).collect();
+    assert_eq!(
+        shown,
+        ["A-007", "A-006", "A-005", "A-004", "A-003"],
+        "latest first"
+    );
+    assert_eq!(lane.earlier_no_shows, 2);
+    // A-001 comes back an hour later: found by the number on their ticket.
+    clock.advance_secs(3600);
+    let back = pos.ticket("a-001").unwrap();
+    pos.move_ticket(back.id, TicketState::Waiting).unwrap();
+    let lane = &pos.queue().unwrap()[0];
+    assert_eq!((lane.no_shows.len(), lane.earlier_no_shows), (5, 1));
+    assert_eq!(waiting_labels(&pos, 0), ["A-008", "A-001"]);
+}
+
+#[test]
+fn the_queue_screen_re_queues_an_earlier_no_show_by_the_number_typed() {
+    use egui_kittest::kittest::Queryable as _;
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    sell(&mut pos, &[("60-second shoutout", 7)], TenderKind::Card);
+    no_shows(&mut pos, &clock, 6);
+    let mut h = support::kiosk_harness(pos, (1280.0, 800.0));
+    h.get_by_label("Queue").click();
+    h.run();
+    assert!(h.query_by_label("Re-queue A-006").is_some());
+    assert!(
+        h.query_by_label("Re-queue A-001").is_none(),
+        "older ones have no button each"
+    );
+    assert!(h.query_by_label_contains("+1 earlier no-show:").is_some());
+    // A served ticket is not a no-show: said so, nothing moves.
+    support::type_into(&mut h, "No-show back later? Ticket number", "A-007");
+    h.get_by_label("Re-queue").click();
+    h.run();
+    assert_eq!(
+        h.state().notice(),
+        Some("A-007 is not a no-show to re-queue: it is waiting")
+    );
+    support::type_into(&mut h, "No-show back later? Ticket number", "a-001");
+    h.get_by_label("Re-queue").click();
+    support::wait(&mut h, 0.2);
+    assert_eq!(h.state().notice(), Some("A-001 back in the queue"));
+    assert!(h.query_by_label_contains("earlier no-show").is_none());
+}

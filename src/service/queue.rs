@@ -17,6 +17,10 @@ use crate::domain::queue::{
 };
 use crate::store::{events, tickets};
 
+/// The no-shows a lane shows with a re-queue button each: a fan back minutes after the call.
+/// One back later is re-queued by their ticket number.
+pub const NO_SHOWS_SHOWN: u32 = 5;
+
 /// One lane as the Queue screen and the now-serving board show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LaneView {
@@ -30,8 +34,11 @@ pub struct LaneView {
     pub serving: Vec<Ticket>,
     /// Called, on their way to the table, oldest call first.
     pub called: Vec<Ticket>,
-    /// No-shows that can still be re-queued.
+    /// The latest no-shows that can still be re-queued, latest first (at most
+    /// [`NO_SHOWS_SHOWN`]).
     pub no_shows: Vec<Ticket>,
+    /// The lane's other no-shows that can still be re-queued (by their number).
+    pub earlier_no_shows: u32,
     /// Waiting tickets in call order (fairness applied), each with its wait range in minutes.
     pub waiting: Vec<(Ticket, (u32, u32))>,
     /// Wait range for a ticket bought now.
@@ -64,7 +71,9 @@ impl Pos {
                     .collect()
             };
             let (serving, called) = (pick(TicketState::Serving), pick(TicketState::Called));
-            let no_shows = pick(TicketState::NoShow);
+            let (no_shows, all) = tickets::no_shows(conn, self.event.id, lane, NO_SHOWS_SHOWN)?;
+            let shown = u32::try_from(no_shows.len()).unwrap_or(u32::MAX);
+            let earlier_no_shows = all.saturating_sub(shown);
             // Call order: replay the fairness rule over the waiting tickets.
             let mut left: Vec<(i64, bool)> = in_lane
                 .iter()
@@ -98,6 +107,7 @@ impl Pos {
                 serving,
                 called,
                 no_shows,
+                earlier_no_shows,
                 waiting,
                 wait_now,
             });

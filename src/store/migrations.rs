@@ -184,9 +184,17 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn, &scratch_keys()).unwrap();
         let open = format!("{}{}", tickets::TICKET_SELECT, tickets::OPEN);
+        let no_shows = format!(
+            "{}{} ORDER BY t.finished_at DESC",
+            tickets::TICKET_SELECT,
+            tickets::NO_SHOWS
+        );
+        let counted = format!("SELECT count(*) FROM tickets t{}", tickets::NO_SHOWS);
         let member = format!("{} WHERE m.fan_id = ?1", fans::MEMBER);
         for (sql, index) in [
-            (open.as_str(), "tickets_open"),
+            (open.as_str(), "tickets_in_queue"),
+            (no_shows.as_str(), "tickets_no_shows"),
+            (counted.as_str(), "tickets_no_shows"),
             (tickets::WAITING, "tickets_waiting"),
             (tickets::RECENT_CALLS, "tickets_calls"),
             (tickets::RECENT_SERVICE, "tickets_done"),

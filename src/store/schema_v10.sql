@@ -44,3 +44,13 @@ BEGIN
             'stale', '')
     ON CONFLICT DO NOTHING;
 END;
+
+-- The queue holds the tickets still waiting, called or at the table; each lane's no-shows are
+-- read apart, the latest few with the count of the rest (a fan back minutes after the call is
+-- re-queued with one tap, one back hours later by their number), so a night of no-shows does
+-- not slow every queue read and start.
+CREATE INDEX tickets_in_queue ON tickets (event_id, lane, queue_pos, number)
+    WHERE state IN ('waiting', 'called', 'serving');
+CREATE INDEX tickets_no_shows ON tickets (event_id, lane, finished_at)
+    WHERE state = 'no_show' AND requeued = 0;
+DROP INDEX tickets_open;

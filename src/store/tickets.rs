@@ -74,18 +74,42 @@ fn finish(row: (Ticket, String, String)) -> StoreResult<Ticket> {
     Ok(t)
 }
 
-/// Tickets of the event still in the queue (waiting, called, serving) and no-shows that can
-/// still be re-queued, in lane and service order.
+/// Tickets of the event still in the queue (waiting, called, serving), in lane and service
+/// order.
 pub fn open_tickets(conn: &Connection, event_id: i64) -> StoreResult<Vec<Ticket>> {
     let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT}{OPEN}"))?;
     let rows = stmt.query_map([event_id], ticket_of)?;
     rows.map(|r| finish(r?)).collect()
 }
 
-/// The tickets still in the queue (read through the partial index `tickets_open`).
+/// The tickets still in the queue (read through the partial index `tickets_in_queue`).
 pub(super) const OPEN: &str = " WHERE t.event_id = ?1
-   AND (t.state IN ('waiting', 'called', 'serving') OR (t.state = 'no_show' AND t.requeued = 0))
+   AND t.state IN ('waiting', 'called', 'serving')
  ORDER BY t.lane, t.queue_pos, t.number";
+
+/// The lane's no-shows that can still be re-queued (through `tickets_no_shows`).
+pub(super) const NO_SHOWS: &str = " WHERE t.event_id = ?1 AND t.lane = ?2
+   AND t.state = 'no_show' AND t.requeued = 0";
+
+/// The lane's latest `limit` no-shows that can still be re-queued, latest first, and how many
+/// there are in all.
+pub fn no_shows(
+    conn: &Connection,
+    event_id: i64,
+    lane: char,
+    limit: u32,
+) -> StoreResult<(Vec<Ticket>, u32)> {
+    let lane = lane.to_string();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{TICKET_SELECT}{NO_SHOWS} ORDER BY t.finished_at DESC, t.number DESC LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![event_id, lane, limit], ticket_of)?;
+    let latest = rows.map(|r| finish(r?)).collect::<StoreResult<Vec<_>>>()?;
+    let all: u32 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM tickets t{NO_SHOWS}"))?
+        .query_row(params![event_id, lane], |r| r.get(0))?;
+    Ok((latest, all))
+}
 
 /// Takes the lane's next ticket number; gap-free because it rolls back with the sale.
 fn take_ticket_number(conn: &Connection, event_id: i64, lane: char) -> StoreResult<u32> {

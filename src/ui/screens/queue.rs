@@ -26,13 +26,17 @@ pub enum QueueOp {
     SetPriority(i64, bool),
     /// The lane the keyboard shortcuts act on.
     SelectLane(char),
+    /// Put a no-show back in the queue by the number on their ticket (`A-012`).
+    RequeueNumber(String),
 }
 
-/// The Queue screen's state: the lane the shortcuts act on, and this station's last move.
+/// The Queue screen's state: the lane the shortcuts act on, this station's last move, and the
+/// ticket number typed to re-queue an earlier no-show.
 #[derive(Debug, Clone)]
 pub struct QueueScreen {
     lane: char,
     last_move: Option<LastMove>,
+    number: String,
 }
 
 impl Default for QueueScreen {
@@ -40,16 +44,49 @@ impl Default for QueueScreen {
         QueueScreen {
             lane: 'A',
             last_move: None,
+            number: String::new(),
         }
     }
 }
+
+/// The longest ticket number typed (`B-1234`, with room to spare).
+const MAX_NUMBER_CHARS: usize = 10;
 
 impl QueueScreen {
     /// Draws the lanes.
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &ScreenCtx<'_>) -> Vec<Command> {
         let grace_secs = ctx.event.queue.grace_secs;
+        let mut commands = Vec::new();
+        if ctx.shared.lanes.iter().any(|l| l.earlier_no_shows > 0) {
+            commands.extend(self.number_ui(ui));
+        }
         let selected = (self.lane, self.last_move.as_ref());
-        queue_ui(ui, &ctx.shared.lanes, selected, ctx.now, grace_secs)
+        commands.extend(queue_ui(
+            ui,
+            &ctx.shared.lanes,
+            selected,
+            ctx.now,
+            grace_secs,
+        ));
+        commands
+    }
+
+    /// A fan back long after their call: their ticket number puts them back in the queue.
+    fn number_ui(&mut self, ui: &mut egui::Ui) -> Option<Command> {
+        ui.horizontal(|ui| {
+            let label = "No-show back later? Ticket number";
+            let field = widgets::field(ui, label, &mut self.number, (0.0, 110.0), "A-012");
+            // A ticket number is short: anything longer is cut, never sent.
+            if self.number.chars().count() > MAX_NUMBER_CHARS {
+                self.number = self.number.chars().take(MAX_NUMBER_CHARS).collect();
+            }
+            let typed = !self.number.trim().is_empty();
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            let tapped = widgets::button(ui, "Re-queue", 150.0);
+            ((enter || tapped) && typed)
+                .then(|| Command::Queue(QueueOp::RequeueNumber(self.number.trim().to_string())))
+        })
+        .inner
     }
 
     /// Applies one of the screen's ops through the service.
@@ -84,6 +121,25 @@ impl QueueScreen {
                 fx.good(format!("{label} is {word} now"));
             }
             QueueOp::SelectLane(lane) => self.lane = lane,
+            QueueOp::RequeueNumber(number) => {
+                let ticket = pos.ticket(&number)?;
+                if ticket.state != TicketState::NoShow || ticket.requeued {
+                    let was = if ticket.requeued {
+                        "re-queued once already"
+                    } else {
+                        ticket.state.name()
+                    };
+                    fx.info(format!(
+                        "{} is not a no-show to re-queue: it is {}",
+                        ticket.label,
+                        was.replace('_', "-")
+                    ));
+                    return Ok(());
+                }
+                let label = pos.move_ticket(ticket.id, TicketState::Waiting)?;
+                self.number.clear();
+                self.remember_move(ticket.id, format!("{label} back in the queue"), pos, fx);
+            }
         }
         Ok(())
     }
@@ -247,6 +303,13 @@ fn lane_ui(
                 )));
             }
         });
+    }
+    if lane.earlier_no_shows > 0 {
+        let n = lane.earlier_no_shows;
+        let s = if n == 1 { "" } else { "s" };
+        ui.label(
+            RichText::new(format!("+{n} earlier no-show{s}: re-queue by number above")).weak(),
+        );
     }
     waiting_ui(ui, lane, &mut commands);
     commands
