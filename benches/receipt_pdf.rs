@@ -87,6 +87,7 @@ fn peer_receipt() -> Receipt {
         terms: String::new(),
         member: None,
         training: false,
+        copy: false,
         fan_url: None,
     }
 }

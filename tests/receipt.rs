@@ -204,3 +204,49 @@ fn outside_tools_agree_when_installed() {
         assert_eq!(found, expected);
     }
 }
+
+#[test]
+fn the_first_print_of_a_receipt_is_the_original_and_every_later_one_says_copy() {
+    let db = TestDb::new();
+    let clock = TestClock::new();
+    let mut pos = db.demo_pos(&clock);
+    let sale = sell(&mut pos, &[("Tour tote bag", 1)], TenderKind::Card);
+    let first = pos.print_receipt(&sale.number).unwrap();
+    let again = pos.print_receipt(&sale.number).unwrap();
+    assert!(!first.copy, "the first print is the original");
+    assert!(again.copy, "a reprint is a copy");
+    assert!(
+        !pos.receipt(&sale.number).unwrap().copy,
+        "showing it prints nothing"
+    );
+    let prints: i64 = db
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'receipt.print'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(prints, 2, "each print is in the audit log");
+    if !tool("pdftotext") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install poppler-utils"
+        );
+        return;
+    }
+    let text = |r: &Receipt| {
+        let path = db.dir.path().join(format!("{}.pdf", r.copy));
+        std::fs::write(&path, receipt_pdf(r).unwrap()).unwrap();
+        let out = Command::new("pdftotext")
+            .args([path.to_str().unwrap(), "-"])
+            .output();
+        String::from_utf8(out.unwrap().stdout).unwrap()
+    };
+    assert!(!text(&first).contains("COPY"));
+    assert_eq!(
+        text(&again).matches("*** COPY ***").count(),
+        2,
+        "at the top and the foot"
+    );
+}

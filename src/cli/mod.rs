@@ -89,7 +89,7 @@ pub enum Command {
     Offers,
     /// Make a complete paid sale of one offer.
     Sell(Box<SellArgs>),
-    /// Export a receipt to PDF.
+    /// Write a receipt's PDF: its first print is the original, every later one says COPY.
     Receipt {
         /// Receipt number (K1-000001) or `latest`.
         #[arg(value_parser = values::receipt_pick)]
@@ -284,7 +284,6 @@ pub fn reads_only(command: &Command) -> bool {
     matches!(
         command,
         Command::Offers
-            | Command::Receipt { .. }
             | Command::Receipts { .. }
             | Command::Training {
                 action: receipts::TrainingAction::Status

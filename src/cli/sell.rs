@@ -225,12 +225,13 @@ fn sale_text(r: &Receipt) -> String {
     text
 }
 
-/// Exports a receipt to PDF.
-pub fn receipt(pos: &Pos, number: &ReceiptPick, output: &Path) -> Outcome {
-    let r = match number {
-        ReceiptPick::Latest => pos.latest_receipt()?,
-        ReceiptPick::Number(n) => pos.receipt(n)?,
+/// Exports a receipt to PDF: the first print is the original, every later one a COPY.
+pub fn receipt(pos: &mut Pos, number: &ReceiptPick, output: &Path) -> Outcome {
+    let number = match number {
+        ReceiptPick::Latest => pos.latest_receipt()?.number,
+        ReceiptPick::Number(n) => n.clone(),
     };
+    let r = pos.print_receipt(&number)?;
     let bytes = receipt_pdf(&r)?;
     std::fs::write(output, &bytes).map_err(|e| CliError::write(output, e))?;
     let text = format!(

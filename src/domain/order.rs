@@ -469,6 +469,9 @@ pub struct Receipt {
     /// A practice sale of a station in training mode: not a valid receipt.
     #[serde(default)]
     pub training: bool,
+    /// A later print of the receipt (or an export's): it says COPY.
+    #[serde(default)]
+    pub copy: bool,
     /// The fan's own page on the table's hub (place in line, codes, receipt), when a hub has
     /// served; printed as a QR.
     #[serde(default)]

@@ -29,6 +29,7 @@ const GROUPS_PER_LINE: usize = 8;
 pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
     let mut c = Canvas::new(fonts()?, WIDTH, MARGIN);
     training(&mut c, r);
+    copy(&mut c, r);
     header(&mut c, r);
     lines(&mut c, r);
     totals(&mut c, r);
@@ -46,7 +47,15 @@ pub fn receipt_pdf(r: &Receipt) -> Result<Vec<u8>, PdfError> {
         c.left_right(r.terms.trim(), "", SMALL, Weight::Regular);
     }
     training(&mut c, r);
+    copy(&mut c, r);
     c.finish(&format!("Receipt {}", r.number))
+}
+
+/// A later print says so at the top and at the foot: it is not a second receipt.
+fn copy(c: &mut Canvas<'_>, r: &Receipt) {
+    if r.copy {
+        c.centered("*** COPY ***", TITLE, Weight::Bold);
+    }
 }
 
 /// A practice sale says so at the top and at the foot, where a torn-off part still shows it.

@@ -5,13 +5,38 @@ use serde_json::json;
 use super::{Pos, PosError, PosResult, Role};
 use crate::domain::field::FieldError;
 use crate::domain::invoice::{Invoice, check_buyer};
-use crate::domain::order::ReceiptNo;
+use crate::domain::order::{Receipt, ReceiptNo};
 use crate::domain::search::{Found, SEARCH_LIMIT, parse_query, time_windows};
 use crate::fonts;
 use crate::store::orders::{self, OrderKey};
 use crate::store::{invoices, search};
 
 impl Pos {
+    /// The receipt to print: the first print of it is the original, every later one a COPY
+    /// (counted in one gated write, with an audit entry). Read-only, nothing can be counted, so
+    /// it prints as a COPY.
+    pub fn print_receipt(&mut self, number: &ReceiptNo) -> PosResult<Receipt> {
+        let mut receipt = self.receipt(number)?;
+        if self.store.is_read_only() {
+            receipt.copy = true;
+            return Ok(receipt);
+        }
+        let (event_id, currency) = (self.event.id, self.event.currency);
+        let before = self.write(Role::Helper, |w| {
+            let order = orders::load(w.tx(), event_id, OrderKey::Receipt(number), currency)?
+                .ok_or_else(|| PosError::NoReceipt(number.to_string()))?;
+            let before = orders::count_print(w.tx(), &order.order_id)?;
+            w.log(
+                "receipt.print",
+                &number.to_string(),
+                json!({ "print": before + 1, "copy": before > 0 }),
+            )?;
+            Ok(before)
+        })?;
+        receipt.copy = before > 0;
+        Ok(receipt)
+    }
+
     /// The event's receipts matching a typed query (a receipt number, payment reference, amount,
     /// offer title or local time or range), newest first, at most [`SEARCH_LIMIT`] listed.
     pub fn search_receipts(&self, query: &str) -> PosResult<Found> {

@@ -305,6 +305,7 @@ pub(super) fn receipt_of(event: &Event, s: StoredReceipt) -> Receipt {
     let currency = event.currency;
     let texts = s.printed.clone().unwrap_or_else(|| texts_of(event));
     Receipt {
+        copy: false,
         header: texts.header,
         footer: texts.footer,
         terms: texts.terms,

@@ -163,6 +163,16 @@ pub fn offer_figures(conn: &Connection, event_id: i64) -> StoreResult<Vec<OfferF
     offer_figures_between(conn, event_id, 0, i64::MAX)
 }
 
+/// Counts a print of the order's receipt; returns how many prints it had before.
+pub fn count_print(conn: &Connection, order_id: &str) -> StoreResult<u32> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE orders SET receipt_prints = receipt_prints + 1 WHERE id = ?1
+             RETURNING receipt_prints - 1",
+        )?
+        .query_row([order_id], |r| r.get(0))?)
+}
+
 /// The margin figures of one order's lines, by line number (with the units refunded so far).
 pub fn line_figures(conn: &Connection, order_id: &str) -> StoreResult<Vec<OfferFigures>> {
     let mut stmt = conn.prepare_cached(&format!(

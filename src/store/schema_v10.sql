@@ -31,6 +31,9 @@ CREATE TABLE tallies (
     PRIMARY KEY (station_id, after_receipt, figure, key)
 ) WITHOUT ROWID;
 
+-- Each print of a receipt is counted: the first is the original, every later one says COPY.
+ALTER TABLE orders ADD COLUMN receipt_prints INTEGER NOT NULL DEFAULT 0;
+
 -- A sale marked as practice (or unmarked) after it was written leaves its shift's tally, or
 -- comes back into it: the tally is marked stale here and added up again from the raw rows, by
 -- the reports until the station's next sale or refund writes it anew.

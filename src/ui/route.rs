@@ -65,7 +65,7 @@ impl Kiosk {
                 fx.then.push(*inner);
                 Ok(())
             }
-            Command::ExportReceipt(number) => pos.receipt(&number).map(|receipt| {
+            Command::ExportReceipt(number) => pos.print_receipt(&number).map(|receipt| {
                 files::export_receipt(fx.jobs, fx.receipts_dir, receipt);
             }),
             Command::Saved(saved) => {

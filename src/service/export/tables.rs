@@ -11,7 +11,7 @@ use crate::domain::catalogue::VatRate;
 use crate::domain::event::{Event, Zone};
 use crate::domain::fan::MemberCode;
 use crate::domain::money::{Currency, Money};
-use crate::domain::order::{ReceiptNo, TenderKind, refund_routes};
+use crate::domain::order::{Receipt, ReceiptNo, TenderKind, refund_routes};
 use crate::domain::queue::TicketLabel;
 use crate::export::{Cell, Sink, Table};
 use crate::store::{self, Conn};
@@ -525,7 +525,11 @@ pub fn write_receipts(
         let key = store::orders::OrderKey::Id(&o.order_id);
         let stored = store::orders::load(conn, event.id, key, event.currency)?
             .ok_or_else(|| store::corrupt("order", &o.order_id))?;
-        let receipt = crate::service::sell::receipt_of(event, stored);
+        // An export is the file's copy, never the fan's original.
+        let receipt = Receipt {
+            copy: true,
+            ..crate::service::sell::receipt_of(event, stored)
+        };
         let pdf = crate::pdf::receipt_pdf(&receipt).map_err(|e| {
             crate::service::PosError::Refused(format!("receipt {}: {e}", receipt.number))
         })?;
