@@ -39,6 +39,12 @@ fn run(args: &cli::Args) -> anyhow::Result<ExitCode> {
         Some(command) => {
             let store = if cli::reads_only(command) {
                 Store::open_read_only(&db).with_context(opening)?
+            } else if matches!(command, cli::Command::Receipt { .. }) {
+                // A print is counted (the first is the original); off a file that cannot be
+                // written it cannot be, and prints as a COPY.
+                Store::open(&db)
+                    .or_else(|_| Store::open_read_only(&db))
+                    .with_context(opening)?
             } else {
                 Store::open(&db).with_context(opening)?
             };

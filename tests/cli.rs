@@ -234,6 +234,12 @@ fn receipts_export_and_bad_usage_exits_2() {
         Some(0)
     );
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    // The first print is the original, the next one a COPY.
+    let again = cli.run(&["receipt", "K1-000001", "-o", pdf.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("K1-000001 (COPY) written"),
+        "{again:?}"
+    );
     let missing = cli.run(&["receipt", "K1-000009", "-o", pdf.to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(1));
     assert_eq!(

@@ -355,6 +355,11 @@ fn a_lane_shows_its_latest_no_shows_and_counts_the_earlier_ones_which_come_back_
     let lane = &pos.queue().unwrap()[0];
     assert_eq!((lane.no_shows.len(), lane.earlier_no_shows), (5, 1));
     assert_eq!(waiting_labels(&pos, 0), ["A-008", "A-001"]);
+    // Taken back: A-001 is the latest no-show again, first in the list.
+    pos.undo_ticket(back.id).unwrap();
+    let lane = &pos.queue().unwrap()[0];
+    assert_eq!(lane.no_shows[0].label.to_string(), "A-001");
+    assert_eq!((lane.no_shows.len(), lane.earlier_no_shows), (5, 2));
 }
 
 #[test]

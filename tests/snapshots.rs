@@ -24,3 +24,23 @@ fn sell_screen_at_both_sizes_in_both_themes() {
         h.snapshot(name);
     }
 }
+
+#[test]
+fn queue_screen_with_a_night_of_no_shows() {
+    use encore::domain::order::TenderKind;
+    use encore::domain::queue::TicketState;
+    let (db, clock) = (TestDb::new(), TestClock::new());
+    let mut pos = db.demo_pos(&clock);
+    support::sell(&mut pos, &[("60-second shoutout", 12)], TenderKind::Card);
+    for _ in 0..8 {
+        let called = pos.call_next('A').unwrap().unwrap().to_string();
+        clock.advance_secs(120);
+        let id = pos.ticket(&called).unwrap().id;
+        pos.move_ticket(id, TicketState::NoShow).unwrap();
+    }
+    pos.call_next('A').unwrap();
+    let mut h = kiosk_harness_themed(pos, (1024.0, 600.0), egui::Theme::Dark);
+    h.get_by_label("Queue").click();
+    h.run();
+    h.snapshot("queue_1024x600_dark");
+}

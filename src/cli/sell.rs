@@ -95,6 +95,8 @@ pub struct ReceiptFile {
     pub receipt: ReceiptNo,
     /// Where the PDF is.
     pub file: PathBuf,
+    /// A later print (or one off a file that cannot be written): the PDF says COPY.
+    pub copy: bool,
 }
 
 /// Lists the catalogue.
@@ -235,8 +237,9 @@ pub fn receipt(pos: &mut Pos, number: &ReceiptPick, output: &Path) -> Outcome {
     let bytes = receipt_pdf(&r)?;
     std::fs::write(output, &bytes).map_err(|e| CliError::write(output, e))?;
     let text = format!(
-        "receipt {} written to {} ({} bytes)",
+        "receipt {}{} written to {} ({} bytes)",
         r.number,
+        if r.copy { " (COPY)" } else { "" },
         output.display(),
         bytes.len()
     );
@@ -244,6 +247,7 @@ pub fn receipt(pos: &mut Pos, number: &ReceiptPick, output: &Path) -> Outcome {
         &ReceiptFile {
             receipt: r.number,
             file: output.to_path_buf(),
+            copy: r.copy,
         },
         text,
     )

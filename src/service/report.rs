@@ -55,8 +55,11 @@ impl Pos {
     /// This station's shift so far (since its last Z), closing nothing.
     pub fn x_report(&self) -> PosResult<Report> {
         let (conn, ctx) = (self.store.conn(), self.ctx());
-        let (scope, expected) = ctx.shift(conn)?;
-        ctx.report(conn, ReportKind::X, None, scope, expected)
+        // One snapshot: a sale committed meanwhile is in every figure or in none.
+        store::snapshot(conn, || {
+            let (scope, expected) = ctx.shift(conn)?;
+            ctx.report(conn, ReportKind::X, None, scope, expected)
+        })
     }
 
     /// [`Pos::x_report`] (or with `event_wide`, [`Pos::event_report`]) as a job for a worker
@@ -74,11 +77,13 @@ impl Pos {
     pub fn event_report(&self) -> PosResult<Report> {
         let (conn, ctx) = (self.store.conn(), self.ctx());
         let scope = Scope::event(self.event.id, self.now().as_second());
-        let expected = rows::stations(conn, self.event.id)?
-            .into_iter()
-            .map(|(_, code, last)| (code, 0, last))
-            .collect();
-        ctx.report(conn, ReportKind::Event, None, scope, expected)
+        store::snapshot(conn, || {
+            let expected = rows::stations(conn, self.event.id)?
+                .into_iter()
+                .map(|(_, code, last)| (code, 0, last))
+                .collect();
+            ctx.report(conn, ReportKind::Event, None, scope, expected)
+        })
     }
 
     /// Closes this station's shift: the Z report, under the station's next Z number, kept as

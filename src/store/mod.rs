@@ -230,6 +230,18 @@ pub fn configure(conn: &Connection) -> StoreResult<()> {
 }
 
 /// Maps a stored text column to a domain value, or a Corrupt error naming it.
+/// Runs `read` in one read transaction, so everything it reads is of one moment (a commit
+/// made meanwhile is in all of it or in none).
+pub fn snapshot<T, E: From<StoreError>>(
+    conn: &Conn,
+    read: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    let tx = conn.unchecked_transaction().map_err(StoreError::from)?;
+    let out = read()?;
+    tx.commit().map_err(StoreError::from)?;
+    Ok(out)
+}
+
 pub(crate) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what} '{value}'"))
 }

@@ -39,6 +39,7 @@ ALTER TABLE orders ADD COLUMN receipt_prints INTEGER NOT NULL DEFAULT 0;
 -- the reports until the station's next sale or refund writes it anew.
 CREATE TRIGGER tallies_training AFTER UPDATE OF training ON orders
     WHEN OLD.training <> NEW.training
+     AND NOT EXISTS (SELECT 1 FROM stations WHERE id = NEW.station_id AND code LIKE 'T%')
 BEGIN
     INSERT INTO tallies (station_id, after_receipt, figure, key)
     VALUES (NEW.station_id,

@@ -275,30 +275,27 @@ pub struct Shift {
 /// Every shift of every station, each station's in order.
 pub fn shifts(conn: &Connection) -> StoreResult<Vec<Shift>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT e.id, e.currency, s.id,
-                (SELECT group_concat(upto_receipt) FROM
-                    (SELECT upto_receipt FROM z_reports z WHERE z.station_id = s.id ORDER BY z_no))
-         FROM stations s JOIN events e ON e.id = s.event_id WHERE NOT {} ORDER BY s.id",
+        "SELECT e.id, e.currency, s.id FROM stations s JOIN events e ON e.id = s.event_id
+         WHERE NOT {} ORDER BY s.id",
         super::training::IS_LEDGER.replace("code", "s.code")
     ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ))
-    })?;
+    let stations = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })?
+        .collect::<Result<Vec<(i64, String, i64)>, _>>()?;
+    let mut closes =
+        conn.prepare("SELECT upto_receipt FROM z_reports WHERE station_id = ?1 ORDER BY z_no")?;
     let mut out = Vec::new();
-    for row in rows {
-        let (event, currency, station, closes) = row?;
+    for (event, currency, station) in stations {
         let currency =
             Currency::from_code(&currency).ok_or_else(|| corrupt("currency", &currency))?;
+        let ends = closes
+            .query_map([station], |r| r.get::<_, u32>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         let mut after = 0;
-        for upto in closes.iter().flat_map(|c| c.split(',')) {
-            let upto: u32 = upto
-                .parse()
-                .map_err(|_| corrupt("Z receipt number", upto))?;
+        // Each close ends a shift; the last one is still open.
+        for upto in ends.into_iter().chain(std::iter::once(u32::MAX)) {
             out.push(Shift {
                 event,
                 currency,
@@ -308,14 +305,6 @@ pub fn shifts(conn: &Connection) -> StoreResult<Vec<Shift>> {
             });
             after = upto;
         }
-        let upto = u32::MAX;
-        out.push(Shift {
-            event,
-            currency,
-            station,
-            after,
-            upto,
-        });
     }
     Ok(out)
 }

@@ -100,11 +100,18 @@ pub fn no_shows(
     limit: u32,
 ) -> StoreResult<(Vec<Ticket>, u32)> {
     let lane = lane.to_string();
-    let mut stmt = conn.prepare_cached(&format!(
-        "{TICKET_SELECT}{NO_SHOWS} ORDER BY t.finished_at DESC, t.number DESC LIMIT ?3"
-    ))?;
-    let rows = stmt.query_map(params![event_id, lane, limit], ticket_of)?;
-    let latest = rows.map(|r| finish(r?)).collect::<StoreResult<Vec<_>>>()?;
+    // A re-queue taken back leaves its no-show without a time: it was touched last, so first.
+    let mut latest = Vec::new();
+    for order in [
+        " AND t.finished_at IS NULL ORDER BY t.number DESC LIMIT ?3",
+        " AND t.finished_at IS NOT NULL ORDER BY t.finished_at DESC, t.number DESC LIMIT ?3",
+    ] {
+        let left = limit.saturating_sub(u32::try_from(latest.len()).unwrap_or(u32::MAX));
+        let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT}{NO_SHOWS}{order}"))?;
+        for r in stmt.query_map(params![event_id, lane, left], ticket_of)? {
+            latest.push(finish(r?)?);
+        }
+    }
     let all: u32 = conn
         .prepare_cached(&format!("SELECT count(*) FROM tickets t{NO_SHOWS}"))?
         .query_row(params![event_id, lane], |r| r.get(0))?;
