@@ -215,21 +215,16 @@ fn a_stale_tally_is_written_anew_by_the_next_sale_and_a_rebuild_finds_every_shif
     assert_eq!(stale(), 0);
     tallies_agree_with_recounts(&db);
     // What the migration does: every shift added up from the raw rows, as kept.
-    let kept: Vec<(String, String, i64, i64)> = conn
-        .prepare("SELECT figure, key, a, after_receipt FROM tallies ORDER BY 4, 1, 2")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let table = || -> Vec<(String, String, i64, i64)> {
+        conn.prepare("SELECT figure, key, a, after_receipt FROM tallies ORDER BY 4, 1, 2")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let kept = table();
     encore::store::tally::rebuild(&conn, &encore::store::keyfile::KeyFile::beside(&db.path))
         .unwrap();
-    let rebuilt: Vec<(String, String, i64, i64)> = conn
-        .prepare("SELECT figure, key, a, after_receipt FROM tallies ORDER BY 4, 1, 2")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(kept, rebuilt);
+    assert_eq!(kept, table());
 }
