@@ -194,13 +194,19 @@ fn queue_ui(
     commands.extend(shortcuts(ui, selected, last, now, grace_secs));
     ui.columns(lanes.len(), |columns| {
         for (ui, lane) in columns.iter_mut().zip(lanes) {
-            commands.extend(lane_ui(
-                ui,
-                lane,
-                lane.lane == selected.lane,
-                now,
-                grace_secs,
-            ));
+            // Each lane scrolls on its own: on a 1024×600 screen the called, the no-shows and
+            // the waiting do not all fit.
+            egui::ScrollArea::vertical()
+                .id_salt(("lane", lane.lane))
+                .show(ui, |ui| {
+                    commands.extend(lane_ui(
+                        ui,
+                        lane,
+                        lane.lane == selected.lane,
+                        now,
+                        grace_secs,
+                    ));
+                });
         }
     });
     commands
@@ -363,35 +369,31 @@ fn called_ui(
 fn waiting_ui(ui: &mut egui::Ui, lane: &LaneView, commands: &mut Vec<Command>) {
     ui.separator();
     ui.label(RichText::new(format!("Waiting: {}", lane.waiting.len())).strong());
-    egui::ScrollArea::vertical()
-        .id_salt(("lane", lane.lane))
-        .show(ui, |ui| {
-            for (ticket, range) in &lane.waiting {
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(ticket.label.to_string()).font(theme::bold(22.0)));
-                    // A priority ticket shows a lit badge; a regular one a small framed button.
-                    let toggle = if ticket.priority {
-                        egui::Button::selectable(true, "Priority")
-                    } else {
-                        egui::Button::new(RichText::new("Make priority").weak().size(14.0))
-                    };
-                    if ui
-                        .add(toggle)
-                        .accessible_name(format!("Priority {}", ticket.label))
-                        .on_hover_text(
-                            "Priority (loyalty member): called ahead, one per few regular tickets",
-                        )
-                        .clicked()
-                    {
-                        commands.push(Command::Queue(QueueOp::SetPriority(
-                            ticket.id,
-                            !ticket.priority,
-                        )));
-                    }
-                    let requeued = if ticket.requeued { " · re-queued" } else { "" };
-                    ui.label(format!("{}{requeued}", wait_text(*range)));
-                    ui.add(egui::Label::new(RichText::new(&ticket.title).weak()).truncate());
-                });
+    for (ticket, range) in &lane.waiting {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(ticket.label.to_string()).font(theme::bold(22.0)));
+            // A priority ticket shows a lit badge; a regular one a small framed button.
+            let toggle = if ticket.priority {
+                egui::Button::selectable(true, "Priority")
+            } else {
+                egui::Button::new(RichText::new("Make priority").weak().size(14.0))
+            };
+            if ui
+                .add(toggle)
+                .accessible_name(format!("Priority {}", ticket.label))
+                .on_hover_text(
+                    "Priority (loyalty member): called ahead, one per few regular tickets",
+                )
+                .clicked()
+            {
+                commands.push(Command::Queue(QueueOp::SetPriority(
+                    ticket.id,
+                    !ticket.priority,
+                )));
             }
+            let requeued = if ticket.requeued { " · re-queued" } else { "" };
+            ui.label(format!("{}{requeued}", wait_text(*range)));
+            ui.add(egui::Label::new(RichText::new(&ticket.title).weak()).truncate());
         });
+    }
 }
