@@ -218,9 +218,9 @@ impl std::ops::Deref for Tx<'_> {
 /// durable across a power cut (NORMAL in WAL mode may lose the last commits, i.e. paid sales).
 pub fn configure(conn: &Connection) -> StoreResult<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    // Every statement the kiosk or the hub runs stays prepared: a sale alone runs some thirty
-    // (its shift's tally among them), and the hub's live pages read the queue and the night
-    // between sales on the same connection. A statement pushed out is parsed again each time:
+    // Every statement the kiosk or the hub runs stays prepared: a sale runs many (its shift's
+    // tally among them), and the hub's live pages read the queue and the night between sales
+    // on the same connection. A statement pushed out is parsed again each time:
     // with room for 64, four phones racing for a drop waited 60 ms at p99; with 256, 42 ms.
     conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "journal_mode", "WAL")?;
