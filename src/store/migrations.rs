@@ -190,11 +190,17 @@ mod tests {
             tickets::NO_SHOWS
         );
         let counted = format!("SELECT count(*) FROM tickets t{}", tickets::NO_SHOWS);
+        let undone = format!(
+            "{}{} AND t.finished_at IS NULL ORDER BY t.number DESC",
+            tickets::no_show_select(),
+            tickets::NO_SHOWS
+        );
         let member = format!("{} WHERE m.fan_id = ?1", fans::MEMBER);
         for (sql, index) in [
             (open.as_str(), "tickets_in_queue"),
             (no_shows.as_str(), "tickets_no_shows"),
             (counted.as_str(), "tickets_no_shows"),
+            (undone.as_str(), "tickets_no_shows"),
             (tickets::WAITING, "tickets_waiting"),
             (tickets::RECENT_CALLS, "tickets_calls"),
             (tickets::RECENT_SERVICE, "tickets_done"),
