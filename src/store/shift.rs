@@ -207,20 +207,12 @@ pub fn shares(conn: &Connection, s: &Scope, station: i64) -> StoreResult<Vec<(St
         "SELECT collaborator, amount_minor FROM order_splits WHERE {IN_SHIFT}"
     ))?;
     let mut rows = stmt.query(params![p.0, p.1, p.2])?;
-    let mut out: Vec<(String, i64)> = Vec::new();
+    let mut sums = crate::domain::report::Tally::default();
     while let Some(r) = rows.next()? {
         let who = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        add_share(&mut out, who, r.get(1)?);
+        sums.add_share(who, r.get(1)?);
     }
-    Ok(out)
-}
-
-/// Adds `amount` to `who`'s share (a night has a handful of collaborators).
-fn add_share(shares: &mut Vec<(String, i64)>, who: &str, amount: i64) {
-    match shares.iter_mut().find(|(w, _)| w == who) {
-        Some((_, sum)) => *sum = sum.saturating_add(amount),
-        None => shares.push((who.to_string(), amount)),
-    }
+    Ok(sums.shares)
 }
 
 /// Gives each line of one order the sum of the order's line amounts.
