@@ -532,6 +532,50 @@ fn queue_commands_run_a_lane_from_the_shell() {
 }
 
 #[test]
+fn queue_list_shows_a_lane_s_latest_no_shows_and_counts_the_earlier_ones() {
+    let cli = Cli::new();
+    let gig = cli.offer("60-second shoutout");
+    cli.json(
+        &[
+            "sell", "--offer", &gig, "--qty", "8", "--pay", "card", "--json",
+        ],
+        0,
+    );
+    // No grace time, so the shell can mark no-shows at once.
+    let grace = cli.run_in(&["queue", "rules", "--grace", "0", "--pin-stdin"], "2468\n");
+    assert_eq!(grace.status.code(), Some(0));
+    for n in 1..=7 {
+        cli.json(&["queue", "next", "--lane", "A", "--json"], 0);
+        let label = format!("A-{n:03}");
+        assert_eq!(cli.run(&["queue", "noshow", &label]).status.code(), Some(0));
+    }
+    let text =
+        String::from_utf8_lossy(&cli.run(&["queue", "list", "--lane", "A"]).stdout).into_owned();
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("no-show (back?"))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        shown,
+        ["A-007", "A-006", "A-005", "A-004", "A-003"],
+        "{text}"
+    );
+    assert!(text.contains("A-008 waiting"), "{text}");
+    assert!(text.contains("+2 earlier no-shows"), "{text}");
+    let list = cli.json(&["queue", "list", "--lane", "A", "--json"], 0);
+    assert_eq!(list[0]["no_shows"].as_array().unwrap().len(), 5);
+    assert_eq!(list[0]["earlier_no_shows"], 2);
+    // An earlier one comes back by number; the count follows.
+    assert_eq!(
+        cli.run(&["queue", "requeue", "A-001"]).status.code(),
+        Some(0)
+    );
+    let list = cli.json(&["queue", "list", "--lane", "A", "--json"], 0);
+    assert_eq!(list[0]["earlier_no_shows"], 1);
+}
+
+#[test]
 fn catalogue_export_then_import_into_an_empty_event_gives_the_same_catalogue() {
     let cli = Cli::new();
     let dir = cli.db.dir.path();

@@ -11,7 +11,8 @@ use crate::service::Pos;
 /// Queue subcommands.
 #[derive(Debug, Subcommand)]
 pub enum QueueAction {
-    /// Tickets at the table, called and waiting, per lane, with wait ranges.
+    /// Tickets at the table, called and waiting, per lane, with wait ranges, and the latest
+    /// no-shows that can come back.
     List {
         /// Only this lane.
         #[arg(long)]
@@ -199,6 +200,18 @@ fn list(pos: &Pos, lane: Option<char>) -> Outcome {
                 "  {} waiting{star}, {}",
                 t.label,
                 wait_text(*range)
+            ));
+        }
+        for t in &l.no_shows {
+            text.push(format!(
+                "  {} no-show (back? encore queue requeue {})",
+                t.label, t.label
+            ));
+        }
+        if l.earlier_no_shows > 0 {
+            text.push(format!(
+                "  +{} earlier no-shows: re-queue by number",
+                l.earlier_no_shows
             ));
         }
     }
