@@ -145,7 +145,7 @@ pub struct Discount {
     pub ends: Timestamp,
     /// Most units it may be used on, None when unlimited.
     pub max_uses: Option<u32>,
-    /// Units it has been used on so far.
+    /// Units it has been used on so far; counted for a capped discount only (0 when unlimited).
     pub used: u32,
 }
 

@@ -142,10 +142,15 @@ pub fn discounts_for(
     discounts_where(conn, event_id, Some(offer_ids))
 }
 
-/// The event's discounts with their uses so far (added up through `order_lines_discount_qty`).
+/// The event's discounts with their uses so far, added up through `order_lines_discount_qty`
+/// for a capped discount only: there they decide, and there are at most about as many lines as
+/// the cap. An uncapped one (a night-long deal on thousands of lines) reads 0 uses, so a sale
+/// never walks its lines.
 pub(super) const DISCOUNTS: &str =
     "SELECT d.id, d.name, d.percent_bp, d.amount_minor, d.starts_at, d.ends_at, d.max_uses,
-            (SELECT COALESCE(sum(l.qty), 0) FROM order_lines l WHERE l.discount_id = d.id)
+            CASE WHEN d.max_uses IS NULL THEN 0
+                 ELSE (SELECT COALESCE(sum(l.qty), 0) FROM order_lines l WHERE l.discount_id = d.id)
+            END
      FROM discounts d WHERE d.event_id = ?1 AND d.archived = 0 ORDER BY d.starts_at, d.id";
 
 fn discounts_where(
