@@ -41,14 +41,23 @@ pub fn add(conn: &Connection, order_id: &str, part: &Tally) -> StoreResult<()> {
     write(conn, station, after, &t)
 }
 
-/// The station's shifts (the one after `after`, or all) whose tally is stale.
+/// The station's shifts (the one after `after`, or all) whose tally is stale. One shift is one
+/// look-up in the primary key: a sale asks it of its own shift.
 fn stale(conn: &Connection, station: i64, after: Option<u32>) -> StoreResult<Vec<u32>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT after_receipt FROM tallies WHERE station_id = ?1
-           AND (?2 IS NULL OR after_receipt = ?2) AND figure = 'stale' AND key = ''",
-    )?;
-    let rows = stmt.query_map(params![station, after], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    const ALL: &str = "SELECT after_receipt FROM tallies WHERE station_id = ?1
+           AND figure = 'stale' AND key = ''";
+    let one = format!("{ALL} AND after_receipt = ?2");
+    let rows: rusqlite::Result<Vec<u32>> = match after {
+        Some(after) => conn
+            .prepare_cached(&one)?
+            .query_map(params![station, after], |r| r.get(0))?
+            .collect(),
+        None => conn
+            .prepare_cached(ALL)?
+            .query_map(params![station], |r| r.get(0))?
+            .collect(),
+    };
+    Ok(rows?)
 }
 
 /// The station's shift after receipt `after`, added up from the raw rows.
