@@ -34,9 +34,10 @@ pub struct Member {
     pub orders: u32,
 }
 
+/// A member with their order count (kept by the `members_order_count_*` triggers).
 pub(super) const MEMBER: &str =
     "SELECT m.id, m.code_number, m.name, m.fan_id, m.credit_minor, m.currency, m.joined_at,
-        (SELECT count(*) FROM orders o WHERE o.member_id = m.id) FROM members m";
+        m.order_count FROM members m";
 
 fn read(r: &rusqlite::Row<'_>) -> StoreResult<Member> {
     let number: i64 = r.get(1)?;
