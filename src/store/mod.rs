@@ -231,7 +231,6 @@ pub fn configure(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Maps a stored text column to a domain value, or a Corrupt error naming it.
 /// Runs `read` in one read transaction, so everything it reads is of one moment (a commit
 /// made meanwhile is in all of it or in none).
 pub fn snapshot<T, E: From<StoreError>>(
@@ -244,6 +243,7 @@ pub fn snapshot<T, E: From<StoreError>>(
     Ok(out)
 }
 
+/// Maps a stored text column to a domain value, or a Corrupt error naming it.
 pub(crate) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what} '{value}'"))
 }
